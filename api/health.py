@@ -1,0 +1,54 @@
+"""``/health``: liveness plus readiness (database, cache, preload); 503 when not ready."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from sql import read
+from sql.cache import PRELOAD_STATUS_KEY, cache, ping
+from sql.store import get_store
+
+health_bp = Blueprint("health", __name__)
+
+
+def _database_check() -> dict:
+    started = time.perf_counter()
+    try:
+        with get_store().engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        return {"ok": False, "error": f"{type(exc).__name__}: database unreachable"}
+    return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+def _preload_check(database_ok: bool) -> dict:
+    status = cache.get(PRELOAD_STATUS_KEY) or {}
+    state = status.get("state", "unknown")
+    has_data = False
+    if database_ok:
+        try:
+            has_data = bool(read.dataset_status()["last_update"].notna().any())
+        except read.StorageUnavailable:
+            has_data = False
+    # Data already stored serves users even while a new preload runs (or the cache lost the key).
+    ok = state == "complete" or has_data
+    return {"ok": ok, "state": state, "has_data": has_data, "done": status.get("done"), "total": status.get("total")}
+
+
+@health_bp.get("/health")
+def health():
+    settings = get_store().settings
+    database = _database_check()
+    cache_ok, cache_detail = ping(settings)
+    checks = {
+        "database": {**database, "backend": "postgresql" if settings.is_postgres else "sqlite"},
+        "cache": {"ok": cache_ok, "backend": settings.cache_backend, **({} if cache_ok else {"error": cache_detail})},
+        "preload": _preload_check(database["ok"]),
+    }
+    ready = all(check["ok"] for check in checks.values())
+    body = {"status": "ok" if ready else "not_ready", "live": True, "ready": ready, "checks": checks}
+    return jsonify(body), 200 if ready else 503

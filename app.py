@@ -1,0 +1,71 @@
+"""Spartan Research Station web: the Dash app, the REST API and /health on one Flask server.
+
+``gunicorn app:server`` in production; ``python app.py`` for development. The web reads
+only from the database and cache (sql/); it never imports datasources/ or jobs/.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc  # noqa: F401 - registers the components used by pages
+from flask import Response
+
+from api import health_bp, system_bp
+from components.shell import app_layout
+from config.logging_setup import setup_logging
+from config.settings import Settings, load_settings
+from sql import store as storage
+from sql.migrate import upgrade
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+    return response
+
+
+def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.Dash:
+    """Build the web app on ``settings`` (default: from the environment)."""
+    settings = settings or load_settings()
+    setup_logging(settings.log_level)
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(ROOT / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        title="Spartan Research Station",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    server = app.server
+    store = storage.configure(settings, server)
+    if migrate:
+        upgrade(settings, store.engine)
+    server.register_blueprint(health_bp)
+    server.register_blueprint(system_bp)
+    server.after_request(_security_headers)
+    app.layout = app_layout
+    return app
+
+
+def __getattr__(name: str):
+    # Built on first use, so importing this module (tests, tooling) has no side effects.
+    if name in ("app", "server"):
+        instance = create_app()
+        globals().update(app=instance, server=instance.server)
+        return globals()[name]
+    raise AttributeError(name)
+
+
+if __name__ == "__main__":
+    settings = load_settings()
+    create_app(settings).run(host=settings.host, port=settings.port, debug=False)

@@ -1,0 +1,1 @@
+"""Reusable Dash pieces: shell, figures, grids, KPI cards, freshness badges, empty states."""

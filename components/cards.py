@@ -1,0 +1,60 @@
+"""KPI cards, freshness badges, panels and the "no data yet" / degraded states."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+from dash import html
+
+
+def panel(title: str, *children, badge=None, panel_id: str | None = None) -> html.Section:
+    """A titled card; ``badge`` (e.g. a freshness badge) sits on the title line."""
+    header = html.Div([html.H2(title, className="spartan-card-title"), badge], className="d-flex justify-content-between align-items-center gap-2 mb-2")
+    return html.Section([header, *children], className="spartan-card", id=panel_id)
+
+
+def format_age(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f}s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.0f} days"
+
+
+def freshness_badge(last_update: datetime | None, source: str | None, target_minutes: int) -> html.Span:
+    """"Updated 12 min ago · fred_graph"; amber past the target, red past twice the target."""
+    if last_update is None or pd.isna(last_update):
+        return html.Span("no data yet", className="freshness-badge missing", title="Nothing downloaded yet")
+    age = (datetime.now(UTC) - last_update).total_seconds()
+    state = "fresh" if age <= target_minutes * 60 else "stale" if age <= 2 * target_minutes * 60 else "very-stale"
+    text = f"updated {format_age(age)} ago" + (f" · {source}" if source else "")
+    return html.Span(text, className=f"freshness-badge {state}", title=f"Last update {last_update:%Y-%m-%d %H:%M} UTC")
+
+
+def kpi(label: str, value: float | None, unit: str = "", change: float | None = None, as_of=None) -> html.Div:
+    """A headline number with its change since the previous observation."""
+    if value is None or pd.isna(value):
+        return html.Div([html.Div(label, className="kpi-label"), html.Div("—", className="kpi-value")], className="kpi spartan-card")
+    parts = [html.Div(label, className="kpi-label"), html.Div(f"{value:,.2f}{unit}", className="kpi-value")]
+    if change is not None and not pd.isna(change):
+        direction = "up" if change > 0 else "down" if change < 0 else ""
+        parts.append(html.Div(f"{change:+.2f}{unit}", className=f"kpi-change {direction}"))
+    if as_of is not None and not pd.isna(as_of):
+        parts.append(html.Div(f"as of {as_of:%Y-%m-%d}", className="kpi-asof"))
+    return html.Div(parts, className="kpi spartan-card")
+
+
+def empty_state(title: str = "No data yet", message: str = "") -> html.Div:
+    return html.Div([html.H3(title), html.P(message)], className="empty-state", role="status")
+
+
+def degraded_state(message: str) -> html.Div:
+    """Shown instead of data when the database cannot answer."""
+    return html.Div(
+        [html.H3("Data temporarily unavailable"), html.P(message)],
+        className="empty-state degraded",
+        role="alert",
+    )

@@ -1,0 +1,22 @@
+"""Instrument labels from the source catalog, read once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from config.catalog import Catalog, load_catalog
+from config.settings import Settings
+
+
+@lru_cache(maxsize=4)
+def _catalog(path: Path, settings: Settings) -> Catalog:
+    return load_catalog(settings, path)
+
+
+def catalog(settings: Settings) -> Catalog:
+    return _catalog(settings.sources_file, settings)
+
+
+def labels(settings: Settings, dataset: str) -> dict[str, str]:
+    return {i.key: i.label for i in catalog(settings).for_dataset(dataset)}

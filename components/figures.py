@@ -1,0 +1,81 @@
+"""Frames → plotly figures in the Spartan template."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from dash import dcc
+
+from config import theme
+
+SPARTAN_TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": theme.FONT_BODY, "color": theme.TEXT, "size": 13},
+        colorway=list(theme.SERIES_COLORS),
+        xaxis={"gridcolor": theme.GRID_LINE, "zerolinecolor": theme.GRID_LINE, "linecolor": theme.GRID_LINE},
+        yaxis={"gridcolor": theme.GRID_LINE, "zerolinecolor": theme.GRID_LINE, "linecolor": theme.GRID_LINE},
+        hoverlabel={"font": {"family": theme.FONT_MONO}, "bgcolor": theme.NAVY_DARK},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "bgcolor": "rgba(0,0,0,0)"},
+        margin={"l": 48, "r": 16, "t": 36, "b": 40},
+        hovermode="x unified",
+    )
+)
+pio.templates["spartan"] = SPARTAN_TEMPLATE
+
+RANGE_BUTTONS = [
+    {"count": 1, "label": "1M", "step": "month", "stepmode": "backward"},
+    {"count": 3, "label": "3M", "step": "month", "stepmode": "backward"},
+    {"count": 6, "label": "6M", "step": "month", "stepmode": "backward"},
+    {"count": 1, "label": "YTD", "step": "year", "stepmode": "todate"},
+    {"count": 1, "label": "1Y", "step": "year", "stepmode": "backward"},
+    {"step": "all", "label": "Max"},
+]
+
+
+def yield_curve_figure(snapshots: pd.DataFrame, labels: list[str]) -> go.Figure:
+    """Treasury curve by maturity, one line per snapshot (e.g. today, 1M ago, 1Y ago)."""
+    fig = go.Figure(layout={"template": "spartan", "height": 360})
+    dates = snapshots.attrs.get("dates", {})
+    styles = ({"width": 3}, {"width": 2, "dash": "dot"}, {"width": 2, "dash": "dash"})
+    for i, label in enumerate(labels):
+        when = dates.get(label)
+        name = f"{label} ({when:%Y-%m-%d})" if when else label
+        fig.add_trace(
+            go.Scatter(
+                x=snapshots["tenor"],
+                y=snapshots[label],
+                name=name,
+                mode="lines+markers",
+                line=styles[i % len(styles)],
+                hovertemplate="%{x}: %{y:.2f}%<extra>" + label + "</extra>",
+            )
+        )
+    fig.update_layout(hovermode="x", yaxis_title="Yield (%)", xaxis_title="Maturity")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def history_figure(frame: pd.DataFrame, labels: dict[str, str], unit: str, height: int = 320) -> go.Figure:
+    """Time series per ``key`` from ``key, date, value`` rows, with a range selector."""
+    fig = go.Figure(layout={"template": "spartan", "height": height})
+    for key, rows in frame.groupby("key", sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=rows["date"],
+                y=rows["value"],
+                name=labels.get(key, key),
+                mode="lines",
+                hovertemplate="%{y:.2f}" + unit,
+            )
+        )
+    fig.update_xaxes(rangeselector={"buttons": RANGE_BUTTONS, "bgcolor": theme.CARD, "activecolor": theme.RED})
+    fig.update_yaxes(ticksuffix=unit)
+    return fig
+
+
+def graph(graph_id: str, figure: go.Figure) -> dcc.Graph:
+    """A chart with the mode bar trimmed to what readers use (zoom, pan, PNG export)."""
+    return dcc.Graph(id=graph_id, figure=figure, config={"displaylogo": False, "responsive": True})

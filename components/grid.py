@@ -1,0 +1,66 @@
+"""dash-ag-grid tables with sorting, filtering and a CSV export button."""
+
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import pandas as pd
+from dash import MATCH, Input, Output, html
+
+NUMBER_FORMAT = {"function": "params.value == null ? '' : d3.format(',.2f')(params.value)"}
+CHANGE_CLASSES = {"up": "params.value > 0", "down": "params.value < 0"}
+
+
+def number_column(field: str, header: str, change: bool = False) -> dict:
+    col = {"field": field, "headerName": header, "type": "rightAligned", "valueFormatter": NUMBER_FORMAT, "filter": "agNumberColumnFilter"}
+    if change:
+        col["cellClassRules"] = CHANGE_CLASSES
+    return col
+
+
+def text_column(field: str, header: str, **extra) -> dict:
+    return {"field": field, "headerName": header, "filter": "agTextColumnFilter", **extra}
+
+
+def grid_rows(frame: pd.DataFrame) -> list[dict]:
+    """Rows for the browser: dates as ISO strings, missing values as null."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return out.astype(object).where(out.notna(), None).to_dict("records")
+
+
+def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], filename: str, height: int = 320) -> html.Div:
+    """A themed grid of ``frame``'s rows with an "Export CSV" button above it."""
+    return html.Div(
+        [
+            html.Div(
+                html.Button(
+                    "Export CSV",
+                    id={"type": "grid-export", "index": grid_id},
+                    className="btn btn-sm btn-spartan",
+                    n_clicks=0,
+                ),
+                className="d-flex justify-content-end mb-2",
+            ),
+            dag.AgGrid(
+                id={"type": "grid", "index": grid_id},
+                rowData=grid_rows(frame),
+                columnDefs=columns,
+                defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1, "minWidth": 110},
+                dashGridOptions={"animateRows": False, "domLayout": "normal"},
+                csvExportParams={"fileName": f"{filename}.csv"},
+                className="ag-theme-alpine-dark spartan-grid",
+                style={"height": f"{height}px", "width": "100%"},
+            ),
+        ]
+    )
+
+
+dash.clientside_callback(
+    "function(n) { return n > 0; }",
+    Output({"type": "grid", "index": MATCH}, "exportDataAsCsv"),
+    Input({"type": "grid-export", "index": MATCH}, "n_clicks"),
+    prevent_initial_call=True,
+)

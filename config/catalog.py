@@ -1,0 +1,150 @@
+"""The source catalog (``config/sources.yaml``): parsed and validated into plain records.
+
+A typo in the catalog is a clear :class:`CatalogError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from config.settings import Settings
+
+CATEGORIES = {"stocks", "indices", "forex", "crypto", "economic", "commodities", "options", "rates", "volatility", "sentiment"}
+
+
+class CatalogError(ValueError):
+    """The catalog file is not what the station can run on."""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    provider: str
+    category: str
+    base_url: str
+    auth_env: str | None
+    rate_limit_per_minute: int | None
+    notes: str
+
+
+@dataclass(frozen=True)
+class Provider:
+    source: str
+    symbol: str
+
+
+@dataclass(frozen=True)
+class Instrument:
+    dataset: str
+    key: str
+    label: str
+    providers: tuple[Provider, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    sources: dict[str, Source]
+    instruments: tuple[Instrument, ...]
+
+    def datasets(self) -> list[str]:
+        return list(dict.fromkeys(i.dataset for i in self.instruments))
+
+    def for_dataset(self, name: str) -> list[Instrument]:
+        return [i for i in self.instruments if i.dataset == name]
+
+    def label(self, dataset: str, key: str) -> str:
+        for inst in self.instruments:
+            if inst.dataset == dataset and inst.key == key:
+                return inst.label
+        return key
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Keeps each mapping's line number under ``__line__`` for error messages."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def _require(entry: dict, field: str, where: str) -> object:
+    value = entry.get(field)
+    if value in (None, ""):
+        raise CatalogError(f"{where}: missing required field {field!r}")
+    return value
+
+
+def _check_fields(entry: dict, allowed: set[str], where: str) -> None:
+    unknown = set(entry) - allowed - {"__line__"}
+    if unknown:
+        raise CatalogError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+
+
+def parse_catalog(text: str, settings: Settings | None = None, filename: str = "sources.yaml") -> Catalog:
+    """Parse catalog YAML; base URLs named by ``base_url_setting`` come from ``settings``."""
+    try:
+        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{filename}: not valid YAML: {exc}") from None
+    if not isinstance(doc, dict) or "sources" not in doc or "datasets" not in doc:
+        raise CatalogError(f"{filename}: needs top-level 'sources' and 'datasets'")
+    sources: dict[str, Source] = {}
+    for entry in doc["sources"]:
+        where = f"{filename}:{entry.get('__line__', '?')}"
+        _check_fields(entry, {"id", "provider", "category", "base_url", "base_url_setting", "auth_env", "rate_limit_per_minute", "notes"}, where)
+        source_id = str(_require(entry, "id", where))
+        if source_id in sources:
+            raise CatalogError(f"{where}: source {source_id!r} is defined twice")
+        category = str(_require(entry, "category", where))
+        if category not in CATEGORIES:
+            raise CatalogError(f"{where}: category {category!r} is not one of {sorted(CATEGORIES)}")
+        base_url = str(_require(entry, "base_url", where))
+        setting = entry.get("base_url_setting")
+        if setting and settings is not None:
+            if not hasattr(settings, setting):
+                raise CatalogError(f"{where}: base_url_setting {setting!r} is not a setting")
+            base_url = getattr(settings, setting)
+        rate = entry.get("rate_limit_per_minute")
+        if rate is not None and (not isinstance(rate, int) or rate <= 0):
+            raise CatalogError(f"{where}: rate_limit_per_minute must be a positive integer")
+        sources[source_id] = Source(
+            id=source_id,
+            provider=str(_require(entry, "provider", where)),
+            category=category,
+            base_url=base_url.rstrip("/"),
+            auth_env=entry.get("auth_env"),
+            rate_limit_per_minute=rate,
+            notes=str(entry.get("notes") or ""),
+        )
+    instruments: list[Instrument] = []
+    for dataset_name, entries in doc["datasets"].items():
+        if dataset_name == "__line__":
+            continue
+        seen: set[str] = set()
+        for entry in entries or []:
+            where = f"{filename}:{entry.get('__line__', '?')}"
+            _check_fields(entry, {"key", "label", "providers"}, where)
+            key = str(_require(entry, "key", where))
+            if key in seen:
+                raise CatalogError(f"{where}: instrument {key!r} appears twice in {dataset_name}")
+            seen.add(key)
+            providers = []
+            for p in _require(entry, "providers", where):
+                pwhere = f"{filename}:{p.get('__line__', '?')}"
+                _check_fields(p, {"source", "symbol"}, pwhere)
+                source_id = str(_require(p, "source", pwhere))
+                if source_id not in sources:
+                    raise CatalogError(f"{pwhere}: provider source {source_id!r} is not a catalogued source")
+                providers.append(Provider(source=source_id, symbol=str(_require(p, "symbol", pwhere))))
+            instruments.append(Instrument(dataset_name, key, str(entry.get("label") or key), tuple(providers)))
+    return Catalog(sources=sources, instruments=tuple(instruments))
+
+
+def load_catalog(settings: Settings, path: Path | None = None) -> Catalog:
+    """Read and validate the catalog file named by the settings."""
+    path = path or settings.sources_file
+    return parse_catalog(path.read_text(encoding="utf-8"), settings, filename=path.name)

@@ -1,0 +1,136 @@
+"""Settings from environment variables prefixed ``SPARTAN_``.
+
+With nothing set the station runs embedded: a SQLite file and a file-system cache
+under ``var/``. ``SPARTAN_DATABASE_URL`` and ``SPARTAN_REDIS_URL`` switch to
+PostgreSQL and Redis. Secrets are kept out of ``repr`` so they never reach a log.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A SPARTAN_* variable has a value the station cannot use."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def redact_url(url: str | None) -> str | None:
+    """Hide the password of a connection URL (``user:***@host``)."""
+    if not url:
+        return url
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of the station; build it with :func:`load_settings`."""
+
+    var_dir: Path
+    database_url: str = field(repr=False)
+    redis_url: str | None = field(repr=False)
+    db_schema: str
+    cache_dir: Path
+    cache_prefix: str
+    host: str
+    port: int
+    log_level: str
+    fred_base_url: str
+    http_timeout: float
+    http_retries: int
+    http_max_retry_after: float
+    refresh_minute: int
+    preload_max_age_minutes: int
+    freshness_target_minutes: int
+    embed_origins: tuple[str, ...]
+    sources_file: Path
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql", "postgres"))
+
+    @property
+    def cache_backend(self) -> str:
+        return "redis" if self.redis_url else "filesystem"
+
+    def describe(self) -> dict[str, object]:
+        """Settings safe to print or serve: URLs with their passwords hidden."""
+        out: dict[str, object] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in ("database_url", "redis_url"):
+                value = redact_url(value)
+            out[f.name] = str(value) if isinstance(value, Path) else value
+        return out
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from ``env`` (default: the process environment)."""
+    env = os.environ if env is None else env
+    var_dir = Path(env.get("SPARTAN_VAR_DIR") or PROJECT_ROOT / "var")
+    database_url = env.get("SPARTAN_DATABASE_URL") or f"sqlite:///{var_dir / 'spartan.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url[len("postgres://") :]
+    if not database_url.startswith(("sqlite", "postgresql")):
+        raise SettingsError("SPARTAN_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+    schema = env.get("SPARTAN_DB_SCHEMA") or "spartan_research"
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+        raise SettingsError(f"SPARTAN_DB_SCHEMA must be a plain lower-case identifier, got {schema!r}")
+    redis_url = env.get("SPARTAN_REDIS_URL") or None
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError("SPARTAN_REDIS_URL must be a redis:// URL")
+    refresh_minute = _int(env, "SPARTAN_REFRESH_MINUTE", 0)
+    if refresh_minute > 59:
+        raise SettingsError("SPARTAN_REFRESH_MINUTE must be between 0 and 59")
+    origins = tuple(o.strip() for o in (env.get("SPARTAN_EMBED_ORIGINS") or "").split(",") if o.strip())
+    return Settings(
+        var_dir=var_dir,
+        database_url=database_url,
+        redis_url=redis_url,
+        db_schema=schema,
+        cache_dir=Path(env.get("SPARTAN_CACHE_DIR") or var_dir / "cache"),
+        cache_prefix=env.get("SPARTAN_CACHE_PREFIX") or "spartan:",
+        host=env.get("SPARTAN_HOST") or "127.0.0.1",
+        port=_int(env, "SPARTAN_PORT", 8888, minimum=1),
+        log_level=(env.get("SPARTAN_LOG_LEVEL") or "INFO").upper(),
+        fred_base_url=(env.get("SPARTAN_FRED_BASE_URL") or "https://fred.stlouisfed.org").rstrip("/"),
+        http_timeout=_float(env, "SPARTAN_HTTP_TIMEOUT", 20.0),
+        http_retries=_int(env, "SPARTAN_HTTP_RETRIES", 3),
+        http_max_retry_after=_float(env, "SPARTAN_HTTP_MAX_RETRY_AFTER", 30.0),
+        refresh_minute=refresh_minute,
+        preload_max_age_minutes=_int(env, "SPARTAN_PRELOAD_MAX_AGE_MINUTES", 60, minimum=1),
+        freshness_target_minutes=_int(env, "SPARTAN_FRESHNESS_TARGET_MINUTES", 120, minimum=1),
+        embed_origins=origins,
+        sources_file=Path(env.get("SPARTAN_SOURCES_FILE") or PROJECT_ROOT / "config" / "sources.yaml"),
+    )

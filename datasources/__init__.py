@@ -1,0 +1,1 @@
+"""Connectors: build a request (pure) → fetch through the shared HTTP client → parse (pure)."""

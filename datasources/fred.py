@@ -1,0 +1,62 @@
+"""FRED's keyless graph CSV download (``/graph/fredgraph.csv?id=…``).
+
+The header's date column has been ``DATE`` and, since 2024, ``observation_date``; a value of
+``.`` marks a missing observation (a holiday, say) and is dropped.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+
+from datasources.base import OBSERVATION_COLUMNS, HttpRequest, ParseError
+
+DATE_HEADERS = ("observation_date", "DATE")
+MISSING = "."
+
+
+class FredGraphConnector:
+    provider = "fred"
+
+    def build_request(self, base_url: str, symbol: str, since: date | None) -> HttpRequest:
+        params = {"id": symbol}
+        if since is not None:
+            params["cosd"] = since.isoformat()
+        return HttpRequest(url=f"{base_url}/graph/fredgraph.csv", params=params)
+
+    def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
+        return parse_fredgraph_csv(body, [symbol])
+
+
+def parse_fredgraph_csv(body: bytes, series_ids: list[str]) -> pd.DataFrame:
+    """fredgraph CSV bytes → ``series_id, date, value`` rows for ``series_ids`` (long format)."""
+    if not body or not body.strip():
+        raise ParseError("empty body")
+    if body.lstrip()[:1] == b"<":
+        raise ParseError("expected CSV, got HTML or XML (an error page?)")
+    try:
+        raw = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise ParseError(f"unreadable CSV: {exc}") from None
+    date_col = next((c for c in DATE_HEADERS if c in raw.columns), None)
+    if date_col is None:
+        raise ParseError(f"no date column: expected one of {DATE_HEADERS}, got {list(raw.columns)[:5]}")
+    missing = [s for s in series_ids if s not in raw.columns]
+    if missing:
+        raise ParseError(f"series {missing} not in the CSV header {list(raw.columns)[:10]}")
+    dates = pd.to_datetime(raw[date_col], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        bad = raw.loc[dates.isna(), date_col].iloc[0]
+        raise ParseError(f"unparseable date {bad!r} in column {date_col}")
+    frames = []
+    for series_id in series_ids:
+        text_values = raw[series_id].str.strip()
+        values = pd.to_numeric(text_values.where(text_values != MISSING), errors="coerce")
+        garbage = values.isna() & text_values.ne(MISSING) & text_values.ne("")
+        if garbage.any():
+            raise ParseError(f"{series_id}: non-numeric value {text_values[garbage].iloc[0]!r}")
+        frame = pd.DataFrame({"series_id": series_id, "date": dates.dt.date, "value": values})
+        frames.append(frame.dropna(subset=["value"]))
+    return pd.concat(frames, ignore_index=True)[OBSERVATION_COLUMNS]

@@ -1,0 +1,1 @@
+"""The sidecar: `python -m jobs migrate|preload|refresh|scheduler|status`."""

@@ -1,0 +1,57 @@
+"""`python -m jobs {migrate,preload,refresh,scheduler,status}`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from config.catalog import CatalogError, load_catalog
+from config.logging_setup import setup_logging
+from config.settings import SettingsError, load_settings
+from sql.cache import PRELOAD_STATUS_KEY, cache
+from sql.migrate import upgrade
+from sql.store import configure
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m jobs", description="Spartan Research Station sidecar")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="create or upgrade the database schema")
+    p = sub.add_parser("preload", help="download everything configured")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    sub.add_parser("refresh", help="fetch what is new since the last run")
+    s = sub.add_parser("scheduler", help="preload if needed, then refresh every hour")
+    s.add_argument("--no-preload", action="store_true", help="skip the preload at start")
+    st = sub.add_parser("status", help="print preload status; exit 0 once the preload has finished")
+    st.add_argument("--wait-complete", action="store_true", help="exit 1 unless the preload is complete")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = load_settings()
+        setup_logging(settings.log_level)
+        catalog = load_catalog(settings)
+    except (SettingsError, CatalogError) as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    store = configure(settings)
+    if args.command == "status":
+        state = cache.get(PRELOAD_STATUS_KEY) or {"state": "unknown"}
+        print(json.dumps(state, indent=2, default=str))
+        return 0 if not args.wait_complete or state.get("state") == "complete" else 1
+    upgrade(settings, store.engine)
+    if args.command == "migrate":
+        return 0
+
+    from jobs import commands, scheduler
+
+    if args.command == "preload":
+        return commands.preload(store, catalog, show_progress=not args.quiet)
+    if args.command == "refresh":
+        return commands.refresh(store, catalog)
+    scheduler.run_scheduler(store, catalog, preload=not args.no_preload)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

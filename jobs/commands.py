@@ -1,0 +1,88 @@
+"""What each `python -m jobs` command does, on an already configured store."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from tqdm import tqdm
+
+from config.catalog import Catalog
+from jobs import status
+from jobs.pipeline import RunSummary, run_downloads
+from sql.schema import dataset_versions
+from sql.store import Store
+
+log = logging.getLogger(__name__)
+
+# The seed's success criterion: at least this share of configured sources operational.
+PRELOAD_SUCCESS_RATIO = 0.9
+
+
+def print_summary(summary: RunSummary, out=sys.stdout) -> None:
+    elapsed = ((summary.finished_at or datetime.now(UTC)) - summary.started_at).total_seconds()
+    print(f"\n{summary.kind} {summary.run_id} finished in {elapsed:.1f}s", file=out)
+    print(f"  instruments: {summary.instruments_ok}/{summary.instruments_total} downloaded", file=out)
+    for name, rows in summary.rows_written.items():
+        print(f"  {name}: {rows} rows inserted or changed", file=out)
+    for name, error in summary.write_errors.items():
+        print(f"  {name}: NOT WRITTEN ({error})", file=out)
+    failed = summary.failed_sources()
+    if failed:
+        print(f"  failed sources ({len(failed)}):", file=out)
+        for source_id, error in failed.items():
+            print(f"    {source_id}: {error}", file=out)
+
+
+def operational_ratio(summary: RunSummary) -> float:
+    tried = {a.source_id for a in summary.attempts if a.status != "not_configured"}
+    if not tried:
+        return 1.0
+    return 1 - len(summary.failed_sources()) / len(tried)
+
+
+def preload(store: Store, catalog: Catalog, show_progress: bool = True) -> int:
+    """Download everything; exit code 0 when ≥ 90% of the configured sources worked."""
+    total = len(catalog.instruments)
+    status.preload_started(total)
+    bar = tqdm(total=total, desc="preload", unit="instr", disable=not show_progress, file=sys.stderr)
+
+    def progress(done: int, total: int, failed: int, current: str) -> None:
+        bar.update(done - bar.n)
+        bar.set_postfix_str(f"failed sources={failed} {current}")
+        status.preload_progress(done, total, failed, current)
+
+    summary = run_downloads(store, catalog, "preload", progress=progress)
+    bar.close()
+    status.preload_finished(summary)
+    print_summary(summary)
+    ratio = operational_ratio(summary)
+    if ratio < PRELOAD_SUCCESS_RATIO or summary.write_errors:
+        print(f"preload degraded: {ratio:.0%} of sources operational (need {PRELOAD_SUCCESS_RATIO:.0%})")
+        return 2
+    return 0
+
+
+def refresh(store: Store, catalog: Catalog) -> int:
+    summary = run_downloads(store, catalog, "refresh")
+    status.refresh_finished(summary)
+    print_summary(summary)
+    return 0 if not summary.write_errors and not summary.failed_sources() else 1
+
+
+def data_age(store: Store) -> timedelta | None:
+    """Time since the newest committed write, or None when nothing was ever written."""
+    with store.engine.connect() as conn:
+        newest = conn.execute(select(func.max(dataset_versions.c.updated_at))).scalar()
+    if newest is None:
+        return None
+    if newest.tzinfo is None:
+        newest = newest.replace(tzinfo=UTC)
+    return datetime.now(UTC) - newest
+
+
+def needs_preload(store: Store) -> bool:
+    age = data_age(store)
+    return age is None or age > timedelta(minutes=store.settings.preload_max_age_minutes)

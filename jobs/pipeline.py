@@ -1,0 +1,276 @@
+"""One download run: every catalogued instrument through its provider cascade, then one
+transaction per dataset, then the dataset's version moves and the health/log tables tell
+what happened. A failing source never stops the others and never leaves a partial write.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from config.catalog import Catalog, Instrument, Source
+from datasources.base import Connector, DownloadError
+from datasources.fred import FredGraphConnector
+from datasources.http import HttpClient
+from datasources.validate import validate_observations
+from sql.cache import cache, health_key, publish_version
+from sql.datasets import DATASETS, DatasetSpec
+from sql.schema import download_log, health_status, table
+from sql.store import Store
+from sql.write import bump_version, upsert_frame
+
+log = logging.getLogger(__name__)
+
+CONNECTORS: dict[str, Connector] = {"fred": FredGraphConnector()}
+# Re-fetch this much before the newest stored date: providers revise recent observations.
+OVERLAP = timedelta(days=14)
+
+
+@dataclass
+class Attempt:
+    source_id: str
+    dataset: str
+    instrument: str
+    started_at: datetime
+    finished_at: datetime
+    status: str  # ok | failed | not_configured
+    http_status: int | None = None
+    rows: int = 0
+    latency_ms: float | None = None
+    error: str | None = None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    kind: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    attempts: list[Attempt] = field(default_factory=list)
+    rows_written: dict[str, int] = field(default_factory=dict)
+    write_errors: dict[str, str] = field(default_factory=dict)
+    instruments_total: int = 0
+    instruments_ok: int = 0
+
+    @property
+    def failures(self) -> list[Attempt]:
+        return [a for a in self.attempts if a.status == "failed"]
+
+    def failed_sources(self) -> dict[str, str]:
+        """Sources whose every attempt in this run failed, with their last error."""
+        by_source: dict[str, list[Attempt]] = {}
+        for a in self.attempts:
+            by_source.setdefault(a.source_id, []).append(a)
+        return {
+            s: attempts[-1].error or "failed"
+            for s, attempts in by_source.items()
+            if all(a.status == "failed" for a in attempts)
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "kind": self.kind,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "instruments_total": self.instruments_total,
+            "instruments_ok": self.instruments_ok,
+            "rows_written": self.rows_written,
+            "failed_sources": self.failed_sources(),
+            "write_errors": self.write_errors,
+        }
+
+
+Progress = Callable[[int, int, int, str], None]
+
+
+def sync_catalog(conn: Connection, catalog: Catalog) -> None:
+    """Write the catalog's sources into ``data_sources`` (insert or update)."""
+    now = datetime.now(UTC)
+    rows = pd.DataFrame(
+        [
+            {
+                "source_id": s.id,
+                "provider": s.provider,
+                "category": s.category,
+                "base_url": s.base_url,
+                "auth_env": s.auth_env,
+                "rate_limit_per_minute": s.rate_limit_per_minute,
+                "enabled": True,
+                "notes": s.notes,
+                "updated_at": now,
+            }
+            for s in catalog.sources.values()
+        ]
+    )
+    upsert_frame(conn, "data_sources", rows)
+
+
+def newest_dates(conn: Connection, spec: DatasetSpec) -> dict[str, date]:
+    tbl = table(spec.table)
+    key, when = tbl.c[spec.key_column], tbl.c[spec.date_column]
+    return {k: d for k, d in conn.execute(select(key, func.max(when)).group_by(key)) if d is not None}
+
+
+def _is_configured(source: Source) -> bool:
+    return not source.auth_env or bool(os.environ.get(source.auth_env))
+
+
+class DownloadRun:
+    def __init__(self, store: Store, catalog: Catalog, kind: str, client: HttpClient | None = None) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.client = client or HttpClient(store.settings)
+        self.summary = RunSummary(run_id=str(uuid.uuid4()), kind=kind, started_at=datetime.now(UTC))
+
+    def fetch_instrument(self, inst: Instrument, since: date | None) -> pd.DataFrame | None:
+        """Try the instrument's providers in order; the first that yields a valid frame wins."""
+        for provider in inst.providers:
+            source = self.catalog.sources[provider.source]
+            started = datetime.now(UTC)
+            attempt = Attempt(source.id, inst.dataset, inst.key, started, started, "failed")
+            self.summary.attempts.append(attempt)
+            if not _is_configured(source):
+                attempt.status, attempt.error = "not_configured", f"{source.auth_env} is not set"
+                continue
+            connector = CONNECTORS[source.provider]
+            try:
+                request = connector.build_request(source.base_url, provider.symbol, since)
+                result = self.client.get(request)
+                attempt.http_status, attempt.latency_ms = result.http_status, result.latency_ms
+                frame = validate_observations(connector.parse(result.body, provider.symbol), provider.symbol)
+            except DownloadError as exc:
+                attempt.http_status = attempt.http_status or exc.http_status
+                attempt.error = f"{type(exc).__name__}: {exc}"
+                attempt.finished_at = datetime.now(UTC)
+                log.warning("%s %s/%s failed: %s", source.id, inst.dataset, inst.key, attempt.error)
+                continue
+            attempt.status, attempt.rows, attempt.finished_at = "ok", len(frame), datetime.now(UTC)
+            return frame.assign(series_id=inst.key, source=source.id, fetched_at=attempt.finished_at)
+        return None
+
+    def run_dataset(self, name: str, progress: Progress | None, done: int, total: int) -> int:
+        spec = DATASETS.get(name)
+        if spec is None:
+            raise ValueError(f"catalog dataset {name!r} has no table; known: {sorted(DATASETS)}")
+        with self.store.engine.connect() as conn:
+            newest = newest_dates(conn, spec)
+        frames = []
+        for inst in self.catalog.for_dataset(name):
+            since = newest.get(inst.key)
+            frame = self.fetch_instrument(inst, since - OVERLAP if since else None)
+            if frame is not None:
+                frames.append(frame)
+                self.summary.instruments_ok += 1
+            done += 1
+            if progress:
+                progress(done, total, len(self.summary.failed_sources()), f"{name}/{inst.key}")
+        if frames:
+            self._write(spec, pd.concat(frames, ignore_index=True))
+        return done
+
+    def _write(self, spec: DatasetSpec, frame: pd.DataFrame) -> None:
+        frame = frame.rename(columns={"series_id": spec.key_column})
+        sources = ",".join(sorted(frame["source"].unique()))
+        try:
+            with self.store.engine.begin() as conn:
+                rows = upsert_frame(conn, spec.table, frame)
+                version = bump_version(conn, spec.name, rows, sources)
+        except SQLAlchemyError as exc:
+            # The transaction rolled back: nothing of this dataset was written.
+            self.summary.write_errors[spec.name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+            log.error("writing %s failed: %s", spec.name, self.summary.write_errors[spec.name])
+            return
+        publish_version(spec.name, version)
+        self.summary.rows_written[spec.name] = rows
+
+    def record(self) -> None:
+        """Append this run's attempts to ``download_log`` and update ``health_status``."""
+        attempts = self.summary.attempts
+        if not attempts:
+            return
+        log_rows = pd.DataFrame(
+            [
+                {
+                    "run_id": self.summary.run_id,
+                    "run_kind": self.summary.kind,
+                    "source_id": a.source_id,
+                    "dataset": a.dataset,
+                    "instrument": a.instrument,
+                    "started_at": a.started_at,
+                    "finished_at": a.finished_at,
+                    "status": a.status,
+                    "http_status": a.http_status,
+                    "rows": a.rows,
+                    "latency_ms": a.latency_ms,
+                    "error": a.error,
+                }
+                for a in attempts
+            ]
+        )
+        with self.store.engine.begin() as conn:
+            conn.execute(download_log.insert(), log_rows.astype(object).where(log_rows.notna(), None).to_dict("records"))
+            for source_id, row in self._health_rows(conn).items():
+                upsert_frame(conn, "health_status", pd.DataFrame([row]))
+                cache.set(health_key(source_id), {k: str(v) if isinstance(v, datetime) else v for k, v in row.items()}, timeout=0)
+
+    def _health_rows(self, conn: Connection) -> dict[str, dict]:
+        now = datetime.now(UTC)
+        previous = {r.source_id: r for r in conn.execute(select(health_status))}
+        by_source: dict[str, list[Attempt]] = {}
+        for a in self.summary.attempts:
+            by_source.setdefault(a.source_id, []).append(a)
+        rows = {}
+        for source_id, attempts in by_source.items():
+            prev = previous.get(source_id)
+            ok = [a for a in attempts if a.status == "ok"]
+            failed = [a for a in attempts if a.status == "failed"]
+            if not ok and not failed:
+                state = "not_configured"
+            elif failed and not ok:
+                state = "failing"
+            else:
+                state = "ok" if not failed else "degraded"
+            latencies = [a.latency_ms for a in ok if a.latency_ms is not None]
+            rows[source_id] = {
+                "source_id": source_id,
+                "state": state,
+                "last_success_at": max(a.finished_at for a in ok) if ok else (prev.last_success_at if prev else None),
+                "last_failure_at": max(a.finished_at for a in failed) if failed else (prev.last_failure_at if prev else None),
+                "last_error": failed[-1].error if failed else (prev.last_error if prev else None),
+                "consecutive_failures": ((prev.consecutive_failures if prev else 0) + 1) if state == "failing" else 0,
+                "latency_ms": sum(latencies) / len(latencies) if latencies else None,
+                "checked_at": now,
+            }
+        return rows
+
+
+def run_downloads(
+    store: Store,
+    catalog: Catalog,
+    kind: str,
+    datasets: list[str] | None = None,
+    client: HttpClient | None = None,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Download ``datasets`` (default: all in the catalog) and record what happened."""
+    run = DownloadRun(store, catalog, kind, client)
+    names = datasets or catalog.datasets()
+    total = sum(len(catalog.for_dataset(n)) for n in names)
+    run.summary.instruments_total = total
+    with store.engine.begin() as conn:
+        sync_catalog(conn, catalog)
+    done = 0
+    for name in names:
+        done = run.run_dataset(name, progress, done, total)
+    run.summary.finished_at = datetime.now(UTC)
+    run.record()
+    return run.summary

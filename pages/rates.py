@@ -1,0 +1,91 @@
+"""Rates & credit: the Treasury curve now vs one month and one year ago, the 2s10s spread,
+high-yield and BBB spreads, and a table of the latest values."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import html
+
+from components.cards import degraded_state, empty_state, freshness_badge, kpi, panel
+from components.catalog import labels
+from components.figures import graph, history_figure, yield_curve_figure
+from components.grid import data_grid, number_column, text_column
+from sql import read
+from sql.transforms import curve_snapshots, latest_with_change, tenor_months
+
+dash.register_page(__name__, path="/rates", name="Rates", title="Rates & Credit · Spartan Research Station", order=1)
+
+CURVE_SNAPSHOTS = {"Today": pd.DateOffset(days=0), "1M ago": pd.DateOffset(months=1), "1Y ago": pd.DateOffset(years=1)}
+HISTORY_DAYS = 5 * 365
+
+
+def _latest_table(yields: pd.DataFrame, spreads: pd.DataFrame, settings) -> pd.DataFrame:
+    yields = yields.assign(group="Treasury yield", order=yields["key"].map(tenor_months))
+    spreads = spreads.assign(group="Spread", order=1000)
+    names = {**labels(settings, "treasury_yields"), **labels(settings, "credit_spreads")}
+    table = pd.concat([yields, spreads], ignore_index=True).sort_values(["order", "key"])
+    table["name"] = table["key"].map(names).fillna(table["key"])
+    return table[["group", "key", "name", "date", "value", "previous", "change", "source"]]
+
+
+def _kpis(latest: pd.DataFrame, settings) -> html.Div:
+    by_key = latest.set_index("key")
+    picks = [("10Y", "10Y yield"), ("2Y", "2Y yield"), ("3M", "3M yield"), ("T10Y2Y", "2s10s"), ("HY_OAS", "HY OAS"), ("BBB_OAS", "BBB OAS")]
+    cards = []
+    for key, label in picks:
+        row = by_key.loc[key] if key in by_key.index else None
+        cards.append(
+            kpi(label, None if row is None else row["value"], "%", None if row is None else row["change"], None if row is None else row["date"])
+        )
+    return html.Div(cards, className="kpi-row")
+
+
+def layout(**_query) -> html.Div:
+    settings = read.current_settings()
+    header = [html.H1("Rates & Credit", className="spartan-page-title"), html.P("US Treasury curve, term spread and corporate credit spreads (FRED).", className="spartan-subtitle")]
+    try:
+        status = read.dataset_status().set_index("dataset")
+        yields_latest = latest_with_change(read.last_two("treasury_yields"))
+        spreads_latest = latest_with_change(read.last_two("credit_spreads"))
+    except read.StorageUnavailable as exc:
+        return html.Div([*header, degraded_state(f"{exc}. Showing nothing rather than something wrong; retry shortly.")])
+    if yields_latest.empty and spreads_latest.empty:
+        return html.Div([*header, empty_state("No rates data yet", "The sidecar has not downloaded Treasury yields or spreads yet. Run `python -m jobs preload`, or see /api/system/status for failed sources.")])
+
+    def badge(dataset: str):
+        row = status.loc[dataset]
+        return freshness_badge(row["last_update"], row["sources"], settings.freshness_target_minutes)
+
+    curve = curve_snapshots(read.recent_observations("treasury_yields", days=400), CURVE_SNAPSHOTS)
+    term = read.recent_observations("credit_spreads", ["T10Y2Y"], days=HISTORY_DAYS)
+    credit = read.recent_observations("credit_spreads", ["HY_OAS", "BBB_OAS"], days=HISTORY_DAYS)
+    spread_labels = labels(settings, "credit_spreads")
+    term_fig = history_figure(term, spread_labels, "%")
+    term_fig.add_hline(y=0, line_width=1, line_color="#b0b8c8", line_dash="dot")
+    table = _latest_table(yields_latest, spreads_latest, settings)
+    columns = [
+        text_column("group", "Group"),
+        text_column("name", "Instrument", minWidth=220),
+        text_column("date", "As of"),
+        number_column("value", "Latest (%)"),
+        number_column("previous", "Previous (%)"),
+        number_column("change", "Change (pp)", change=True),
+        text_column("source", "Source"),
+    ]
+    return html.Div(
+        [
+            *header,
+            _kpis(pd.concat([yields_latest, spreads_latest]), settings),
+            html.Div(
+                [
+                    panel("Treasury yield curve", graph("rates-curve", yield_curve_figure(curve, list(CURVE_SNAPSHOTS))), badge=badge("treasury_yields")),
+                    panel("2s10s spread (10Y − 2Y)", graph("rates-2s10s", term_fig), badge=badge("credit_spreads")),
+                ],
+                className="panel-grid",
+            ),
+            panel("Credit spreads: high yield and BBB (option-adjusted)", graph("rates-credit", history_figure(credit, spread_labels, "%")), badge=badge("credit_spreads")),
+            panel("Latest values", data_grid("rates-latest", table, columns, filename="spartan-rates-latest", height=380)),
+        ]
+    )
+

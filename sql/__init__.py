@@ -1,0 +1,1 @@
+"""Storage: schema, migrations, the bulk upsert writer, frame readers and their cache."""

@@ -1,0 +1,82 @@
+"""The shared cache: flask-caching on Redis (production) or the file system (embedded).
+
+One ``Cache`` instance serves the web (inside Flask requests) and the sidecar (outside any
+app context). Seed key space: ``quotes:{symbol}``, ``chart:{symbol}:{tf}``,
+``health:{source_id}``, ``preload:status``, ``refresh:last_run``; readers add memoized keys
+that carry the dataset version.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask_caching import Cache
+
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+cache = Cache()
+
+PRELOAD_STATUS_KEY = "preload:status"
+REFRESH_LAST_RUN_KEY = "refresh:last_run"
+# A cached dataset version is re-read from the database after this long, so a sidecar
+# that died between its commit and publishing the version is caught up with anyway.
+VERSION_TTL = 60
+
+
+def health_key(source_id: str) -> str:
+    return f"health:{source_id}"
+
+
+def version_key(dataset: str) -> str:
+    return f"dsver:{dataset}"
+
+
+def publish_version(dataset: str, version: int) -> None:
+    """Tell every reader (all processes) that ``dataset`` moved to ``version``."""
+    cache.set(version_key(dataset), version, timeout=VERSION_TTL)
+
+
+def cache_config(settings: Settings) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "CACHE_DEFAULT_TIMEOUT": 300,
+        "CACHE_KEY_PREFIX": settings.cache_prefix,
+        # A cache outage degrades to database reads instead of failing the request.
+        "CACHE_IGNORE_ERRORS": True,
+    }
+    if settings.redis_url:
+        config.update(
+            CACHE_TYPE="RedisCache",
+            CACHE_REDIS_URL=settings.redis_url,
+            CACHE_OPTIONS={"socket_timeout": 2, "socket_connect_timeout": 2, "health_check_interval": 30},
+        )
+    else:
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(settings.cache_dir), CACHE_THRESHOLD=5000)
+    return config
+
+
+def configure_cache(settings: Settings, app: Flask | None = None) -> Cache:
+    """Bind the shared cache to ``app`` (or a bare app for the sidecar) and return it."""
+    app = app or Flask("spartan-cache")
+    cache.init_app(app, config=cache_config(settings))
+    # Let the sidecar and background threads use the cache without an app context.
+    cache.app = app
+    return cache
+
+
+def ping(settings: Settings) -> tuple[bool, str]:
+    """Whether the cache answers a write-then-read round trip."""
+    probe_key = "health:cache-probe"
+    try:
+        backend = cache.cache
+        if settings.redis_url:
+            backend._write_client.ping()  # a real round trip, not swallowed by IGNORE_ERRORS
+        if not backend.set(probe_key, "ok", timeout=30) or backend.get(probe_key) != "ok":
+            return False, "cache write/read round trip failed"
+        return True, settings.cache_backend
+    except Exception as exc:  # noqa: BLE001 - any backend error means "cache down"
+        return False, f"{type(exc).__name__}: {exc}"

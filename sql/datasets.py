@@ -1,0 +1,48 @@
+"""Which table holds each dataset, and the column that names its instruments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sql.schema import table
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    name: str
+    table: str
+    key_column: str
+    date_column: str
+    title: str
+
+
+DATASETS: dict[str, DatasetSpec] = {
+    spec.name: spec
+    for spec in (
+        DatasetSpec("treasury_yields", "treasury_yields", "tenor", "date", "Treasury yields"),
+        DatasetSpec("credit_spreads", "credit_spreads", "spread_id", "date", "Credit & term spreads"),
+        DatasetSpec("fred_series", "fred_series", "series_id", "date", "FRED series"),
+        DatasetSpec("economic_indicators", "economic_indicators", "indicator_id", "date", "Economic indicators"),
+        DatasetSpec("market_indices", "market_indices", "symbol", "ts", "Market indices"),
+        DatasetSpec("commodities", "commodities", "symbol", "ts", "Commodities"),
+        DatasetSpec("forex_rates", "forex_rates", "symbol", "ts", "Forex"),
+        DatasetSpec("crypto_prices", "crypto_prices", "symbol", "ts", "Crypto"),
+        DatasetSpec("volatility_indicators", "volatility_indicators", "symbol", "ts", "Volatility"),
+        DatasetSpec("correlations", "correlations", "asset_a", "date", "Correlations"),
+        DatasetSpec("sector_rotation", "sector_rotation", "symbol", "date", "Sector rotation"),
+        DatasetSpec("sentiment_indicators", "sentiment_indicators", "indicator_id", "date", "Sentiment"),
+        DatasetSpec("market_breadth", "market_breadth", "universe", "date", "Market breadth"),
+    )
+}
+
+
+def dataset(name: str) -> DatasetSpec:
+    """The spec of dataset ``name``; ``KeyError`` with the known names otherwise."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise KeyError(f"unknown dataset {name!r}; known: {', '.join(sorted(DATASETS))}") from None
+
+
+def columns_of(name: str) -> list[str]:
+    return [c.name for c in table(DATASETS[name].table).columns]

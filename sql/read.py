@@ -1,0 +1,203 @@
+"""Readers: the only way pages and the API see stored data.
+
+Each public reader looks up the dataset's version (cheap, cached) and calls a memoized
+function whose arguments include that version, so a committed refresh invalidates every
+cached read by moving the version, never by deleting keys.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from sql.cache import VERSION_TTL, cache, version_key
+from sql.datasets import DATASETS, dataset
+from sql.schema import data_sources, dataset_versions, download_log, health_status, table
+from sql.store import get_store
+
+DATA_TTL = 3600  # versioned keys: the version, not the TTL, decides freshness
+SYSTEM_TTL = 15  # logs and health move without a dataset version
+
+
+class StorageUnavailable(RuntimeError):
+    """The database could not answer; callers show a degraded state instead of failing."""
+
+
+def _frame(statement, params: dict | None = None) -> pd.DataFrame:
+    try:
+        with get_store().engine.connect() as conn:
+            result = conn.execute(statement, params or {})
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    except SQLAlchemyError as exc:
+        raise StorageUnavailable(f"database unavailable: {type(exc).__name__}") from exc
+
+
+def _utc(series: pd.Series) -> pd.Series:
+    """Timestamps as tz-aware UTC (SQLite hands them back naive)."""
+    values = pd.to_datetime(series)
+    return values.dt.tz_localize(UTC) if values.dt.tz is None else values.dt.tz_convert(UTC)
+
+
+def dataset_version(name: str) -> int:
+    """The dataset's current version (0 before its first write)."""
+    key = version_key(name)
+    cached = cache.get(key)
+    if cached is not None:
+        return int(cached)
+    rows = _frame(select(dataset_versions.c.version).where(dataset_versions.c.dataset == name))
+    version = int(rows.iloc[0, 0]) if not rows.empty else 0
+    cache.set(key, version, timeout=VERSION_TTL)
+    return version
+
+
+@cache.memoize(timeout=DATA_TTL)
+def _observations(version: int, name: str, keys: tuple[str, ...] | None, start: str | None) -> pd.DataFrame:
+    spec = dataset(name)
+    tbl = table(spec.table)
+    key_col, date_col = tbl.c[spec.key_column], tbl.c[spec.date_column]
+    value_col = tbl.c["value"] if "value" in tbl.c else tbl.c["close"]
+    stmt = select(key_col.label("key"), date_col.label("date"), value_col.label("value"), tbl.c.source)
+    if keys:
+        stmt = stmt.where(key_col.in_(keys))
+    if start:
+        stmt = stmt.where(date_col >= date.fromisoformat(start))
+    frame = _frame(stmt.order_by(key_col, date_col))
+    if not frame.empty:
+        frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def observations(name: str, keys: list[str] | tuple[str, ...] | None = None, start: date | None = None) -> pd.DataFrame:
+    """``key, date, value, source`` rows of a dataset, oldest first, optionally filtered."""
+    spec = dataset(name)
+    key_tuple = tuple(sorted(keys)) if keys else None
+    return _observations(dataset_version(spec.name), spec.name, key_tuple, start.isoformat() if start else None)
+
+
+@cache.memoize(timeout=DATA_TTL)
+def _last_two(version: int, name: str) -> pd.DataFrame:
+    spec = dataset(name)
+    value = "value" if "value" in table(spec.table).c else "close"
+    # Identifiers come from sql.datasets, never from input.
+    sql = text(
+        f'SELECT key, date, value, source FROM ('
+        f'SELECT "{spec.key_column}" AS key, "{spec.date_column}" AS date, "{value}" AS value, source, '
+        f'ROW_NUMBER() OVER (PARTITION BY "{spec.key_column}" ORDER BY "{spec.date_column}" DESC) AS rn '
+        f'FROM "{spec.table}") ranked WHERE rn <= 2'
+    )
+    frame = _frame(sql)
+    if not frame.empty:
+        frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def last_two(name: str) -> pd.DataFrame:
+    """The two newest rows of every instrument of a dataset (for latest value and change)."""
+    spec = dataset(name)
+    return _last_two(dataset_version(spec.name), spec.name)
+
+
+def _all_versions() -> tuple[tuple[str, int], ...]:
+    return tuple((name, dataset_version(name)) for name in DATASETS)
+
+
+@cache.memoize(timeout=DATA_TTL)
+def _dataset_status(versions: tuple[tuple[str, int], ...]) -> pd.DataFrame:
+    rows = []
+    with get_store().engine.connect() as conn:
+        meta = {r.dataset: r for r in conn.execute(select(dataset_versions))}
+        for name, _version in versions:
+            spec = DATASETS[name]
+            tbl = table(spec.table)
+            date_col = tbl.c[spec.date_column]
+            stats = conn.execute(
+                select(func.count(), func.count(func.distinct(tbl.c[spec.key_column])), func.max(date_col))
+            ).one()
+            sources = conn.execute(select(tbl.c.source).distinct().limit(10)).scalars().all()
+            m = meta.get(name)
+            rows.append(
+                {
+                    "dataset": name,
+                    "title": spec.title,
+                    "rows": stats[0],
+                    "instruments": stats[1],
+                    "latest_observation": stats[2],
+                    "last_update": m.updated_at if m else None,
+                    "sources": ", ".join(sorted(sources)),
+                    "demo": bool(m.demo) if m else False,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["last_update"] = _utc(frame["last_update"])
+    return frame
+
+
+def dataset_status() -> pd.DataFrame:
+    """Per dataset: row and instrument counts, newest observation, last update, sources."""
+    try:
+        return _dataset_status(_all_versions())
+    except SQLAlchemyError as exc:
+        raise StorageUnavailable(f"database unavailable: {type(exc).__name__}") from exc
+
+
+@cache.memoize(timeout=SYSTEM_TTL)
+def source_health() -> pd.DataFrame:
+    """Health of every catalogued source, joined with its catalog entry."""
+    stmt = (
+        select(
+            data_sources.c.source_id,
+            data_sources.c.provider,
+            data_sources.c.category,
+            health_status.c.state,
+            health_status.c.last_success_at,
+            health_status.c.last_failure_at,
+            health_status.c.last_error,
+            health_status.c.consecutive_failures,
+            health_status.c.latency_ms,
+            health_status.c.checked_at,
+        )
+        .select_from(data_sources.outerjoin(health_status, data_sources.c.source_id == health_status.c.source_id))
+        .order_by(data_sources.c.category, data_sources.c.source_id)
+    )
+    frame = _frame(stmt)
+    frame["state"] = frame["state"].fillna("unknown")
+    return frame
+
+
+@cache.memoize(timeout=SYSTEM_TTL)
+def recent_downloads(limit: int = 200) -> pd.DataFrame:
+    """The newest entries of the download log."""
+    return _frame(select(download_log).order_by(download_log.c.id.desc()).limit(limit))
+
+
+
+@cache.memoize(timeout=DATA_TTL)
+def _latest_date(version: int, name: str) -> str | None:
+    spec = dataset(name)
+    tbl = table(spec.table)
+    newest = _frame(select(func.max(tbl.c[spec.date_column]).label("newest"))).iloc[0, 0]
+    return None if newest is None or pd.isna(newest) else pd.Timestamp(newest).date().isoformat()
+
+
+def latest_date(name: str) -> date | None:
+    """The newest observation date stored for a dataset, or None when it is empty."""
+    spec = dataset(name)
+    newest = _latest_date(dataset_version(spec.name), spec.name)
+    return date.fromisoformat(newest) if newest else None
+
+
+def recent_observations(name: str, keys: list[str] | None = None, days: int = 5 * 365) -> pd.DataFrame:
+    """``observations`` over the ``days`` before the dataset's newest date (not before today:
+    a dataset whose source stopped a while ago still shows its last stretch)."""
+    newest = latest_date(name)
+    if newest is None:
+        return pd.DataFrame(columns=["key", "date", "value", "source"])
+    return observations(name, keys, start=newest - timedelta(days=days))
+
+
+def current_settings():
+    """The settings this process's store was configured with."""
+    return get_store().settings

@@ -1,0 +1,244 @@
+"""The one truth for every table: SQLAlchemy Core metadata.
+
+Tables are unqualified; on PostgreSQL the connection's ``search_path`` points at the
+configured schema (``spartan_research`` by default), so the same metadata serves both
+backends. Data rows carry their natural key, ``source`` and ``fetched_at`` (UTC).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "pk": "pk_%(table_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    }
+)
+
+
+def _provenance() -> list[Column]:
+    return [
+        Column("source", String(64), nullable=False),
+        Column("fetched_at", DateTime(timezone=True), nullable=False),
+    ]
+
+
+def _bar_table(name: str) -> Table:
+    """OHLCV bars keyed by (symbol, interval, ts)."""
+    return Table(
+        name,
+        metadata,
+        Column("symbol", String(32), primary_key=True),
+        Column("interval", String(8), primary_key=True),
+        Column("ts", DateTime(timezone=True), primary_key=True),
+        Column("open", Float),
+        Column("high", Float),
+        Column("low", Float),
+        Column("close", Float, nullable=False),
+        Column("volume", Float),
+        *_provenance(),
+    )
+
+
+# --- market data -----------------------------------------------------------------
+market_indices = _bar_table("market_indices")
+commodities = _bar_table("commodities")
+forex_rates = _bar_table("forex_rates")
+crypto_prices = _bar_table("crypto_prices")
+volatility_indicators = _bar_table("volatility_indicators")
+
+treasury_yields = Table(
+    "treasury_yields",
+    metadata,
+    Column("tenor", String(8), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("value", Float, nullable=False, comment="yield in percent"),
+    *_provenance(),
+)
+
+credit_spreads = Table(
+    "credit_spreads",
+    metadata,
+    Column("spread_id", String(32), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("value", Float, nullable=False, comment="spread in percentage points"),
+    *_provenance(),
+)
+
+# --- economic --------------------------------------------------------------------
+economic_indicators = Table(
+    "economic_indicators",
+    metadata,
+    Column("indicator_id", String(64), primary_key=True),
+    Column("country", String(3), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("unit", String(32)),
+    *_provenance(),
+)
+
+fred_series = Table(
+    "fred_series",
+    metadata,
+    Column("series_id", String(64), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("value", Float, nullable=False),
+    *_provenance(),
+)
+
+# --- analytics -------------------------------------------------------------------
+correlations = Table(
+    "correlations",
+    metadata,
+    Column("asset_a", String(32), primary_key=True),
+    Column("asset_b", String(32), primary_key=True),
+    Column("window_days", Integer, primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("value", Float, nullable=False),
+    *_provenance(),
+)
+
+sector_rotation = Table(
+    "sector_rotation",
+    metadata,
+    Column("symbol", String(16), primary_key=True),
+    Column("benchmark", String(16), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("rs_ratio", Float),
+    Column("rs_momentum", Float),
+    Column("return_1w", Float),
+    Column("return_1m", Float),
+    Column("return_3m", Float),
+    Column("return_6m", Float),
+    Column("return_1y", Float),
+    *_provenance(),
+)
+
+sentiment_indicators = Table(
+    "sentiment_indicators",
+    metadata,
+    Column("indicator_id", String(64), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("label", String(32)),
+    *_provenance(),
+)
+
+market_breadth = Table(
+    "market_breadth",
+    metadata,
+    Column("universe", String(32), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("advancers", Integer),
+    Column("decliners", Integer),
+    Column("unchanged", Integer),
+    Column("ad_line", Float),
+    Column("new_highs", Integer),
+    Column("new_lows", Integer),
+    Column("pct_above_50d", Float),
+    Column("pct_above_200d", Float),
+    *_provenance(),
+)
+
+# --- system ----------------------------------------------------------------------
+data_sources = Table(
+    "data_sources",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("provider", String(64), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("base_url", Text, nullable=False),
+    Column("auth_env", String(64)),
+    Column("rate_limit_per_minute", Integer),
+    Column("enabled", Boolean, nullable=False),
+    Column("notes", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+download_log = Table(
+    "download_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("run_id", String(36), nullable=False, index=True),
+    Column("run_kind", String(16), nullable=False),
+    Column("source_id", String(64), nullable=False, index=True),
+    Column("dataset", String(64), nullable=False),
+    Column("instrument", String(64), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("http_status", Integer),
+    Column("rows", Integer, nullable=False, default=0),
+    Column("latency_ms", Float),
+    Column("error", Text),
+)
+
+health_status = Table(
+    "health_status",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_failure_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("latency_ms", Float),
+    Column("checked_at", DateTime(timezone=True), nullable=False),
+)
+
+api_rate_limits = Table(
+    "api_rate_limits",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("window_start", DateTime(timezone=True), primary_key=True),
+    Column("requests", Integer, nullable=False),
+    Column("limit_per_window", Integer),
+)
+
+# Moved forward after every committed write; cache keys carry it.
+dataset_versions = Table(
+    "dataset_versions",
+    metadata,
+    Column("dataset", String(64), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("rows_written", BigInteger, nullable=False),
+    Column("source", String(64)),
+    Column("demo", Boolean, nullable=False, default=False),
+)
+
+DATA_TABLES = (
+    "market_indices",
+    "commodities",
+    "forex_rates",
+    "crypto_prices",
+    "treasury_yields",
+    "credit_spreads",
+    "volatility_indicators",
+    "economic_indicators",
+    "fred_series",
+    "correlations",
+    "sector_rotation",
+    "sentiment_indicators",
+    "market_breadth",
+)
+SYSTEM_TABLES = ("data_sources", "download_log", "health_status", "api_rate_limits")
+
+
+def table(name: str) -> Table:
+    """The table called ``name``; ``KeyError`` for anything not in the schema."""
+    return metadata.tables[name]

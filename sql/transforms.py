@@ -1,0 +1,62 @@
+"""Pure frame transforms shared by readers and pages (no I/O)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+_TENOR = re.compile(r"^(\d+)([MY])$")
+
+
+def tenor_months(tenor: str) -> int:
+    """``"3M"`` → 3, ``"10Y"`` → 120; ``ValueError`` for anything else."""
+    match = _TENOR.match(tenor)
+    if not match:
+        raise ValueError(f"not a tenor: {tenor!r}")
+    n, unit = int(match.group(1)), match.group(2)
+    return n if unit == "M" else n * 12
+
+
+def curve_snapshots(observations: pd.DataFrame, offsets: dict[str, pd.DateOffset]) -> pd.DataFrame:
+    """Yield curves at the latest date and at each offset before it.
+
+    ``observations`` has ``key`` (tenor), ``date``, ``value``. Returns one row per tenor,
+    ordered by maturity, one column per snapshot label, and ``attrs["dates"]`` with the
+    observation date actually used for each label (the last one on or before the target).
+    """
+    if observations.empty:
+        return pd.DataFrame(columns=["tenor", "months", *offsets])
+    pivot = observations.pivot_table(index="date", columns="key", values="value", aggfunc="last").sort_index()
+    pivot.index = pd.to_datetime(pivot.index)
+    latest = pivot.index[-1]
+    tenors = sorted(pivot.columns, key=tenor_months)
+    out = pd.DataFrame({"tenor": tenors, "months": [tenor_months(t) for t in tenors]})
+    used: dict[str, date | None] = {}
+    for label, offset in offsets.items():
+        window = pivot.loc[: latest - offset]
+        if window.empty:
+            out[label] = float("nan")
+            used[label] = None
+            continue
+        # Forward-fill so a tenor missing on that one day shows its last value.
+        row = window.ffill().iloc[-1]
+        out[label] = [row.get(t) for t in tenors]
+        used[label] = window.index[-1].date()
+    out.attrs["dates"] = used
+    return out
+
+
+def latest_with_change(observations: pd.DataFrame) -> pd.DataFrame:
+    """Per key: the latest value, its date, the previous value and the change between them."""
+    if observations.empty:
+        return pd.DataFrame(columns=["key", "date", "value", "previous", "change", "source"])
+    ordered = observations.sort_values(["key", "date"])
+    grouped = ordered.groupby("key", sort=False)
+    latest = grouped.tail(1).set_index("key")
+    previous = grouped["value"].nth(-2)
+    previous.index = ordered.loc[previous.index, "key"]
+    latest["previous"] = previous.reindex(latest.index)
+    latest["change"] = latest["value"] - latest["previous"]
+    return latest.reset_index()[["key", "date", "value", "previous", "change", "source"]]

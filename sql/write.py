@@ -1,0 +1,134 @@
+"""Bulk idempotent upsert of canonical frames, and the dataset version that moves after it.
+
+PostgreSQL: ``COPY`` into a temporary staging table, then one ``INSERT … ON CONFLICT``.
+SQLite: batched ``INSERT … ON CONFLICT`` through executemany. Rows whose values did not
+change are left untouched, so a refresh with nothing new writes (almost) nothing.
+All writes run on the caller's connection: one dataset's update is one transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import Connection, Table, func, or_, select, text
+from sqlalchemy.dialects import sqlite
+
+from sql.schema import dataset_versions, table
+
+SQLITE_BATCH_ROWS = 5_000
+
+
+class WriteError(ValueError):
+    """A frame that cannot be written as it is (missing columns, duplicate keys)."""
+
+
+def _check_frame(tbl: Table, frame: pd.DataFrame) -> list[str]:
+    pk = [c.name for c in tbl.primary_key.columns]
+    missing = [
+        c.name
+        for c in tbl.columns
+        if not c.nullable and c.default is None and c.autoincrement is not True and c.name not in frame
+    ]
+    if missing:
+        raise WriteError(f"{tbl.name}: frame lacks required columns {missing}")
+    unknown = [c for c in frame.columns if c not in tbl.columns]
+    if unknown:
+        raise WriteError(f"{tbl.name}: frame has columns not in the table {unknown}")
+    dupes = frame.duplicated(subset=pk)
+    if dupes.any():
+        raise WriteError(f"{tbl.name}: {int(dupes.sum())} rows repeat a primary key {pk}")
+    return pk
+
+
+def _value_columns(tbl: Table, columns: list[str]) -> list[str]:
+    """Columns whose change makes a row worth rewriting (not the key, not fetched_at)."""
+    return [c for c in columns if c != "fetched_at" and not tbl.c[c].primary_key]
+
+
+def upsert_frame(conn: Connection, table_name: str, frame: pd.DataFrame) -> int:
+    """Insert or update ``frame`` into ``table_name``; returns rows inserted or changed."""
+    tbl = table(table_name)
+    if frame.empty:
+        return 0
+    pk = _check_frame(tbl, frame)
+    columns = list(frame.columns)
+    if conn.dialect.name == "postgresql":
+        return _upsert_postgres(conn, tbl, frame, pk, columns)
+    return _upsert_sqlite(conn, tbl, frame, pk, columns)
+
+
+def _quote(names: list[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def _upsert_postgres(conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list[str], columns: list[str]) -> int:
+    # Identifiers below come from sql.schema, never from input.
+    stage = f"stage_{tbl.name}"
+    conn.execute(text(f'DROP TABLE IF EXISTS pg_temp."{stage}"'))
+    conn.execute(text(f'CREATE TEMP TABLE "{stage}" (LIKE "{tbl.name}" INCLUDING DEFAULTS) ON COMMIT DROP'))
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, columns=columns, date_format="%Y-%m-%dT%H:%M:%S.%f%z")
+    buffer.seek(0)
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.copy_expert(f'COPY pg_temp."{stage}" ({_quote(columns)}) FROM STDIN WITH (FORMAT csv)', buffer)
+    finally:
+        cursor.close()
+    sql = f'INSERT INTO "{tbl.name}" ({_quote(columns)}) SELECT {_quote(columns)} FROM pg_temp."{stage}" '
+    value_cols = _value_columns(tbl, columns)
+    if value_cols:
+        sets = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c not in pk)
+        old = ", ".join(f'"{tbl.name}"."{c}"' for c in value_cols)
+        new = ", ".join(f'EXCLUDED."{c}"' for c in value_cols)
+        sql += f"ON CONFLICT ({_quote(pk)}) DO UPDATE SET {sets} WHERE ROW({old}) IS DISTINCT FROM ROW({new})"
+    else:
+        sql += f"ON CONFLICT ({_quote(pk)}) DO NOTHING"
+    return conn.execute(text(sql)).rowcount
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    # object dtype keeps None for missing values instead of NaN/NaT.
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _upsert_sqlite(conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list[str], columns: list[str]) -> int:
+    insert = sqlite.insert(tbl)
+    update_cols = [c for c in columns if c not in pk]
+    if update_cols:
+        stmt = insert.on_conflict_do_update(
+            index_elements=pk,
+            set_={c: insert.excluded[c] for c in update_cols},
+            where=or_(*[tbl.c[c].is_distinct_from(insert.excluded[c]) for c in _value_columns(tbl, columns)]),
+        )
+    else:
+        stmt = insert.on_conflict_do_nothing(index_elements=pk)
+    before = conn.execute(text("SELECT total_changes()")).scalar_one()
+    records = _records(frame[columns])
+    for start in range(0, len(records), SQLITE_BATCH_ROWS):
+        conn.execute(stmt, records[start : start + SQLITE_BATCH_ROWS])
+    return conn.execute(text("SELECT total_changes()")).scalar_one() - before
+
+
+def bump_version(conn: Connection, dataset: str, rows_written: int, source: str | None, demo: bool = False) -> int:
+    """Move ``dataset``'s version forward in the caller's transaction; returns the new version.
+
+    Versions are microsecond timestamps (kept strictly increasing), so a database that is
+    recreated never reuses a version a cache still holds keys for.
+    """
+    now = datetime.now(UTC)
+    current = conn.execute(select(dataset_versions.c.version).where(dataset_versions.c.dataset == dataset)).scalar()
+    version = max(int(time.time() * 1_000_000), (current or 0) + 1)
+    values = {"version": version, "updated_at": now, "rows_written": rows_written, "source": source, "demo": demo}
+    if current is None:
+        conn.execute(dataset_versions.insert().values(dataset=dataset, **values))
+    else:
+        conn.execute(dataset_versions.update().where(dataset_versions.c.dataset == dataset).values(**values))
+    return version
+
+
+def row_count(conn: Connection, table_name: str) -> int:
+    return conn.execute(select(func.count()).select_from(table(table_name))).scalar_one()
+

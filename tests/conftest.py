@@ -1,0 +1,112 @@
+"""Shared fixtures: settings on each storage backend, a configured store, a FRED fixture server.
+
+Storage tests run on SQLite + file cache always, and on PostgreSQL + Redis as well when
+SPARTAN_TEST_DATABASE_URL and SPARTAN_TEST_REDIS_URL are set (each test gets its own schema
+and key prefix, dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+from werkzeug import Request, Response
+
+from config.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED_SAMPLES = ROOT.parent / "shared" / "samples" / "real"
+PG_URL = os.environ.get("SPARTAN_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("SPARTAN_TEST_REDIS_URL")
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgres",
+        id="postgres",
+        marks=pytest.mark.skipif(not (PG_URL and REDIS_URL), reason="SPARTAN_TEST_DATABASE_URL/REDIS_URL not set"),
+    ),
+]
+
+
+def make_settings(tmp_path: Path, backend: str, **extra: str) -> Settings:
+    env = {
+        "SPARTAN_VAR_DIR": str(tmp_path / "var"),
+        "SPARTAN_CACHE_PREFIX": f"spartan-test-{uuid.uuid4().hex[:8]}:",
+        "SPARTAN_HTTP_RETRIES": "1",
+        "SPARTAN_HTTP_TIMEOUT": "2",
+        "SPARTAN_HTTP_MAX_RETRY_AFTER": "1",
+    }
+    if backend == "postgres":
+        env["SPARTAN_DATABASE_URL"] = PG_URL
+        env["SPARTAN_REDIS_URL"] = REDIS_URL
+        env["SPARTAN_DB_SCHEMA"] = f"t_{uuid.uuid4().hex[:12]}"
+    env.update(extra)
+    return load_settings(env)
+
+
+def drop_backend(settings: Settings) -> None:
+    """Remove what a test created on the shared PostgreSQL and Redis."""
+    if settings.is_postgres:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(settings.database_url)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{settings.db_schema}" CASCADE'))
+        engine.dispose()
+    if settings.redis_url:
+        import redis
+
+        client = redis.Redis.from_url(settings.redis_url)
+        keys = list(client.scan_iter(f"{settings.cache_prefix}*"))
+        if keys:
+            client.delete(*keys)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def settings(tmp_path, backend) -> Settings:
+    s = make_settings(tmp_path, backend)
+    yield s
+    drop_backend(s)
+
+
+@pytest.fixture
+def store(settings):
+    """A migrated, empty store for ``settings``."""
+    from sql.migrate import upgrade
+    from sql.store import configure
+
+    s = configure(settings)
+    upgrade(settings, s.engine)
+    yield s
+    s.engine.dispose()
+
+
+def fred_fixture(series_id: str) -> bytes:
+    return (FIXTURES / "fred" / f"{series_id}.csv").read_bytes()
+
+
+def serve_fred(httpserver, overrides: dict[str, Response] | None = None) -> str:
+    """Serve fredgraph.csv from the fixtures (``overrides`` by series id); returns the base URL."""
+    overrides = overrides or {}
+
+    def handler(request: Request) -> Response:
+        series_id = parse_qs(request.query_string.decode()).get("id", [""])[0]
+        if series_id in overrides:
+            return overrides[series_id]
+        path = FIXTURES / "fred" / f"{series_id}.csv"
+        if not path.exists():
+            return Response("Series not found", status=404)
+        return Response(path.read_bytes(), content_type="text/csv")
+
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(handler)
+    return httpserver.url_for("/").rstrip("/")
