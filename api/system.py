@@ -14,9 +14,13 @@ system_bp = Blueprint("system", __name__, url_prefix="/api/system")
 
 
 def _iso(value) -> str | None:
+    """ISO 8601; a bare date for date-only values (observation dates of daily series)."""
     if value is None or pd.isna(value):
         return None
-    return pd.Timestamp(value).isoformat()
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is None and stamp == stamp.normalize():
+        return stamp.date().isoformat()
+    return stamp.isoformat()
 
 
 @system_bp.get("/status")

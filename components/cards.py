@@ -10,8 +10,12 @@ from dash import html
 
 def panel(title: str, *children, badge=None, panel_id: str | None = None) -> html.Section:
     """A titled card; ``badge`` (e.g. a freshness badge) sits on the title line."""
-    header = html.Div([html.H2(title, className="spartan-card-title"), badge], className="d-flex justify-content-between align-items-center gap-2 mb-2")
-    return html.Section([header, *children], className="spartan-card", id=panel_id)
+    header = html.Div(
+        [html.H2(title, className="spartan-card-title"), badge],
+        className="d-flex justify-content-between align-items-center gap-2 mb-2",
+    )
+    extra = {"id": panel_id} if panel_id else {}
+    return html.Section([header, *children], className="spartan-card", **extra)
 
 
 def format_age(seconds: float) -> str:
@@ -25,7 +29,7 @@ def format_age(seconds: float) -> str:
 
 
 def freshness_badge(last_update: datetime | None, source: str | None, target_minutes: int) -> html.Span:
-    """"Updated 12 min ago · fred_graph"; amber past the target, red past twice the target."""
+    """ "Updated 12 min ago · fred_graph"; amber past the target, red past twice the target."""
     if last_update is None or pd.isna(last_update):
         return html.Span("no data yet", className="freshness-badge missing", title="Nothing downloaded yet")
     age = (datetime.now(UTC) - last_update).total_seconds()
@@ -37,7 +41,9 @@ def freshness_badge(last_update: datetime | None, source: str | None, target_min
 def kpi(label: str, value: float | None, unit: str = "", change: float | None = None, as_of=None) -> html.Div:
     """A headline number with its change since the previous observation."""
     if value is None or pd.isna(value):
-        return html.Div([html.Div(label, className="kpi-label"), html.Div("—", className="kpi-value")], className="kpi spartan-card")
+        return html.Div(
+            [html.Div(label, className="kpi-label"), html.Div("—", className="kpi-value")], className="kpi spartan-card"
+        )
     parts = [html.Div(label, className="kpi-label"), html.Div(f"{value:,.2f}{unit}", className="kpi-value")]
     if change is not None and not pd.isna(change):
         direction = "up" if change > 0 else "down" if change < 0 else ""

@@ -12,7 +12,13 @@ CHANGE_CLASSES = {"up": "params.value > 0", "down": "params.value < 0"}
 
 
 def number_column(field: str, header: str, change: bool = False) -> dict:
-    col = {"field": field, "headerName": header, "type": "rightAligned", "valueFormatter": NUMBER_FORMAT, "filter": "agNumberColumnFilter"}
+    col = {
+        "field": field,
+        "headerName": header,
+        "type": "rightAligned",
+        "valueFormatter": NUMBER_FORMAT,
+        "filter": "agNumberColumnFilter",
+    }
     if change:
         col["cellClassRules"] = CHANGE_CLASSES
     return col

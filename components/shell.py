@@ -16,12 +16,17 @@ def navbar() -> html.Header:
         if page.get("nav", True)
     ]
     brand = html.A(
-        [html.Img(src=dash.get_asset_url("spartan-logo.svg"), alt=f"{APP_NAME} logo", className="spartan-logo"), html.Span(APP_NAME, className="spartan-brand")],
+        [
+            html.Img(src=dash.get_asset_url("spartan-logo.svg"), alt=f"{APP_NAME} logo", className="spartan-logo"),
+            html.Span(APP_NAME, className="spartan-brand"),
+        ],
         href="/",
         className="d-flex align-items-center gap-2 text-decoration-none",
     )
     return html.Header(
-        dbc.Container([brand, dbc.Nav(links, className="ms-auto", navbar=True)], fluid=True, className="d-flex align-items-center"),
+        dbc.Container(
+            [brand, dbc.Nav(links, className="ms-auto", navbar=True)], fluid=True, className="d-flex align-items-center"
+        ),
         className="spartan-navbar",
     )
 

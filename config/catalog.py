@@ -12,7 +12,18 @@ import yaml
 
 from config.settings import Settings
 
-CATEGORIES = {"stocks", "indices", "forex", "crypto", "economic", "commodities", "options", "rates", "volatility", "sentiment"}
+CATEGORIES = {
+    "stocks",
+    "indices",
+    "forex",
+    "crypto",
+    "economic",
+    "commodities",
+    "options",
+    "rates",
+    "volatility",
+    "sentiment",
+}
 
 
 class CatalogError(ValueError):
@@ -95,7 +106,20 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
     sources: dict[str, Source] = {}
     for entry in doc["sources"]:
         where = f"{filename}:{entry.get('__line__', '?')}"
-        _check_fields(entry, {"id", "provider", "category", "base_url", "base_url_setting", "auth_env", "rate_limit_per_minute", "notes"}, where)
+        _check_fields(
+            entry,
+            {
+                "id",
+                "provider",
+                "category",
+                "base_url",
+                "base_url_setting",
+                "auth_env",
+                "rate_limit_per_minute",
+                "notes",
+            },
+            where,
+        )
         source_id = str(_require(entry, "id", where))
         if source_id in sources:
             raise CatalogError(f"{where}: source {source_id!r} is defined twice")

@@ -100,8 +100,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     var_dir = Path(env.get("SPARTAN_VAR_DIR") or PROJECT_ROOT / "var")
     database_url = env.get("SPARTAN_DATABASE_URL") or f"sqlite:///{var_dir / 'spartan.db'}"
-    if database_url.startswith("postgres://"):
-        database_url = "postgresql://" + database_url[len("postgres://") :]
+    for plain in ("postgres://", "postgresql://"):
+        if database_url.startswith(plain):
+            # SQLAlchemy 2.1 would pick psycopg 3 for a bare scheme; the station ships psycopg2.
+            database_url = "postgresql+psycopg2://" + database_url[len(plain) :]
     if not database_url.startswith(("sqlite", "postgresql")):
         raise SettingsError("SPARTAN_DATABASE_URL must be a sqlite:// or postgresql:// URL")
     schema = env.get("SPARTAN_DB_SCHEMA") or "spartan_research"

@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 PRELOAD_SUCCESS_RATIO = 0.9
 
 
-def print_summary(summary: RunSummary, out=sys.stdout) -> None:
+def print_summary(summary: RunSummary, out=None) -> None:
+    out = out or sys.stdout
     elapsed = ((summary.finished_at or datetime.now(UTC)) - summary.started_at).total_seconds()
     print(f"\n{summary.kind} {summary.run_id} finished in {elapsed:.1f}s", file=out)
     print(f"  instruments: {summary.instruments_ok}/{summary.instruments_total} downloaded", file=out)

@@ -217,10 +217,16 @@ class DownloadRun:
             ]
         )
         with self.store.engine.begin() as conn:
-            conn.execute(download_log.insert(), log_rows.astype(object).where(log_rows.notna(), None).to_dict("records"))
+            conn.execute(
+                download_log.insert(), log_rows.astype(object).where(log_rows.notna(), None).to_dict("records")
+            )
             for source_id, row in self._health_rows(conn).items():
                 upsert_frame(conn, "health_status", pd.DataFrame([row]))
-                cache.set(health_key(source_id), {k: str(v) if isinstance(v, datetime) else v for k, v in row.items()}, timeout=0)
+                cache.set(
+                    health_key(source_id),
+                    {k: str(v) if isinstance(v, datetime) else v for k, v in row.items()},
+                    timeout=0,
+                )
 
     def _health_rows(self, conn: Connection) -> dict[str, dict]:
         now = datetime.now(UTC)
@@ -244,7 +250,9 @@ class DownloadRun:
                 "source_id": source_id,
                 "state": state,
                 "last_success_at": max(a.finished_at for a in ok) if ok else (prev.last_success_at if prev else None),
-                "last_failure_at": max(a.finished_at for a in failed) if failed else (prev.last_failure_at if prev else None),
+                "last_failure_at": max(a.finished_at for a in failed)
+                if failed
+                else (prev.last_failure_at if prev else None),
                 "last_error": failed[-1].error if failed else (prev.last_error if prev else None),
                 "consecutive_failures": ((prev.consecutive_failures if prev else 0) + 1) if state == "failing" else 0,
                 "latency_ms": sum(latencies) / len(latencies) if latencies else None,

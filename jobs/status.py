@@ -20,7 +20,12 @@ def preload_started(total: int) -> None:
 def preload_progress(done: int, total: int, failed: int, current: str) -> None:
     status = cache.get(PRELOAD_STATUS_KEY) or {}
     status.update(
-        state="running", done=done, total=total, failed=failed, current=current, updated_at=datetime.now(UTC).isoformat()
+        state="running",
+        done=done,
+        total=total,
+        failed=failed,
+        current=current,
+        updated_at=datetime.now(UTC).isoformat(),
     )
     cache.set(PRELOAD_STATUS_KEY, status, timeout=0)
 
@@ -48,4 +53,6 @@ def refresh_finished(summary: RunSummary) -> None:
 def preload_skipped() -> None:
     """Data was already fresh at start: the web may serve it without waiting."""
     now = datetime.now(UTC).isoformat()
-    cache.set(PRELOAD_STATUS_KEY, {"state": "complete", "skipped": True, "finished_at": now, "updated_at": now}, timeout=0)
+    cache.set(
+        PRELOAD_STATUS_KEY, {"state": "complete", "skipped": True, "finished_at": now, "updated_at": now}, timeout=0
+    )

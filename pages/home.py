@@ -13,7 +13,12 @@ from sql.transforms import latest_with_change
 
 dash.register_page(__name__, path="/", name="Overview", title="Spartan Research Station", order=0)
 
-HEADLINES = [("treasury_yields", "10Y", "US 10Y yield"), ("treasury_yields", "2Y", "US 2Y yield"), ("credit_spreads", "T10Y2Y", "2s10s spread"), ("credit_spreads", "HY_OAS", "High-yield OAS")]
+HEADLINES = [
+    ("treasury_yields", "10Y", "US 10Y yield"),
+    ("treasury_yields", "2Y", "US 2Y yield"),
+    ("credit_spreads", "T10Y2Y", "2s10s spread"),
+    ("credit_spreads", "HY_OAS", "High-yield OAS"),
+]
 
 
 def _headlines() -> html.Div:
@@ -22,7 +27,15 @@ def _headlines() -> html.Div:
     for dataset_name, key, label in HEADLINES:
         frame = latest[dataset_name]
         row = frame.loc[key] if key in frame.index else None
-        cards.append(kpi(label, None if row is None else row["value"], "%", None if row is None else row["change"], None if row is None else row["date"]))
+        cards.append(
+            kpi(
+                label,
+                None if row is None else row["value"],
+                "%",
+                None if row is None else row["change"],
+                None if row is None else row["date"],
+            )
+        )
     return html.Div(cards, className="kpi-row")
 
 
@@ -30,7 +43,9 @@ def _status_table(status: pd.DataFrame, target_minutes: int) -> html.Div:
     now = pd.Timestamp.now(tz="UTC")
     shown = status.assign(
         age_hours=((now - status["last_update"]).dt.total_seconds() / 3600).round(2),
-        latest_observation=pd.to_datetime(status["latest_observation"], errors="coerce", utc=True).dt.strftime("%Y-%m-%d"),
+        latest_observation=pd.to_datetime(status["latest_observation"], errors="coerce", utc=True).dt.strftime(
+            "%Y-%m-%d"
+        ),
         last_update=status["last_update"].dt.strftime("%Y-%m-%d %H:%M UTC"),
     )
     columns = [
@@ -48,7 +63,13 @@ def _status_table(status: pd.DataFrame, target_minutes: int) -> html.Div:
 
 def layout(**_query) -> html.Div:
     settings = read.current_settings()
-    header = [html.H1("Market overview", className="spartan-page-title"), html.P("Everything here is read from the station's own database, refreshed hourly in the background.", className="spartan-subtitle")]
+    header = [
+        html.H1("Market overview", className="spartan-page-title"),
+        html.P(
+            "Everything here is read from the station's own database, refreshed hourly in the background.",
+            className="spartan-subtitle",
+        ),
+    ]
     try:
         status = read.dataset_status()
         health = read.source_health()
@@ -57,9 +78,21 @@ def layout(**_query) -> html.Div:
     failing = health[health["state"] == "failing"]
     notices = []
     if not failing.empty:
-        notices.append(html.Div([html.Strong(f"{len(failing)} source(s) failing: "), ", ".join(f"{r.source_id} ({r.last_error})" for r in failing.itertuples())], className="alert alert-warning", role="alert"))
+        notices.append(
+            html.Div(
+                [
+                    html.Strong(f"{len(failing)} source(s) failing: "),
+                    ", ".join(f"{r.source_id} ({r.last_error})" for r in failing.itertuples()),
+                ],
+                className="alert alert-warning",
+                role="alert",
+            )
+        )
     if status["rows"].sum() == 0:
-        body = empty_state("No data yet", "The sidecar has not stored any data. Run `python -m jobs preload` (or `make run`), then reload this page.")
+        body = empty_state(
+            "No data yet",
+            "The sidecar has not stored any data. Run `python -m jobs preload` (or `make run`), then reload this page.",
+        )
         return html.Div([*header, *notices, body])
     newest = status["last_update"].max()
     return html.Div(
@@ -67,7 +100,14 @@ def layout(**_query) -> html.Div:
             *header,
             *notices,
             _headlines(),
-            panel("Dashboards", html.Ul([html.Li(dcc.Link("Rates & credit — yield curve, 2s10s, credit spreads", href="/rates"))])),
-            panel("Datasets", _status_table(status, settings.freshness_target_minutes), badge=freshness_badge(newest, None, settings.freshness_target_minutes)),
+            panel(
+                "Dashboards",
+                html.Ul([html.Li(dcc.Link("Rates & credit — yield curve, 2s10s, credit spreads", href="/rates"))]),
+            ),
+            panel(
+                "Datasets",
+                _status_table(status, settings.freshness_target_minutes),
+                badge=freshness_badge(newest, None, settings.freshness_target_minutes),
+            ),
         ]
     )

@@ -31,27 +31,54 @@ def _latest_table(yields: pd.DataFrame, spreads: pd.DataFrame, settings) -> pd.D
 
 def _kpis(latest: pd.DataFrame, settings) -> html.Div:
     by_key = latest.set_index("key")
-    picks = [("10Y", "10Y yield"), ("2Y", "2Y yield"), ("3M", "3M yield"), ("T10Y2Y", "2s10s"), ("HY_OAS", "HY OAS"), ("BBB_OAS", "BBB OAS")]
+    picks = [
+        ("10Y", "10Y yield"),
+        ("2Y", "2Y yield"),
+        ("3M", "3M yield"),
+        ("T10Y2Y", "2s10s"),
+        ("HY_OAS", "HY OAS"),
+        ("BBB_OAS", "BBB OAS"),
+    ]
     cards = []
     for key, label in picks:
         row = by_key.loc[key] if key in by_key.index else None
         cards.append(
-            kpi(label, None if row is None else row["value"], "%", None if row is None else row["change"], None if row is None else row["date"])
+            kpi(
+                label,
+                None if row is None else row["value"],
+                "%",
+                None if row is None else row["change"],
+                None if row is None else row["date"],
+            )
         )
     return html.Div(cards, className="kpi-row")
 
 
 def layout(**_query) -> html.Div:
     settings = read.current_settings()
-    header = [html.H1("Rates & Credit", className="spartan-page-title"), html.P("US Treasury curve, term spread and corporate credit spreads (FRED).", className="spartan-subtitle")]
+    header = [
+        html.H1("Rates & Credit", className="spartan-page-title"),
+        html.P("US Treasury curve, term spread and corporate credit spreads (FRED).", className="spartan-subtitle"),
+    ]
     try:
         status = read.dataset_status().set_index("dataset")
         yields_latest = latest_with_change(read.last_two("treasury_yields"))
         spreads_latest = latest_with_change(read.last_two("credit_spreads"))
     except read.StorageUnavailable as exc:
-        return html.Div([*header, degraded_state(f"{exc}. Showing nothing rather than something wrong; retry shortly.")])
+        return html.Div(
+            [*header, degraded_state(f"{exc}. Showing nothing rather than something wrong; retry shortly.")]
+        )
     if yields_latest.empty and spreads_latest.empty:
-        return html.Div([*header, empty_state("No rates data yet", "The sidecar has not downloaded Treasury yields or spreads yet. Run `python -m jobs preload`, or see /api/system/status for failed sources.")])
+        return html.Div(
+            [
+                *header,
+                empty_state(
+                    "No rates data yet",
+                    "The sidecar has not downloaded Treasury yields or spreads yet. Run `python -m jobs preload`,"
+                    " or see /api/system/status for the sources that failed.",
+                ),
+            ]
+        )
 
     def badge(dataset: str):
         row = status.loc[dataset]
@@ -79,13 +106,22 @@ def layout(**_query) -> html.Div:
             _kpis(pd.concat([yields_latest, spreads_latest]), settings),
             html.Div(
                 [
-                    panel("Treasury yield curve", graph("rates-curve", yield_curve_figure(curve, list(CURVE_SNAPSHOTS))), badge=badge("treasury_yields")),
+                    panel(
+                        "Treasury yield curve",
+                        graph("rates-curve", yield_curve_figure(curve, list(CURVE_SNAPSHOTS))),
+                        badge=badge("treasury_yields"),
+                    ),
                     panel("2s10s spread (10Y − 2Y)", graph("rates-2s10s", term_fig), badge=badge("credit_spreads")),
                 ],
                 className="panel-grid",
             ),
-            panel("Credit spreads: high yield and BBB (option-adjusted)", graph("rates-credit", history_figure(credit, spread_labels, "%")), badge=badge("credit_spreads")),
-            panel("Latest values", data_grid("rates-latest", table, columns, filename="spartan-rates-latest", height=380)),
+            panel(
+                "Credit spreads: high yield and BBB (option-adjusted)",
+                graph("rates-credit", history_figure(credit, spread_labels, "%")),
+                badge=badge("credit_spreads"),
+            ),
+            panel(
+                "Latest values", data_grid("rates-latest", table, columns, filename="spartan-rates-latest", height=380)
+            ),
         ]
     )
-

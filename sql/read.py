@@ -83,7 +83,7 @@ def _last_two(version: int, name: str) -> pd.DataFrame:
     value = "value" if "value" in table(spec.table).c else "close"
     # Identifiers come from sql.datasets, never from input.
     sql = text(
-        f'SELECT key, date, value, source FROM ('
+        f"SELECT key, date, value, source FROM ("
         f'SELECT "{spec.key_column}" AS key, "{spec.date_column}" AS date, "{value}" AS value, source, '
         f'ROW_NUMBER() OVER (PARTITION BY "{spec.key_column}" ORDER BY "{spec.date_column}" DESC) AS rn '
         f'FROM "{spec.table}") ranked WHERE rn <= 2'
@@ -104,7 +104,9 @@ def _all_versions() -> tuple[tuple[str, int], ...]:
     return tuple((name, dataset_version(name)) for name in DATASETS)
 
 
-@cache.memoize(timeout=DATA_TTL)
+# Keyed by every dataset's version; the short TTL lets "last update" move after a
+# refresh that confirmed the data without changing it (the version stays).
+@cache.memoize(timeout=60)
 def _dataset_status(versions: tuple[tuple[str, int], ...]) -> pd.DataFrame:
     rows = []
     with get_store().engine.connect() as conn:
@@ -164,14 +166,18 @@ def source_health() -> pd.DataFrame:
     )
     frame = _frame(stmt)
     frame["state"] = frame["state"].fillna("unknown")
+    for col in ("last_success_at", "last_failure_at", "checked_at"):
+        frame[col] = _utc(frame[col])
     return frame
 
 
 @cache.memoize(timeout=SYSTEM_TTL)
 def recent_downloads(limit: int = 200) -> pd.DataFrame:
     """The newest entries of the download log."""
-    return _frame(select(download_log).order_by(download_log.c.id.desc()).limit(limit))
-
+    frame = _frame(select(download_log).order_by(download_log.c.id.desc()).limit(limit))
+    for col in ("started_at", "finished_at"):
+        frame[col] = _utc(frame[col])
+    return frame
 
 
 @cache.memoize(timeout=DATA_TTL)

@@ -113,22 +113,26 @@ def _upsert_sqlite(conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list[s
 
 
 def bump_version(conn: Connection, dataset: str, rows_written: int, source: str | None, demo: bool = False) -> int:
-    """Move ``dataset``'s version forward in the caller's transaction; returns the new version.
+    """Record a committed update of ``dataset`` in the caller's transaction; returns its version.
 
-    Versions are microsecond timestamps (kept strictly increasing), so a database that is
-    recreated never reuses a version a cache still holds keys for.
+    The version moves only when rows changed, so caches stay warm through a refresh that
+    found nothing new; ``updated_at`` moves either way (the data was confirmed current).
+    Versions are microsecond timestamps kept strictly increasing, so a recreated database
+    never reuses a version that a cache still holds keys for.
     """
     now = datetime.now(UTC)
     current = conn.execute(select(dataset_versions.c.version).where(dataset_versions.c.dataset == dataset)).scalar()
-    version = max(int(time.time() * 1_000_000), (current or 0) + 1)
-    values = {"version": version, "updated_at": now, "rows_written": rows_written, "source": source, "demo": demo}
+    values = {"updated_at": now, "rows_written": rows_written, "source": source, "demo": demo}
     if current is None:
-        conn.execute(dataset_versions.insert().values(dataset=dataset, **values))
-    else:
-        conn.execute(dataset_versions.update().where(dataset_versions.c.dataset == dataset).values(**values))
+        version = int(time.time() * 1_000_000)
+        conn.execute(dataset_versions.insert().values(dataset=dataset, version=version, **values))
+        return version
+    version = max(int(time.time() * 1_000_000), current + 1) if rows_written else current
+    conn.execute(
+        dataset_versions.update().where(dataset_versions.c.dataset == dataset).values(version=version, **values)
+    )
     return version
 
 
 def row_count(conn: Connection, table_name: str) -> int:
     return conn.execute(select(func.count()).select_from(table(table_name))).scalar_one()
-

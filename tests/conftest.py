@@ -110,3 +110,19 @@ def serve_fred(httpserver, overrides: dict[str, Response] | None = None) -> str:
 
     httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(handler)
     return httpserver.url_for("/").rstrip("/")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip browser tests where Chromium is missing, unless SPARTAN_REQUIRE_BROWSER is set (CI)."""
+    import shutil
+
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        return
+    if os.environ.get("SPARTAN_REQUIRE_BROWSER"):
+        raise pytest.UsageError("SPARTAN_REQUIRE_BROWSER is set but chromium/chromedriver are not installed")
+    skip = pytest.mark.skip(
+        reason="chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
+    )
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)

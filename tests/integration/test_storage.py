@@ -1,0 +1,169 @@
+"""Schema, migrations, the bulk upsert writer, dataset versions and cached readers — on
+SQLite + file cache, and on PostgreSQL + Redis when the test services are configured."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import inspect, select
+
+from sql import read
+from sql.cache import cache, version_key
+from sql.migrate import current_revision, upgrade
+from sql.schema import DATA_TABLES, SYSTEM_TABLES, dataset_versions
+from sql.write import WriteError, bump_version, row_count, upsert_frame
+
+FETCHED = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def observations(n: int, value: float = 4.0, tenor: str = "10Y") -> pd.DataFrame:
+    start = date(2026, 1, 1)
+    return pd.DataFrame(
+        {
+            "tenor": tenor,
+            "date": [start + timedelta(days=i) for i in range(n)],
+            "value": [value + i / 100 for i in range(n)],
+            "source": "fred_graph",
+            "fetched_at": FETCHED,
+        }
+    )
+
+
+def write(store, table: str, frame: pd.DataFrame, dataset: str | None = None) -> int:
+    with store.engine.begin() as conn:
+        rows = upsert_frame(conn, table, frame)
+        if dataset:
+            bump_version(conn, dataset, rows, "fred_graph")
+    return rows
+
+
+def test_migration_creates_all_17_tables_and_is_idempotent(store, settings):
+    names = set(inspect(store.engine).get_table_names())
+    assert set(DATA_TABLES) | set(SYSTEM_TABLES) <= names
+    assert len(DATA_TABLES) + len(SYSTEM_TABLES) == 17
+    assert "dataset_versions" in names
+    upgrade(settings, store.engine)  # a second run changes nothing and does not fail
+    assert current_revision(store.engine, settings) == "0001"
+
+
+def test_postgres_tables_live_in_the_configured_schema(store, settings):
+    if not settings.is_postgres:
+        pytest.skip("schemas are a PostgreSQL notion")
+    assert "treasury_yields" in inspect(store.engine).get_table_names(schema=settings.db_schema)
+
+
+def test_upsert_is_idempotent(store):
+    frame = observations(500)
+    assert write(store, "treasury_yields", frame) == 500
+    assert write(store, "treasury_yields", frame) == 0  # nothing changed: nothing rewritten
+    with store.engine.connect() as conn:
+        assert row_count(conn, "treasury_yields") == 500
+
+
+def test_upsert_updates_changed_values_and_keeps_the_rest(store):
+    write(store, "treasury_yields", observations(10))
+    revised = observations(10)
+    revised.loc[3, "value"] = 9.99
+    assert write(store, "treasury_yields", revised) == 1
+    with store.engine.connect() as conn:
+        stored = pd.read_sql("SELECT date, value FROM treasury_yields ORDER BY date", conn)
+    assert len(stored) == 10
+    assert stored["value"].iloc[3] == pytest.approx(9.99)
+    assert stored["value"].iloc[4] == pytest.approx(4.04)
+
+
+def test_upsert_rejects_duplicate_keys_and_writes_nothing(store):
+    frame = pd.concat([observations(5), observations(1)], ignore_index=True)
+    with pytest.raises(WriteError, match="repeat a primary key"):
+        write(store, "treasury_yields", frame)
+    with store.engine.connect() as conn:
+        assert row_count(conn, "treasury_yields") == 0
+
+
+def test_upsert_rejects_missing_required_columns(store):
+    with pytest.raises(WriteError, match="lacks required columns"):
+        write(store, "treasury_yields", observations(3).drop(columns=["source"]))
+
+
+def test_failed_transaction_leaves_no_partial_write(store):
+    with pytest.raises(RuntimeError), store.engine.begin() as conn:
+        upsert_frame(conn, "treasury_yields", observations(50))
+        bump_version(conn, "treasury_yields", 50, "fred_graph")
+        raise RuntimeError("crash between write and commit")
+    with store.engine.connect() as conn:
+        assert row_count(conn, "treasury_yields") == 0
+        assert conn.execute(select(dataset_versions)).first() is None
+
+
+def test_large_frame_round_trips_exactly(store):
+    frame = pd.concat([observations(2000, tenor=t) for t in ("2Y", "5Y", "10Y")], ignore_index=True)
+    assert write(store, "treasury_yields", frame) == 6000
+    with store.engine.connect() as conn:
+        stored = pd.read_sql("SELECT tenor, date, value FROM treasury_yields ORDER BY tenor, date", conn)
+    assert len(stored) == 6000
+    assert stored["value"].sum() == pytest.approx(frame["value"].sum())
+
+
+def test_version_moves_only_when_rows_change(store):
+    with store.engine.begin() as conn:
+        first = bump_version(conn, "treasury_yields", 10, "fred_graph")
+    with store.engine.begin() as conn:
+        same = bump_version(conn, "treasury_yields", 0, "fred_graph")
+    with store.engine.begin() as conn:
+        moved = bump_version(conn, "treasury_yields", 3, "fred_graph")
+    assert same == first
+    assert moved > first
+
+
+def test_readers_serve_from_cache_until_the_version_moves(store):
+    write(store, "treasury_yields", observations(5), dataset="treasury_yields")
+    first = read.observations("treasury_yields")
+    assert list(first["value"]) == pytest.approx([4.0, 4.01, 4.02, 4.03, 4.04])
+
+    # A write without a version bump is invisible to readers: they answer from the cache.
+    write(store, "treasury_yields", observations(5, value=5.0))
+    assert read.observations("treasury_yields")["value"].iloc[0] == pytest.approx(4.0)
+
+    with store.engine.begin() as conn:
+        version = bump_version(conn, "treasury_yields", 5, "fred_graph")
+    cache.set(version_key("treasury_yields"), version)
+    assert read.observations("treasury_yields")["value"].iloc[0] == pytest.approx(5.0)
+
+
+def test_reader_filters_by_key_and_start(store):
+    frame = pd.concat([observations(30, tenor="2Y"), observations(30, value=4.5, tenor="10Y")], ignore_index=True)
+    write(store, "treasury_yields", frame, dataset="treasury_yields")
+    cache.delete(version_key("treasury_yields"))
+    rows = read.observations("treasury_yields", ["2Y"], start=date(2026, 1, 21))
+    assert set(rows["key"]) == {"2Y"}
+    assert rows["date"].min() == pd.Timestamp("2026-01-21")
+    assert len(rows) == 10
+    assert read.latest_date("treasury_yields") == date(2026, 1, 30)
+    two = read.last_two("treasury_yields")
+    assert len(two) == 4
+
+
+def test_dataset_status_counts_rows_and_names_sources(store):
+    write(store, "treasury_yields", observations(7), dataset="treasury_yields")
+    cache.delete(version_key("treasury_yields"))
+    status = read.dataset_status().set_index("dataset")
+    assert status.loc["treasury_yields", "rows"] == 7
+    assert status.loc["treasury_yields", "instruments"] == 1
+    assert status.loc["treasury_yields", "sources"] == "fred_graph"
+    assert status.loc["treasury_yields", "last_update"].tzinfo is not None
+    assert status.loc["credit_spreads", "rows"] == 0
+    assert pd.isna(status.loc["credit_spreads", "last_update"])
+
+
+def test_readers_on_an_empty_database_return_empty_frames(store):
+    assert read.observations("credit_spreads").empty
+    assert read.latest_date("credit_spreads") is None
+    assert read.recent_observations("credit_spreads").empty
+    assert read.source_health().empty
+
+
+def test_unknown_dataset_is_a_clear_error(store):
+    with pytest.raises(KeyError, match="unknown dataset 'bogus'"):
+        read.observations("bogus")

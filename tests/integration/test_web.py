@@ -1,0 +1,200 @@
+"""The web through Flask's test client: pages, /health and /api/system/status, with and
+without data, with the database down — and never an outbound connection while serving."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from config.catalog import load_catalog
+from jobs.pipeline import run_downloads
+from tests.conftest import ROOT, drop_backend, make_settings, serve_fred
+
+
+@pytest.fixture
+def web(tmp_path, backend):
+    """The app on an empty, migrated database."""
+    import app as webapp
+
+    settings = make_settings(tmp_path, backend)
+    dash_app = webapp.create_app(settings)
+    yield dash_app, settings
+    drop_backend(settings)
+
+
+@pytest.fixture
+def web_with_data(web, httpserver):
+    dash_app, settings = web
+    settings = settings.__class__(**{**settings.__dict__, "fred_base_url": serve_fred(httpserver)})
+    from sql.store import get_store
+
+    run_downloads(get_store(), load_catalog(settings), "preload")
+    return dash_app, settings
+
+
+def render(dash_app, path: str) -> str:
+    """The page's layout as the browser receives it (the pages router callback's output)."""
+    from dash._pages import _path_to_page
+
+    page, variables = _path_to_page(path.strip("/"))
+    assert page, f"no page registered at {path}"
+    with dash_app.server.test_request_context(path):
+        layout = page["layout"](**(variables or {}))
+    return json.dumps(layout.to_plotly_json(), default=str)
+
+
+def test_every_page_serves_its_shell(web):
+    client = web[0].server.test_client()
+    for path in ("/", "/rates"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert b"Spartan Research Station" in response.data
+    layout = client.get("/_dash-layout").get_json()
+    assert "spartan-logo.svg" in json.dumps(layout)
+
+
+def test_empty_database_shows_no_data_yet_not_an_error(web):
+    assert "No rates data yet" in render(web[0], "/rates")
+    assert "No data yet" in render(web[0], "/")
+
+
+def test_rates_page_renders_curve_spreads_and_grid_from_stored_data(web_with_data):
+    body = render(web_with_data[0], "/rates")
+    for part in (
+        "rates-curve",
+        "rates-2s10s",
+        "rates-credit",
+        "rates-latest",
+        "Export CSV",
+        "10-Year",
+        "US High Yield OAS",
+    ):
+        assert part in body
+    assert "No rates data yet" not in body
+    assert "Today (2026-11-20)" in body  # the curve legend names the observation date used
+    assert "1M ago (2026-10-20)" in body
+
+
+def test_home_page_shows_headlines_and_dataset_freshness(web_with_data):
+    body = render(web_with_data[0], "/")
+    assert "US 10Y yield" in body
+    assert "home-datasets" in body
+    assert "Treasury yields" in body
+
+
+def test_health_is_ready_with_data_and_reports_each_check(web_with_data):
+    response = web_with_data[0].server.test_client().get("/health")
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["ready"] is True
+    assert body["checks"]["database"]["ok"] and body["checks"]["cache"]["ok"]
+    assert body["checks"]["preload"]["has_data"] is True
+
+
+def test_health_is_not_ready_before_any_preload(web):
+    response = web[0].server.test_client().get("/health")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["preload"] == {
+        "ok": False,
+        "state": "unknown",
+        "has_data": False,
+        "done": None,
+        "total": None,
+    }
+
+
+def test_health_is_503_and_pages_degrade_when_the_database_is_down(web, monkeypatch):
+    from sqlalchemy import create_engine
+
+    from sql.store import get_store
+
+    dash_app, settings = web
+    dead = (
+        "postgresql+psycopg2://nobody@127.0.0.1:9/none"
+        if settings.is_postgres
+        else "sqlite:////nonexistent/dir/db.sqlite"
+    )
+    monkeypatch.setattr(get_store(), "engine", create_engine(dead))
+    response = dash_app.server.test_client().get("/health")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["database"]["ok"] is False
+    assert "Data temporarily unavailable" in render(dash_app, "/rates")
+    status = dash_app.server.test_client().get("/api/system/status")
+    assert status.status_code == 503
+    assert "database unavailable" in status.get_json()["error"]
+
+
+def test_system_status_gives_freshness_per_dataset(web_with_data):
+    body = web_with_data[0].server.test_client().get("/api/system/status").get_json()
+    datasets = {d["dataset"]: d for d in body["datasets"]}
+    yields = datasets["treasury_yields"]
+    assert yields["rows"] == 2650 and yields["instruments"] == 5
+    assert yields["latest_observation"] == "2026-11-20"
+    assert yields["sources"] == ["fred_graph"]
+    assert yields["fresh"] is True and 0 <= yields["age_seconds"] < 120
+    assert datasets["market_indices"]["rows"] == 0 and datasets["market_indices"]["last_update"] is None
+    assert body["sources"][0]["source_id"] == "fred_graph" and body["sources"][0]["state"] == "ok"
+
+
+def test_responses_never_reveal_secrets(tmp_path):
+    import app as webapp
+
+    settings = make_settings(tmp_path, "sqlite")
+    settings = settings.__class__(**{**settings.__dict__, "redis_url": None})
+    webapp.create_app(settings)
+    secret = "hunter2-secret-password"
+    client = webapp.create_app(settings).server.test_client()
+    for path in ("/health", "/api/system/status", "/_dash-layout", "/"):
+        assert secret not in client.get(path).get_data(as_text=True)
+    assert "hunter2" not in repr(
+        make_settings(tmp_path, "sqlite", SPARTAN_DATABASE_URL=f"postgresql://u:{secret}@db/x")
+    )
+
+
+def test_security_headers_refuse_framing(web):
+    response = web[0].server.test_client().get("/rates")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_serving_pages_and_endpoints_opens_no_outbound_connection(web_with_data, monkeypatch):
+    dash_app, settings = web_with_data
+    attempts = []
+    real_connect = socket.socket.connect
+
+    def guarded_connect(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        # Only the test's own database and cache (on loopback or a unix socket) may be reached.
+        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost") and not host.startswith("/"):
+            attempts.append(address)
+            raise ConnectionRefusedError(f"outbound connection to {address} refused by the test")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(
+        socket,
+        "create_connection",
+        lambda address, *a, **k: attempts.append(address) or (_ for _ in ()).throw(ConnectionRefusedError()),
+    )
+    client = dash_app.server.test_client()
+    for path in ("/", "/rates", "/health", "/api/system/status", "/_dash-layout", "/_dash-dependencies"):
+        assert client.get(path).status_code in (200, 503)
+    render(dash_app, "/")
+    render(dash_app, "/rates")
+    assert attempts == []
+
+
+def test_web_code_never_imports_the_network_side(tmp_path):
+    # Building the app imports every page, component and API module.
+    code = (
+        "import sys, app; app.create_app();"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('datasources', 'jobs', 'requests', 'urllib3'));"
+        "print(','.join(bad))"
+    )
+    env = {"PATH": "/usr/bin:/bin", "SPARTAN_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
