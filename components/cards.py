@@ -64,3 +64,14 @@ def degraded_state(message: str) -> html.Div:
         className="empty-state degraded",
         role="alert",
     )
+
+
+def failing_sources_notice(health: pd.DataFrame) -> html.Div | None:
+    """A warning naming every source whose last run failed, with its error; None when all is well."""
+    failing = health[health["state"] == "failing"]
+    if failing.empty:
+        return None
+    names = ", ".join(f"{r.source_id} ({r.last_error})" for r in failing.itertuples())
+    return html.Div(
+        [html.Strong(f"{len(failing)} source(s) failing: "), names], className="alert alert-warning", role="alert"
+    )

@@ -16,5 +16,5 @@ def setup_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("urllib3", "apscheduler.executors", "werkzeug"):
+    for noisy in ("urllib3", "apscheduler.executors", "werkzeug", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

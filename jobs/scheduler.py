@@ -29,11 +29,12 @@ def build_scheduler(store: Store, catalog: Catalog) -> BlockingScheduler:
 
 
 def run_scheduler(store: Store, catalog: Catalog, preload: bool = True) -> None:
-    if preload and commands.needs_preload(store):
-        log.info("data missing or older than %d min: preloading", store.settings.preload_max_age_minutes)
-        commands.preload(store, catalog, show_progress=False)
-    else:
-        status.preload_skipped()
+    if preload:
+        if commands.needs_preload(store):
+            log.info("data missing or older than %d min: preloading", store.settings.preload_max_age_minutes)
+            commands.preload(store, catalog, show_progress=False)
+        else:
+            status.preload_skipped()
     scheduler = build_scheduler(store, catalog)
     log.info("scheduler started: refresh at minute %d of every hour", store.settings.refresh_minute)
     scheduler.start()

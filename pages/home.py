@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from components.cards import degraded_state, empty_state, freshness_badge, kpi, panel
+from components.cards import degraded_state, empty_state, failing_sources_notice, freshness_badge, kpi, panel
 from components.grid import data_grid, number_column, text_column
 from sql import read
 from sql.transforms import latest_with_change
@@ -75,19 +75,7 @@ def layout(**_query) -> html.Div:
         health = read.source_health()
     except read.StorageUnavailable as exc:
         return html.Div([*header, degraded_state(str(exc))])
-    failing = health[health["state"] == "failing"]
-    notices = []
-    if not failing.empty:
-        notices.append(
-            html.Div(
-                [
-                    html.Strong(f"{len(failing)} source(s) failing: "),
-                    ", ".join(f"{r.source_id} ({r.last_error})" for r in failing.itertuples()),
-                ],
-                className="alert alert-warning",
-                role="alert",
-            )
-        )
+    notices = [n for n in (failing_sources_notice(health),) if n is not None]
     if status["rows"].sum() == 0:
         body = empty_state(
             "No data yet",

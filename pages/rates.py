@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from components.cards import degraded_state, empty_state, freshness_badge, kpi, panel
+from components.cards import degraded_state, empty_state, failing_sources_notice, freshness_badge, kpi, panel
 from components.catalog import labels
 from components.figures import graph, history_figure, yield_curve_figure
 from components.grid import data_grid, number_column, text_column
@@ -64,10 +64,13 @@ def layout(**_query) -> html.Div:
         status = read.dataset_status().set_index("dataset")
         yields_latest = latest_with_change(read.last_two("treasury_yields"))
         spreads_latest = latest_with_change(read.last_two("credit_spreads"))
+        notice = failing_sources_notice(read.source_health())
     except read.StorageUnavailable as exc:
         return html.Div(
             [*header, degraded_state(f"{exc}. Showing nothing rather than something wrong; retry shortly.")]
         )
+    if notice is not None:
+        header.append(notice)
     if yields_latest.empty and spreads_latest.empty:
         return html.Div(
             [

@@ -198,3 +198,15 @@ def test_web_code_never_imports_the_network_side(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "SPARTAN_VAR_DIR": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_pages_name_the_failing_sources_when_downloads_failed(web):
+    from sql.store import get_store
+
+    dash_app, settings = web
+    offline = settings.__class__(**{**settings.__dict__, "fred_base_url": "http://127.0.0.1:9", "http_retries": 0})
+    run_downloads(get_store(), load_catalog(offline), "preload")
+    for path in ("/", "/rates"):
+        body = render(dash_app, path)
+        assert "1 source(s) failing" in body
+        assert "fred_graph (FetchError: connection failed" in body
