@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from config.catalog import load_catalog
+from datasources.http import HttpClient
 from jobs.pipeline import run_downloads
 from tests.conftest import ROOT, drop_backend, make_settings, serve_fred
 
@@ -205,7 +206,7 @@ def test_pages_name_the_failing_sources_when_downloads_failed(web):
 
     dash_app, settings = web
     offline = settings.__class__(**{**settings.__dict__, "fred_base_url": "http://127.0.0.1:9", "http_retries": 0})
-    run_downloads(get_store(), load_catalog(offline), "preload")
+    run_downloads(get_store(), load_catalog(offline), "preload", client=HttpClient(offline))
     for path in ("/", "/rates"):
         body = render(dash_app, path)
         assert "1 source(s) failing" in body
