@@ -18,8 +18,9 @@ SPARTAN_TEMPLATE = go.layout.Template(
         xaxis={"gridcolor": theme.GRID_LINE, "zerolinecolor": theme.GRID_LINE, "linecolor": theme.GRID_LINE},
         yaxis={"gridcolor": theme.GRID_LINE, "zerolinecolor": theme.GRID_LINE, "linecolor": theme.GRID_LINE},
         hoverlabel={"font": {"family": theme.FONT_MONO}, "bgcolor": theme.NAVY_DARK},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "bgcolor": "rgba(0,0,0,0)"},
-        margin={"l": 48, "r": 16, "t": 36, "b": 40},
+        # Below the plot: the range selector and the mode bar share the top edge.
+        legend={"orientation": "h", "y": -0.14, "yanchor": "top", "x": 0, "bgcolor": "rgba(0,0,0,0)"},
+        margin={"l": 48, "r": 16, "t": 36, "b": 56},
         hovermode="x unified",
     )
 )
@@ -78,4 +79,11 @@ def history_figure(frame: pd.DataFrame, labels: dict[str, str], unit: str, heigh
 
 def graph(graph_id: str, figure: go.Figure) -> dcc.Graph:
     """A chart with the mode bar trimmed to what readers use (zoom, pan, PNG export)."""
-    return dcc.Graph(id=graph_id, figure=figure, config={"displaylogo": False, "responsive": True})
+    height = figure.layout.height or 360
+    return dcc.Graph(
+        id=graph_id,
+        figure=figure,
+        config={"displaylogo": False, "responsive": True},
+        # An explicit height: a responsive graph inside a CSS grid cell would otherwise collapse.
+        style={"height": f"{height}px"},
+    )

@@ -7,6 +7,19 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import MATCH, Input, Output, html
 
+from config import theme
+
+# AG Grid's Theming API (the grid injects its own CSS: nothing to vendor, no CDN).
+SPARTAN_GRID_THEME = {
+    "function": (
+        "themeQuartz.withParams({"
+        f"backgroundColor: '{theme.CARD}', foregroundColor: '{theme.TEXT}', accentColor: '{theme.RED}',"
+        f"headerBackgroundColor: '{theme.NAVY}', headerTextColor: '{theme.TEXT_SECONDARY}',"
+        "borderColor: 'rgba(255,255,255,0.10)', oddRowBackgroundColor: 'rgba(255,255,255,0.025)',"
+        "fontFamily: 'Inter, system-ui, sans-serif', fontSize: 13, wrapperBorderRadius: 6"
+        "})"
+    )
+}
 NUMBER_FORMAT = {"function": "params.value == null ? '' : d3.format(',.2f')(params.value)"}
 CHANGE_CLASSES = {"up": "params.value > 0", "down": "params.value < 0"}
 
@@ -55,9 +68,9 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], filename: 
                 rowData=grid_rows(frame),
                 columnDefs=columns,
                 defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1, "minWidth": 110},
-                dashGridOptions={"animateRows": False, "domLayout": "normal"},
+                dashGridOptions={"animateRows": False, "theme": SPARTAN_GRID_THEME},
                 csvExportParams={"fileName": f"{filename}.csv"},
-                className="ag-theme-alpine-dark spartan-grid",
+                className="spartan-grid",
                 style={"height": f"{height}px", "width": "100%"},
             ),
         ]
