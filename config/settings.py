@@ -50,7 +50,7 @@ def redact_url(url: str | None) -> str | None:
     """Hide the password of a connection URL (``user:***@host``)."""
     if not url:
         return url
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 @dataclass(frozen=True)
