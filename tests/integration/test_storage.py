@@ -167,3 +167,26 @@ def test_readers_on_an_empty_database_return_empty_frames(store):
 def test_unknown_dataset_is_a_clear_error(store):
     with pytest.raises(KeyError, match="unknown dataset 'bogus'"):
         read.observations("bogus")
+
+
+def test_timestamps_and_nulls_round_trip_exactly(store):
+    from sql.schema import health_status
+
+    checked = datetime(2026, 11, 24, 13, 5, 7, 123456, tzinfo=UTC)
+    row = {
+        "source_id": "fred_graph",
+        "state": "failing",
+        "last_success_at": None,
+        "last_failure_at": checked,
+        "last_error": 'HTTP 500, "quoted", with a comma',
+        "consecutive_failures": 3,
+        "latency_ms": None,
+        "checked_at": checked,
+    }
+    write(store, "health_status", pd.DataFrame([row]))
+    with store.engine.connect() as conn:
+        back = conn.execute(select(health_status)).mappings().one()
+    assert back["last_success_at"] is None and back["latency_ms"] is None
+    assert back["last_error"] == 'HTTP 500, "quoted", with a comma'
+    stamp = back["checked_at"] if back["checked_at"].tzinfo else back["checked_at"].replace(tzinfo=UTC)
+    assert stamp == checked
