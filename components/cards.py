@@ -53,6 +53,19 @@ def kpi(label: str, value: float | None, unit: str = "", change: float | None = 
     return html.Div(parts, className="kpi spartan-card")
 
 
+def kpi_row(latest: pd.DataFrame, picks: list[tuple[str, str]], unit: str = "") -> html.Div:
+    """One KPI card per ``(key, label)`` from ``latest`` (``key, value, change, date`` rows)."""
+    by_key = latest.set_index("key")
+    cards = []
+    for key, label in picks:
+        if key in by_key.index:
+            row = by_key.loc[key]
+            cards.append(kpi(label, row["value"], unit, row["change"], row["date"]))
+        else:
+            cards.append(kpi(label, None))
+    return html.Div(cards, className="kpi-row")
+
+
 def empty_state(title: str = "No data yet", message: str = "") -> html.Div:
     return html.Div([html.H3(title), html.P(message)], className="empty-state", role="status")
 

@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from components.cards import degraded_state, empty_state, failing_sources_notice, freshness_badge, kpi, panel
+from components.cards import degraded_state, empty_state, failing_sources_notice, freshness_badge, kpi_row, panel
 from components.grid import data_grid, number_column, text_column
 from sql import read
 from sql.transforms import latest_with_change
@@ -22,21 +22,9 @@ HEADLINES = [
 
 
 def _headlines() -> html.Div:
-    latest = {name: latest_with_change(read.last_two(name)).set_index("key") for name in {d for d, _, _ in HEADLINES}}
-    cards = []
-    for dataset_name, key, label in HEADLINES:
-        frame = latest[dataset_name]
-        row = frame.loc[key] if key in frame.index else None
-        cards.append(
-            kpi(
-                label,
-                None if row is None else row["value"],
-                "%",
-                None if row is None else row["change"],
-                None if row is None else row["date"],
-            )
-        )
-    return html.Div(cards, className="kpi-row")
+    datasets = sorted({d for d, _, _ in HEADLINES})
+    latest = pd.concat([latest_with_change(read.last_two(name)) for name in datasets], ignore_index=True)
+    return kpi_row(latest, [(key, label) for _, key, label in HEADLINES], "%")
 
 
 def _status_table(status: pd.DataFrame, target_minutes: int) -> html.Div:

@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from components.cards import degraded_state, empty_state, failing_sources_notice, freshness_badge, kpi, panel
+from components.cards import degraded_state, empty_state, failing_sources_notice, freshness_badge, kpi_row, panel
 from components.catalog import labels
 from components.figures import graph, history_figure, yield_curve_figure
 from components.grid import data_grid, number_column, text_column
@@ -29,29 +29,14 @@ def _latest_table(yields: pd.DataFrame, spreads: pd.DataFrame, settings) -> pd.D
     return table[["group", "key", "name", "date", "value", "previous", "change", "source"]]
 
 
-def _kpis(latest: pd.DataFrame, settings) -> html.Div:
-    by_key = latest.set_index("key")
-    picks = [
-        ("10Y", "10Y yield"),
-        ("2Y", "2Y yield"),
-        ("3M", "3M yield"),
-        ("T10Y2Y", "2s10s"),
-        ("HY_OAS", "HY OAS"),
-        ("BBB_OAS", "BBB OAS"),
-    ]
-    cards = []
-    for key, label in picks:
-        row = by_key.loc[key] if key in by_key.index else None
-        cards.append(
-            kpi(
-                label,
-                None if row is None else row["value"],
-                "%",
-                None if row is None else row["change"],
-                None if row is None else row["date"],
-            )
-        )
-    return html.Div(cards, className="kpi-row")
+KPIS = [
+    ("10Y", "10Y yield"),
+    ("2Y", "2Y yield"),
+    ("3M", "3M yield"),
+    ("T10Y2Y", "2s10s"),
+    ("HY_OAS", "HY OAS"),
+    ("BBB_OAS", "BBB OAS"),
+]
 
 
 def layout(**_query) -> html.Div:
@@ -106,7 +91,7 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             *header,
-            _kpis(pd.concat([yields_latest, spreads_latest]), settings),
+            kpi_row(pd.concat([yields_latest, spreads_latest]), KPIS, "%"),
             html.Div(
                 [
                     panel(
