@@ -47,7 +47,7 @@ lint: install-dev
 ## Lint, then every suite: unit, integration (SQLite; PostgreSQL + Redis when
 ## SPARTAN_TEST_DATABASE_URL / SPARTAN_TEST_REDIS_URL are set) and e2e (headless Chromium).
 test: lint
-	$(PY) -m pytest --headless --cov --cov-report=term:skip-covered
+	$(PY) -m pytest --headless --cov --cov-report=term:skip-covered --cov-fail-under=85
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .coverage .ruff_cache
