@@ -9,6 +9,7 @@ from typing import Protocol
 import pandas as pd
 
 OBSERVATION_COLUMNS = ["series_id", "date", "value"]
+BAR_COLUMNS = ["symbol", "ts", "open", "high", "low", "close", "volume"]
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,40 @@ class ParseError(DownloadError):
 
 
 class Connector(Protocol):
-    """One provider's dataset: request building and parsing, both free of I/O."""
+    """One provider's dataset: request building and parsing, both free of I/O.
+
+    ``kind`` says what ``parse`` returns: ``"observations"`` (``series_id, date, value``) or
+    ``"bars"`` (``symbol, ts, open, high, low, close, volume``; ``ts`` UTC). ``build_requests``
+    returns every request one instrument needs (one, or one per page/year).
+    """
 
     provider: str
+    kind: str
 
-    def build_request(self, base_url: str, symbol: str, since: date | None) -> HttpRequest: ...
+    def build_requests(
+        self, base_url: str, symbol: str, since: date | None, api_key: str | None = None
+    ) -> list[HttpRequest]: ...
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame: ...
+
+
+def bars_frame(symbol: str, ts, open_=None, high=None, low=None, close=None, volume=None) -> pd.DataFrame:
+    """A canonical bar frame: UTC timestamps, float prices, rows without a close dropped."""
+    stamps = pd.to_datetime(ts, utc=True)
+    n = len(stamps)
+
+    def column(values):
+        return pd.to_numeric(pd.Series(values if values is not None else [None] * n), errors="coerce").astype(float)
+
+    frame = pd.DataFrame(
+        {
+            "symbol": symbol,
+            "ts": stamps,
+            "open": column(open_).to_numpy(),
+            "high": column(high).to_numpy(),
+            "low": column(low).to_numpy(),
+            "close": column(close).to_numpy(),
+            "volume": column(volume).to_numpy(),
+        }
+    )
+    return frame.dropna(subset=["close"]).reset_index(drop=True)[BAR_COLUMNS]

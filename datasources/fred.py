@@ -19,12 +19,15 @@ MISSING = "."
 
 class FredGraphConnector:
     provider = "fred"
+    kind = "observations"
 
-    def build_request(self, base_url: str, symbol: str, since: date | None) -> HttpRequest:
+    def build_requests(
+        self, base_url: str, symbol: str, since: date | None, api_key: str | None = None
+    ) -> list[HttpRequest]:
         params = {"id": symbol}
         if since is not None:
             params["cosd"] = since.isoformat()
-        return HttpRequest(url=f"{base_url}/graph/fredgraph.csv", params=params)
+        return [HttpRequest(url=f"{base_url}/graph/fredgraph.csv", params=params)]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         return parse_fredgraph_csv(body, [symbol])

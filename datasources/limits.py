@@ -1,0 +1,107 @@
+"""Per-source guards shared by every worker thread: rate limits, circuit breakers, API keys."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+class RateLimiter:
+    """At most ``per_minute`` requests per rolling minute, spaced evenly, across threads.
+
+    Also counts requests per wall-clock minute so the sidecar can record usage in
+    ``api_rate_limits``.
+    """
+
+    def __init__(self, per_minute: int | None, clock: Callable[[], float] = time.monotonic, sleep=time.sleep) -> None:
+        self.interval = 60.0 / per_minute if per_minute else 0.0
+        self.per_minute = per_minute
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next_slot = 0.0
+        self.windows: Counter[datetime] = Counter()
+
+    def acquire(self) -> float:
+        """Block until a request may go out; returns the seconds waited."""
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self.interval
+            window = datetime.now(UTC).replace(second=0, microsecond=0)
+            self.windows[window] += 1
+        wait = slot - now
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+
+@dataclass
+class CircuitBreaker:
+    """Opens after ``threshold`` consecutive failures; lets one probe through after ``cooldown``."""
+
+    threshold: int = 3
+    cooldown: float = 15 * 60
+    clock: Callable[[], float] = time.monotonic
+    failures: int = 0
+    opened_at: float | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def is_open(self) -> bool:
+        with self._lock:
+            if self.opened_at is None:
+                return False
+            if self.clock() - self.opened_at >= self.cooldown:
+                # Half-open: the next call is a probe; one more failure re-opens at once.
+                self.opened_at = None
+                self.failures = self.threshold - 1
+                return False
+            return True
+
+    def record_success(self) -> None:
+        with self._lock:
+            self.failures, self.opened_at = 0, None
+
+    def record_failure(self) -> None:
+        with self._lock:
+            self.failures += 1
+            if self.failures >= self.threshold:
+                self.opened_at = self.clock()
+
+
+class KeyRing:
+    """API keys from ``SPARTAN_<PROVIDER>_API_KEYS`` (comma-separated), used in rotation.
+
+    ``rotate()`` moves to the next key after a 401/403/429 answer. Keys never leave this
+    object except into a request; ``repr`` shows only how many there are.
+    """
+
+    def __init__(self, provider: str, env: dict[str, str] | None = None) -> None:
+        env = os.environ if env is None else env
+        self.env_var = f"SPARTAN_{provider.upper()}_API_KEYS"
+        self._keys = [k.strip() for k in env.get(self.env_var, "").split(",") if k.strip()]
+        self._index = 0
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        return bool(self._keys)
+
+    def __repr__(self) -> str:
+        return f"KeyRing({self.env_var}, {len(self._keys)} key(s))"
+
+    def current(self) -> str | None:
+        with self._lock:
+            return self._keys[self._index] if self._keys else None
+
+    def rotate(self) -> str | None:
+        with self._lock:
+            if not self._keys:
+                return None
+            self._index = (self._index + 1) % len(self._keys)
+            return self._keys[self._index]
