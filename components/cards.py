@@ -81,7 +81,7 @@ def degraded_state(message: str) -> html.Div:
 
 def failing_sources_notice(health: pd.DataFrame) -> html.Div | None:
     """A warning naming every source whose last run failed, with its error; None when all is well."""
-    failing = health[health["state"] == "failing"]
+    failing = health[health["state"].isin(["failing", "circuit_open"])]
     if failing.empty:
         return None
     names = ", ".join(f"{r.source_id} ({r.last_error})" for r in failing.itertuples())

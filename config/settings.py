@@ -71,6 +71,7 @@ class Settings:
     http_retries: int
     http_max_retry_after: float
     refresh_minute: int
+    max_daily_jump: float
     preload_max_age_minutes: int
     freshness_target_minutes: int
     embed_origins: tuple[str, ...]
@@ -131,6 +132,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         http_retries=_int(env, "SPARTAN_HTTP_RETRIES", 3),
         http_max_retry_after=_float(env, "SPARTAN_HTTP_MAX_RETRY_AFTER", 30.0),
         refresh_minute=refresh_minute,
+        max_daily_jump=_float(env, "SPARTAN_MAX_DAILY_JUMP", 0.5),
         preload_max_age_minutes=_int(env, "SPARTAN_PRELOAD_MAX_AGE_MINUTES", 60, minimum=1),
         freshness_target_minutes=_int(env, "SPARTAN_FRESHNESS_TARGET_MINUTES", 120, minimum=1),
         embed_origins=origins,

@@ -5,40 +5,39 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 
 class RateLimiter:
-    """At most ``per_minute`` requests per rolling minute, spaced evenly, across threads.
-
-    Also counts requests per wall-clock minute so the sidecar can record usage in
-    ``api_rate_limits``.
-    """
+    """At most ``per_minute`` requests in any rolling 60 s, across threads (bursts allowed
+    up to that count). Also counts requests per wall-clock minute for ``api_rate_limits``."""
 
     def __init__(self, per_minute: int | None, clock: Callable[[], float] = time.monotonic, sleep=time.sleep) -> None:
-        self.interval = 60.0 / per_minute if per_minute else 0.0
         self.per_minute = per_minute
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._next_slot = 0.0
+        self._sent: deque[float] = deque()
         self.windows: Counter[datetime] = Counter()
 
     def acquire(self) -> float:
         """Block until a request may go out; returns the seconds waited."""
-        with self._lock:
-            now = self._clock()
-            slot = max(now, self._next_slot)
-            self._next_slot = slot + self.interval
-            window = datetime.now(UTC).replace(second=0, microsecond=0)
-            self.windows[window] += 1
-        wait = slot - now
-        if wait > 0:
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                while self._sent and now - self._sent[0] >= 60:
+                    self._sent.popleft()
+                if not self.per_minute or len(self._sent) < self.per_minute:
+                    self._sent.append(now)
+                    self.windows[datetime.now(UTC).replace(second=0, microsecond=0)] += 1
+                    return waited
+                wait = 60 - (now - self._sent[0])
             self._sleep(wait)
-        return wait
+            waited += wait
 
 
 @dataclass
@@ -76,21 +75,20 @@ class CircuitBreaker:
 
 
 class KeyRing:
-    """API keys from ``SPARTAN_<PROVIDER>_API_KEYS`` (comma-separated), used in rotation.
-
-    ``rotate()`` moves to the next key after a 401/403/429 answer. Keys never leave this
-    object except into a request; ``repr`` shows only how many there are.
+    """API keys from an env var such as ``SPARTAN_POLYGON_API_KEYS`` (comma-separated), used
+    in rotation: ``rotate()`` moves to the next key after a 401/403/429 answer. Keys never
+    leave this object except into a request; ``repr`` shows only how many there are.
     """
 
-    def __init__(self, provider: str, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env_var: str, env: dict[str, str] | None = None) -> None:
         env = os.environ if env is None else env
-        self.env_var = f"SPARTAN_{provider.upper()}_API_KEYS"
+        self.env_var = env_var
         self._keys = [k.strip() for k in env.get(self.env_var, "").split(",") if k.strip()]
         self._index = 0
         self._lock = threading.Lock()
 
-    def __bool__(self) -> bool:
-        return bool(self._keys)
+    def __len__(self) -> int:
+        return len(self._keys)
 
     def __repr__(self) -> str:
         return f"KeyRing({self.env_var}, {len(self._keys)} key(s))"

@@ -30,3 +30,32 @@ def validate_observations(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
     if (pd.to_datetime(frame["date"]).dt.date > tomorrow).any():
         raise ValidationError(f"{symbol}: dates in the future")
     return frame
+
+
+def validate_bars(frame: pd.DataFrame, symbol: str, max_jump: float) -> pd.DataFrame:
+    """OHLCV bars: right columns, unique timestamps, prices > 0, high ≥ low, no future bars,
+    and no close-to-close move larger than ``max_jump`` (0.5 = ±50 %: a unit or symbol mix-up)."""
+    required = {"symbol", "ts", "open", "high", "low", "close", "volume"}
+    if not required <= set(frame.columns):
+        raise ValidationError(f"{symbol}: missing columns {sorted(required - set(frame.columns))}")
+    if frame.empty:
+        return frame
+    if frame["ts"].duplicated().any():
+        raise ValidationError(f"{symbol}: duplicate timestamps in the response")
+    prices = frame[["open", "high", "low", "close"]]
+    if (prices <= 0).any().any():
+        raise ValidationError(f"{symbol}: prices must be > 0")
+    if not np.isfinite(prices.fillna(1.0).to_numpy()).all():
+        raise ValidationError(f"{symbol}: non-finite prices")
+    both = frame["high"].notna() & frame["low"].notna()
+    if (frame.loc[both, "high"] < frame.loc[both, "low"]).any():
+        raise ValidationError(f"{symbol}: high below low")
+    if (frame["ts"] > pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=1)).any():
+        raise ValidationError(f"{symbol}: bars in the future")
+    moves = frame.sort_values("ts")["close"].pct_change().abs()
+    if (moves > max_jump).any():
+        worst = frame.sort_values("ts").loc[moves.idxmax()]
+        raise ValidationError(
+            f"{symbol}: close moved {moves.max():.0%} in one bar (to {worst['close']} on {worst['ts']:%Y-%m-%d})"
+        )
+    return frame

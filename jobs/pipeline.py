@@ -6,7 +6,6 @@ what happened. A failing source never stops the others and never leaves a partia
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,10 +16,11 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.catalog import Catalog, Instrument, Source
-from datasources.base import Connector, DownloadError
-from datasources.fred import FredGraphConnector
+from datasources.base import Connector, DownloadError, FetchError
+from datasources.fetcher import Fetcher
 from datasources.http import HttpClient
-from datasources.validate import validate_observations
+from datasources.registry import CONNECTORS
+from datasources.validate import ValidationError, validate_bars, validate_observations
 from sql.cache import cache, health_key, publish_version
 from sql.datasets import DATASETS, DatasetSpec
 from sql.schema import download_log, health_status, table
@@ -29,7 +29,6 @@ from sql.write import bump_version, upsert_frame
 
 log = logging.getLogger(__name__)
 
-CONNECTORS: dict[str, Connector] = {"fred": FredGraphConnector()}
 # Re-fetch this much before the newest stored date: providers revise recent observations.
 OVERLAP = timedelta(days=14)
 
@@ -70,9 +69,11 @@ class RunSummary:
         for a in self.attempts:
             by_source.setdefault(a.source_id, []).append(a)
         return {
-            s: attempts[-1].error or "failed"
+            s: next((a.error for a in reversed(attempts) if a.status == "failed"), None)
+            or attempts[-1].error
+            or "failed"
             for s, attempts in by_source.items()
-            if all(a.status == "failed" for a in attempts)
+            if all(a.status in ("failed", "circuit_open") for a in attempts)
         }
 
     def as_dict(self) -> dict:
@@ -120,33 +121,62 @@ def newest_dates(conn: Connection, spec: DatasetSpec) -> dict[str, date]:
     return {k: d for k, d in conn.execute(select(key, func.max(when)).group_by(key)) if d is not None}
 
 
-def _is_configured(source: Source) -> bool:
-    return not source.auth_env or bool(os.environ.get(source.auth_env))
+def _is_bars(spec: DatasetSpec) -> bool:
+    return "close" in table(spec.table).c
 
 
 class DownloadRun:
     def __init__(self, store: Store, catalog: Catalog, kind: str, client: HttpClient | None = None) -> None:
         self.store = store
         self.catalog = catalog
-        self.client = client or HttpClient(store.settings)
+        self.fetcher = Fetcher(client or HttpClient(store.settings), catalog.sources)
         self.summary = RunSummary(run_id=str(uuid.uuid4()), kind=kind, started_at=datetime.now(UTC))
+        with store.engine.connect() as conn:
+            for row in conn.execute(select(health_status)):
+                self.fetcher.restore_circuit(row.source_id, row.consecutive_failures, row.last_failure_at)
 
-    def fetch_instrument(self, inst: Instrument, since: date | None) -> pd.DataFrame | None:
+    def _download(
+        self, source: Source, connector: Connector, symbol: str, since: date | None, attempt: Attempt
+    ) -> pd.DataFrame:
+        """Every request the instrument needs, parsed and concatenated; key rotation on rejection."""
+        frames = []
+        for request in connector.build_requests(source.base_url, symbol, since, self.fetcher.api_key(source.id)):
+            while True:
+                try:
+                    result = self.fetcher.fetch(source, request)
+                    break
+                except FetchError as exc:
+                    if not self.fetcher.rotate_key(source.id, exc):
+                        raise
+                    request = connector.build_requests(source.base_url, symbol, since, self.fetcher.api_key(source.id))[
+                        0
+                    ]
+            attempt.http_status = result.http_status
+            attempt.latency_ms = (attempt.latency_ms or 0) + result.latency_ms
+            frames.append(connector.parse(result.body, symbol))
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def fetch_instrument(self, spec: DatasetSpec, inst: Instrument, since: date | None) -> pd.DataFrame | None:
         """Try the instrument's providers in order; the first that yields a valid frame wins."""
         for provider in inst.providers:
             source = self.catalog.sources[provider.source]
             started = datetime.now(UTC)
             attempt = Attempt(source.id, inst.dataset, inst.key, started, started, "failed")
             self.summary.attempts.append(attempt)
-            if not _is_configured(source):
+            if not self.fetcher.is_configured(source):
                 attempt.status, attempt.error = "not_configured", f"{source.auth_env} is not set"
+                continue
+            if self.fetcher.circuit_open(source.id):
+                attempt.status, attempt.error = "circuit_open", "skipped: circuit open after repeated failures"
                 continue
             connector = CONNECTORS[source.provider]
             try:
-                request = connector.build_request(source.base_url, provider.symbol, since)
-                result = self.client.get(request)
-                attempt.http_status, attempt.latency_ms = result.http_status, result.latency_ms
-                frame = validate_observations(connector.parse(result.body, provider.symbol), provider.symbol)
+                if (connector.kind == "bars") != _is_bars(spec):
+                    raise ValidationError(
+                        f"{source.provider} yields {connector.kind}, {spec.name} stores the other kind"
+                    )
+                frame = self._download(source, connector, provider.symbol, since, attempt)
+                frame = self._canonical(spec, frame, inst.key, provider.symbol)
             except DownloadError as exc:
                 attempt.http_status = attempt.http_status or exc.http_status
                 attempt.error = f"{type(exc).__name__}: {exc}"
@@ -154,8 +184,20 @@ class DownloadRun:
                 log.warning("%s %s/%s failed: %s", source.id, inst.dataset, inst.key, attempt.error)
                 continue
             attempt.status, attempt.rows, attempt.finished_at = "ok", len(frame), datetime.now(UTC)
-            return frame.assign(series_id=inst.key, source=source.id, fetched_at=attempt.finished_at)
+            return frame.assign(source=source.id, fetched_at=attempt.finished_at)
         return None
+
+    def _canonical(self, spec: DatasetSpec, frame: pd.DataFrame, key: str, symbol: str) -> pd.DataFrame:
+        """Validated rows in the table's shape, keyed by the catalog's instrument key."""
+        if _is_bars(spec):
+            frame = validate_bars(frame, symbol, self.store.settings.max_daily_jump)
+            return frame.assign(symbol=key, interval="1d")
+        frame = validate_observations(frame.drop_duplicates(subset=["series_id", "date"], keep="last"), symbol)
+        frame = frame.rename(columns={"series_id": spec.key_column}).assign(**{spec.key_column: key})
+        if spec.name == "economic_indicators" and "country" not in frame:
+            frame = frame.assign(country="USA")
+        keep = [c.name for c in table(spec.table).columns if c.name in frame.columns]
+        return frame[keep]
 
     def run_dataset(self, name: str, progress: Progress | None, done: int, total: int) -> int:
         spec = DATASETS.get(name)
@@ -166,7 +208,11 @@ class DownloadRun:
         frames = []
         for inst in self.catalog.for_dataset(name):
             since = newest.get(inst.key)
-            frame = self.fetch_instrument(inst, since - OVERLAP if since else None)
+            if isinstance(since, datetime):
+                since = since.date()
+            elif isinstance(since, str):
+                since = date.fromisoformat(since[:10])
+            frame = self.fetch_instrument(spec, inst, since - OVERLAP if since else None)
             if frame is not None:
                 frames.append(frame)
                 self.summary.instruments_ok += 1
@@ -178,7 +224,6 @@ class DownloadRun:
         return done
 
     def _write(self, spec: DatasetSpec, frame: pd.DataFrame) -> None:
-        frame = frame.rename(columns={"series_id": spec.key_column})
         sources = ",".join(sorted(frame["source"].unique()))
         try:
             with self.store.engine.begin() as conn:
@@ -239,7 +284,9 @@ class DownloadRun:
             prev = previous.get(source_id)
             ok = [a for a in attempts if a.status == "ok"]
             failed = [a for a in attempts if a.status == "failed"]
-            if not ok and not failed:
+            if any(a.status == "circuit_open" for a in attempts) and not ok:
+                state = "circuit_open"
+            elif not ok and not failed:
                 state = "not_configured"
             elif failed and not ok:
                 state = "failing"
@@ -254,7 +301,7 @@ class DownloadRun:
                 if failed
                 else (prev.last_failure_at if prev else None),
                 "last_error": failed[-1].error if failed else (prev.last_error if prev else None),
-                "consecutive_failures": ((prev.consecutive_failures if prev else 0) + 1) if state == "failing" else 0,
+                "consecutive_failures": 0 if ok else (prev.consecutive_failures if prev else 0) + len(failed),
                 "latency_ms": sum(latencies) / len(latencies) if latencies else None,
                 "checked_at": now,
             }

@@ -134,11 +134,14 @@ def test_timeout_is_recorded_as_a_failure(fred_store, httpserver):
     summary = run_downloads(store, catalog, "preload", datasets=["treasury_yields"], client=HttpClient(impatient))
     assert summary.instruments_ok == 0
     assert counts(store)["treasury_yields"] == 0
-    errors = set(log_rows(store)["error"])
-    assert all("timed out" in e for e in errors)
+    log = log_rows(store)
+    # Three timeouts open the circuit; the other two tenors are not even tried.
+    assert list(log["status"]) == ["failed"] * 3 + ["circuit_open"] * 2
+    assert all("timed out" in e for e in log["error"][:3])
     state = health(store)["fred_graph"]
-    assert state.state == "failing"
-    assert state.consecutive_failures == 1
+    assert state.state == "circuit_open"
+    assert state.consecutive_failures == 3
+    assert "timed out" in state.last_error
 
 
 def test_unreachable_source_fails_every_instrument_without_crashing(tmp_path, backend):
@@ -155,9 +158,13 @@ def test_unreachable_source_fails_every_instrument_without_crashing(tmp_path, ba
         status = cache.get(PRELOAD_STATUS_KEY)
         assert status["state"] == "complete"
         assert status["failed_sources"] == {"fred_graph": "FetchError: connection failed: ConnectionError"}
-        assert cache.get(health_key("fred_graph"))["state"] == "failing"
-        commands.preload(store, catalog, show_progress=False)
-        assert health(store)["fred_graph"].consecutive_failures == 2
+        assert cache.get(health_key("fred_graph"))["state"] == "circuit_open"
+        assert health(store)["fred_graph"].consecutive_failures == 3
+        # The next run remembers the open circuit and does not call the source at all.
+        summary = run_downloads(store, catalog, "refresh")
+        assert {a.status for a in summary.attempts} == {"circuit_open"}
+        assert health(store)["fred_graph"].consecutive_failures == 3
+        assert summary.failed_sources() == {"fred_graph": "skipped: circuit open after repeated failures"}
     finally:
         store.engine.dispose()
         drop_backend(settings)

@@ -79,8 +79,8 @@ def test_rejects_bodies_that_are_not_fredgraph_csv(body, message):
 
 def test_request_names_the_series_and_the_start_date():
     connector = FredGraphConnector()
-    full = connector.build_request("https://fred.example", "DGS10", None)
+    (full,) = connector.build_requests("https://fred.example", "DGS10", None)
     assert full.url == "https://fred.example/graph/fredgraph.csv"
     assert full.params == {"id": "DGS10"}
-    since = connector.build_request("https://fred.example", "DGS10", date(2026, 11, 6))
+    (since,) = connector.build_requests("https://fred.example", "DGS10", date(2026, 11, 6))
     assert since.params == {"id": "DGS10", "cosd": "2026-11-06"}

@@ -1,0 +1,29 @@
+"""Which connector speaks for each ``provider`` named in the catalog."""
+
+from __future__ import annotations
+
+from datasources.base import Connector
+from datasources.cboe import CboeIndexHistoryConnector
+from datasources.cnn import CnnFearGreedConnector
+from datasources.crypto import BinanceKlinesConnector, CoinGeckoMarketsConnector
+from datasources.fred import FredGraphConnector
+from datasources.fx import EcbExrConnector, FrankfurterConnector
+from datasources.stooq import StooqDailyConnector
+from datasources.treasury import TreasuryParYieldConnector
+from datasources.yahoo import YahooChartConnector
+
+CONNECTORS: dict[str, Connector] = {
+    c.provider: c
+    for c in (
+        FredGraphConnector(),
+        YahooChartConnector(),
+        StooqDailyConnector(),
+        CboeIndexHistoryConnector(),
+        TreasuryParYieldConnector(),
+        BinanceKlinesConnector(),
+        CoinGeckoMarketsConnector(),
+        FrankfurterConnector(),
+        EcbExrConnector(),
+        CnnFearGreedConnector(),
+    )
+}
