@@ -132,6 +132,9 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
             if not hasattr(settings, setting):
                 raise CatalogError(f"{where}: base_url_setting {setting!r} is not a setting")
             base_url = getattr(settings, setting)
+        if settings is not None:
+            overrides = dict(settings.base_url_overrides)
+            base_url = overrides.get(source_id.lower()) or overrides.get("all") or base_url
         rate = entry.get("rate_limit_per_minute")
         if rate is not None and (not isinstance(rate, int) or rate <= 0):
             raise CatalogError(f"{where}: rate_limit_per_minute must be a positive integer")

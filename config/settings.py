@@ -72,9 +72,12 @@ class Settings:
     http_max_retry_after: float
     refresh_minute: int
     max_daily_jump: float
+    rate_limit_multiplier: float
     preload_max_age_minutes: int
     freshness_target_minutes: int
     embed_origins: tuple[str, ...]
+    # (source id, URL) pairs: a tuple keeps Settings hashable.
+    base_url_overrides: tuple[tuple[str, str], ...] = field(repr=False)
     sources_file: Path
 
     @property
@@ -94,6 +97,21 @@ class Settings:
                 value = redact_url(value)
             out[f.name] = str(value) if isinstance(value, Path) else value
         return out
+
+
+BASE_URL_PREFIX = "SPARTAN_BASE_URL_"
+
+
+def _base_url_overrides(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """``SPARTAN_BASE_URL_<SOURCE_ID>=…`` points one source elsewhere; ``SPARTAN_BASE_URL_ALL``
+    points every source at one server (a local fixture server in tests and demos)."""
+    out = {}
+    for name, value in env.items():
+        if name.startswith(BASE_URL_PREFIX) and value:
+            if not value.startswith(("http://", "https://")):
+                raise SettingsError(f"{name} must be an http(s) URL")
+            out[name[len(BASE_URL_PREFIX) :].lower()] = value.rstrip("/")
+    return tuple(sorted(out.items()))
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -133,8 +151,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         http_max_retry_after=_float(env, "SPARTAN_HTTP_MAX_RETRY_AFTER", 30.0),
         refresh_minute=refresh_minute,
         max_daily_jump=_float(env, "SPARTAN_MAX_DAILY_JUMP", 0.5),
+        # Scales every catalogued per-minute limit: >1 for a paid tier or a local test server.
+        rate_limit_multiplier=_float(env, "SPARTAN_RATE_LIMIT_MULTIPLIER", 1.0),
         preload_max_age_minutes=_int(env, "SPARTAN_PRELOAD_MAX_AGE_MINUTES", 60, minimum=1),
         freshness_target_minutes=_int(env, "SPARTAN_FRESHNESS_TARGET_MINUTES", 120, minimum=1),
         embed_origins=origins,
+        base_url_overrides=_base_url_overrides(env),
         sources_file=Path(env.get("SPARTAN_SOURCES_FILE") or PROJECT_ROOT / "config" / "sources.yaml"),
     )

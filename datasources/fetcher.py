@@ -20,10 +20,20 @@ KEY_REJECTED = {401, 403, 429}
 
 class Fetcher:
     def __init__(
-        self, client: HttpClient, sources: dict[str, Source], breaker_threshold: int = 3, cooldown_s: float = 900
+        self,
+        client: HttpClient,
+        sources: dict[str, Source],
+        rate_multiplier: float = 1.0,
+        breaker_threshold: int = 3,
+        cooldown_s: float = 900,
     ) -> None:
         self.client = client
-        self.limiters = {s.id: RateLimiter(s.rate_limit_per_minute) for s in sources.values()}
+        self.limiters = {
+            s.id: RateLimiter(
+                max(1, int(s.rate_limit_per_minute * rate_multiplier)) if s.rate_limit_per_minute else None
+            )
+            for s in sources.values()
+        }
         self.breakers = {s.id: CircuitBreaker(breaker_threshold, cooldown_s) for s in sources.values()}
         self.keys = {s.id: KeyRing(s.auth_env) for s in sources.values() if s.auth_env}
         self._responses: dict[tuple, FetchResult | FetchError] = {}

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from datasources.base import OBSERVATION_COLUMNS, HttpRequest, ParseError
+from datasources.base import OBSERVATION_COLUMNS, HttpRequest, ParseError, bars_frame
 
 DATE_HEADERS = ("observation_date", "DATE")
 MISSING = "."
@@ -31,6 +31,18 @@ class FredGraphConnector:
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         return parse_fredgraph_csv(body, [symbol])
+
+
+class FredCloseConnector(FredGraphConnector):
+    """The same download read as close-only daily bars (SP500, DEXUSEU, DCOILWTICO, VIXCLS…),
+    so FRED can stand in the cascade of market datasets."""
+
+    provider = "fred_bars"
+    kind = "bars"
+
+    def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
+        frame = parse_fredgraph_csv(body, [symbol])
+        return bars_frame(symbol, pd.to_datetime(frame["date"]), close=frame["value"])
 
 
 def parse_fredgraph_csv(body: bytes, series_ids: list[str]) -> pd.DataFrame:

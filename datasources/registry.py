@@ -6,7 +6,7 @@ from datasources.base import Connector
 from datasources.cboe import CboeIndexHistoryConnector
 from datasources.cnn import CnnFearGreedConnector
 from datasources.crypto import BinanceKlinesConnector, CoinGeckoMarketsConnector
-from datasources.fred import FredGraphConnector
+from datasources.fred import FredCloseConnector, FredGraphConnector
 from datasources.fx import EcbExrConnector, FrankfurterConnector
 from datasources.stooq import StooqDailyConnector
 from datasources.treasury import TreasuryParYieldConnector
@@ -16,6 +16,7 @@ CONNECTORS: dict[str, Connector] = {
     c.provider: c
     for c in (
         FredGraphConnector(),
+        FredCloseConnector(),
         YahooChartConnector(),
         StooqDailyConnector(),
         CboeIndexHistoryConnector(),

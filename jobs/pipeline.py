@@ -129,7 +129,9 @@ class DownloadRun:
     def __init__(self, store: Store, catalog: Catalog, kind: str, client: HttpClient | None = None) -> None:
         self.store = store
         self.catalog = catalog
-        self.fetcher = Fetcher(client or HttpClient(store.settings), catalog.sources)
+        self.fetcher = Fetcher(
+            client or HttpClient(store.settings), catalog.sources, store.settings.rate_limit_multiplier
+        )
         self.summary = RunSummary(run_id=str(uuid.uuid4()), kind=kind, started_at=datetime.now(UTC))
         with store.engine.connect() as conn:
             for row in conn.execute(select(health_status)):

@@ -20,6 +20,7 @@ from config.settings import Settings, load_settings
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SHARED_SAMPLES = ROOT.parent / "shared" / "samples" / "real"
+FRED_CATALOG = FIXTURES / "catalog_fred.yaml"
 PG_URL = os.environ.get("SPARTAN_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("SPARTAN_TEST_REDIS_URL")
 
@@ -36,6 +37,7 @@ BACKENDS = [
 def make_settings(tmp_path: Path, backend: str, **extra: str) -> Settings:
     env = {
         "SPARTAN_VAR_DIR": str(tmp_path / "var"),
+        "SPARTAN_SOURCES_FILE": str(FRED_CATALOG),
         "SPARTAN_CACHE_PREFIX": f"spartan-test-{uuid.uuid4().hex[:8]}:",
         "SPARTAN_HTTP_RETRIES": "1",
         "SPARTAN_HTTP_TIMEOUT": "2",

@@ -11,11 +11,11 @@ import pytest
 from config.catalog import load_catalog
 from jobs import commands, scheduler
 from jobs.pipeline import run_downloads
-from tests.conftest import ROOT, make_settings, serve_fred
+from tests.conftest import FRED_CATALOG, ROOT, make_settings, serve_fred
 
 
 def run_jobs(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env}
+    full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SPARTAN_SOURCES_FILE": str(FRED_CATALOG), **env}
     return subprocess.run(
         [sys.executable, "-m", "jobs", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
     )

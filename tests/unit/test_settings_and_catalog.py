@@ -8,6 +8,7 @@ import pytest
 
 from config.catalog import CatalogError, load_catalog, parse_catalog
 from config.settings import PROJECT_ROOT, SettingsError, load_settings, redact_url
+from tests.conftest import FRED_CATALOG
 
 
 def test_defaults_are_embedded_sqlite_and_file_cache_under_var():
@@ -52,16 +53,48 @@ def test_passwords_never_show_in_repr_or_describe():
     assert redact_url("sqlite:///var/x.db") == "sqlite:///var/x.db"
 
 
-def test_the_shipped_catalog_loads_with_every_instrument():
-    settings = load_settings({"SPARTAN_FRED_BASE_URL": "http://127.0.0.1:1234/"})
+def test_the_shipped_catalog_covers_what_the_seed_asks():
+    catalog = load_catalog(load_settings({}))
+    counts = {name: len(catalog.for_dataset(name)) for name in catalog.datasets()}
+    assert counts["market_indices"] >= 50
+    assert counts["commodities"] >= 20
+    assert counts["forex_rates"] >= 40
+    assert counts["crypto_prices"] >= 30
+    assert counts["economic_indicators"] >= 100
+    assert {i.key for i in catalog.for_dataset("treasury_yields")} >= {"1M", "3M", "6M", "1Y", "2Y", "5Y", "10Y", "30Y"}
+    assert {i.key for i in catalog.for_dataset("credit_spreads")} >= {"HY_OAS", "IG_OAS", "BBB_OAS"}
+    assert {i.key for i in catalog.for_dataset("volatility_indicators")} >= {"VIX", "VVIX", "SKEW", "MOVE"}
+    # Fallback cascades: most market instruments have a second provider.
+    for name in (
+        "market_indices",
+        "commodities",
+        "forex_rates",
+        "crypto_prices",
+        "treasury_yields",
+        "volatility_indicators",
+    ):
+        instruments = catalog.for_dataset(name)
+        with_fallback = sum(len(i.providers) >= 2 for i in instruments)
+        assert len({p.source for i in instruments for p in i.providers}) >= 2, name
+        assert with_fallback / len(instruments) >= 0.7, name
+
+
+def test_base_urls_can_be_pointed_elsewhere():
+    env = {"SPARTAN_BASE_URL_ALL": "http://127.0.0.1:1/", "SPARTAN_BASE_URL_STOOQ": "http://127.0.0.1:2"}
+    sources = load_catalog(load_settings(env)).sources
+    assert sources["stooq"].base_url == "http://127.0.0.1:2"
+    assert sources["yahoo_chart"].base_url == "http://127.0.0.1:1"
+    with pytest.raises(SettingsError, match="SPARTAN_BASE_URL_STOOQ must be an http"):
+        load_settings({"SPARTAN_BASE_URL_STOOQ": "ftp://x"})
+
+
+def test_the_test_catalog_keeps_the_eight_rates_series():
+    settings = load_settings(
+        {"SPARTAN_FRED_BASE_URL": "http://127.0.0.1:1234/", "SPARTAN_SOURCES_FILE": str(FRED_CATALOG)}
+    )
     catalog = load_catalog(settings)
     assert catalog.datasets() == ["treasury_yields", "credit_spreads"]
     assert [i.key for i in catalog.for_dataset("treasury_yields")] == ["3M", "2Y", "5Y", "10Y", "30Y"]
-    assert {i.providers[0].symbol for i in catalog.for_dataset("credit_spreads")} == {
-        "T10Y2Y",
-        "BAMLH0A0HYM2",
-        "BAMLC0A4CBBB",
-    }
     assert catalog.sources["fred_graph"].base_url == "http://127.0.0.1:1234"  # from the setting
     assert catalog.label("treasury_yields", "10Y") == "10-Year"
 

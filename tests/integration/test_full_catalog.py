@@ -1,0 +1,92 @@
+"""The whole shipped catalog against a local server speaking every provider's wire format:
+every market and economic table fills; a provider that is down hands over to the next."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from werkzeug import Request, Response
+
+from config.catalog import load_catalog
+from config.settings import PROJECT_ROOT
+from jobs.pipeline import run_downloads
+from sql.migrate import upgrade
+from sql.schema import health_status
+from sql.store import configure
+from sql.write import row_count
+from tests.conftest import drop_backend, make_settings
+from tests.fixtures.server import respond
+
+FILLED = [
+    "market_indices",
+    "commodities",
+    "forex_rates",
+    "crypto_prices",
+    "treasury_yields",
+    "credit_spreads",
+    "volatility_indicators",
+    "economic_indicators",
+    "sentiment_indicators",
+]
+
+
+@pytest.fixture
+def full_store(tmp_path, backend, httpserver):
+    settings = make_settings(
+        tmp_path,
+        backend,
+        SPARTAN_SOURCES_FILE=str(PROJECT_ROOT / "config" / "sources.yaml"),
+        SPARTAN_BASE_URL_ALL=httpserver.url_for("/").rstrip("/"),
+        SPARTAN_RATE_LIMIT_MULTIPLIER="1000",  # a local server: the providers' limits do not apply
+    )
+    store = configure(settings)
+    upgrade(settings, store.engine)
+    yield store, load_catalog(settings)
+    store.engine.dispose()
+    drop_backend(settings)
+
+
+def serve(httpserver, down: set[str] = frozenset()):
+    """Every provider, except those whose URL contains one of ``down`` (answering 503)."""
+
+    def handler(request: Request) -> Response:
+        if any(marker in request.path for marker in down):
+            return Response("maintenance", status=503)
+        return respond(request)
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
+
+
+def test_preload_of_the_full_catalog_fills_every_market_and_economic_table(full_store, httpserver):
+    store, catalog = full_store
+    serve(httpserver)
+    summary = run_downloads(store, catalog, "preload")
+    assert summary.failed_sources() == {}
+    assert summary.instruments_ok == summary.instruments_total == len(catalog.instruments)
+    with store.engine.connect() as conn:
+        counts = {name: row_count(conn, name) for name in FILLED}
+        sources = pd.read_sql("SELECT symbol, source FROM market_indices GROUP BY symbol, source", conn)
+    assert all(counts[name] > 0 for name in FILLED), counts
+    assert set(sources["source"]) == {"yahoo_chart"}  # the primary, when it is healthy
+    assert len(sources) == len(catalog.for_dataset("market_indices"))
+
+
+def test_a_provider_that_is_down_hands_over_to_the_next_in_the_cascade(full_store, httpserver):
+    store, catalog = full_store
+    serve(httpserver, down={"/v8/finance/chart/"})  # Yahoo is down
+    summary = run_downloads(store, catalog, "preload", datasets=["market_indices", "volatility_indicators"])
+    with store.engine.connect() as conn:
+        used = pd.read_sql("SELECT DISTINCT symbol, source FROM market_indices", conn).set_index("symbol")["source"]
+        vix = pd.read_sql("SELECT DISTINCT source FROM volatility_indicators WHERE symbol = 'VIX'", conn)
+        health = {r.source_id: r.state for r in conn.execute(health_status.select())}
+    assert used["SPX"] == "stooq"  # the secondary took over
+    assert used["SPY"] == "stooq"
+    assert "RUT" not in used.index  # Yahoo was its only provider: nothing, and no error elsewhere
+    assert list(vix["source"]) == ["cboe_indices"]
+    assert health["yahoo_chart"] == "circuit_open"  # three failures, then it was not called again
+    assert health["stooq"] == "ok"
+    yahoo_calls = [r for r, _ in httpserver.log if "/v8/finance/chart/" in r.path]
+    assert len(yahoo_calls) == 3 * (1 + store.settings.http_retries)
+    assert "yahoo_chart" in summary.failed_sources()
