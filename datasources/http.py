@@ -46,6 +46,18 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def _connection_reason(exc: requests.ConnectionError) -> str:
+    """A short human reason: 'name resolution failed', 'connection refused', …"""
+    text = str(exc).lower()
+    if "name resolution" in text or "name or service not known" in text or "nodename nor servname" in text:
+        return "name resolution failed (offline?)"
+    if "refused" in text:
+        return "connection refused"
+    if "reset" in text:
+        return "connection reset"
+    return type(exc).__name__
+
+
 class HttpClient:
     def __init__(self, settings: Settings, sleep=time.sleep) -> None:
         self.timeout = (min(5.0, settings.http_timeout), settings.http_timeout)
@@ -71,7 +83,9 @@ class HttpClient:
             except requests.Timeout:
                 last_error = FetchError(f"timed out after {self.timeout[1]:.0f}s")
             except requests.ConnectionError as exc:
-                last_error = FetchError(f"connection failed: {type(exc).__name__}")
+                # Refused or unresolvable: retrying within seconds does not help. The cascade
+                # moves to the next provider and the next hourly run tries again.
+                raise FetchError(f"connection failed: {_connection_reason(exc)}") from None
             else:
                 status = response.status_code
                 if 200 <= status < 300:

@@ -80,7 +80,7 @@ def test_a_slow_server_times_out(tmp_path, httpserver):
 
 
 def test_a_refused_connection_is_a_fetch_error(client):
-    with pytest.raises(FetchError, match="connection failed"):
+    with pytest.raises(FetchError, match="connection failed: connection refused"):
         client.get(HttpRequest(url="http://127.0.0.1:9/data"))
 
 

@@ -157,7 +157,7 @@ def test_unreachable_source_fails_every_instrument_without_crashing(tmp_path, ba
         assert counts(store) == {"treasury_yields": 0, "credit_spreads": 0}
         status = cache.get(PRELOAD_STATUS_KEY)
         assert status["state"] == "complete"
-        assert status["failed_sources"] == {"fred_graph": "FetchError: connection failed: ConnectionError"}
+        assert status["failed_sources"] == {"fred_graph": "FetchError: connection failed: connection refused"}
         assert cache.get(health_key("fred_graph"))["state"] == "circuit_open"
         assert health(store)["fred_graph"].consecutive_failures == 3
         # The next run remembers the open circuit and does not call the source at all.
