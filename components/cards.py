@@ -38,13 +38,15 @@ def freshness_badge(last_update: datetime | None, source: str | None, target_min
     return html.Span(text, className=f"freshness-badge {state}", title=f"Last update {last_update:%Y-%m-%d %H:%M} UTC")
 
 
-def kpi(label: str, value: float | None, unit: str = "", change: float | None = None, as_of=None) -> html.Div:
+def kpi(
+    label: str, value: float | None, unit: str = "", change: float | None = None, as_of=None, decimals: int = 2
+) -> html.Div:
     """A headline number with its change since the previous observation."""
     if value is None or pd.isna(value):
         return html.Div(
             [html.Div(label, className="kpi-label"), html.Div("—", className="kpi-value")], className="kpi spartan-card"
         )
-    parts = [html.Div(label, className="kpi-label"), html.Div(f"{value:,.2f}{unit}", className="kpi-value")]
+    parts = [html.Div(label, className="kpi-label"), html.Div(f"{value:,.{decimals}f}{unit}", className="kpi-value")]
     if change is not None and not pd.isna(change):
         direction = "up" if change > 0 else "down" if change < 0 else ""
         parts.append(html.Div(f"{change:+.2f}{unit}", className=f"kpi-change {direction}"))
@@ -53,14 +55,14 @@ def kpi(label: str, value: float | None, unit: str = "", change: float | None = 
     return html.Div(parts, className="kpi spartan-card")
 
 
-def kpi_row(latest: pd.DataFrame, picks: list[tuple[str, str]], unit: str = "") -> html.Div:
+def kpi_row(latest: pd.DataFrame, picks: list[tuple[str, str]], unit: str = "", decimals: int = 2) -> html.Div:
     """One KPI card per ``(key, label)`` from ``latest`` (``key, value, change, date`` rows)."""
     by_key = latest.set_index("key")
     cards = []
     for key, label in picks:
         if key in by_key.index:
             row = by_key.loc[key]
-            cards.append(kpi(label, row["value"], unit, row["change"], row["date"]))
+            cards.append(kpi(label, row["value"], unit, row["change"], row["date"], decimals))
         else:
             cards.append(kpi(label, None))
     return html.Div(cards, className="kpi-row")

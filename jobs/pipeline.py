@@ -6,6 +6,7 @@ what happened. A failing source never stops the others and never leaves a partia
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,9 +22,9 @@ from datasources.fetcher import Fetcher
 from datasources.http import HttpClient
 from datasources.registry import CONNECTORS
 from datasources.validate import ValidationError, validate_bars, validate_observations
-from sql.cache import cache, health_key, publish_version
+from sql.cache import SYSTEM_DATASET, cache, health_key, publish_version
 from sql.datasets import DATASETS, DatasetSpec
-from sql.schema import download_log, health_status, table
+from sql.schema import api_rate_limits, download_log, health_status, table
 from sql.store import Store
 from sql.write import bump_version, upsert_frame
 
@@ -113,6 +114,20 @@ def sync_catalog(conn: Connection, catalog: Catalog) -> None:
         ]
     )
     upsert_frame(conn, "data_sources", rows)
+
+
+def record_usage(conn: Connection, usage: list[dict]) -> None:
+    """Add this run's requests per source and minute to ``api_rate_limits``."""
+    if not usage:
+        return
+    existing = {
+        (r.source_id, r.window_start.replace(tzinfo=None)): r.requests for r in conn.execute(select(api_rate_limits))
+    }
+    rows = [
+        {**u, "requests": u["requests"] + existing.get((u["source_id"], u["window_start"].replace(tzinfo=None)), 0)}
+        for u in usage
+    ]
+    upsert_frame(conn, "api_rate_limits", pd.DataFrame(rows))
 
 
 def newest_dates(conn: Connection, spec: DatasetSpec) -> dict[str, date]:
@@ -267,15 +282,18 @@ class DownloadRun:
             conn.execute(
                 download_log.insert(), log_rows.astype(object).where(log_rows.notna(), None).to_dict("records")
             )
-            for source_id, row in self._health_rows(conn).items():
-                upsert_frame(conn, "health_status", pd.DataFrame([row]))
-                cache.set(
-                    health_key(source_id),
-                    {k: str(v) if isinstance(v, datetime) else v for k, v in row.items()},
-                    timeout=0,
-                )
+            record_usage(conn, self.fetcher.usage())
+            health_rows = self._health_rows(conn)
+            upsert_frame(conn, "health_status", pd.DataFrame(list(health_rows.values())))
+        # After the commit: readers may now see the new health and log.
+        for source_id, row in health_rows.items():
+            cache.set(
+                health_key(source_id), {k: str(v) if isinstance(v, datetime) else v for k, v in row.items()}, timeout=0
+            )
+        publish_version(SYSTEM_DATASET, time.time_ns() // 1000)
 
     def _health_rows(self, conn: Connection) -> dict[str, dict]:
+        """One ``health_status`` row per source touched in this run."""
         now = datetime.now(UTC)
         previous = {r.source_id: r for r in conn.execute(select(health_status))}
         by_source: dict[str, list[Attempt]] = {}

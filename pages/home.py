@@ -78,7 +78,16 @@ def layout(**_query) -> html.Div:
             _headlines(),
             panel(
                 "Dashboards",
-                html.Ul([html.Li(dcc.Link("Rates & credit — yield curve, 2s10s, credit spreads", href="/rates"))]),
+                html.Ul(
+                    [
+                        html.Li(dcc.Link("Rates & credit — yield curve, 2s10s, credit spreads", href="/rates")),
+                        html.Li(
+                            dcc.Link(
+                                "Data sources — state, last success and error, latency, download log", href="/sources"
+                            )
+                        ),
+                    ]
+                ),
             ),
             panel(
                 "Datasets",

@@ -35,6 +35,10 @@ def version_key(dataset: str) -> str:
     return f"dsver:{dataset}"
 
 
+# Pseudo-dataset whose version moves when the sidecar records a run (health, download log).
+SYSTEM_DATASET = "_system"
+
+
 def publish_version(dataset: str, version: int) -> None:
     """Tell every reader (all processes) that ``dataset`` moved to ``version``."""
     cache.set(version_key(dataset), version, timeout=VERSION_TTL)

@@ -13,13 +13,13 @@ import pandas as pd
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from sql.cache import VERSION_TTL, cache, version_key
+from sql.cache import SYSTEM_DATASET, VERSION_TTL, cache, version_key
 from sql.datasets import DATASETS, dataset
 from sql.schema import data_sources, dataset_versions, download_log, health_status, table
 from sql.store import get_store
 
 DATA_TTL = 3600  # versioned keys: the version, not the TTL, decides freshness
-SYSTEM_TTL = 15  # logs and health move without a dataset version
+SYSTEM_TTL = 15  # upper bound for health and log reads, should a system version be lost
 
 
 class StorageUnavailable(RuntimeError):
@@ -145,9 +145,18 @@ def dataset_status() -> pd.DataFrame:
         raise StorageUnavailable(f"database unavailable: {type(exc).__name__}") from exc
 
 
-@cache.memoize(timeout=SYSTEM_TTL)
+def system_version() -> int:
+    """Moved by the sidecar after it records a run (health, log); 0 when unknown."""
+    return int(cache.get(version_key(SYSTEM_DATASET)) or 0)
+
+
 def source_health() -> pd.DataFrame:
     """Health of every catalogued source, joined with its catalog entry."""
+    return _source_health(system_version())
+
+
+@cache.memoize(timeout=SYSTEM_TTL)
+def _source_health(version: int) -> pd.DataFrame:
     stmt = (
         select(
             data_sources.c.source_id,
@@ -171,9 +180,13 @@ def source_health() -> pd.DataFrame:
     return frame
 
 
-@cache.memoize(timeout=SYSTEM_TTL)
 def recent_downloads(limit: int = 200) -> pd.DataFrame:
     """The newest entries of the download log."""
+    return _recent_downloads(system_version(), limit)
+
+
+@cache.memoize(timeout=SYSTEM_TTL)
+def _recent_downloads(version: int, limit: int) -> pd.DataFrame:
     frame = _frame(select(download_log).order_by(download_log.c.id.desc()).limit(limit))
     for col in ("started_at", "finished_at"):
         frame[col] = _utc(frame[col])

@@ -200,3 +200,16 @@ def test_a_database_error_during_the_write_records_it_and_writes_nothing(fred_st
     assert "treasury_yields" in summary.write_errors
     assert counts(store)["treasury_yields"] == 0
     assert commands.needs_preload(store)
+
+
+def test_requests_per_source_are_recorded_in_api_rate_limits(fred_store):
+    from sql.schema import api_rate_limits
+
+    store, catalog = fred_store
+    run_downloads(store, catalog, "preload")
+    run_downloads(store, catalog, "refresh")
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(api_rate_limits)).mappings().all()
+    assert {r["source_id"] for r in rows} == {"fred_graph"}
+    assert sum(r["requests"] for r in rows) == 16  # eight series, twice
+    assert {r["limit_per_window"] for r in rows} == {60}
