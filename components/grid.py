@@ -20,16 +20,18 @@ SPARTAN_GRID_THEME = {
         "})"
     )
 }
-NUMBER_FORMAT = {"function": "params.value == null ? '' : d3.format(',.2f')(params.value)"}
+def number_format(decimals: int) -> dict:
+    return {"function": f"params.value == null ? '' : d3.format(',.{decimals}f')(params.value)"}
+
 CHANGE_CLASSES = {"up": "params.value > 0", "down": "params.value < 0"}
 
 
-def number_column(field: str, header: str, change: bool = False) -> dict:
+def number_column(field: str, header: str, change: bool = False, decimals: int = 2) -> dict:
     col = {
         "field": field,
         "headerName": header,
         "type": "rightAligned",
-        "valueFormatter": NUMBER_FORMAT,
+        "valueFormatter": number_format(decimals),
         "filter": "agNumberColumnFilter",
     }
     if change:

@@ -38,14 +38,13 @@ def _status_table(status: pd.DataFrame, target_minutes: int) -> html.Div:
     )
     columns = [
         text_column("title", "Dataset", minWidth=180),
-        number_column("rows", "Rows"),
-        number_column("instruments", "Instruments"),
+        number_column("rows", "Rows", decimals=0),
+        number_column("instruments", "Instruments", decimals=0),
         text_column("latest_observation", "Newest observation"),
         text_column("last_update", "Last update"),
         number_column("age_hours", "Age (h)"),
         text_column("sources", "Sources"),
     ]
-    columns[1]["valueFormatter"] = columns[2]["valueFormatter"] = {"function": "d3.format(',')(params.value)"}
     return data_grid("home-datasets", shown, columns, filename="spartan-datasets", height=440)
 
 

@@ -18,7 +18,7 @@ dash.register_page(
 STATE_CLASSES = {
     "status-ok": "params.value == 'ok'",
     "status-failing": "params.value == 'failing' || params.value == 'circuit_open' || params.value == 'degraded'",
-    "status-unknown": "params.value == 'not_configured' || params.value == 'unknown'",
+    "status-unknown": "params.value == 'not_configured' || params.value == 'not_used_yet'",
 }
 
 
@@ -39,8 +39,8 @@ def _sources_grid(health: pd.DataFrame) -> html.Div:
         text_column("state", "State", cellClassRules={k: v.replace("_", " ") for k, v in STATE_CLASSES.items()}),
         text_column("last_success_at", "Last success", minWidth=170),
         text_column("last_failure_at", "Last failure", minWidth=170),
-        number_column("latency_ms", "Latency (ms)"),
-        number_column("consecutive_failures", "Failures in a row"),
+        number_column("latency_ms", "Latency (ms)", decimals=0),
+        number_column("consecutive_failures", "Failures in a row", decimals=0),
         text_column("last_error", "Last error", minWidth=320),
     ]
     return data_grid("sources-health", shown, columns, filename="spartan-data-sources", height=460)
@@ -59,8 +59,8 @@ def _downloads_grid(log: pd.DataFrame) -> html.Div:
             "Status",
             cellClassRules={"status-ok": "params.value == 'ok'", "status-failing": "params.value == 'failed'"},
         ),
-        number_column("rows", "Rows"),
-        number_column("latency_ms", "Latency (ms)"),
+        number_column("rows", "Rows", decimals=0),
+        number_column("latency_ms", "Latency (ms)", decimals=0),
         text_column("error", "Error", minWidth=320),
     ]
     return data_grid("sources-downloads", shown, columns, filename="spartan-download-log", height=460)

@@ -174,7 +174,8 @@ def _source_health(version: int) -> pd.DataFrame:
         .order_by(data_sources.c.category, data_sources.c.source_id)
     )
     frame = _frame(stmt)
-    frame["state"] = frame["state"].fillna("unknown")
+    # A fallback that was never needed has no health row yet.
+    frame["state"] = frame["state"].fillna("not_used_yet")
     for col in ("last_success_at", "last_failure_at", "checked_at"):
         frame[col] = _utc(frame[col])
     return frame
