@@ -20,8 +20,11 @@ SPARTAN_GRID_THEME = {
         "})"
     )
 }
+
+
 def number_format(decimals: int) -> dict:
     return {"function": f"params.value == null ? '' : d3.format(',.{decimals}f')(params.value)"}
+
 
 CHANGE_CLASSES = {"up": "params.value > 0", "down": "params.value < 0"}
 

@@ -6,8 +6,23 @@ from datasources.base import Connector
 from datasources.cboe import CboeIndexHistoryConnector
 from datasources.cnn import CnnFearGreedConnector
 from datasources.crypto import BinanceKlinesConnector, CoinGeckoMarketsConnector
+from datasources.exchanges import (
+    BitstampOhlcConnector,
+    BybitKlineConnector,
+    CoinbaseCandlesConnector,
+    KrakenOhlcConnector,
+    KucoinCandlesConnector,
+    OkxCandlesConnector,
+)
 from datasources.fred import FredCloseConnector, FredGraphConnector
 from datasources.fx import EcbExrConnector, FrankfurterConnector
+from datasources.public_data import (
+    AlternativeMeFearGreedConnector,
+    FiscalDataConnector,
+    NyFedRatesConnector,
+    OpenErApiConnector,
+    WorldBankConnector,
+)
 from datasources.stooq import StooqDailyConnector
 from datasources.treasury import TreasuryParYieldConnector
 from datasources.yahoo import YahooChartConnector
@@ -26,5 +41,16 @@ CONNECTORS: dict[str, Connector] = {
         FrankfurterConnector(),
         EcbExrConnector(),
         CnnFearGreedConnector(),
+        KrakenOhlcConnector(),
+        CoinbaseCandlesConnector(),
+        BitstampOhlcConnector(),
+        OkxCandlesConnector(),
+        KucoinCandlesConnector(),
+        BybitKlineConnector(),
+        NyFedRatesConnector(),
+        WorldBankConnector(),
+        FiscalDataConnector(),
+        AlternativeMeFearGreedConnector(),
+        OpenErApiConnector(),
     )
 }

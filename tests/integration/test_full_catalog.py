@@ -68,25 +68,31 @@ def test_preload_of_the_full_catalog_fills_every_market_and_economic_table(full_
     with store.engine.connect() as conn:
         counts = {name: row_count(conn, name) for name in FILLED}
         sources = pd.read_sql("SELECT symbol, source FROM market_indices GROUP BY symbol, source", conn)
+        countries = set(pd.read_sql("SELECT DISTINCT country FROM economic_indicators", conn)["country"])
     assert all(counts[name] > 0 for name in FILLED), counts
     assert set(sources["source"]) == {"yahoo_chart"}  # the primary, when it is healthy
     assert len(sources) == len(catalog.for_dataset("market_indices"))
+    assert {"USA", "CHN", "JPN", "DEU"} <= countries  # World Bank rows keep their country
 
 
 def test_a_provider_that_is_down_hands_over_to_the_next_in_the_cascade(full_store, httpserver):
     store, catalog = full_store
-    serve(httpserver, down={"/v8/finance/chart/"})  # Yahoo is down
-    summary = run_downloads(store, catalog, "preload", datasets=["market_indices", "volatility_indicators"])
+    serve(httpserver, down={"/v8/finance/chart/", "/api/v3/klines"})  # Yahoo and Binance are down
+    datasets = ["market_indices", "volatility_indicators", "crypto_prices"]
+    summary = run_downloads(store, catalog, "preload", datasets=datasets)
     with store.engine.connect() as conn:
         used = pd.read_sql("SELECT DISTINCT symbol, source FROM market_indices", conn).set_index("symbol")["source"]
         vix = pd.read_sql("SELECT DISTINCT source FROM volatility_indicators WHERE symbol = 'VIX'", conn)
+        crypto = pd.read_sql("SELECT DISTINCT symbol, source FROM crypto_prices", conn).set_index("symbol")["source"]
         health = {r.source_id: r.state for r in conn.execute(health_status.select())}
     assert used["SPX"] == "stooq"  # the secondary took over
     assert used["SPY"] == "stooq"
     assert "RUT" not in used.index  # Yahoo was its only provider: nothing, and no error elsewhere
     assert list(vix["source"]) == ["cboe_indices"]
+    assert crypto["BTCUSD"] == "coinbase"  # second in its cascade, Binance being down
+    assert crypto["XMRUSD"] == "coingecko"  # not on the exchanges; Yahoo down; the aggregator remains
     assert health["yahoo_chart"] == "circuit_open"  # three failures, then it was not called again
     assert health["stooq"] == "ok"
     yahoo_calls = [r for r, _ in httpserver.log if "/v8/finance/chart/" in r.path]
-    assert len(yahoo_calls) == 3 * (1 + store.settings.http_retries)
+    assert len(yahoo_calls) == 3 * (1 + store.settings.http_retries)  # then its circuit opened
     assert "yahoo_chart" in summary.failed_sources()
