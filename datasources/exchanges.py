@@ -167,3 +167,84 @@ class BybitKlineConnector:
             raise _api_error("Bybit", doc, "retCode", "retMsg")
         rows = (doc.get("result") or {}).get("list") or []
         return _rows(rows, {"ts": 0, "open": 1, "high": 2, "low": 3, "close": 4, "volume": 5}, "ms", symbol)
+
+
+class GeminiCandlesConnector:
+    """``/v2/candles/btcusd/1day``: ``[time ms, open, high, low, close, volume]``, newest first."""
+
+    provider = "gemini"
+    kind = "bars"
+
+    def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
+        return [HttpRequest(url=f"{base_url}/v2/candles/{symbol}/1day")]
+
+    def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
+        doc = load_json(body)
+        if isinstance(doc, dict):
+            raise _api_error("Gemini", doc, "reason", "message")
+        return _rows(doc, {"ts": 0, "open": 1, "high": 2, "low": 3, "close": 4, "volume": 5}, "ms", symbol)
+
+
+class BitfinexCandlesConnector:
+    """``/v2/candles/trade:1D:tBTCUSD/hist?sort=1``: ``[MTS, OPEN, CLOSE, HIGH, LOW, VOLUME]``."""
+
+    provider = "bitfinex"
+    kind = "bars"
+
+    def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
+        params = {"limit": "10000", "sort": "1", "start": str(_epoch(since) * 1000)}
+        return [HttpRequest(url=f"{base_url}/v2/candles/trade:1D:{symbol}/hist", params=params)]
+
+    def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
+        doc = load_json(body)
+        if isinstance(doc, list) and doc[:1] == ["error"]:
+            raise ParseError(f"Bitfinex error {doc[1] if len(doc) > 1 else ''}: {doc[2] if len(doc) > 2 else ''}")
+        return _rows(doc, {"ts": 0, "open": 1, "close": 2, "high": 3, "low": 4, "volume": 5}, "ms", symbol)
+
+
+class CryptoComCandlesConnector:
+    """``/exchange/v1/public/get-candlestick?instrument_name=BTC_USD&timeframe=1D``:
+    ``result.data`` objects ``{t, o, h, l, c, v}``."""
+
+    provider = "cryptocom"
+    kind = "bars"
+
+    def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
+        params = {"instrument_name": symbol, "timeframe": "1D", "count": "300"}
+        return [HttpRequest(url=f"{base_url}/exchange/v1/public/get-candlestick", params=params)]
+
+    def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
+        doc = load_json(body)
+        if not isinstance(doc, dict) or doc.get("code") != 0:
+            raise _api_error("Crypto.com", doc, "code", "message")
+        candles = (doc.get("result") or {}).get("data") or []
+        if any(not isinstance(c, dict) or not all(k in c for k in "tohlcv") for c in candles):
+            raise ParseError("candles lack t/o/h/l/c/v")
+        rows = [[c["t"], c["o"], c["h"], c["l"], c["c"], c["v"]] for c in candles]
+        return _rows(rows, {"ts": 0, "open": 1, "high": 2, "low": 3, "close": 4, "volume": 5}, "ms", symbol)
+
+
+class DeribitVolatilityConnector:
+    """``/api/v2/public/get_volatility_index_data?currency=BTC&resolution=1D``: the DVOL index,
+    ``result.data`` of ``[ts ms, open, high, low, close]``."""
+
+    provider = "deribit"
+    kind = "bars"
+
+    def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
+        end_ms = int(datetime.now(UTC).timestamp() * 1000)
+        params = {
+            "currency": symbol,
+            "resolution": "1D",
+            "start_timestamp": str(_epoch(since) * 1000),
+            "end_timestamp": str(end_ms),
+        }
+        return [HttpRequest(url=f"{base_url}/api/v2/public/get_volatility_index_data", params=params)]
+
+    def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
+        doc = load_json(body)
+        if not isinstance(doc, dict) or "result" not in doc:
+            error = doc.get("error") if isinstance(doc, dict) else {}
+            raise _api_error("Deribit", error or {}, "code", "message")
+        rows = [[*r, None] for r in (doc["result"] or {}).get("data") or []]
+        return _rows(rows, {"ts": 0, "open": 1, "high": 2, "low": 3, "close": 4, "volume": 5}, "ms", symbol)

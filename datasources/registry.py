@@ -7,15 +7,26 @@ from datasources.cboe import CboeIndexHistoryConnector
 from datasources.cnn import CnnFearGreedConnector
 from datasources.crypto import BinanceKlinesConnector, CoinGeckoMarketsConnector
 from datasources.exchanges import (
+    BitfinexCandlesConnector,
     BitstampOhlcConnector,
     BybitKlineConnector,
     CoinbaseCandlesConnector,
+    CryptoComCandlesConnector,
+    DeribitVolatilityConnector,
+    GeminiCandlesConnector,
     KrakenOhlcConnector,
     KucoinCandlesConnector,
     OkxCandlesConnector,
 )
 from datasources.fred import FredCloseConnector, FredGraphConnector
 from datasources.fx import EcbExrConnector, FrankfurterConnector
+from datasources.official_stats import (
+    BlsTimeseriesConnector,
+    CboeOptionsPutCallConnector,
+    EcbReferenceXmlConnector,
+    ImfDataMapperConnector,
+    NasdaqHistoricalConnector,
+)
 from datasources.public_data import (
     AlternativeMeFearGreedConnector,
     FiscalDataConnector,
@@ -52,5 +63,14 @@ CONNECTORS: dict[str, Connector] = {
         FiscalDataConnector(),
         AlternativeMeFearGreedConnector(),
         OpenErApiConnector(),
+        GeminiCandlesConnector(),
+        BitfinexCandlesConnector(),
+        CryptoComCandlesConnector(),
+        DeribitVolatilityConnector(),
+        BlsTimeseriesConnector(),
+        ImfDataMapperConnector(),
+        EcbReferenceXmlConnector(),
+        NasdaqHistoricalConnector(),
+        CboeOptionsPutCallConnector(),
     )
 }

@@ -87,7 +87,8 @@ def test_a_provider_that_is_down_hands_over_to_the_next_in_the_cascade(full_stor
         health = {r.source_id: r.state for r in conn.execute(health_status.select())}
     assert used["SPX"] == "stooq"  # the secondary took over
     assert used["SPY"] == "stooq"
-    assert "RUT" not in used.index  # Yahoo was its only provider: nothing, and no error elsewhere
+    assert used["RUT"] == "nasdaq"  # no Stooq symbol for it: the third provider
+    assert "NYA" not in used.index  # Yahoo was its only provider: nothing, and no error elsewhere
     assert list(vix["source"]) == ["cboe_indices"]
     assert crypto["BTCUSD"] == "coinbase"  # second in its cascade, Binance being down
     assert crypto["XMRUSD"] == "coingecko"  # not on the exchanges; Yahoo down; the aggregator remains
