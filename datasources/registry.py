@@ -20,6 +20,7 @@ from datasources.exchanges import (
 )
 from datasources.fred import FredCloseConnector, FredGraphConnector
 from datasources.fx import EcbExrConnector, FrankfurterConnector
+from datasources.keyed import AlphaVantageDailyConnector, FredApiConnector, PolygonAggregatesConnector
 from datasources.official_stats import (
     BlsTimeseriesConnector,
     CboeOptionsPutCallConnector,
@@ -72,5 +73,8 @@ CONNECTORS: dict[str, Connector] = {
         EcbReferenceXmlConnector(),
         NasdaqHistoricalConnector(),
         CboeOptionsPutCallConnector(),
+        FredApiConnector(),
+        PolygonAggregatesConnector(),
+        AlphaVantageDailyConnector(),
     )
 }

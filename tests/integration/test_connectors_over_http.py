@@ -47,6 +47,9 @@ SYMBOLS = {
     "ecb_xml": "EURUSD",
     "nasdaq": "SPX:index",
     "cboe_options": "_SPX:volume",
+    "fred_api": "GDP",
+    "polygon": "SPY",
+    "alphavantage": "SPY",
 }
 
 

@@ -1,0 +1,80 @@
+"""Keyed sources in a cascade: without a key they are "not configured" (skipped, not failed);
+with several keys a rejected one is rotated out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from werkzeug import Request, Response
+
+from config.catalog import load_catalog
+from jobs.pipeline import run_downloads
+from sql.migrate import upgrade
+from sql.schema import health_status
+from sql.store import configure
+from tests.conftest import drop_backend, make_settings
+from tests.fixtures.server import respond
+
+CATALOG = """
+sources:
+  - {id: fred_keyed, provider: fred_api, category: economic, base_url: "https://api.stlouisfed.org", auth_env: SPARTAN_TESTFRED_API_KEYS}
+  - {id: fred_graph, provider: fred, category: economic, base_url: "https://fred.stlouisfed.org"}
+datasets:
+  treasury_yields:
+    - {key: 10Y, label: 10-Year, providers: [{source: fred_keyed, symbol: DGS10}, {source: fred_graph, symbol: DGS10}]}
+"""
+
+
+@pytest.fixture
+def keyed(tmp_path, backend, httpserver):
+    (tmp_path / "catalog.yaml").write_text(CATALOG)
+    settings = make_settings(
+        tmp_path,
+        backend,
+        SPARTAN_SOURCES_FILE=str(tmp_path / "catalog.yaml"),
+        SPARTAN_BASE_URL_ALL=httpserver.url_for("").rstrip("/"),
+    )
+    store = configure(settings)
+    upgrade(settings, store.engine)
+    yield store, settings
+    store.engine.dispose()
+    drop_backend(settings)
+
+
+def served_by(store) -> set[str]:
+    with store.engine.connect() as conn:
+        return set(conn.exec_driver_sql("SELECT DISTINCT source FROM treasury_yields").scalars())
+
+
+def test_a_keyed_source_without_a_key_is_not_configured_and_the_next_provider_serves(keyed, httpserver, monkeypatch):
+    store, settings = keyed
+    monkeypatch.delenv("SPARTAN_TESTFRED_API_KEYS", raising=False)
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(respond)
+    summary = run_downloads(store, load_catalog(settings), "preload")
+    assert served_by(store) == {"fred_graph"}
+    assert summary.failed_sources() == {}
+    assert [a.status for a in summary.attempts] == ["not_configured", "ok"]
+    assert not any("/fred/series/observations" in r.path for r, _ in httpserver.log)  # never called
+    with store.engine.connect() as conn:
+        states = {r.source_id: r.state for r in conn.execute(select(health_status))}
+    assert states == {"fred_keyed": "not_configured", "fred_graph": "ok"}
+
+
+def test_a_rejected_key_is_rotated_and_the_next_key_is_used(keyed, httpserver, monkeypatch):
+    store, settings = keyed
+    monkeypatch.setenv("SPARTAN_TESTFRED_API_KEYS", "revoked-key,good-key")
+
+    def handler(request: Request) -> Response:
+        if request.args.get("api_key") == "revoked-key":
+            return Response('{"error_code": 403, "error_message": "api_key revoked"}', status=403)
+        return respond(request)
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
+    summary = run_downloads(store, load_catalog(settings), "preload")
+    assert served_by(store) == {"fred_keyed"}
+    keys_used = [r.args.get("api_key") for r, _ in httpserver.log]
+    assert keys_used == ["revoked-key", "good-key"]
+    assert [a.status for a in summary.attempts] == ["ok"]
+    assert "good-key" not in repr(summary.as_dict()) and "revoked-key" not in str(summary.as_dict())
