@@ -147,8 +147,11 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
             rate_limit_per_minute=rate,
             notes=str(entry.get("notes") or ""),
         )
+    datasets = {name: list(entries or []) for name, entries in doc["datasets"].items() if name != "__line__"}
+    for name, generated in _expand_families(doc, filename).items():
+        datasets.setdefault(name, []).extend(generated)
     instruments: list[Instrument] = []
-    for dataset_name, entries in doc["datasets"].items():
+    for dataset_name, entries in datasets.items():
         if dataset_name == "__line__":
             continue
         seen: set[str] = set()
@@ -169,6 +172,45 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
                 providers.append(Provider(source=source_id, symbol=str(_require(p, "symbol", pwhere))))
             instruments.append(Instrument(dataset_name, key, str(entry.get("label") or key), tuple(providers)))
     return Catalog(sources=sources, instruments=tuple(instruments))
+
+
+def _expand_families(doc: dict, filename: str) -> dict[str, list[dict]]:
+    """``families`` describe many instruments at once: one per member of a named list.
+
+    ``{source, pattern, key, label, over}``: ``pattern`` (the provider's symbol), ``key`` and
+    ``label`` may use ``{code}`` and ``{name}`` of each member of ``lists[over]``.
+    """
+    lists = doc.get("lists") or {}
+    out: dict[str, list[dict]] = {}
+    for dataset_name, families in (doc.get("families") or {}).items():
+        if dataset_name == "__line__":
+            continue
+        for family in families or []:
+            where = f"{filename}:{family.get('__line__', '?')}"
+            _check_fields(family, {"source", "pattern", "key", "label", "over"}, where)
+            over = str(_require(family, "over", where))
+            members = lists.get(over)
+            if not isinstance(members, dict):
+                raise CatalogError(f"{where}: 'over: {over}' names no list under 'lists'")
+            pattern = str(_require(family, "pattern", where))
+            for code, name in members.items():
+                if code == "__line__":
+                    continue
+                fill = {"code": code, "name": name}
+                try:
+                    symbol = pattern.format(**fill)
+                    entry = {
+                        "key": str(family.get("key") or pattern).format(**fill),
+                        "label": str(family.get("label") or pattern).format(**fill),
+                    }
+                except (KeyError, IndexError) as exc:
+                    raise CatalogError(f"{where}: pattern uses an unknown field {exc}") from None
+                entry["providers"] = [
+                    {"source": _require(family, "source", where), "symbol": symbol, "__line__": family["__line__"]}
+                ]
+                entry["__line__"] = family["__line__"]
+                out.setdefault(dataset_name, []).append(entry)
+    return out
 
 
 def load_catalog(settings: Settings, path: Path | None = None) -> Catalog:

@@ -20,6 +20,15 @@ MISSING = "."
 class FredGraphConnector:
     provider = "fred"
     kind = "observations"
+    # fredgraph.csv takes several ids at once (one column each): a FRED cache of a thousand
+    # series is a few dozen requests.
+    batch_size = 40
+
+    def build_batch_request(self, base_url: str, symbols: list[str], since: date | None) -> HttpRequest:
+        params = {"id": ",".join(symbols)}
+        if since is not None:
+            params["cosd"] = since.isoformat()
+        return HttpRequest(url=f"{base_url}/graph/fredgraph.csv", params=params)
 
     def build_requests(
         self, base_url: str, symbol: str, since: date | None, api_key: str | None = None

@@ -25,7 +25,8 @@ def print_summary(summary: RunSummary, out=None) -> None:
     out = out or sys.stdout
     elapsed = ((summary.finished_at or datetime.now(UTC)) - summary.started_at).total_seconds()
     print(f"\n{summary.kind} {summary.run_id} finished in {elapsed:.1f}s", file=out)
-    print(f"  instruments: {summary.instruments_ok}/{summary.instruments_total} downloaded", file=out)
+    skipped = f", {summary.instruments_skipped} not due yet" if summary.instruments_skipped else ""
+    print(f"  instruments: {summary.instruments_ok}/{summary.instruments_total} downloaded{skipped}", file=out)
     for name, rows in summary.rows_written.items():
         print(f"  {name}: {rows} rows inserted or changed", file=out)
     for name, error in summary.write_errors.items():

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.catalog import Catalog, Instrument, Source
-from datasources.base import Connector, DownloadError, FetchError
+from datasources.base import Connector, DownloadError, FetchError, ParseError
 from datasources.fetcher import Fetcher
 from datasources.http import HttpClient
 from datasources.registry import CONNECTORS
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 # Re-fetch this much before the newest stored date: providers revise recent observations.
 OVERLAP = timedelta(days=14)
+# How often series that move slowly are asked for again (daily ones: every run).
+RECHECK_WEEKLY = timedelta(hours=6)
+RECHECK_SLOW = timedelta(hours=24)
 
 
 @dataclass
@@ -59,6 +62,7 @@ class RunSummary:
     write_errors: dict[str, str] = field(default_factory=dict)
     instruments_total: int = 0
     instruments_ok: int = 0
+    instruments_skipped: int = 0  # not due: a monthly series checked within the day, say
 
     @property
     def failures(self) -> list[Attempt]:
@@ -85,6 +89,7 @@ class RunSummary:
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "instruments_total": self.instruments_total,
             "instruments_ok": self.instruments_ok,
+            "instruments_skipped": self.instruments_skipped,
             "rows_written": self.rows_written,
             "failed_sources": self.failed_sources(),
             "write_errors": self.write_errors,
@@ -130,10 +135,50 @@ def record_usage(conn: Connection, usage: list[dict]) -> None:
     upsert_frame(conn, "api_rate_limits", pd.DataFrame(rows))
 
 
-def newest_dates(conn: Connection, spec: DatasetSpec) -> dict[str, date]:
+@dataclass(frozen=True)
+class StoredSpan:
+    newest: date
+    oldest: date
+    count: int
+
+    @property
+    def spacing_days(self) -> float:
+        """Average days between observations: ~1 daily, ~7 weekly, ~30 monthly."""
+        return (self.newest - self.oldest).days / (self.count - 1) if self.count > 1 else 1.0
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def stored_spans(conn: Connection, spec: DatasetSpec) -> dict[str, StoredSpan]:
+    """Per instrument: newest and oldest stored date and the row count (one aggregate query)."""
     tbl = table(spec.table)
     key, when = tbl.c[spec.key_column], tbl.c[spec.date_column]
-    return {k: d for k, d in conn.execute(select(key, func.max(when)).group_by(key)) if d is not None}
+    rows = conn.execute(select(key, func.max(when), func.min(when), func.count()).group_by(key))
+    return {k: StoredSpan(_as_date(hi), _as_date(lo), n) for k, hi, lo, n in rows if hi is not None}
+
+
+def last_successes(conn: Connection, dataset: str) -> dict[str, datetime]:
+    rows = conn.execute(
+        select(download_log.c.instrument, func.max(download_log.c.finished_at))
+        .where(download_log.c.dataset == dataset, download_log.c.status == "ok")
+        .group_by(download_log.c.instrument)
+    )
+    return {instrument: (t if t.tzinfo else t.replace(tzinfo=UTC)) for instrument, t in rows if t is not None}
+
+
+def is_due(span: StoredSpan, last_success: datetime | None) -> bool:
+    """Daily series every run; weekly ones every 6 hours; monthly and slower once a day."""
+    if last_success is None:
+        return True
+    spacing = span.spacing_days
+    interval = RECHECK_SLOW if spacing >= 25 else RECHECK_WEEKLY if spacing >= 5 else timedelta(0)
+    return datetime.now(UTC) - last_success >= interval
 
 
 def _is_bars(spec: DatasetSpec) -> bool:
@@ -153,9 +198,34 @@ class DownloadRun:
                 self.fetcher.restore_circuit(row.source_id, row.consecutive_failures, row.last_failure_at)
 
     def _download(
-        self, source: Source, connector: Connector, symbol: str, since: date | None, attempt: Attempt
+        self,
+        source: Source,
+        connector: Connector,
+        symbol: str,
+        since: date | None,
+        attempt: Attempt,
+        batch: list[str] | None = None,
     ) -> pd.DataFrame:
-        """Every request the instrument needs, parsed and concatenated; key rotation on rejection."""
+        """Every request the instrument needs, parsed and concatenated; key rotation on rejection.
+
+        With ``batch`` (symbols sharing this instrument's source and start date) a connector
+        that can batch asks for all of them in one request, fetched once for the whole batch;
+        should that fail, the instrument is asked for alone.
+        """
+        if batch and len(batch) > 1 and hasattr(connector, "build_batch_request"):
+            try:
+                result = self.fetcher.fetch(source, connector.build_batch_request(source.base_url, batch, since))
+                attempt.http_status, attempt.latency_ms = result.http_status, result.latency_ms
+                return connector.parse(result.body, symbol)
+            except DownloadError as exc:
+                # One bad id spoils a batch (a 4xx or an unreadable body): ask alone. A source
+                # that is down (timeout, 5xx, 429) would fail alone as well: give up at once.
+                if not (
+                    isinstance(exc, ParseError)
+                    or (exc.http_status and 400 <= exc.http_status < 500 and exc.http_status != 429)
+                ):
+                    raise
+                log.info("%s: batch of %d failed (%s); asking for %s alone", source.id, len(batch), exc, symbol)
         frames = []
         for request in connector.build_requests(source.base_url, symbol, since, self.fetcher.api_key(source.id)):
             while True:
@@ -165,15 +235,16 @@ class DownloadRun:
                 except FetchError as exc:
                     if not self.fetcher.rotate_key(source.id, exc):
                         raise
-                    request = connector.build_requests(source.base_url, symbol, since, self.fetcher.api_key(source.id))[
-                        0
-                    ]
+                    key = self.fetcher.api_key(source.id)
+                    request = connector.build_requests(source.base_url, symbol, since, key)[0]
             attempt.http_status = result.http_status
             attempt.latency_ms = (attempt.latency_ms or 0) + result.latency_ms
             frames.append(connector.parse(result.body, symbol))
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
-    def fetch_instrument(self, spec: DatasetSpec, inst: Instrument, since: date | None) -> pd.DataFrame | None:
+    def fetch_instrument(
+        self, spec: DatasetSpec, inst: Instrument, since: date | None, batch: list[str] | None = None
+    ) -> pd.DataFrame | None:
         """Try the instrument's providers in order; the first that yields a valid frame wins."""
         for provider in inst.providers:
             source = self.catalog.sources[provider.source]
@@ -192,7 +263,8 @@ class DownloadRun:
                     raise ValidationError(
                         f"{source.provider} yields {connector.kind}, {spec.name} stores the other kind"
                     )
-                frame = self._download(source, connector, provider.symbol, since, attempt)
+                primary_batch = batch if provider is inst.providers[0] else None
+                frame = self._download(source, connector, provider.symbol, since, attempt, primary_batch)
                 frame = self._canonical(spec, frame, inst.key, provider.symbol)
             except DownloadError as exc:
                 attempt.http_status = attempt.http_status or exc.http_status
@@ -221,15 +293,21 @@ class DownloadRun:
         if spec is None:
             raise ValueError(f"catalog dataset {name!r} has no table; known: {sorted(DATASETS)}")
         with self.store.engine.connect() as conn:
-            newest = newest_dates(conn, spec)
-        frames = []
+            stored = stored_spans(conn, spec)
+            checked = last_successes(conn, name)
+        due, since_of = [], {}
         for inst in self.catalog.for_dataset(name):
-            since = newest.get(inst.key)
-            if isinstance(since, datetime):
-                since = since.date()
-            elif isinstance(since, str):
-                since = date.fromisoformat(since[:10])
-            frame = self.fetch_instrument(spec, inst, since - OVERLAP if since else None)
+            span = stored.get(inst.key)
+            if span and not is_due(span, checked.get(inst.key)):
+                self.summary.instruments_skipped += 1
+                done += 1
+                continue
+            since_of[inst.key] = span.newest - OVERLAP if span else None
+            due.append(inst)
+        batches = self._batches(due, since_of)
+        frames = []
+        for inst in due:
+            frame = self.fetch_instrument(spec, inst, since_of[inst.key], batches.get(inst.key))
             if frame is not None:
                 frames.append(frame)
                 self.summary.instruments_ok += 1
@@ -239,6 +317,23 @@ class DownloadRun:
         if frames:
             self._write(spec, pd.concat(frames, ignore_index=True))
         return done
+
+    def _batches(self, instruments: list[Instrument], since_of: dict[str, date | None]) -> dict[str, list[str]]:
+        """For primaries whose connector batches: the symbols asked for in one request with each."""
+        groups: dict[tuple[str, date | None], list[Instrument]] = {}
+        for inst in instruments:
+            primary = inst.providers[0]
+            size = getattr(CONNECTORS[self.catalog.sources[primary.source].provider], "batch_size", 0)
+            if size > 1:
+                groups.setdefault((primary.source, since_of[inst.key]), []).append(inst)
+        out: dict[str, list[str]] = {}
+        for (source_id, _since), members in groups.items():
+            size = CONNECTORS[self.catalog.sources[source_id].provider].batch_size
+            for start in range(0, len(members), size):
+                chunk = members[start : start + size]
+                symbols = [m.providers[0].symbol for m in chunk]
+                out.update({m.key: symbols for m in chunk})
+        return out
 
     def _write(self, spec: DatasetSpec, frame: pd.DataFrame) -> None:
         sources = ",".join(sorted(frame["source"].unique()))

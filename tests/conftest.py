@@ -98,17 +98,24 @@ def fred_fixture(series_id: str) -> bytes:
 
 
 def serve_fred(httpserver, overrides: dict[str, Response] | None = None) -> str:
-    """Serve fredgraph.csv from the fixtures (``overrides`` by series id); returns the base URL."""
+    """Serve fredgraph.csv from the fixtures (``overrides`` by series id); returns the base URL.
+
+    A batch (``id=A,B,…``) that contains an overridden series is refused with a 400, as FRED
+    refuses a batch with a bad id; the pipeline then asks for each series alone.
+    """
+    from tests.fixtures.server import fred_csv
+
     overrides = overrides or {}
 
     def handler(request: Request) -> Response:
-        series_id = parse_qs(request.query_string.decode()).get("id", [""])[0]
-        if series_id in overrides:
-            return overrides[series_id]
-        path = FIXTURES / "fred" / f"{series_id}.csv"
-        if not path.exists():
+        ids = parse_qs(request.query_string.decode()).get("id", [""])[0].split(",")
+        if len(ids) == 1 and ids[0] in overrides:
+            return overrides[ids[0]]
+        if set(ids) & set(overrides):
+            return Response("Bad Request. The series does not exist.", status=400)
+        if not all((FIXTURES / "fred" / f"{series_id}.csv").exists() for series_id in ids):
             return Response("Series not found", status=404)
-        return Response(path.read_bytes(), content_type="text/csv")
+        return fred_csv(",".join(ids), None)
 
     httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(handler)
     return httpserver.url_for("/").rstrip("/")

@@ -29,6 +29,7 @@ FILLED = [
     "volatility_indicators",
     "economic_indicators",
     "sentiment_indicators",
+    "fred_series",
 ]
 
 
@@ -73,6 +74,11 @@ def test_preload_of_the_full_catalog_fills_every_market_and_economic_table(full_
     assert set(sources["source"]) == {"yahoo_chart"}  # the primary, when it is healthy
     assert len(sources) == len(catalog.for_dataset("market_indices"))
     assert {"USA", "CHN", "JPN", "DEU"} <= countries  # World Bank rows keep their country
+    # The FRED cache: over a thousand series in batched requests of up to 40 ids.
+    fred_requests = [r for r, _ in httpserver.log if r.path == "/graph/fredgraph.csv"]
+    fred_ids = sum(len(r.args["id"].split(",")) for r in fred_requests)
+    assert len(catalog.for_dataset("fred_series")) >= 1000
+    assert fred_ids >= 1000 and len(fred_requests) <= fred_ids / 20
 
 
 def test_a_provider_that_is_down_hands_over_to_the_next_in_the_cascade(full_store, httpserver):
@@ -97,3 +103,17 @@ def test_a_provider_that_is_down_hands_over_to_the_next_in_the_cascade(full_stor
     yahoo_calls = [r for r, _ in httpserver.log if "/v8/finance/chart/" in r.path]
     assert len(yahoo_calls) == 3 * (1 + store.settings.http_retries)  # then its circuit opened
     assert "yahoo_chart" in summary.failed_sources()
+
+
+def test_a_refresh_skips_monthly_series_checked_today_and_batches_the_rest(full_store, httpserver):
+    store, catalog = full_store
+    serve(httpserver)
+    run_downloads(store, catalog, "preload", datasets=["fred_series"])
+    httpserver.clear_log()
+    summary = run_downloads(store, catalog, "refresh", datasets=["fred_series"])
+    state_monthly = 13 * 51  # the monthly and slower state families (claims are weekly, income annual)
+    assert summary.instruments_skipped >= state_monthly
+    asked = {i for r, _ in httpserver.log for i in r.args["id"].split(",")}
+    assert "CAUR" not in asked and "TXRGSP" not in asked
+    assert "DGS10" in asked  # daily: every run
+    assert summary.instruments_ok + summary.instruments_skipped == summary.instruments_total

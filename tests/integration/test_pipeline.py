@@ -135,12 +135,12 @@ def test_timeout_is_recorded_as_a_failure(fred_store, httpserver):
     assert summary.instruments_ok == 0
     assert counts(store)["treasury_yields"] == 0
     log = log_rows(store)
-    # Three timeouts open the circuit; the other two tenors are not even tried.
-    assert list(log["status"]) == ["failed"] * 3 + ["circuit_open"] * 2
-    assert all("timed out" in e for e in log["error"][:3])
+    # The five tenors are one batched request: it timed out once, and all five failed with it.
+    assert list(log["status"]) == ["failed"] * 5
+    assert all("timed out" in e for e in log["error"])
     state = health(store)["fred_graph"]
-    assert state.state == "circuit_open"
-    assert state.consecutive_failures == 3
+    assert state.state == "failing"
+    assert state.consecutive_failures == 5
     assert "timed out" in state.last_error
 
 
@@ -158,12 +158,13 @@ def test_unreachable_source_fails_every_instrument_without_crashing(tmp_path, ba
         status = cache.get(PRELOAD_STATUS_KEY)
         assert status["state"] == "complete"
         assert status["failed_sources"] == {"fred_graph": "FetchError: connection failed: connection refused"}
-        assert cache.get(health_key("fred_graph"))["state"] == "circuit_open"
-        assert health(store)["fred_graph"].consecutive_failures == 3
-        # The next run remembers the open circuit and does not call the source at all.
+        assert cache.get(health_key("fred_graph"))["state"] == "failing"
+        assert health(store)["fred_graph"].consecutive_failures == 8  # two batched requests, eight series
+        # The next run opens the circuit from that record and does not call the source at all.
         summary = run_downloads(store, catalog, "refresh")
         assert {a.status for a in summary.attempts} == {"circuit_open"}
-        assert health(store)["fred_graph"].consecutive_failures == 3
+        assert health(store)["fred_graph"].consecutive_failures == 8
+        assert cache.get(health_key("fred_graph"))["state"] == "circuit_open"
         assert summary.failed_sources() == {"fred_graph": "skipped: circuit open after repeated failures"}
     finally:
         store.engine.dispose()
@@ -211,5 +212,5 @@ def test_requests_per_source_are_recorded_in_api_rate_limits(fred_store):
     with store.engine.connect() as conn:
         rows = conn.execute(select(api_rate_limits)).mappings().all()
     assert {r["source_id"] for r in rows} == {"fred_graph"}
-    assert sum(r["requests"] for r in rows) == 16  # eight series, twice
+    assert sum(r["requests"] for r in rows) == 4  # eight series in two batched requests, twice
     assert {r["limit_per_window"] for r in rows} == {60}

@@ -142,3 +142,19 @@ def test_bad_bars_are_rejected_with_the_reason(overrides, message):
 def test_bars_without_open_high_low_are_fine():
     frame = bars().assign(open=float("nan"), high=float("nan"), low=float("nan"))
     assert len(validate_bars(frame, "EURUSD", 0.5)) == 3
+
+
+def test_slow_series_are_not_asked_for_every_hour():
+    from datetime import UTC, date, datetime, timedelta
+
+    from jobs.pipeline import StoredSpan, is_due
+
+    now = datetime.now(UTC)
+    daily = StoredSpan(newest=date(2026, 11, 20), oldest=date(2021, 11, 22), count=1300)
+    weekly = StoredSpan(newest=date(2026, 11, 19), oldest=date(2021, 11, 18), count=262)
+    monthly = StoredSpan(newest=date(2026, 10, 1), oldest=date(2016, 11, 1), count=120)
+    assert is_due(daily, now - timedelta(minutes=5))  # every run
+    assert not is_due(weekly, now - timedelta(hours=2)) and is_due(weekly, now - timedelta(hours=7))
+    assert not is_due(monthly, now - timedelta(hours=23)) and is_due(monthly, now - timedelta(hours=25))
+    assert is_due(monthly, None)  # never downloaded successfully: always
+    assert StoredSpan(date(2026, 1, 1), date(2026, 1, 1), 1).spacing_days == 1.0
