@@ -11,7 +11,8 @@ from tqdm import tqdm
 
 from config.catalog import Catalog
 from jobs import status
-from jobs.pipeline import RunSummary, run_downloads
+from jobs.pipeline import run_downloads
+from jobs.summary import RunSummary
 from sql.schema import dataset_versions
 from sql.store import Store
 

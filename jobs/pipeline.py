@@ -9,11 +9,10 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.catalog import Catalog, Instrument, Source
@@ -22,9 +21,11 @@ from datasources.fetcher import Fetcher
 from datasources.http import HttpClient
 from datasources.registry import CONNECTORS
 from datasources.validate import ValidationError, validate_bars, validate_observations
+from jobs.bookkeeping import health_rows, is_due, last_successes, record_usage, stored_spans, sync_catalog
+from jobs.summary import Attempt, RunSummary
 from sql.cache import SYSTEM_DATASET, cache, health_key, publish_version
 from sql.datasets import DATASETS, DatasetSpec
-from sql.schema import api_rate_limits, download_log, health_status, table
+from sql.schema import download_log, health_status, table
 from sql.store import Store
 from sql.write import bump_version, upsert_frame
 
@@ -32,153 +33,9 @@ log = logging.getLogger(__name__)
 
 # Re-fetch this much before the newest stored date: providers revise recent observations.
 OVERLAP = timedelta(days=14)
-# How often series that move slowly are asked for again (daily ones: every run).
-RECHECK_WEEKLY = timedelta(hours=6)
-RECHECK_SLOW = timedelta(hours=24)
-
-
-@dataclass
-class Attempt:
-    source_id: str
-    dataset: str
-    instrument: str
-    started_at: datetime
-    finished_at: datetime
-    status: str  # ok | failed | not_configured
-    http_status: int | None = None
-    rows: int = 0
-    latency_ms: float | None = None
-    error: str | None = None
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    kind: str
-    started_at: datetime
-    finished_at: datetime | None = None
-    attempts: list[Attempt] = field(default_factory=list)
-    rows_written: dict[str, int] = field(default_factory=dict)
-    write_errors: dict[str, str] = field(default_factory=dict)
-    instruments_total: int = 0
-    instruments_ok: int = 0
-    instruments_skipped: int = 0  # not due: a monthly series checked within the day, say
-
-    @property
-    def failures(self) -> list[Attempt]:
-        return [a for a in self.attempts if a.status == "failed"]
-
-    def failed_sources(self) -> dict[str, str]:
-        """Sources whose every attempt in this run failed, with their last error."""
-        by_source: dict[str, list[Attempt]] = {}
-        for a in self.attempts:
-            by_source.setdefault(a.source_id, []).append(a)
-        return {
-            s: next((a.error for a in reversed(attempts) if a.status == "failed"), None)
-            or attempts[-1].error
-            or "failed"
-            for s, attempts in by_source.items()
-            if all(a.status in ("failed", "circuit_open") for a in attempts)
-        }
-
-    def as_dict(self) -> dict:
-        return {
-            "run_id": self.run_id,
-            "kind": self.kind,
-            "started_at": self.started_at.isoformat(),
-            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
-            "instruments_total": self.instruments_total,
-            "instruments_ok": self.instruments_ok,
-            "instruments_skipped": self.instruments_skipped,
-            "rows_written": self.rows_written,
-            "failed_sources": self.failed_sources(),
-            "write_errors": self.write_errors,
-        }
 
 
 Progress = Callable[[int, int, int, str], None]
-
-
-def sync_catalog(conn: Connection, catalog: Catalog) -> None:
-    """Write the catalog's sources into ``data_sources`` (insert or update)."""
-    now = datetime.now(UTC)
-    rows = pd.DataFrame(
-        [
-            {
-                "source_id": s.id,
-                "provider": s.provider,
-                "category": s.category,
-                "base_url": s.base_url,
-                "auth_env": s.auth_env,
-                "rate_limit_per_minute": s.rate_limit_per_minute,
-                "enabled": True,
-                "notes": s.notes,
-                "updated_at": now,
-            }
-            for s in catalog.sources.values()
-        ]
-    )
-    upsert_frame(conn, "data_sources", rows)
-
-
-def record_usage(conn: Connection, usage: list[dict]) -> None:
-    """Add this run's requests per source and minute to ``api_rate_limits``."""
-    if not usage:
-        return
-    existing = {
-        (r.source_id, r.window_start.replace(tzinfo=None)): r.requests for r in conn.execute(select(api_rate_limits))
-    }
-    rows = [
-        {**u, "requests": u["requests"] + existing.get((u["source_id"], u["window_start"].replace(tzinfo=None)), 0)}
-        for u in usage
-    ]
-    upsert_frame(conn, "api_rate_limits", pd.DataFrame(rows))
-
-
-@dataclass(frozen=True)
-class StoredSpan:
-    newest: date
-    oldest: date
-    count: int
-
-    @property
-    def spacing_days(self) -> float:
-        """Average days between observations: ~1 daily, ~7 weekly, ~30 monthly."""
-        return (self.newest - self.oldest).days / (self.count - 1) if self.count > 1 else 1.0
-
-
-def _as_date(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    return value
-
-
-def stored_spans(conn: Connection, spec: DatasetSpec) -> dict[str, StoredSpan]:
-    """Per instrument: newest and oldest stored date and the row count (one aggregate query)."""
-    tbl = table(spec.table)
-    key, when = tbl.c[spec.key_column], tbl.c[spec.date_column]
-    rows = conn.execute(select(key, func.max(when), func.min(when), func.count()).group_by(key))
-    return {k: StoredSpan(_as_date(hi), _as_date(lo), n) for k, hi, lo, n in rows if hi is not None}
-
-
-def last_successes(conn: Connection, dataset: str) -> dict[str, datetime]:
-    rows = conn.execute(
-        select(download_log.c.instrument, func.max(download_log.c.finished_at))
-        .where(download_log.c.dataset == dataset, download_log.c.status == "ok")
-        .group_by(download_log.c.instrument)
-    )
-    return {instrument: (t if t.tzinfo else t.replace(tzinfo=UTC)) for instrument, t in rows if t is not None}
-
-
-def is_due(span: StoredSpan, last_success: datetime | None) -> bool:
-    """Daily series every run; weekly ones every 6 hours; monthly and slower once a day."""
-    if last_success is None:
-        return True
-    spacing = span.spacing_days
-    interval = RECHECK_SLOW if spacing >= 25 else RECHECK_WEEKLY if spacing >= 5 else timedelta(0)
-    return datetime.now(UTC) - last_success >= interval
 
 
 def _is_bars(spec: DatasetSpec) -> bool:
@@ -378,49 +235,15 @@ class DownloadRun:
                 download_log.insert(), log_rows.astype(object).where(log_rows.notna(), None).to_dict("records")
             )
             record_usage(conn, self.fetcher.usage())
-            health_rows = self._health_rows(conn)
-            upsert_frame(conn, "health_status", pd.DataFrame(list(health_rows.values())))
+            previous = {r.source_id: r for r in conn.execute(select(health_status))}
+            rows = health_rows(self.summary.attempts, previous)
+            upsert_frame(conn, "health_status", pd.DataFrame(list(rows.values())))
         # After the commit: readers may now see the new health and log.
-        for source_id, row in health_rows.items():
+        for source_id, row in rows.items():
             cache.set(
                 health_key(source_id), {k: str(v) if isinstance(v, datetime) else v for k, v in row.items()}, timeout=0
             )
         publish_version(SYSTEM_DATASET, time.time_ns() // 1000)
-
-    def _health_rows(self, conn: Connection) -> dict[str, dict]:
-        """One ``health_status`` row per source touched in this run."""
-        now = datetime.now(UTC)
-        previous = {r.source_id: r for r in conn.execute(select(health_status))}
-        by_source: dict[str, list[Attempt]] = {}
-        for a in self.summary.attempts:
-            by_source.setdefault(a.source_id, []).append(a)
-        rows = {}
-        for source_id, attempts in by_source.items():
-            prev = previous.get(source_id)
-            ok = [a for a in attempts if a.status == "ok"]
-            failed = [a for a in attempts if a.status == "failed"]
-            if any(a.status == "circuit_open" for a in attempts) and not ok:
-                state = "circuit_open"
-            elif not ok and not failed:
-                state = "not_configured"
-            elif failed and not ok:
-                state = "failing"
-            else:
-                state = "ok" if not failed else "degraded"
-            latencies = [a.latency_ms for a in ok if a.latency_ms is not None]
-            rows[source_id] = {
-                "source_id": source_id,
-                "state": state,
-                "last_success_at": max(a.finished_at for a in ok) if ok else (prev.last_success_at if prev else None),
-                "last_failure_at": max(a.finished_at for a in failed)
-                if failed
-                else (prev.last_failure_at if prev else None),
-                "last_error": failed[-1].error if failed else (prev.last_error if prev else None),
-                "consecutive_failures": 0 if ok else (prev.consecutive_failures if prev else 0) + len(failed),
-                "latency_ms": sum(latencies) / len(latencies) if latencies else None,
-                "checked_at": now,
-            }
-        return rows
 
 
 def run_downloads(

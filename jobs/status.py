@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from jobs.pipeline import RunSummary
+from jobs.summary import RunSummary
 from sql.cache import PRELOAD_STATUS_KEY, REFRESH_LAST_RUN_KEY, cache
 
 

@@ -147,7 +147,7 @@ def test_bars_without_open_high_low_are_fine():
 def test_slow_series_are_not_asked_for_every_hour():
     from datetime import UTC, date, datetime, timedelta
 
-    from jobs.pipeline import StoredSpan, is_due
+    from jobs.bookkeeping import StoredSpan, is_due
 
     now = datetime.now(UTC)
     daily = StoredSpan(newest=date(2026, 11, 20), oldest=date(2021, 11, 22), count=1300)
