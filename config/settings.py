@@ -72,6 +72,7 @@ class Settings:
     http_max_retry_after: float
     refresh_minute: int
     max_daily_jump: float
+    workers: int
     rate_limit_multiplier: float
     preload_max_age_minutes: int
     freshness_target_minutes: int
@@ -151,6 +152,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         http_max_retry_after=_float(env, "SPARTAN_HTTP_MAX_RETRY_AFTER", 30.0),
         refresh_minute=refresh_minute,
         max_daily_jump=_float(env, "SPARTAN_MAX_DAILY_JUMP", 0.5),
+        workers=_int(env, "SPARTAN_WORKERS", 10, minimum=1),
         # Scales every catalogued per-minute limit: >1 for a paid tier or a local test server.
         rate_limit_multiplier=_float(env, "SPARTAN_RATE_LIMIT_MULTIPLIER", 1.0),
         preload_max_age_minutes=_int(env, "SPARTAN_PRELOAD_MAX_AGE_MINUTES", 60, minimum=1),

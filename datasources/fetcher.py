@@ -8,6 +8,7 @@ distinct request, so instruments that share a file (a Treasury year, say) fetch 
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from datetime import UTC, datetime
 
 from config.catalog import Source
@@ -36,7 +37,7 @@ class Fetcher:
         }
         self.breakers = {s.id: CircuitBreaker(breaker_threshold, cooldown_s) for s in sources.values()}
         self.keys = {s.id: KeyRing(s.auth_env) for s in sources.values() if s.auth_env}
-        self._responses: dict[tuple, FetchResult | FetchError] = {}
+        self._responses: dict[tuple, Future] = {}
         self._lock = threading.Lock()
 
     def is_configured(self, source: Source) -> bool:
@@ -64,26 +65,27 @@ class Fetcher:
         return ring.current() if ring else None
 
     def fetch(self, source: Source, request: HttpRequest) -> FetchResult:
-        """The response to ``request``, fetched once per run; failures count against the source."""
+        """The response to ``request``, fetched once per run even when several workers ask for
+        it at the same moment (the first fetches, the others wait); failures count against the
+        source once."""
         cache_key = (request.url, tuple(sorted(request.params.items())))
         with self._lock:
-            cached = self._responses.get(cache_key)
-        if cached is not None:
-            if isinstance(cached, FetchError):
-                raise cached
-            return cached
+            pending = self._responses.get(cache_key)
+            owner = pending is None
+            if owner:
+                pending = self._responses[cache_key] = Future()
+        if not owner:
+            return pending.result()  # raises the owner's FetchError, if that is how it ended
         breaker = self.breakers[source.id]
         try:
             self.limiters[source.id].acquire()
             result = self.client.get(request)
         except FetchError as exc:
             breaker.record_failure()
-            with self._lock:
-                self._responses[cache_key] = exc
+            pending.set_exception(exc)
             raise
         breaker.record_success()
-        with self._lock:
-            self._responses[cache_key] = result
+        pending.set_result(result)
         return result
 
     def rotate_key(self, source_id: str, error: FetchError) -> bool:

@@ -9,6 +9,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
@@ -163,14 +164,19 @@ class DownloadRun:
             due.append(inst)
         batches = self._batches(due, since_of)
         frames = []
-        for inst in due:
-            frame = self.fetch_instrument(spec, inst, since_of[inst.key], batches.get(inst.key))
-            if frame is not None:
-                frames.append(frame)
-                self.summary.instruments_ok += 1
-            done += 1
-            if progress:
-                progress(done, total, len(self.summary.failed_sources()), f"{name}/{inst.key}")
+        with ThreadPoolExecutor(max_workers=self.store.settings.workers, thread_name_prefix="download") as pool:
+            futures = {
+                pool.submit(self.fetch_instrument, spec, inst, since_of[inst.key], batches.get(inst.key)): inst
+                for inst in due
+            }
+            for future in as_completed(futures):
+                frame = future.result()
+                if frame is not None:
+                    frames.append(frame)
+                    self.summary.instruments_ok += 1
+                done += 1
+                if progress:
+                    progress(done, total, len(self.summary.failed_sources()), f"{name}/{futures[future].key}")
         if frames:
             self._write(spec, pd.concat(frames, ignore_index=True))
         return done

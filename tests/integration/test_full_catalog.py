@@ -101,7 +101,11 @@ def test_a_provider_that_is_down_hands_over_to_the_next_in_the_cascade(full_stor
     assert health["yahoo_chart"] == "circuit_open"  # three failures, then it was not called again
     assert health["stooq"] == "ok"
     yahoo_calls = [r for r, _ in httpserver.log if "/v8/finance/chart/" in r.path]
-    assert len(yahoo_calls) == 3 * (1 + store.settings.http_retries)  # then its circuit opened
+    # Three failures open its circuit; requests already in flight on the other workers finish.
+    in_flight = store.settings.workers
+    assert len(yahoo_calls) <= (3 + in_flight) * (1 + store.settings.http_retries)
+    yahoo_instruments = sum(p.source == "yahoo_chart" for i in catalog.instruments for p in i.providers)
+    assert len(yahoo_calls) < yahoo_instruments / 3
     assert "yahoo_chart" in summary.failed_sources()
 
 
