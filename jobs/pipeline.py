@@ -271,5 +271,6 @@ def run_downloads(
     for name in names:
         done = run.run_dataset(name, progress, done, total)
     run.summary.finished_at = datetime.now(UTC)
+    run.summary.requests = sum(u["requests"] for u in run.fetcher.usage())
     run.record()
     return run.summary

@@ -32,6 +32,7 @@ class RunSummary:
     instruments_total: int = 0
     instruments_ok: int = 0
     instruments_skipped: int = 0  # not due: a monthly series checked within the day, say
+    requests: int = 0  # HTTP requests actually sent (a batch or a shared file counts once)
 
     @property
     def failures(self) -> list[Attempt]:
@@ -59,6 +60,7 @@ class RunSummary:
             "instruments_total": self.instruments_total,
             "instruments_ok": self.instruments_ok,
             "instruments_skipped": self.instruments_skipped,
+            "requests": self.requests,
             "rows_written": self.rows_written,
             "failed_sources": self.failed_sources(),
             "write_errors": self.write_errors,
