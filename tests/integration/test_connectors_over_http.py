@@ -4,6 +4,7 @@ and an empty body, a malformed body, a 5xx and a 429 end in the right error — 
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 
 import pytest
@@ -97,3 +98,15 @@ def test_failures_end_in_a_download_error(provider, answer, error, client, https
     httpserver.expect_request(re.compile(".*")).respond_with_handler(lambda _r: answer)
     with pytest.raises(error):
         fetch_and_parse(client, httpserver, provider)
+
+
+@pytest.mark.parametrize("provider", sorted(SYMBOLS))
+def test_a_server_that_does_not_answer_in_time_is_a_timeout(provider, tmp_path, httpserver):
+    def too_slow(_request):
+        time.sleep(0.3)
+        return Response("late")
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(too_slow)
+    impatient = HttpClient(make_settings(tmp_path, "sqlite", SPARTAN_HTTP_RETRIES="0", SPARTAN_HTTP_TIMEOUT="0.1"))
+    with pytest.raises(FetchError, match="timed out"):
+        fetch_and_parse(impatient, httpserver, provider)
