@@ -3,11 +3,11 @@ VIX has ``DATE,OPEN,HIGH,LOW,CLOSE``; VVIX, SKEW, VIX9D… have ``DATE,<INDEX>``
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pandas as pd
 
+from datasources._csv import parse_days, read_csv_body
 from datasources.base import HttpRequest, ParseError, bars_frame
 
 
@@ -25,20 +25,9 @@ class CboeIndexHistoryConnector:
 
 
 def parse_cboe_history(body: bytes, symbol: str) -> pd.DataFrame:
-    if not body or not body.strip():
-        raise ParseError("empty body")
-    if body.lstrip()[:1] == b"<":
-        raise ParseError("expected CSV, got HTML or XML")
-    try:
-        raw = pd.read_csv(io.BytesIO(body))
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise ParseError(f"unreadable CSV: {exc}") from None
+    raw = read_csv_body(body)
     raw.columns = [str(c).strip().upper() for c in raw.columns]
-    if "DATE" not in raw.columns:
-        raise ParseError(f"no DATE column in {list(raw.columns)[:6]}")
-    days = pd.to_datetime(raw["DATE"], format="%m/%d/%Y", errors="coerce")
-    if days.isna().any():
-        raise ParseError(f"unparseable date {raw.loc[days.isna(), 'DATE'].iloc[0]!r}")
+    days = parse_days(raw, "DATE", "%m/%d/%Y")
     if "CLOSE" in raw.columns:
         return bars_frame(symbol, days, raw.get("OPEN"), raw.get("HIGH"), raw.get("LOW"), raw["CLOSE"])
     value_cols = [c for c in raw.columns if c != "DATE"]

@@ -6,11 +6,11 @@ The header's date column has been ``DATE`` and, since 2024, ``observation_date``
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pandas as pd
 
+from datasources._csv import parse_days, read_csv_body
 from datasources.base import OBSERVATION_COLUMNS, HttpRequest, ParseError, bars_frame
 
 DATE_HEADERS = ("observation_date", "DATE")
@@ -56,24 +56,14 @@ class FredCloseConnector(FredGraphConnector):
 
 def parse_fredgraph_csv(body: bytes, series_ids: list[str]) -> pd.DataFrame:
     """fredgraph CSV bytes → ``series_id, date, value`` rows for ``series_ids`` (long format)."""
-    if not body or not body.strip():
-        raise ParseError("empty body")
-    if body.lstrip()[:1] == b"<":
-        raise ParseError("expected CSV, got HTML or XML (an error page?)")
-    try:
-        raw = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise ParseError(f"unreadable CSV: {exc}") from None
+    raw = read_csv_body(body, dtype=str, keep_default_na=False)
     date_col = next((c for c in DATE_HEADERS if c in raw.columns), None)
     if date_col is None:
         raise ParseError(f"no date column: expected one of {DATE_HEADERS}, got {list(raw.columns)[:5]}")
     missing = [s for s in series_ids if s not in raw.columns]
     if missing:
         raise ParseError(f"series {missing} not in the CSV header {list(raw.columns)[:10]}")
-    dates = pd.to_datetime(raw[date_col], format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        bad = raw.loc[dates.isna(), date_col].iloc[0]
-        raise ParseError(f"unparseable date {bad!r} in column {date_col}")
+    dates = parse_days(raw, date_col, "%Y-%m-%d")
     frames = []
     for series_id in series_ids:
         text_values = raw[series_id].str.strip()

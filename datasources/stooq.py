@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pandas as pd
 
+from datasources._csv import parse_days, read_csv_body
 from datasources.base import HttpRequest, ParseError, bars_frame
 
 
@@ -27,19 +27,10 @@ class StooqDailyConnector:
 
 
 def parse_stooq_csv(body: bytes, symbol: str) -> pd.DataFrame:
-    text = body.decode("utf-8", errors="replace").strip() if body else ""
-    if not text:
-        raise ParseError("empty body")
-    if text.lower().startswith(("no data", "<")):
-        raise ParseError(f"no data for {symbol}: {text[:60]!r}")
-    try:
-        raw = pd.read_csv(io.StringIO(text))
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise ParseError(f"unreadable CSV: {exc}") from None
-    missing = {"Date", "Close"} - set(raw.columns)
-    if missing:
-        raise ParseError(f"missing columns {sorted(missing)} in {list(raw.columns)[:8]}")
-    days = pd.to_datetime(raw["Date"], format="%Y-%m-%d", errors="coerce")
-    if days.isna().any():
-        raise ParseError(f"unparseable date {raw.loc[days.isna(), 'Date'].iloc[0]!r}")
+    if body and body.strip().lower().startswith(b"no data"):
+        raise ParseError(f"no data for {symbol}: {body.strip()[:60]!r}")
+    raw = read_csv_body(body)
+    if "Close" not in raw.columns:
+        raise ParseError(f"missing column Close in {list(raw.columns)[:8]}")
+    days = parse_days(raw, "Date", "%Y-%m-%d")
     return bars_frame(symbol, days, raw.get("Open"), raw.get("High"), raw.get("Low"), raw["Close"], raw.get("Volume"))

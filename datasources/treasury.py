@@ -3,12 +3,12 @@ headers such as ``"10 Yr"``; the ``"4 Mo"`` column exists from late 2022)."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from datasources.base import OBSERVATION_COLUMNS, HttpRequest, ParseError
+from datasources._csv import parse_days, read_csv_body
+from datasources.base import OBSERVATION_COLUMNS, HttpRequest
 
 BACKFILL_YEARS = 5
 PATH = "/resource-center/data-chart-center/interest-rates/daily-treasury-rates.csv"
@@ -37,19 +37,8 @@ class TreasuryParYieldConnector:
 
 def parse_par_yields(body: bytes, columns: list[str]) -> pd.DataFrame:
     """Par-yield CSV → ``series_id, date, value`` for the tenor ``columns`` (e.g. ``"10 Yr"``)."""
-    if not body or not body.strip():
-        raise ParseError("empty body")
-    if body.lstrip()[:1] == b"<":
-        raise ParseError("expected CSV, got HTML or XML")
-    try:
-        raw = pd.read_csv(io.BytesIO(body))
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise ParseError(f"unreadable CSV: {exc}") from None
-    if "Date" not in raw.columns:
-        raise ParseError(f"no Date column in {list(raw.columns)[:6]}")
-    days = pd.to_datetime(raw["Date"], format="%m/%d/%Y", errors="coerce")
-    if days.isna().any():
-        raise ParseError(f"unparseable date {raw.loc[days.isna(), 'Date'].iloc[0]!r}")
+    raw = read_csv_body(body)
+    days = parse_days(raw, "Date", "%m/%d/%Y")
     frames = []
     for column in columns:
         if column not in raw.columns:
