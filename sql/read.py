@@ -101,7 +101,13 @@ def last_two(name: str) -> pd.DataFrame:
 
 
 def _all_versions() -> tuple[tuple[str, int], ...]:
-    return tuple((name, dataset_version(name)) for name in DATASETS)
+    """Every dataset's version in one cache round trip (the database only for missing ones)."""
+    names = list(DATASETS)
+    cached = cache.get_many(*[version_key(name) for name in names])
+    return tuple(
+        (name, int(value) if value is not None else dataset_version(name))
+        for name, value in zip(names, cached, strict=True)
+    )
 
 
 # Keyed by every dataset's version; the short TTL lets "last update" move after a

@@ -13,24 +13,14 @@ from config.catalog import load_catalog
 from config.settings import PROJECT_ROOT
 from jobs.pipeline import run_downloads
 from sql.migrate import upgrade
-from sql.schema import health_status
+from sql.schema import DATA_TABLES, health_status
 from sql.store import configure
 from sql.write import row_count
 from tests.conftest import drop_backend, make_settings
 from tests.fixtures.server import respond
 
-FILLED = [
-    "market_indices",
-    "commodities",
-    "forex_rates",
-    "crypto_prices",
-    "treasury_yields",
-    "credit_spreads",
-    "volatility_indicators",
-    "economic_indicators",
-    "sentiment_indicators",
-    "fred_series",
-]
+# Every data table but the analytics ones (computed by the sidecar, not downloaded).
+FILLED = [t for t in DATA_TABLES if t not in ("correlations", "sector_rotation", "market_breadth")]
 
 
 @pytest.fixture
