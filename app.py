@@ -17,6 +17,7 @@ from api import health_bp, system_bp
 from components.shell import app_layout
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
+from sql import read
 from sql import store as storage
 from sql.migrate import upgrade
 
@@ -53,8 +54,13 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     server.register_blueprint(health_bp)
     server.register_blueprint(system_bp)
     server.after_request(_security_headers)
-    app.layout = app_layout
+    app.layout = _layout
     return app
+
+
+def _layout():
+    # Built per page load: the ribbon follows the data (memoized read, no extra query).
+    return app_layout(demo=read.demo_active())
 
 
 def __getattr__(name: str):

@@ -54,7 +54,7 @@ def yield_curve_figure(snapshots: pd.DataFrame, labels: list[str]) -> go.Figure:
                 hovertemplate="%{x}: %{y:.2f}%<extra>" + label + "</extra>",
             )
         )
-    fig.update_layout(hovermode="x", yaxis_title="Yield (%)", xaxis_title="Maturity")
+    fig.update_layout(hovermode="x", yaxis_title="Yield (%)")
     fig.update_xaxes(type="category")
     return fig
 

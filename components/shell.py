@@ -46,5 +46,20 @@ def footer() -> html.Footer:
     )
 
 
-def app_layout() -> html.Div:
-    return html.Div([navbar(), html.Main(dash.page_container, className="spartan-main container-fluid"), footer()])
+def demo_ribbon() -> html.Div:
+    return html.Div(
+        "DEMO DATA — synthetic values from `python -m jobs demo`, not market data",
+        className="demo-ribbon",
+        role="note",
+    )
+
+
+def app_layout(demo: bool = False) -> html.Div:
+    return html.Div(
+        [
+            *([demo_ribbon()] if demo else []),
+            navbar(),
+            html.Main(dash.page_container, className="spartan-main container-fluid"),
+            footer(),
+        ]
+    )

@@ -1,4 +1,4 @@
-"""`python -m jobs {migrate,preload,refresh,scheduler,status}`."""
+"""`python -m jobs {migrate,preload,refresh,scheduler,status,demo}`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("refresh", help="fetch what is new since the last run")
     s = sub.add_parser("scheduler", help="preload if needed, then refresh every hour")
     s.add_argument("--no-preload", action="store_true", help="skip the preload at start")
+    d = sub.add_parser("demo", help="fill every dataset with labelled synthetic data (no internet needed)")
+    d.add_argument("--remove", action="store_true", help="delete the demo rows again")
     st = sub.add_parser("status", help="print preload status; exit 0 once the preload has finished")
     st.add_argument("--wait-complete", action="store_true", help="exit 1 unless the preload is complete")
     args = parser.parse_args(argv)
@@ -49,6 +51,14 @@ def main(argv: list[str] | None = None) -> int:
         return commands.preload(store, catalog, show_progress=not args.quiet)
     if args.command == "refresh":
         return commands.refresh(store, catalog)
+    if args.command == "demo":
+        from jobs import demo
+
+        done = demo.remove_demo(store) if args.remove else demo.seed_demo(store, catalog)
+        verb = "removed" if args.remove else "written"
+        for name, rows in done.items():
+            print(f"  {name}: {rows} demo rows {verb}")
+        return 0
     scheduler.run_scheduler(store, catalog, preload=not args.no_preload)
     return 0
 

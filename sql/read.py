@@ -227,3 +227,11 @@ def recent_observations(name: str, keys: list[str] | None = None, days: int = 5 
 def current_settings():
     """The settings this process's store was configured with."""
     return get_store().settings
+
+
+def demo_active() -> bool:
+    """Whether any dataset holds demo rows (the web shows a DEMO ribbon)."""
+    try:
+        return bool(dataset_status()["demo"].any())
+    except StorageUnavailable:
+        return False

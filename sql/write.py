@@ -134,18 +134,24 @@ def _upsert_sqlite(conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list[s
     return conn.execute(text("SELECT total_changes()")).scalar_one() - before
 
 
-def bump_version(conn: Connection, dataset: str, rows_written: int, source: str | None, demo: bool = False) -> int:
+def bump_version(
+    conn: Connection, dataset: str, rows_written: int, source: str | None, demo: bool | None = None
+) -> int:
     """Record a committed update of ``dataset`` in the caller's transaction; returns its version.
 
     The version moves only when rows changed, so caches stay warm through a refresh that
     found nothing new; ``updated_at`` moves either way (the data was confirmed current).
     Versions are microsecond timestamps kept strictly increasing, so a recreated database
-    never reuses a version that a cache still holds keys for.
+    never reuses a version that a cache still holds keys for. ``demo`` sets or clears the
+    dataset's DEMO flag; None leaves it as it was (a real refresh does not hide demo rows).
     """
     now = datetime.now(UTC)
     current = conn.execute(select(dataset_versions.c.version).where(dataset_versions.c.dataset == dataset)).scalar()
-    values = {"updated_at": now, "rows_written": rows_written, "source": source, "demo": demo}
+    values = {"updated_at": now, "rows_written": rows_written, "source": source}
+    if demo is not None:
+        values["demo"] = demo
     if current is None:
+        values.setdefault("demo", False)
         version = int(time.time() * 1_000_000)
         conn.execute(dataset_versions.insert().values(dataset=dataset, version=version, **values))
         return version

@@ -1,0 +1,143 @@
+"""`python -m jobs demo`: clearly labelled synthetic data for every catalogued instrument, so the
+station can be tried with no internet. Rows carry ``source = "demo"`` and their datasets are
+flagged in ``dataset_versions`` (the web shows a DEMO ribbon); `--remove` takes them out again.
+
+Values are deterministic per instrument (seeded by its key) with levels and volatility typical
+of the asset class; they are not market data.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete
+
+from config.catalog import Catalog, Instrument
+from sql.cache import publish_version
+from sql.datasets import DATASETS
+from sql.schema import table
+from sql.store import Store
+from sql.transforms import tenor_months
+from sql.write import bump_version, upsert_frame
+
+DEMO_SOURCE = "demo"
+# Term spreads are differences of two demo tenors, so they agree with the demo curve.
+TERM_SPREADS = {"T10Y2Y": ("10Y", "2Y"), "T10Y3M": ("10Y", "3M")}
+YEARS = 5
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How an asset class moves: a level range (log-uniform), daily volatility, mean reversion."""
+
+    low: float
+    high: float
+    vol: float
+    reversion: float = 0.0  # 0: a random walk in logs (prices); > 0: pulled back to its level (rates)
+
+
+PROFILES = {
+    "market_indices": Profile(50, 40_000, 0.011),
+    "commodities": Profile(2, 3_000, 0.017),
+    "forex_rates": Profile(0.6, 160, 0.005),
+    "crypto_prices": Profile(0.05, 90_000, 0.035),
+    "volatility_indicators": Profile(12, 30, 0.06, reversion=0.05),
+    "treasury_yields": Profile(3.5, 4.8, 0.012, reversion=0.01),
+    "credit_spreads": Profile(0.8, 4.5, 0.012, reversion=0.01),
+    "economic_indicators": Profile(1, 500, 0.004, reversion=0.002),
+    "fred_series": Profile(1, 500, 0.004, reversion=0.002),
+    "sentiment_indicators": Profile(30, 70, 0.06, reversion=0.03),
+}
+
+
+def demo_path(key: str, days: pd.DatetimeIndex, profile: Profile) -> np.ndarray:
+    """A deterministic path for ``key``: geometric (prices) or mean-reverting in logs (rates)."""
+    rng = np.random.default_rng(zlib.crc32(key.encode()))
+    level = float(np.exp(rng.uniform(np.log(profile.low), np.log(profile.high))))
+    shocks = rng.normal(0, profile.vol, len(days))
+    logs = np.empty(len(days))
+    logs[0] = np.log(level)
+    for i in range(1, len(days)):
+        logs[i] = logs[i - 1] + profile.reversion * (np.log(level) - logs[i - 1]) + shocks[i]
+    return np.exp(logs)
+
+
+def demo_curve(tenor: str, days: pd.DatetimeIndex) -> np.ndarray:
+    """A Treasury tenor: one level factor shared by the whole curve, an upward slope in
+    maturity, a little noise of its own — so the curve on screen looks like a curve."""
+    level = demo_path("UST-LEVEL", days, Profile(1.0, 1.0, 0.008, reversion=0.01))
+    own = demo_path(f"UST-{tenor}", days, Profile(1.0, 1.0, 0.002, reversion=0.05))
+    return (3.4 + 0.45 * np.log10(tenor_months(tenor) + 1)) * level * own
+
+
+def demo_frame(dataset: str, inst: Instrument, days: pd.DatetimeIndex, fetched_at: datetime) -> pd.DataFrame:
+    """Synthetic rows for one instrument in its table's shape."""
+    spec = DATASETS[dataset]
+    if dataset == "treasury_yields":
+        values = demo_curve(inst.key, days)
+    elif dataset == "credit_spreads" and inst.key in TERM_SPREADS:
+        long_end, short_end = TERM_SPREADS[inst.key]
+        values = demo_curve(long_end, days) - demo_curve(short_end, days)
+    else:
+        values = demo_path(inst.key, days, PROFILES[dataset])
+    if "close" in table(spec.table).c:
+        rng = np.random.default_rng(zlib.crc32(inst.key.encode()) + 1)
+        opens = values * (1 + rng.normal(0, PROFILES[dataset].vol / 4, len(days)))
+        wiggle = np.abs(rng.normal(0, PROFILES[dataset].vol / 2, len(days))) * values
+        frame = pd.DataFrame(
+            {
+                "symbol": inst.key,
+                "interval": "1d",
+                "ts": days.tz_localize(UTC),
+                "open": opens,
+                "high": np.maximum(opens, values) + wiggle,
+                "low": np.minimum(opens, values) - wiggle,
+                "close": values,
+                "volume": rng.integers(100_000, 10_000_000, len(days)).astype(float),
+            }
+        )
+    else:
+        frame = pd.DataFrame({spec.key_column: inst.key, "date": days.date, "value": values.round(4)})
+        if dataset == "economic_indicators":
+            frame["country"] = "USA"
+    return frame.assign(source=DEMO_SOURCE, fetched_at=fetched_at)
+
+
+def seed_demo(store: Store, catalog: Catalog) -> dict[str, int]:
+    """Write demo rows for every catalogued dataset, one transaction each; rows written per dataset."""
+    now = datetime.now(UTC)
+    first, last = now.date() - timedelta(days=365 * YEARS), now.date() - timedelta(days=1)
+    written = {}
+    for dataset in catalog.datasets():
+        if dataset not in PROFILES:
+            continue
+        # Crypto trades every day; the rest on business days.
+        days = pd.date_range(first, last) if dataset == "crypto_prices" else pd.bdate_range(first, last)
+        frame = pd.concat(
+            [demo_frame(dataset, inst, days, now) for inst in catalog.for_dataset(dataset)], ignore_index=True
+        )
+        with store.engine.begin() as conn:
+            rows = upsert_frame(conn, DATASETS[dataset].table, frame)
+            version = bump_version(conn, dataset, rows, DEMO_SOURCE, demo=True)
+        publish_version(dataset, version)
+        written[dataset] = rows
+    return written
+
+
+def remove_demo(store: Store) -> dict[str, int]:
+    """Delete every demo row and clear the DEMO flags; rows removed per dataset."""
+    removed = {}
+    for name, spec in DATASETS.items():
+        tbl = table(spec.table)
+        with store.engine.begin() as conn:
+            count = conn.execute(delete(tbl).where(tbl.c.source == DEMO_SOURCE)).rowcount
+            if count:
+                version = bump_version(conn, name, count, None, demo=False)
+        if count:
+            publish_version(name, version)
+            removed[name] = count
+    return removed
