@@ -89,6 +89,30 @@ def _require(entry: dict, field: str, where: str) -> object:
     return value
 
 
+def _list(value: object, what: str, where: str) -> list:
+    """``value`` as a list (``None`` is empty); anything else is a catalog mistake, not a crash."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise CatalogError(f"{where}: {what} must be a list, got {type(value).__name__}")
+    return value
+
+
+def _mapping(value: object, what: str, where: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise CatalogError(f"{where}: {what} must be a mapping, got {type(value).__name__}")
+    return value
+
+
+def _entry(value: object, what: str, filename: str) -> tuple[dict, str]:
+    """One list item that must be a mapping, and where it is (``file:line``)."""
+    if not isinstance(value, dict):
+        raise CatalogError(f"{filename}: each {what} must be a mapping, got {value!r}")
+    return value, f"{filename}:{value.get('__line__', '?')}"
+
+
 def _check_fields(entry: dict, allowed: set[str], where: str) -> None:
     unknown = set(entry) - allowed - {"__line__"}
     if unknown:
@@ -104,8 +128,8 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
     if not isinstance(doc, dict) or "sources" not in doc or "datasets" not in doc:
         raise CatalogError(f"{filename}: needs top-level 'sources' and 'datasets'")
     sources: dict[str, Source] = {}
-    for entry in doc["sources"]:
-        where = f"{filename}:{entry.get('__line__', '?')}"
+    for raw in _list(doc["sources"], "'sources'", filename):
+        entry, where = _entry(raw, "source", filename)
         _check_fields(
             entry,
             {
@@ -147,7 +171,11 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
             rate_limit_per_minute=rate,
             notes=str(entry.get("notes") or ""),
         )
-    datasets = {name: list(entries or []) for name, entries in doc["datasets"].items() if name != "__line__"}
+    datasets = {
+        name: list(_list(entries, f"dataset {name!r}", filename))
+        for name, entries in _mapping(doc["datasets"], "'datasets'", filename).items()
+        if name != "__line__"
+    }
     for name, generated in _expand_families(doc, filename).items():
         datasets.setdefault(name, []).extend(generated)
     instruments: list[Instrument] = []
@@ -155,16 +183,16 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
         if dataset_name == "__line__":
             continue
         seen: set[str] = set()
-        for entry in entries or []:
-            where = f"{filename}:{entry.get('__line__', '?')}"
+        for raw in entries:
+            entry, where = _entry(raw, f"instrument of {dataset_name}", filename)
             _check_fields(entry, {"key", "label", "providers"}, where)
             key = str(_require(entry, "key", where))
             if key in seen:
                 raise CatalogError(f"{where}: instrument {key!r} appears twice in {dataset_name}")
             seen.add(key)
             providers = []
-            for p in _require(entry, "providers", where):
-                pwhere = f"{filename}:{p.get('__line__', '?')}"
+            for raw_provider in _list(_require(entry, "providers", where), "'providers'", where):
+                p, pwhere = _entry(raw_provider, "provider", filename)
                 _check_fields(p, {"source", "symbol"}, pwhere)
                 source_id = str(_require(p, "source", pwhere))
                 if source_id not in sources:
@@ -180,13 +208,13 @@ def _expand_families(doc: dict, filename: str) -> dict[str, list[dict]]:
     ``{source, pattern, key, label, over}``: ``pattern`` (the provider's symbol), ``key`` and
     ``label`` may use ``{code}`` and ``{name}`` of each member of ``lists[over]``.
     """
-    lists = doc.get("lists") or {}
+    lists = _mapping(doc.get("lists"), "'lists'", filename)
     out: dict[str, list[dict]] = {}
-    for dataset_name, families in (doc.get("families") or {}).items():
+    for dataset_name, families in _mapping(doc.get("families"), "'families'", filename).items():
         if dataset_name == "__line__":
             continue
-        for family in families or []:
-            where = f"{filename}:{family.get('__line__', '?')}"
+        for raw in _list(families, f"families of {dataset_name!r}", filename):
+            family, where = _entry(raw, "family", filename)
             _check_fields(family, {"source", "pattern", "key", "label", "over"}, where)
             over = str(_require(family, "over", where))
             members = lists.get(over)
@@ -205,10 +233,9 @@ def _expand_families(doc: dict, filename: str) -> dict[str, list[dict]]:
                     }
                 except (KeyError, IndexError) as exc:
                     raise CatalogError(f"{where}: pattern uses an unknown field {exc}") from None
-                entry["providers"] = [
-                    {"source": _require(family, "source", where), "symbol": symbol, "__line__": family["__line__"]}
-                ]
-                entry["__line__"] = family["__line__"]
+                line = family.get("__line__", "?")
+                entry["providers"] = [{"source": _require(family, "source", where), "symbol": symbol, "__line__": line}]
+                entry["__line__"] = line
                 out.setdefault(dataset_name, []).append(entry)
     return out
 

@@ -7,6 +7,7 @@ PostgreSQL and Redis. Secrets are kept out of ``repr`` so they never reach a log
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ class SettingsError(ValueError):
     """A SPARTAN_* variable has a value the station cannot use."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -30,6 +31,8 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
     if value < minimum:
         raise SettingsError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise SettingsError(f"{name} must be <= {maximum}, got {value}")
     return value
 
 
@@ -41,8 +44,8 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be > 0, got {value}")
+    if not math.isfinite(value) or value <= 0:
+        raise SettingsError(f"{name} must be a finite number > 0, got {raw!r}")
     return value
 
 
@@ -144,7 +147,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         cache_dir=Path(env.get("SPARTAN_CACHE_DIR") or var_dir / "cache"),
         cache_prefix=env.get("SPARTAN_CACHE_PREFIX") or "spartan:",
         host=env.get("SPARTAN_HOST") or "127.0.0.1",
-        port=_int(env, "SPARTAN_PORT", 8888, minimum=1),
+        port=_int(env, "SPARTAN_PORT", 8888, minimum=1, maximum=65535),
         log_level=(env.get("SPARTAN_LOG_LEVEL") or "INFO").upper(),
         fred_base_url=(env.get("SPARTAN_FRED_BASE_URL") or "https://fred.stlouisfed.org").rstrip("/"),
         http_timeout=_float(env, "SPARTAN_HTTP_TIMEOUT", 20.0),

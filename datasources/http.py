@@ -81,7 +81,7 @@ class HttpClient:
                     request.url, params=request.params, headers=request.headers, timeout=self.timeout
                 )
             except requests.Timeout:
-                last_error = FetchError(f"timed out after {self.timeout[1]:.0f}s")
+                last_error = FetchError(f"timed out after {self.timeout[1]:g}s")
             except requests.ConnectionError as exc:
                 # Refused or unresolvable: retrying within seconds does not help. The cascade
                 # moves to the next provider and the next hourly run tries again.

@@ -52,7 +52,7 @@ def latest_with_change(observations: pd.DataFrame) -> pd.DataFrame:
     """Per key: the latest value, its date, the previous value and the change between them."""
     if observations.empty:
         return pd.DataFrame(columns=["key", "date", "value", "previous", "change", "source"])
-    ordered = observations.sort_values(["key", "date"])
+    ordered = observations.sort_values(["key", "date"], kind="stable").reset_index(drop=True)
     grouped = ordered.groupby("key", sort=False)
     latest = grouped.tail(1).set_index("key")
     previous = grouped["value"].nth(-2)

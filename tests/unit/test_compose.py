@@ -1,7 +1,8 @@
-"""docker-compose.yml: valid, and wired so the web starts only after the preload finished."""
+"""docker-compose.yml: valid, wired so the web starts only after the preload finished, no secrets."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -11,6 +12,12 @@ import yaml
 from tests.conftest import ROOT
 
 COMPOSE = ROOT / "docker-compose.yml"
+SERVICES = {"postgres", "redis", "scheduler", "web"}
+# `${NAME:-fallback}` (or `${NAME}`) and nothing else: the value comes from the environment / .env.
+ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?::-(?P<fallback>[^}]*))?\}")
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|API_KEY", re.IGNORECASE)
+# The password of a connection URL: scheme://user:PASSWORD@host
+URL_PASSWORD = re.compile(r"://(?:\$\{[^}]*\}|[^:/@\s$]*):(?P<password>\$\{[^}]*\}|[^@\s]*)@")
 
 
 @pytest.fixture(scope="module")
@@ -18,28 +25,97 @@ def compose() -> dict:
     return yaml.safe_load(COMPOSE.read_text())
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")
+def _environment(service: dict) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):  # the `- NAME=value` form
+        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {name: "" if value is None else str(value) for name, value in env.items()}
+
+
+def _is_env_reference(value: str) -> bool:
+    return ENV_REFERENCE.fullmatch(value) is not None
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="the docker-compose binary is not installed")
 def test_compose_file_is_valid():
     result = subprocess.run(
-        ["docker-compose", "-f", str(COMPOSE), "config", "-q"], cwd=ROOT, capture_output=True, text=True, timeout=60
+        ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
 
 
+def test_the_four_services_exist_without_a_version_key(compose):
+    assert set(compose["services"]) == SERVICES
+    assert "version" not in compose  # the Compose specification has none
+
+
 def test_web_waits_for_a_healthy_scheduler_which_is_healthy_after_the_preload(compose):
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "scheduler", "web"}
-    assert services["web"]["depends_on"]["scheduler"] == {"condition": "service_healthy"}
-    assert services["scheduler"]["healthcheck"]["test"] == ["CMD", "python", "-m", "jobs", "status", "--wait-complete"]
-    assert services["scheduler"]["command"] == ["python", "-m", "jobs", "scheduler"]
-    for name in ("postgres", "redis", "web"):
-        assert "healthcheck" in services[name]
-    assert any(str(p).endswith(":8888") for p in services["web"]["ports"])
+    web, scheduler = services["web"], services["scheduler"]
+    assert web["depends_on"]["scheduler"] == {"condition": "service_healthy"}
+    for name in ("postgres", "redis"):
+        assert web["depends_on"][name] == {"condition": "service_healthy"}
+        assert scheduler["depends_on"][name] == {"condition": "service_healthy"}
+    assert scheduler["command"] == ["python", "-m", "jobs", "scheduler"]
+    assert scheduler["healthcheck"]["test"] == ["CMD", "python", "-m", "jobs", "status", "--wait-complete"]
+    assert "start_period" in scheduler["healthcheck"]  # a first preload takes minutes
+    assert web["command"][:2] == ["gunicorn", "app:server"]
+    assert "/health" in " ".join(web["healthcheck"]["test"])
+    for name in SERVICES:
+        assert services[name]["healthcheck"]["test"], name
 
 
-def test_passwords_come_from_the_environment(compose):
-    postgres_password = compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"]
-    assert postgres_password.startswith("${POSTGRES_PASSWORD:-")
-    for name in ("scheduler", "web"):
-        url = compose["services"][name]["environment"]["SPARTAN_DATABASE_URL"]
-        assert ":${POSTGRES_PASSWORD:-" in url
+def test_web_and_scheduler_run_one_image_against_postgres_and_redis(compose):
+    services = compose["services"]
+    assert services["web"]["build"] == services["scheduler"]["build"]
+    assert services["web"].get("image") == services["scheduler"].get("image")
+    for name in ("web", "scheduler"):
+        env = _environment(services[name])
+        assert env["SPARTAN_DATABASE_URL"].startswith("postgresql://")
+        assert env["SPARTAN_DATABASE_URL"].endswith("@postgres:5432/${POSTGRES_DB:-spartan}")
+        assert env["SPARTAN_REDIS_URL"] == "redis://redis:6379/0"
+
+
+def test_web_publishes_8888(compose):
+    ports = [str(p) for p in compose["services"]["web"]["ports"]]
+    assert any(p.endswith(":8888") for p in ports), ports
+
+
+def test_postgres_and_redis_are_not_published(compose):
+    for name in ("postgres", "redis"):
+        assert "ports" not in compose["services"][name], name
+
+
+def test_no_service_holds_a_literal_password_or_key(compose):
+    for name, service in compose["services"].items():
+        for var, value in _environment(service).items():
+            if SECRET_NAME.search(var):
+                assert _is_env_reference(value), f"{name}.{var} is not taken from the environment: {value!r}"
+                if "API_KEY" in var.upper():
+                    # Keys pass through with no fallback at all.
+                    assert value == f"${{{var}:-}}", f"{name}.{var} must be ${{{var}:-}}"
+            for match in URL_PASSWORD.finditer(value):
+                password = match["password"]
+                assert _is_env_reference(password), f"{name}.{var} carries a literal password"
+    # Anywhere else in the file (commands, health checks): no user:password@ outside ${...}.
+    for match in URL_PASSWORD.finditer(COMPOSE.read_text()):
+        assert _is_env_reference(match["password"]), match.group(0)
+
+
+def test_the_only_password_fallback_is_marked_dev_only(compose):
+    fallbacks = {m["fallback"] for m in ENV_REFERENCE.finditer(COMPOSE.read_text()) if m["name"] == "POSTGRES_PASSWORD"}
+    assert fallbacks, "POSTGRES_PASSWORD is not used"
+    for fallback in fallbacks:
+        assert fallback is None or "dev" in fallback, fallback
+    web_env = _environment(compose["services"]["web"])
+    postgres_env = _environment(compose["services"]["postgres"])
+    # The station's URL and the postgres service use one and the same password.
+    assert postgres_env["POSTGRES_PASSWORD"] in web_env["SPARTAN_DATABASE_URL"]
+
+
+def test_the_web_gets_no_api_keys(compose):
+    assert not [var for var in _environment(compose["services"]["web"]) if "API_KEY" in var]
