@@ -1,12 +1,18 @@
-# One image for the web and the sidecar (the command differs).
+# One image for the web and the sidecar; only the command differs:
+#   web (default):  gunicorn app:server --bind 0.0.0.0:8888 --workers 2 --threads 4 --timeout 60
+#   scheduler:      python -m jobs scheduler
 FROM python:3.11-slim
 
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore \
     SPARTAN_HOST=0.0.0.0
 
 WORKDIR /app
+
+# Dependencies first: this layer is rebuilt only when requirements.txt changes.
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
@@ -20,7 +26,13 @@ COPY jobs ./jobs
 COPY pages ./pages
 COPY sql ./sql
 
-RUN useradd --create-home --uid 10001 spartan && mkdir -p /app/var && chown spartan /app/var
+# Code stays root-owned (read-only to the app), compiled once here so no process compiles it
+# at start; the app writes only to /app/var (migration lock; SQLite and file cache when run
+# without PostgreSQL and Redis).
+RUN python -m compileall -q app.py api components config datasources jobs pages sql \
+    && useradd --create-home --uid 10001 --user-group spartan \
+    && mkdir -p /app/var \
+    && chown spartan:spartan /app/var
 USER spartan
 
 EXPOSE 8888
