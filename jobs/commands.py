@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from config.catalog import Catalog
 from jobs import status
+from jobs.locks import run_lock
 from jobs.pipeline import run_downloads
 from jobs.summary import RunSummary
 from sql.schema import dataset_versions
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 
 # The seed's success criterion: at least this share of configured sources operational.
 PRELOAD_SUCCESS_RATIO = 0.9
+# Exit code of a preload or refresh that did not run because another sidecar's run holds the lock.
+EXIT_LOCKED = 3
 
 
 def print_summary(summary: RunSummary, out=None) -> None:
@@ -46,8 +49,21 @@ def operational_ratio(summary: RunSummary) -> float:
     return 1 - len(summary.failed_sources()) / len(tried)
 
 
+def _locked_out(kind: str) -> int:
+    log.warning("%s skipped: another sidecar's run holds the lock", kind)
+    print(f"{kind} skipped: another run is in progress (it holds the jobs lock)", file=sys.stderr)
+    return EXIT_LOCKED
+
+
 def preload(store: Store, catalog: Catalog, show_progress: bool = True) -> int:
     """Download everything; exit code 0 when ≥ 90% of the configured sources worked."""
+    with run_lock(store) as held:
+        if not held:
+            return _locked_out("preload")
+        return _preload(store, catalog, show_progress)
+
+
+def _preload(store: Store, catalog: Catalog, show_progress: bool) -> int:
     total = len(catalog.instruments)
     status.preload_started(total)
     bar = tqdm(total=total, desc="preload", unit="instr", disable=not show_progress, file=sys.stderr)
@@ -69,6 +85,14 @@ def preload(store: Store, catalog: Catalog, show_progress: bool = True) -> int:
 
 
 def refresh(store: Store, catalog: Catalog) -> int:
+    """Fetch what is new; exit code 0 when every source and every write worked."""
+    with run_lock(store) as held:
+        if not held:
+            return _locked_out("refresh")
+        return _refresh(store, catalog)
+
+
+def _refresh(store: Store, catalog: Catalog) -> int:
     summary = run_downloads(store, catalog, "refresh")
     status.refresh_finished(summary)
     print_summary(summary)
