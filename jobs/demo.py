@@ -42,6 +42,7 @@ class Profile:
 
 PROFILES = {
     "market_indices": Profile(50, 40_000, 0.011),
+    "equities": Profile(20, 900, 0.017),
     "commodities": Profile(2, 3_000, 0.017),
     "forex_rates": Profile(0.6, 160, 0.005),
     "crypto_prices": Profile(0.05, 90_000, 0.035),

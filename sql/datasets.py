@@ -28,6 +28,7 @@ DATASETS: dict[str, DatasetSpec] = {
         DatasetSpec("forex_rates", "forex_rates", "symbol", "ts", "Forex"),
         DatasetSpec("crypto_prices", "crypto_prices", "symbol", "ts", "Crypto"),
         DatasetSpec("volatility_indicators", "volatility_indicators", "symbol", "ts", "Volatility"),
+        DatasetSpec("equities", "equities", "symbol", "ts", "Large-cap stocks"),
         DatasetSpec("correlations", "correlations", "asset_a", "date", "Correlations"),
         DatasetSpec("sector_rotation", "sector_rotation", "symbol", "date", "Sector rotation"),
         DatasetSpec("sentiment_indicators", "sentiment_indicators", "indicator_id", "date", "Sentiment"),

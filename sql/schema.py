@@ -60,6 +60,8 @@ commodities = _bar_table("commodities")
 forex_rates = _bar_table("forex_rates")
 crypto_prices = _bar_table("crypto_prices")
 volatility_indicators = _bar_table("volatility_indicators")
+# Extra to the seed's 17: the constituents whose daily bars market breadth is computed from.
+equities = _bar_table("equities")
 
 treasury_yields = Table(
     "treasury_yields",
@@ -229,6 +231,7 @@ DATA_TABLES = (
     "treasury_yields",
     "credit_spreads",
     "volatility_indicators",
+    "equities",
     "economic_indicators",
     "fred_series",
     "correlations",
@@ -237,6 +240,8 @@ DATA_TABLES = (
     "market_breadth",
 )
 SYSTEM_TABLES = ("data_sources", "download_log", "health_status", "api_rate_limits")
+# Data tables beyond the seed's 17.
+EXTRA_TABLES = ("equities",)
 
 
 def table(name: str) -> Table:

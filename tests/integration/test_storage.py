@@ -12,7 +12,7 @@ from sqlalchemy import inspect, select
 from sql import read
 from sql.cache import cache, version_key
 from sql.migrate import current_revision, upgrade
-from sql.schema import DATA_TABLES, SYSTEM_TABLES, dataset_versions
+from sql.schema import DATA_TABLES, EXTRA_TABLES, SYSTEM_TABLES, dataset_versions
 from sql.write import WriteError, bump_version, row_count, upsert_frame
 
 FETCHED = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -39,13 +39,13 @@ def write(store, table: str, frame: pd.DataFrame, dataset: str | None = None) ->
     return rows
 
 
-def test_migration_creates_all_17_tables_and_is_idempotent(store, settings):
+def test_migration_creates_the_seeds_17_tables_and_ours_and_is_idempotent(store, settings):
     names = set(inspect(store.engine).get_table_names())
     assert set(DATA_TABLES) | set(SYSTEM_TABLES) <= names
-    assert len(DATA_TABLES) + len(SYSTEM_TABLES) == 17
+    assert len(DATA_TABLES) + len(SYSTEM_TABLES) - len(EXTRA_TABLES) == 17
     assert "dataset_versions" in names
     upgrade(settings, store.engine)  # a second run changes nothing and does not fail
-    assert current_revision(store.engine, settings) == "0001"
+    assert current_revision(store.engine, settings) == "0002"
 
 
 def test_postgres_tables_live_in_the_configured_schema(store, settings):
@@ -190,3 +190,16 @@ def test_timestamps_and_nulls_round_trip_exactly(store):
     assert back["last_error"] == 'HTTP 500, "quoted", with a comma'
     stamp = back["checked_at"] if back["checked_at"].tzinfo else back["checked_at"].replace(tzinfo=UTC)
     assert stamp == checked
+
+
+def test_the_migration_chain_builds_exactly_the_schema_in_sql_schema(store, settings):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from sql.schema import metadata
+
+    with store.engine.connect() as conn:
+        opts = {"version_table_schema": settings.db_schema} if settings.is_postgres else {}
+        diffs = compare_metadata(MigrationContext.configure(conn, opts=opts), metadata)
+    # Alembic's own bookkeeping table is not part of sql.schema.
+    assert [d for d in diffs if not (d[0] == "remove_table" and d[1].name == "alembic_version")] == []
