@@ -1,4 +1,4 @@
-"""`python -m jobs {migrate,preload,refresh,scheduler,status,demo}`."""
+"""`python -m jobs {migrate,preload,refresh,scheduler,status,analytics,demo}`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("refresh", help="fetch what is new since the last run")
     s = sub.add_parser("scheduler", help="preload if needed, then refresh every hour")
     s.add_argument("--no-preload", action="store_true", help="skip the preload at start")
+    sub.add_parser("analytics", help="recompute the analytics tables from the stored data")
     d = sub.add_parser("demo", help="fill every dataset with labelled synthetic data (no internet needed)")
     d.add_argument("--remove", action="store_true", help="delete the demo rows again")
     st = sub.add_parser("status", help="print preload status; exit 0 once the preload has finished")
@@ -51,6 +52,15 @@ def main(argv: list[str] | None = None) -> int:
         return commands.preload(store, catalog, show_progress=not args.quiet)
     if args.command == "refresh":
         return commands.refresh(store, catalog)
+    if args.command == "analytics":
+        from jobs.analytics.run import run_analytics
+
+        result = run_analytics(store)
+        for name, rows in result.rows_written.items():
+            print(f"  {name}: {rows} rows inserted or changed")
+        for name, error in result.errors.items():
+            print(f"  {name}: NOT WRITTEN ({error})")
+        return 1 if result.errors else 0
     if args.command == "demo":
         from jobs import demo
 

@@ -11,9 +11,11 @@ from tqdm import tqdm
 
 from config.catalog import Catalog
 from jobs import status
+from jobs.analytics.run import run_analytics
 from jobs.locks import run_lock
 from jobs.pipeline import run_downloads
 from jobs.summary import RunSummary
+from sql import read
 from sql.schema import dataset_versions
 from sql.store import Store
 
@@ -49,6 +51,22 @@ def operational_ratio(summary: RunSummary) -> float:
     return 1 - len(summary.failed_sources()) / len(tried)
 
 
+def after_downloads(store: Store, summary: RunSummary) -> None:
+    """Recompute the analytics whose inputs changed, then warm the hot cache keys."""
+    changed = {name for name, rows in summary.rows_written.items() if rows}
+    result = run_analytics(store, changed=changed)
+    for name, rows in result.rows_written.items():
+        summary.rows_written[name] = summary.rows_written.get(name, 0) + rows
+    summary.write_errors.update(result.errors)
+    summary.finished_at = datetime.now(UTC)
+    try:
+        warmed = read.warm()
+    except read.StorageUnavailable as exc:  # the data is committed; a cold cache only costs speed
+        log.warning("cache warming skipped: %s (%s)", exc, exc.__cause__)
+    else:
+        log.info("warmed %d hot reads", warmed)
+
+
 def _locked_out(kind: str) -> int:
     log.warning("%s skipped: another sidecar's run holds the lock", kind)
     print(f"{kind} skipped: another run is in progress (it holds the jobs lock)", file=sys.stderr)
@@ -75,6 +93,7 @@ def _preload(store: Store, catalog: Catalog, show_progress: bool) -> int:
 
     summary = run_downloads(store, catalog, "preload", progress=progress)
     bar.close()
+    after_downloads(store, summary)
     status.preload_finished(summary)
     print_summary(summary)
     ratio = operational_ratio(summary)
@@ -94,6 +113,7 @@ def refresh(store: Store, catalog: Catalog) -> int:
 
 def _refresh(store: Store, catalog: Catalog) -> int:
     summary = run_downloads(store, catalog, "refresh")
+    after_downloads(store, summary)
     status.refresh_finished(summary)
     print_summary(summary)
     return 0 if not summary.write_errors and not summary.failed_sources() else 1

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import delete
 
 from config.catalog import Catalog, Instrument
+from jobs.analytics.run import run_analytics
 from sql.cache import publish_version
 from sql.datasets import DATASETS
 from sql.schema import table
@@ -126,6 +127,10 @@ def seed_demo(store: Store, catalog: Catalog) -> dict[str, int]:
             version = bump_version(conn, dataset, rows, DEMO_SOURCE, demo=True)
         publish_version(dataset, version)
         written[dataset] = rows
+    # The analytics tables: computed from the demo data by the real computations.
+    result = run_analytics(store, source=DEMO_SOURCE, demo=True)
+    for name, rows in result.rows_written.items():
+        written[name] = written.get(name, 0) + rows
     return written
 
 

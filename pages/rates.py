@@ -11,13 +11,13 @@ from components.cards import degraded_state, empty_state, failing_sources_notice
 from components.catalog import labels
 from components.figures import graph, history_figure, yield_curve_figure
 from components.grid import data_grid, number_column, text_column
+from config.default_charts import DEFAULT_CHARTS
 from sql import read
 from sql.transforms import curve_snapshots, latest_with_change, tenor_months
 
 dash.register_page(__name__, path="/rates", name="Rates", title="Rates & Credit · Spartan Research Station", order=1)
 
 CURVE_SNAPSHOTS = {"Today": pd.DateOffset(days=0), "1M ago": pd.DateOffset(months=1), "1Y ago": pd.DateOffset(years=1)}
-HISTORY_DAYS = 5 * 365
 
 
 def _latest_table(yields: pd.DataFrame, spreads: pd.DataFrame, settings) -> pd.DataFrame:
@@ -72,9 +72,9 @@ def layout(**_query) -> html.Div:
         row = status.loc[dataset]
         return freshness_badge(row["last_update"], row["sources"], settings.freshness_target_minutes)
 
-    curve = curve_snapshots(read.recent_observations("treasury_yields", days=400), CURVE_SNAPSHOTS)
-    term = read.recent_observations("credit_spreads", ["T10Y2Y"], days=HISTORY_DAYS)
-    credit = read.recent_observations("credit_spreads", ["HY_OAS", "BBB_OAS"], days=HISTORY_DAYS)
+    curve = curve_snapshots(read.chart_data(DEFAULT_CHARTS["rates.curve"]), CURVE_SNAPSHOTS)
+    term = read.chart_data(DEFAULT_CHARTS["rates.term_spread"])
+    credit = read.chart_data(DEFAULT_CHARTS["rates.credit"])
     spread_labels = labels(settings, "credit_spreads")
     term_fig = history_figure(term, spread_labels, "%")
     term_fig.add_hline(y=0, line_width=1, line_color="#b0b8c8", line_dash="dot")

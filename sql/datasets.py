@@ -15,6 +15,13 @@ class DatasetSpec:
     date_column: str
     title: str
 
+    @property
+    def value_column(self) -> str | None:
+        """The one column that is "the value" of a row (close for bars), None for wide tables
+        (sector rotation, market breadth) that have several."""
+        columns = table(self.table).c
+        return "value" if "value" in columns else "close" if "close" in columns else None
+
 
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from config.default_charts import DEFAULT_CHARTS, ChartRead
 from sql.cache import SYSTEM_DATASET, VERSION_TTL, cache, version_key
 from sql.datasets import DATASETS, dataset
 from sql.schema import data_sources, dataset_versions, download_log, health_status, table
@@ -41,6 +42,13 @@ def _utc(series: pd.Series) -> pd.Series:
     return values.dt.tz_localize(UTC) if values.dt.tz is None else values.dt.tz_convert(UTC)
 
 
+def _value_column(name: str) -> str:
+    column = dataset(name).value_column
+    if column is None:
+        raise ValueError(f"dataset {name!r} has no single value column")
+    return column
+
+
 def dataset_version(name: str) -> int:
     """The dataset's current version (0 before its first write)."""
     key = version_key(name)
@@ -58,7 +66,7 @@ def _observations(version: int, name: str, keys: tuple[str, ...] | None, start: 
     spec = dataset(name)
     tbl = table(spec.table)
     key_col, date_col = tbl.c[spec.key_column], tbl.c[spec.date_column]
-    value_col = tbl.c["value"] if "value" in tbl.c else tbl.c["close"]
+    value_col = tbl.c[_value_column(name)]
     stmt = select(key_col.label("key"), date_col.label("date"), value_col.label("value"), tbl.c.source)
     if keys:
         stmt = stmt.where(key_col.in_(keys))
@@ -80,7 +88,7 @@ def observations(name: str, keys: list[str] | tuple[str, ...] | None = None, sta
 @cache.memoize(timeout=DATA_TTL)
 def _last_two(version: int, name: str) -> pd.DataFrame:
     spec = dataset(name)
-    value = "value" if "value" in table(spec.table).c else "close"
+    value = _value_column(name)
     # Identifiers come from sql.datasets, never from input.
     sql = text(
         f"SELECT key, date, value, source FROM ("
@@ -222,6 +230,26 @@ def recent_observations(name: str, keys: list[str] | None = None, days: int = 5 
     if newest is None:
         return pd.DataFrame(columns=["key", "date", "value", "source"])
     return observations(name, keys, start=newest - timedelta(days=days))
+
+
+def chart_data(chart: ChartRead) -> pd.DataFrame:
+    """The rows of one of the dashboards' default charts (config.default_charts)."""
+    return recent_observations(chart.dataset, list(chart.keys) if chart.keys else None, chart.days)
+
+
+def warm() -> int:
+    """Fill the hot keys after a refresh (the sidecar calls this once its writes committed):
+    every dataset's latest values, the status and health tables, each dashboard's default
+    charts. Returns how many reads were warmed."""
+    reads = [dataset_status, source_health, lambda: recent_downloads(500)]
+    for name, spec in DATASETS.items():
+        reads.append(lambda name=name: latest_date(name))
+        if spec.value_column:
+            reads.append(lambda name=name: last_two(name))
+    reads += [lambda chart=chart: chart_data(chart) for chart in DEFAULT_CHARTS.values()]
+    for read in reads:
+        read()
+    return len(reads)
 
 
 def current_settings():

@@ -1,0 +1,1 @@
+"""Analytics computed by the sidecar after each refresh: pure computations and their runner."""
