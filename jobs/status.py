@@ -48,6 +48,10 @@ def preload_finished(summary: RunSummary) -> dict:
 
 def refresh_finished(summary: RunSummary) -> None:
     cache.set(REFRESH_LAST_RUN_KEY, summary.as_dict(), timeout=0)
+    if cache.get(PRELOAD_STATUS_KEY) is None:
+        # The cache lost it (a Redis restart): the data is loaded, so say so again, or the
+        # readiness checks that wait for a complete preload would stay red until a restart.
+        preload_skipped()
 
 
 def preload_skipped() -> None:

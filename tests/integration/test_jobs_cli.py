@@ -101,3 +101,15 @@ def test_refresh_minute_is_a_setting(tmp_path, minute):
     store = configure(settings)
     sched = scheduler.build_scheduler(store, load_catalog(settings))
     assert str(sched.get_job("hourly-refresh").trigger) == f"cron[minute='{minute}']"
+
+
+def test_a_refresh_records_its_run_and_restores_a_preload_status_the_cache_lost(store, httpserver):
+    from sql.cache import PRELOAD_STATUS_KEY, REFRESH_LAST_RUN_KEY, cache
+
+    settings = store.settings.__class__(**{**store.settings.__dict__, "fred_base_url": serve_fred(httpserver)})
+    store.settings = settings
+    cache.delete(PRELOAD_STATUS_KEY)  # e.g. Redis restarted after the preload
+    assert commands.refresh(store, load_catalog(settings)) == 0
+    last_run = cache.get(REFRESH_LAST_RUN_KEY)
+    assert last_run["kind"] == "refresh" and last_run["instruments_total"] == 8
+    assert cache.get(PRELOAD_STATUS_KEY)["state"] == "complete"
