@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc  # noqa: F401 - registers the components
 from flask import Response
 
 from api import health_bp, system_bp
+from components import preload
 from components.shell import app_layout
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
@@ -54,13 +55,15 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     server.register_blueprint(health_bp)
     server.register_blueprint(system_bp)
     server.after_request(_security_headers)
+    preload.register_callbacks(app)
     app.layout = _layout
     return app
 
 
 def _layout():
-    # Built per page load: the ribbon follows the data (memoized read, no extra query).
-    return app_layout(demo=read.demo_active())
+    # Built per page load: the ribbon follows the data (memoized read, no extra query), the
+    # preload banner the sidecar's status (one cache get).
+    return app_layout(demo=read.demo_active(), preload_status=read.preload_status())
 
 
 def __getattr__(name: str):

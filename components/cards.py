@@ -55,6 +55,14 @@ def kpi(
     return html.Div(parts, className="kpi spartan-card")
 
 
+def kpi_text(label: str, text: str, note: str | None = None) -> html.Div:
+    """A KPI card whose value is already text ("123 / 456", "4 min")."""
+    parts = [html.Div(label, className="kpi-label"), html.Div(text, className="kpi-value")]
+    if note:
+        parts.append(html.Div(note, className="kpi-asof"))
+    return html.Div(parts, className="kpi spartan-card")
+
+
 def kpi_row(latest: pd.DataFrame, picks: list[tuple[str, str]], unit: str = "", decimals: int = 2) -> html.Div:
     """One KPI card per ``(key, label)`` from ``latest`` (``key, value, change, date`` rows)."""
     by_key = latest.set_index("key")

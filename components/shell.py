@@ -1,10 +1,13 @@
-"""The page frame: navbar with the logo, the page container, the footer."""
+"""The page frame: navbar with the logo, the notices above the page (DEMO ribbon, preload
+running), the page container, the footer."""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
+
+from components.preload import PRELOAD_BANNER_ID, PRELOAD_PATH, preload_banner
 
 APP_NAME = "Spartan Research Station"
 
@@ -37,7 +40,8 @@ def footer() -> html.Footer:
             [
                 html.Img(src=dash.get_asset_url("spartan-logo.svg"), alt="", className="spartan-footer-logo"),
                 html.Span(f"{APP_NAME} · data from public sources, stored locally, refreshed hourly"),
-                html.A("status API", href="/api/system/status", className="ms-auto"),
+                dcc.Link("preload", href=PRELOAD_PATH, className="ms-auto"),
+                html.A("status API", href="/api/system/status"),
             ],
             fluid=True,
             className="d-flex align-items-center gap-2",
@@ -54,11 +58,13 @@ def demo_ribbon() -> html.Div:
     )
 
 
-def app_layout(demo: bool = False) -> html.Div:
+def app_layout(demo: bool = False, preload_status: dict | None = None) -> html.Div:
+    """``preload_status``: the sidecar's ``preload:status``; a banner links to /preload while it runs."""
     return html.Div(
         [
             *([demo_ribbon()] if demo else []),
             navbar(),
+            html.Div(preload_banner(preload_status), id=PRELOAD_BANNER_ID),
             html.Main(dash.page_container, className="spartan-main container-fluid"),
             footer(),
         ]

@@ -7,14 +7,14 @@ cached read by moving the version, never by deleting keys.
 
 from __future__ import annotations
 
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.default_charts import DEFAULT_CHARTS, ChartRead
-from sql.cache import SYSTEM_DATASET, VERSION_TTL, cache, version_key
+from sql.cache import PRELOAD_STATUS_KEY, SYSTEM_DATASET, VERSION_TTL, cache, version_key
 from sql.datasets import DATASETS, dataset
 from sql.schema import data_sources, dataset_versions, download_log, health_status, table
 from sql.store import get_store
@@ -263,3 +263,38 @@ def demo_active() -> bool:
         return bool(dataset_status()["demo"].any())
     except StorageUnavailable:
         return False
+
+
+# A "running" preload that has reported nothing for this long has most likely lost its sidecar.
+PRELOAD_STALLED_AFTER = timedelta(minutes=10)
+
+
+def preload_status() -> dict | None:
+    """The sidecar's ``preload:status`` as it wrote it (one cache get); None when there is none."""
+    status = cache.get(PRELOAD_STATUS_KEY)
+    return status if isinstance(status, dict) else None
+
+
+def parse_time(value) -> datetime | None:
+    """An ISO 8601 time from the status as tz-aware UTC; None when missing or unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+
+
+def preload_phase(status: dict | None, now: datetime | None = None) -> str:
+    """``unknown`` (no status), ``running``, ``stalled`` (running, but silent for longer than
+    PRELOAD_STALLED_AFTER: the sidecar probably died) or ``complete``."""
+    state = (status or {}).get("state")
+    if state == "complete":
+        return "complete"
+    if state != "running":
+        return "unknown"
+    last = parse_time(status.get("updated_at")) or parse_time(status.get("started_at"))
+    if last is not None and (now or datetime.now(UTC)) - last > PRELOAD_STALLED_AFTER:
+        return "stalled"
+    return "running"

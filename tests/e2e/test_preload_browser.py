@@ -1,0 +1,71 @@
+"""The preload page in headless Chromium: the banner leads to it while a preload runs, it follows
+the status the sidecar writes to the cache without a reload, and shows the result at the end."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from components.preload import POLL_MS
+from jobs import status as sidecar_status
+from jobs.summary import Attempt, RunSummary
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    import app as webapp
+
+    return webapp.create_app(make_settings(tmp_path, "sqlite"))
+
+
+def finished_summary() -> RunSummary:
+    start = datetime.now(UTC) - timedelta(minutes=2)
+    end = datetime.now(UTC)
+    return RunSummary(
+        run_id="browser-run",
+        kind="preload",
+        started_at=start,
+        finished_at=end,
+        attempts=[
+            Attempt("fred_graph", "treasury_yields", "10Y", start, end, "ok", 200, rows=10),
+            Attempt("treasury_direct", "treasury_yields", "2Y", start, end, "failed", 503, error="HTTP 503 upstream"),
+        ],
+        rows_written={"treasury_yields": 10},
+        instruments_total=10,
+        instruments_ok=9,
+    )
+
+
+def test_preload_page_follows_the_status_live_until_complete(dash_duo, empty_app):
+    sidecar_status.preload_started(10)
+    sidecar_status.preload_progress(3, 10, 0, "treasury_yields/2Y")
+    dash_duo.start_server(empty_app)
+
+    # Another page carries the banner; its link opens the progress page (client-side navigation).
+    dash_duo.wait_for_contains_text("#preload-banner", "Preload running: 3 of 10 instruments", timeout=20)
+    dash_duo.find_element("#preload-banner a").click()
+    dash_duo.wait_for_contains_text("#preload-body", "3 of 10 instruments (30%)", timeout=20)
+    assert dash_duo.find_element("#preload-body").text.count("treasury_yields/2Y") == 1
+    dash_duo.wait_for_text_to_equal("#preload-banner", "", timeout=10)  # not on the page itself
+    assert dash_duo.driver.title.startswith("Preload progress")
+
+    sidecar_status.preload_progress(7, 10, 1, "credit_spreads/HY_OAS")
+    dash_duo.wait_for_contains_text("#preload-body", "7 of 10 instruments (70%)", timeout=10)
+    dash_duo.wait_for_contains_text("#preload-body", "credit_spreads/HY_OAS", timeout=10)
+
+    sidecar_status.preload_finished(finished_summary())
+    dash_duo.wait_for_contains_text("#preload-result", "Preload complete with 1 failed source(s)", timeout=10)
+    failures = dash_duo.find_element("#preload-failed-sources").text
+    assert "treasury_direct" in failures and "HTTP 503 upstream" in failures
+    assert dash_duo.find_element("#preload-state").text == "complete with failures"
+
+    # Complete: the interval is off, so a later status is not picked up without a reload.
+    sidecar_status.preload_started(5)
+    time.sleep(2.5 * POLL_MS / 1000)
+    assert "Preload complete" in dash_duo.find_element("#preload-result").text
+    assert dash_duo.get_logs() == []
