@@ -28,7 +28,7 @@ from sql.cache import SYSTEM_DATASET, cache, health_key, publish_version
 from sql.datasets import DATASETS, DatasetSpec
 from sql.schema import download_log, health_status, table
 from sql.store import Store
-from sql.write import bump_version, upsert_frame
+from sql.write import WriteError, bump_version, upsert_frame
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +124,14 @@ class DownloadRun:
                 primary_batch = batch if provider is inst.providers[0] else None
                 frame = self._download(source, connector, provider.symbol, since, attempt, primary_batch)
                 frame = self._canonical(spec, frame, inst.key, provider.symbol)
-            except DownloadError as exc:
-                attempt.http_status = attempt.http_status or exc.http_status
+            except Exception as exc:  # noqa: BLE001 - a connector's bug fails this provider, never the run
+                attempt.http_status = attempt.http_status or getattr(exc, "http_status", None)
                 attempt.error = f"{type(exc).__name__}: {exc}"
                 attempt.finished_at = datetime.now(UTC)
-                log.warning("%s %s/%s failed: %s", source.id, inst.dataset, inst.key, attempt.error)
+                if isinstance(exc, DownloadError):
+                    log.warning("%s %s/%s failed: %s", source.id, inst.dataset, inst.key, attempt.error)
+                else:  # not one of the errors a download can end in: a body the parser did not expect
+                    log.exception("%s %s/%s failed unexpectedly: %s", source.id, inst.dataset, inst.key, attempt.error)
                 continue
             attempt.status, attempt.rows, attempt.finished_at = "ok", len(frame), datetime.now(UTC)
             return frame.assign(source=source.id, fetched_at=attempt.finished_at)
@@ -204,13 +207,22 @@ class DownloadRun:
             with self.store.engine.begin() as conn:
                 rows = upsert_frame(conn, spec.table, frame)
                 version = bump_version(conn, spec.name, rows, sources)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, WriteError) as exc:
             # The transaction rolled back: nothing of this dataset was written.
             self.summary.write_errors[spec.name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
             log.error("writing %s failed: %s", spec.name, self.summary.write_errors[spec.name])
             return
         publish_version(spec.name, version)
         self.summary.rows_written[spec.name] = rows
+
+    def _outcome(self, attempt: Attempt) -> dict[str, str | None]:
+        """The logged status and error. A download whose dataset could not be written is no
+        success: logged "ok", the next run would take it as current and, for a slow series, not
+        ask again for a day. It is no fault of the source either (its health stays as it was)."""
+        error = self.summary.write_errors.get(attempt.dataset)
+        if attempt.status == "ok" and error:
+            return {"status": "write_failed", "error": f"downloaded, not written: {error}"}
+        return {"status": attempt.status, "error": attempt.error}
 
     def record(self) -> None:
         """Append this run's attempts to ``download_log`` and update ``health_status``."""
@@ -227,11 +239,10 @@ class DownloadRun:
                     "instrument": a.instrument,
                     "started_at": a.started_at,
                     "finished_at": a.finished_at,
-                    "status": a.status,
+                    **self._outcome(a),
                     "http_status": a.http_status,
                     "rows": a.rows,
                     "latency_ms": a.latency_ms,
-                    "error": a.error,
                 }
                 for a in attempts
             ]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Table, func, or_, select, text
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import DBAPIError
 
 from sql.schema import dataset_versions, table
 
@@ -85,6 +86,26 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
+def _copy(conn: Connection, sql: str, buffer: io.StringIO) -> None:
+    """``COPY … FROM STDIN`` on the driver's own cursor, its errors raised as ``conn.execute``
+    would raise them: as SQLAlchemy errors (callers catch those: a raw driver error would escape
+    them and end the whole run), and a lost connection invalidated rather than rolled back."""
+    driver = conn.connection.driver_connection
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    cursor = driver.cursor()
+    try:
+        cursor.copy_expert(sql, buffer)
+        return
+    except dbapi_error as exc:
+        lost = conn.dialect.is_disconnect(exc, driver, cursor)
+        error = DBAPIError.instance(sql, None, exc, dbapi_error, connection_invalidated=lost, dialect=conn.dialect)
+    finally:
+        cursor.close()
+    if lost:
+        conn.invalidate(error.orig)
+    raise error from error.orig
+
+
 def _upsert_postgres(conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list[str], columns: list[str]) -> int:
     # Identifiers below come from sql.schema, never from input.
     stage = f"stage_{tbl.name}"
@@ -94,11 +115,7 @@ def _upsert_postgres(conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list
     buffer = io.StringIO()
     _csv_frame(frame[columns]).to_csv(buffer, index=False, header=False)
     buffer.seek(0)
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.copy_expert(f'COPY pg_temp."{stage}" ({_quote(columns)}) FROM STDIN WITH (FORMAT csv)', buffer)
-    finally:
-        cursor.close()
+    _copy(conn, f'COPY pg_temp."{stage}" ({_quote(columns)}) FROM STDIN WITH (FORMAT csv)', buffer)
     sql = f'INSERT INTO "{tbl.name}" ({_quote(columns)}) SELECT {_quote(columns)} FROM pg_temp."{stage}" '
     value_cols = _value_columns(tbl, columns)
     if value_cols:

@@ -22,7 +22,7 @@ from sql.cache import publish_version
 from sql.datasets import DATASETS
 from sql.schema import table
 from sql.store import Store
-from sql.write import bump_version, upsert_frame
+from sql.write import WriteError, bump_version, upsert_frame
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +212,7 @@ def _write(store: Store, name: str, frame: pd.DataFrame, source: str, demo: bool
         with store.engine.begin() as conn:
             rows = upsert_frame(conn, DATASETS[name].table, frame)
             version = bump_version(conn, name, rows, source, demo=demo)
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, WriteError) as exc:
         result.errors[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
         log.error("writing %s failed: %s", name, result.errors[name])
         return 0

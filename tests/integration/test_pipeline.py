@@ -214,3 +214,23 @@ def test_requests_per_source_are_recorded_in_api_rate_limits(fred_store):
     assert {r["source_id"] for r in rows} == {"fred_graph"}
     assert sum(r["requests"] for r in rows) == 4  # eight series in two batched requests, twice
     assert {r["limit_per_window"] for r in rows} == {60}
+
+
+def test_a_frame_the_writer_refuses_fails_its_dataset_not_the_run(fred_store, monkeypatch):
+    from jobs import pipeline
+    from sql.write import WriteError
+
+    store, catalog = fred_store
+    real = pipeline.upsert_frame
+
+    def refuse_yields(conn, table_name, frame):
+        if table_name == "treasury_yields":
+            raise WriteError("treasury_yields: 3 rows repeat a primary key ['tenor', 'date']")
+        return real(conn, table_name, frame)
+
+    monkeypatch.setattr(pipeline, "upsert_frame", refuse_yields)
+    summary = run_downloads(store, catalog, "preload")
+    assert summary.write_errors == {
+        "treasury_yields": "WriteError: treasury_yields: 3 rows repeat a primary key ['tenor', 'date']"
+    }
+    assert counts(store) == {"treasury_yields": 0, "credit_spreads": FIXTURE_ROWS["credit_spreads"]}
