@@ -41,6 +41,11 @@ class FredGraphConnector:
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         return parse_fredgraph_csv(body, [symbol])
 
+    def parse_batch(self, body: bytes, symbols: list[str]) -> dict[str, pd.DataFrame | ParseError]:
+        """Every symbol of a batch body from one read of it (``parse`` per symbol would read
+        the whole body once per symbol)."""
+        return parse_fredgraph_batch(body, symbols)
+
 
 class FredCloseConnector(FredGraphConnector):
     """The same download read as close-only daily bars (SP500, DEXUSEU, DCOILWTICO, VIXCLS…),
@@ -50,27 +55,55 @@ class FredCloseConnector(FredGraphConnector):
     kind = "bars"
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
-        frame = parse_fredgraph_csv(body, [symbol])
+        return self._bars(symbol, parse_fredgraph_csv(body, [symbol]))
+
+    def parse_batch(self, body: bytes, symbols: list[str]) -> dict[str, pd.DataFrame | ParseError]:
+        parsed = parse_fredgraph_batch(body, symbols)
+        return {s: f if isinstance(f, ParseError) else self._bars(s, f) for s, f in parsed.items()}
+
+    @staticmethod
+    def _bars(symbol: str, frame: pd.DataFrame) -> pd.DataFrame:
         return bars_frame(symbol, pd.to_datetime(frame["date"]), close=frame["value"])
 
 
-def parse_fredgraph_csv(body: bytes, series_ids: list[str]) -> pd.DataFrame:
-    """fredgraph CSV bytes → ``series_id, date, value`` rows for ``series_ids`` (long format)."""
+def _read_fredgraph(body: bytes) -> tuple[pd.DataFrame, pd.Series]:
+    """The CSV as text columns, and its parsed dates."""
     raw = read_csv_body(body, dtype=str, keep_default_na=False)
     date_col = next((c for c in DATE_HEADERS if c in raw.columns), None)
     if date_col is None:
         raise ParseError(f"no date column: expected one of {DATE_HEADERS}, got {list(raw.columns)[:5]}")
+    return raw, parse_days(raw, date_col, "%Y-%m-%d")
+
+
+def _series(raw: pd.DataFrame, dates: pd.Series, series_id: str) -> pd.DataFrame:
+    if series_id not in raw.columns:
+        raise ParseError(f"series {[series_id]} not in the CSV header {list(raw.columns)[:10]}")
+    text_values = raw[series_id].str.strip()
+    values = pd.to_numeric(text_values.where(text_values != MISSING), errors="coerce")
+    garbage = values.isna() & text_values.ne(MISSING) & text_values.ne("")
+    if garbage.any():
+        raise ParseError(f"{series_id}: non-numeric value {text_values[garbage].iloc[0]!r}")
+    frame = pd.DataFrame({"series_id": series_id, "date": dates.dt.date, "value": values})
+    return frame.dropna(subset=["value"])[OBSERVATION_COLUMNS].reset_index(drop=True)
+
+
+def parse_fredgraph_csv(body: bytes, series_ids: list[str]) -> pd.DataFrame:
+    """fredgraph CSV bytes → ``series_id, date, value`` rows for ``series_ids`` (long format)."""
+    raw, dates = _read_fredgraph(body)
     missing = [s for s in series_ids if s not in raw.columns]
     if missing:
         raise ParseError(f"series {missing} not in the CSV header {list(raw.columns)[:10]}")
-    dates = parse_days(raw, date_col, "%Y-%m-%d")
-    frames = []
+    return pd.concat([_series(raw, dates, s) for s in series_ids], ignore_index=True)[OBSERVATION_COLUMNS]
+
+
+def parse_fredgraph_batch(body: bytes, series_ids: list[str]) -> dict[str, pd.DataFrame | ParseError]:
+    """One batch body read once: each series' rows, or the ParseError that series alone has
+    (a body that cannot be read at all raises for the whole batch)."""
+    raw, dates = _read_fredgraph(body)
+    out: dict[str, pd.DataFrame | ParseError] = {}
     for series_id in series_ids:
-        text_values = raw[series_id].str.strip()
-        values = pd.to_numeric(text_values.where(text_values != MISSING), errors="coerce")
-        garbage = values.isna() & text_values.ne(MISSING) & text_values.ne("")
-        if garbage.any():
-            raise ParseError(f"{series_id}: non-numeric value {text_values[garbage].iloc[0]!r}")
-        frame = pd.DataFrame({"series_id": series_id, "date": dates.dt.date, "value": values})
-        frames.append(frame.dropna(subset=["value"]))
-    return pd.concat(frames, ignore_index=True)[OBSERVATION_COLUMNS]
+        try:
+            out[series_id] = _series(raw, dates, series_id)
+        except ParseError as exc:
+            out[series_id] = exc
+    return out

@@ -6,11 +6,13 @@ what happened. A failing source never stops the others and never leaves a partia
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from datetime import UTC, date, datetime, timedelta
+from itertools import zip_longest
 
 import pandas as pd
 from sqlalchemy import select
@@ -51,6 +53,9 @@ class DownloadRun:
             client or HttpClient(store.settings), catalog.sources, store.settings.rate_limit_multiplier
         )
         self.summary = RunSummary(run_id=str(uuid.uuid4()), kind=kind, started_at=datetime.now(UTC))
+        # Batch bodies parsed once for all their instruments (each waits for the first to parse).
+        self._batch_parses: dict[tuple, Future] = {}
+        self._batch_lock = threading.Lock()
         with store.engine.connect() as conn:
             for row in conn.execute(select(health_status)):
                 self.fetcher.restore_circuit(row.source_id, row.consecutive_failures, row.last_failure_at)
@@ -72,9 +77,14 @@ class DownloadRun:
         """
         if batch and len(batch) > 1 and hasattr(connector, "build_batch_request"):
             try:
-                result = self.fetcher.fetch(source, connector.build_batch_request(source.base_url, batch, since))
+                request = connector.build_batch_request(source.base_url, batch, since)
+                result = self.fetcher.fetch(source, request)
                 attempt.http_status, attempt.latency_ms = result.http_status, result.latency_ms
-                return connector.parse(result.body, symbol)
+                parsed = self._parse_batch(connector, (source.id, request.url, tuple(batch), since), result.body, batch)
+                frame = parsed[symbol]
+                if isinstance(frame, Exception):
+                    raise frame
+                return frame
             except DownloadError as exc:
                 # One bad id spoils a batch (a 4xx or an unreadable body): ask alone. A source
                 # that is down (timeout, 5xx, 429) would fail alone as well: give up at once.
@@ -99,6 +109,20 @@ class DownloadRun:
             attempt.latency_ms = (attempt.latency_ms or 0) + result.latency_ms
             frames.append(connector.parse(result.body, symbol))
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def _parse_batch(self, connector: Connector, key: tuple, body: bytes, batch: list[str]) -> dict:
+        """``connector.parse_batch`` of one batch body, run once however many instruments ask."""
+        with self._batch_lock:
+            future = self._batch_parses.get(key)
+            owner = future is None
+            if owner:
+                future = self._batch_parses[key] = Future()
+        if owner:
+            try:
+                future.set_result(connector.parse_batch(body, batch))
+            except Exception as exc:  # noqa: BLE001 - handed to every instrument of the batch
+                future.set_exception(exc)
+        return future.result()
 
     def fetch_instrument(
         self, spec: DatasetSpec, inst: Instrument, since: date | None, batch: list[str] | None = None
@@ -149,7 +173,8 @@ class DownloadRun:
         keep = [c.name for c in table(spec.table).columns if c.name in frame.columns]
         return frame[keep]
 
-    def run_dataset(self, name: str, progress: Progress | None, done: int, total: int) -> int:
+    def submit_dataset(self, name: str, pool: ThreadPoolExecutor) -> tuple[DatasetSpec, dict[Future, Instrument]]:
+        """Queue the downloads of every instrument of ``name`` that is due; skip the rest."""
         spec = DATASETS.get(name)
         if spec is None:
             raise ValueError(f"catalog dataset {name!r} has no table; known: {sorted(DATASETS)}")
@@ -161,25 +186,35 @@ class DownloadRun:
             span = stored.get(inst.key)
             if span and not is_due(span, checked.get(inst.key)):
                 self.summary.instruments_skipped += 1
-                done += 1
                 continue
             since_of[inst.key] = span.newest - OVERLAP if span else None
             due.append(inst)
         batches = self._batches(due, since_of)
+        # Interleave the batches: the members of one batch wait for its single request, so
+        # queued one after another they would hold every worker on that one request.
+        groups: dict[tuple, list[Instrument]] = {}
+        for inst in due:
+            groups.setdefault(tuple(batches.get(inst.key) or (inst.key,)), []).append(inst)
+        due = [inst for round_ in zip_longest(*groups.values()) for inst in round_ if inst is not None]
+        futures = {
+            pool.submit(self.fetch_instrument, spec, inst, since_of[inst.key], batches.get(inst.key)): inst
+            for inst in due
+        }
+        return spec, futures
+
+    def collect_dataset(
+        self, spec: DatasetSpec, futures: dict[Future, Instrument], progress: Progress | None, done: int, total: int
+    ) -> int:
+        """Wait for a dataset's downloads and write them, one transaction; returns instruments done."""
         frames = []
-        with ThreadPoolExecutor(max_workers=self.store.settings.workers, thread_name_prefix="download") as pool:
-            futures = {
-                pool.submit(self.fetch_instrument, spec, inst, since_of[inst.key], batches.get(inst.key)): inst
-                for inst in due
-            }
-            for future in as_completed(futures):
-                frame = future.result()
-                if frame is not None:
-                    frames.append(frame)
-                    self.summary.instruments_ok += 1
-                done += 1
-                if progress:
-                    progress(done, total, len(self.summary.failed_sources()), f"{name}/{futures[future].key}")
+        for future in as_completed(futures):
+            frame = future.result()
+            if frame is not None:
+                frames.append(frame)
+                self.summary.instruments_ok += 1
+            done += 1
+            if progress:
+                progress(done, total, len(self.summary.failed_sources()), f"{spec.name}/{futures[future].key}")
         if frames:
             self._write(spec, pd.concat(frames, ignore_index=True))
         return done
@@ -278,9 +313,12 @@ def run_downloads(
     run.summary.instruments_total = total
     with store.engine.begin() as conn:
         sync_catalog(conn, catalog)
-    done = 0
-    for name in names:
-        done = run.run_dataset(name, progress, done, total)
+    # One pool for the whole run: while a dataset is written, the next ones keep downloading.
+    with ThreadPoolExecutor(max_workers=store.settings.workers, thread_name_prefix="download") as pool:
+        queued = [run.submit_dataset(name, pool) for name in names]
+        done = run.summary.instruments_skipped
+        for spec, futures in queued:
+            done = run.collect_dataset(spec, futures, progress, done, total)
     run.summary.finished_at = datetime.now(UTC)
     run.summary.requests = sum(u["requests"] for u in run.fetcher.usage())
     run.record()

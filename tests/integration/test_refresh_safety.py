@@ -346,7 +346,7 @@ def test_a_reader_sees_the_old_data_or_the_new_never_a_mix(store, monkeypatch):
 
 KILL_CATALOG = {
     "treasury_yields": series("RSY", ["3M", "2Y", "5Y", "10Y", "30Y"]),
-    "fred_series": series("RSD", [f"{i:03d}" for i in range(80)]),  # ~100k rows: a write of a second or more
+    "fred_series": series("RSD", [f"{i:03d}" for i in range(200)]),  # ~250k rows: a write of half a second or more
     "credit_spreads": series("RSC", ["A", "B", "C"]),
 }
 KILL_TABLES = list(KILL_CATALOG)
@@ -439,7 +439,7 @@ def test_kill_9_mid_write_leaves_a_consistent_database_that_the_next_refresh_com
             time.sleep(0.005)
         if st.settings.is_postgres:
             watch.remember_sessions("fred_series")
-        time.sleep(0.2)  # well into the write (it takes seconds)
+        time.sleep(0.1)  # well into the write (it takes half a second or more)
         assert watch.writing("fred_series")
         os.kill(proc.pid, signal.SIGKILL)
     finally:

@@ -203,3 +203,38 @@ def test_the_migration_chain_builds_exactly_the_schema_in_sql_schema(store, sett
         diffs = compare_metadata(MigrationContext.configure(conn, opts=opts), metadata)
     # Alembic's own bookkeeping table is not part of sql.schema.
     assert [d for d in diffs if not (d[0] == "remove_table" and d[1].name == "alembic_version")] == []
+
+
+def test_the_sqlite_fast_path_stores_what_sqlalchemy_would(store, settings):
+    """Rows bound through SQLAlchemy (as any other writer would) and through the upsert's
+    vectorised path are the same rows: same keys, nothing rewritten, nothing duplicated."""
+    import numpy as np
+
+    bars = pd.DataFrame(
+        {
+            "symbol": "A",
+            "interval": "1d",
+            "ts": pd.DatetimeIndex(
+                [pd.Timestamp("2026-01-02"), pd.Timestamp("2026-01-05 14:30:00.123456")]
+            ).tz_localize(UTC),
+            "open": [1.0, np.nan],
+            "high": [2.0, 3.0],
+            "low": [0.5, 0.4],
+            "close": [1.5, 2.5],
+            "volume": [np.nan, 100.0],
+            "source": "x",
+            "fetched_at": FETCHED,
+        }
+    )
+    from sql.schema import table
+
+    with store.engine.begin() as conn:
+        conn.execute(table("market_indices").insert(), bars.astype(object).where(bars.notna(), None).to_dict("records"))
+        conn.execute(table("treasury_yields").insert(), observations(3).astype(object).to_dict("records"))
+    with store.engine.begin() as conn:
+        assert upsert_frame(conn, "market_indices", bars) == 0
+        assert upsert_frame(conn, "treasury_yields", observations(3)) == 0
+        assert upsert_frame(conn, "treasury_yields", observations(3, value=5.0)) == 3
+        assert row_count(conn, "market_indices") == 2 and row_count(conn, "treasury_yields") == 3
+    stored = read.observations("market_indices")
+    assert stored["date"].dt.strftime("%Y-%m-%d %H:%M:%S.%f").tolist()[1] == "2026-01-05 14:30:00.123456"
