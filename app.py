@@ -6,18 +6,22 @@ only from the database and cache (sql/); it never imports datasources/ or jobs/.
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401 - registers the components used by pages
-from flask import Response
+from flask import Response, request
 
 from api import health_bp, system_bp
 from components import preload
-from components.shell import app_layout
+from components.shell import app_layout, page_frame
+from components.view_state import parse_view
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
+from pages.panels import markets
+from pages.panels.export import panel_csv
 from sql import read
 from sql import store as storage
 from sql.migrate import upgrade
@@ -26,11 +30,34 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
 
 
+def _embeddable() -> bool:
+    """An embed request: ``?embed=1`` on any page, or an ``/embed/…`` panel page."""
+    return request.args.get("embed") == "1" or request.path.startswith("/embed/")
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+    if _embeddable():
+        # The station itself and the origins named in SPARTAN_EMBED_ORIGINS may frame an embed page.
+        origins = " ".join(read.current_settings().embed_origins)
+        response.headers.setdefault("Content-Security-Policy", f"frame-ancestors 'self' {origins}".rstrip())
+    else:
+        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+        response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+def _framed(layout):
+    """Wrap a page's layout function in the page frame (navbar/footer, or the embed credit)."""
+
+    embed_only = getattr(layout, "embed_only", False)
+
+    @functools.wraps(layout)
+    def framed(**query):
+        return page_frame(layout(**query), embed=embed_only or parse_view(query).embed)
+
+    return framed
 
 
 def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.Dash:
@@ -54,8 +81,13 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
         upgrade(settings, store.engine)
     server.register_blueprint(health_bp)
     server.register_blueprint(system_bp)
+    server.add_url_rule("/csv/<dashboard>/<panel>.csv", "panel_csv", panel_csv)
     server.after_request(_security_headers)
     preload.register_callbacks(app)
+    markets.register_callbacks(app)  # the instrument pickers of the detail pages and the explorer
+    for page in dash.page_registry.values():
+        if callable(page["layout"]) and not getattr(page["layout"], "__wrapped__", None):
+            page["layout"] = _framed(page["layout"])
     app.layout = _layout
     return app
 

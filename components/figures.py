@@ -32,6 +32,7 @@ RANGE_BUTTONS = [
     {"count": 6, "label": "6M", "step": "month", "stepmode": "backward"},
     {"count": 1, "label": "YTD", "step": "year", "stepmode": "todate"},
     {"count": 1, "label": "1Y", "step": "year", "stepmode": "backward"},
+    {"count": 5, "label": "5Y", "step": "year", "stepmode": "backward"},
     {"step": "all", "label": "Max"},
 ]
 
@@ -59,8 +60,11 @@ def yield_curve_figure(snapshots: pd.DataFrame, labels: list[str]) -> go.Figure:
     return fig
 
 
-def history_figure(frame: pd.DataFrame, labels: dict[str, str], unit: str, height: int = 320) -> go.Figure:
-    """Time series per ``key`` from ``key, date, value`` rows, with a range selector."""
+def history_figure(
+    frame: pd.DataFrame, labels: dict[str, str], unit: str, height: int = 320, range_selector: bool = True
+) -> go.Figure:
+    """Time series per ``key`` from ``key, date, value`` rows (in the order keys first appear),
+    with an in-chart range selector unless the page has its own (``range_selector=False``)."""
     fig = go.Figure(layout={"template": "spartan", "height": height})
     for key, rows in frame.groupby("key", sort=False):
         fig.add_trace(
@@ -72,7 +76,8 @@ def history_figure(frame: pd.DataFrame, labels: dict[str, str], unit: str, heigh
                 hovertemplate="%{y:.2f}" + unit,
             )
         )
-    fig.update_xaxes(rangeselector={"buttons": RANGE_BUTTONS, "bgcolor": theme.CARD, "activecolor": theme.RED})
+    if range_selector:
+        fig.update_xaxes(rangeselector={"buttons": RANGE_BUTTONS, "bgcolor": theme.CARD, "activecolor": theme.RED})
     fig.update_yaxes(ticksuffix=unit)
     return fig
 

@@ -74,7 +74,11 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], filename: 
                 columnDefs=columns,
                 defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1, "minWidth": 110},
                 dashGridOptions={"animateRows": False, "theme": SPARTAN_GRID_THEME},
-                csvExportParams={"fileName": f"{filename}.csv"},
+                # Headers as shown; links as their text; formula-like text neutralised (assets/).
+                csvExportParams={
+                    "fileName": f"{filename}.csv",
+                    "processCellCallback": {"function": "spartanCsvCell(params)"},
+                },
                 className="spartan-grid",
                 style={"height": f"{height}px", "width": "100%"},
             ),

@@ -13,10 +13,32 @@ APP_NAME = "Spartan Research Station"
 
 
 def navbar() -> html.Header:
+    """Pages without a ``group`` are links of their own; the others are menus per group."""
+    pages = sorted(
+        (p for p in dash.page_registry.values() if p.get("nav", True) and not p.get("path_template")),
+        key=lambda p: (p.get("order", 99), p["name"]),
+    )
+    links, groups = [], {}
+    for page in pages:
+        group = page.get("group")
+        if group:
+            if group not in groups:
+                groups[group] = []
+                links.append(group)
+            groups[group].append(page)
+        else:
+            links.append(page)
     links = [
-        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-        for page in sorted(dash.page_registry.values(), key=lambda p: p.get("order", 99))
-        if page.get("nav", True)
+        dbc.DropdownMenu(
+            [dbc.DropdownMenuItem(p["name"], href=p["relative_path"]) for p in groups[item]],
+            label=item,
+            nav=True,
+            in_navbar=True,
+            className="spartan-nav-group",
+        )
+        if isinstance(item, str)
+        else dbc.NavItem(dbc.NavLink(item["name"], href=item["relative_path"], active="exact"))
+        for item in links
     ]
     brand = html.A(
         [
@@ -58,14 +80,30 @@ def demo_ribbon() -> html.Div:
     )
 
 
+def embed_credit() -> html.Div:
+    return html.Div(
+        html.A(f"{APP_NAME}", href="/", target="_blank", rel="noopener"),
+        className="embed-credit",
+    )
+
+
+def page_frame(content, embed: bool = False) -> html.Div:
+    """A page with the navbar and footer, or, embedded (``?embed=1``), with only a small credit."""
+    if embed:
+        return html.Div(
+            [html.Main(content, className="spartan-main container-fluid"), embed_credit()], className="embedded"
+        )
+    return html.Div([navbar(), html.Main(content, className="spartan-main container-fluid"), footer()])
+
+
 def app_layout(demo: bool = False, preload_status: dict | None = None) -> html.Div:
-    """``preload_status``: the sidecar's ``preload:status``; a banner links to /preload while it runs."""
+    """The notices above every page (DEMO ribbon; a banner linking to /preload while one runs)
+    and the page container; each page brings its own frame (``page_frame``), so an embedded
+    page can leave out the navbar and footer."""
     return html.Div(
         [
             *([demo_ribbon()] if demo else []),
-            navbar(),
             html.Div(preload_banner(preload_status), id=PRELOAD_BANNER_ID),
-            html.Main(dash.page_container, className="spartan-main container-fluid"),
-            footer(),
+            dash.page_container,
         ]
     )

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from config.default_charts import DEFAULT_CHARTS, ChartRead
+from config.dashboard_specs import DEFAULT_RANGE, history_read_start, load_dashboards
 from sql.cache import PRELOAD_STATUS_KEY, SYSTEM_DATASET, VERSION_TTL, cache, version_key
 from sql.datasets import DATASETS, dataset
 from sql.schema import data_sources, dataset_versions, download_log, health_status, table
@@ -232,9 +232,29 @@ def recent_observations(name: str, keys: list[str] | None = None, days: int = 5 
     return observations(name, keys, start=newest - timedelta(days=days))
 
 
-def chart_data(chart: ChartRead) -> pd.DataFrame:
-    """The rows of one of the dashboards' default charts (config.default_charts)."""
-    return recent_observations(chart.dataset, list(chart.keys) if chart.keys else None, chart.days)
+# Days of history a yield-curve panel reads (today, one month and one year ago, with slack).
+CURVE_DAYS = 400
+
+
+def _dashboard_reads() -> list:
+    """The reads of every dashboard's default view (config/dashboards), as the panels make them."""
+    reads = []
+    for board in load_dashboards().values():
+        for panel in board.panels:
+            if not panel.dataset or panel.dataset not in DATASETS:
+                continue
+            if panel.type == "history":
+
+                def history(panel=panel):
+                    newest = latest_date(panel.dataset)
+                    if newest is not None:
+                        start = history_read_start(DEFAULT_RANGE, newest, panel.option("transform"))
+                        observations(panel.dataset, list(panel.keys) if panel.keys else None, start)
+
+                reads.append(history)
+            elif panel.type == "yield_curve":
+                reads.append(lambda panel=panel: recent_observations(panel.dataset, days=CURVE_DAYS))
+    return reads
 
 
 def warm() -> int:
@@ -246,7 +266,7 @@ def warm() -> int:
         reads.append(lambda name=name: latest_date(name))
         if spec.value_column:
             reads.append(lambda name=name: last_two(name))
-    reads += [lambda chart=chart: chart_data(chart) for chart in DEFAULT_CHARTS.values()]
+    reads += _dashboard_reads()
     for read in reads:
         read()
     return len(reads)
@@ -298,3 +318,68 @@ def preload_phase(status: dict | None, now: datetime | None = None) -> str:
     if last is not None and (now or datetime.now(UTC)) - last > PRELOAD_STALLED_AFTER:
         return "stalled"
     return "running"
+
+
+# --- whole rows (the analytics panels: tables with several value columns) ----------------------
+
+
+@cache.memoize(timeout=DATA_TTL)
+def _rows(version: int, name: str, keys: tuple[str, ...] | None, start: str | None) -> pd.DataFrame:
+    spec = dataset(name)
+    tbl = table(spec.table)
+    key_col, date_col = tbl.c[spec.key_column], tbl.c[spec.date_column]
+    stmt = select(*[c for c in tbl.c if c.name != "fetched_at"])
+    if keys:
+        stmt = stmt.where(key_col.in_(keys))
+    if start:
+        stmt = stmt.where(date_col >= date.fromisoformat(start))
+    frame = _frame(stmt.order_by(key_col, date_col))
+    if not frame.empty:
+        frame[spec.date_column] = pd.to_datetime(frame[spec.date_column])
+    return frame
+
+
+def rows(name: str, keys: list[str] | tuple[str, ...] | None = None, start: date | None = None) -> pd.DataFrame:
+    """Every column of a dataset's rows (but ``fetched_at``), by key then date, optionally only
+    ``keys`` (of its key column) and dates from ``start``; for tables with several value columns."""
+    spec = dataset(name)
+    key_tuple = tuple(sorted(str(k) for k in keys)) if keys else None
+    return _rows(dataset_version(spec.name), spec.name, key_tuple, start.isoformat() if start else None)
+
+
+# --- OHLCV bars of one instrument (instrument detail pages) -----------------------------------
+
+BAR_FIELDS = ("open", "high", "low", "close", "volume")
+
+
+@cache.memoize(timeout=DATA_TTL)
+def _bars(version: int, name: str, key: str, start: str | None) -> pd.DataFrame:
+    spec = dataset(name)
+    tbl = table(spec.table)
+    date_col = tbl.c[spec.date_column]
+    stmt = select(date_col.label("date"), *(tbl.c[f] for f in BAR_FIELDS), tbl.c.source).where(
+        tbl.c[spec.key_column] == key, tbl.c.interval == "1d"
+    )
+    if start:
+        stmt = stmt.where(date_col >= date.fromisoformat(start))
+    frame = _frame(stmt.order_by(date_col))
+    if not frame.empty:
+        # Naive UTC timestamps on both backends (PostgreSQL hands them back tz-aware).
+        frame["date"] = _utc(frame["date"]).dt.tz_localize(None)
+        for field in BAR_FIELDS:
+            frame[field] = pd.to_numeric(frame[field], errors="coerce")
+    return frame
+
+
+def is_bar_dataset(name: str) -> bool:
+    """Whether a dataset stores OHLCV bars (``open, high, low, close, volume``)."""
+    return "close" in table(dataset(name).table).c
+
+
+def bars(name: str, key: str, start: date | None = None) -> pd.DataFrame:
+    """``date, open, high, low, close, volume, source`` daily bars of one instrument of a bar
+    dataset (market_indices, commodities, forex_rates, crypto_prices, …), oldest first."""
+    spec = dataset(name)
+    if not is_bar_dataset(spec.name):
+        raise ValueError(f"dataset {name!r} does not store bars")
+    return _bars(dataset_version(spec.name), spec.name, str(key), start.isoformat() if start else None)

@@ -68,7 +68,7 @@ def _gather(levels: Levels, refs) -> pd.DataFrame:
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame()
-    joined = pd.concat(parts, axis=1)
+    joined = pd.concat(parts, axis=1, sort=True)
     return joined[[r.key for r in refs if r.key in joined.columns]]
 
 

@@ -25,14 +25,14 @@ def rates_app(tmp_path, httpserver):
 def test_rates_page_shows_the_curve_and_the_grid_with_data(dash_duo, rates_app):
     dash_duo.start_server(rates_app)
     dash_duo.driver.get(dash_duo.server_url + "/rates")
-    dash_duo.wait_for_element("#rates-curve .js-plotly-plot", timeout=20)
+    dash_duo.wait_for_element("#graph-rates-curve .js-plotly-plot", timeout=20)
     # Three curve snapshots drawn as lines.
-    dash_duo.wait_for_element("#rates-curve .scatterlayer .trace:nth-child(3)", timeout=10)
-    dash_duo.wait_for_element("#rates-2s10s .js-plotly-plot")
-    dash_duo.wait_for_element("#rates-credit .js-plotly-plot")
+    dash_duo.wait_for_element("#graph-rates-curve .scatterlayer .trace:nth-child(3)", timeout=10)
+    dash_duo.wait_for_element("#graph-rates-term .js-plotly-plot")
+    dash_duo.wait_for_element("#graph-rates-credit .js-plotly-plot")
     dash_duo.wait_for_contains_text(".ag-center-cols-container", "10-Year", timeout=20)
     rows = dash_duo.find_elements(".ag-center-cols-container .ag-row")
-    assert len(rows) == 8  # five tenors and three spreads
+    assert len(rows) == 8  # five tenors and three spreads, in two grids
     assert dash_duo.find_element(".spartan-logo").get_attribute("alt")
-    assert dash_duo.driver.title.startswith("Rates & Credit")
+    assert dash_duo.driver.title.startswith("Rates & spreads")
     assert dash_duo.get_logs() == []

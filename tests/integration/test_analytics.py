@@ -129,7 +129,7 @@ def test_an_empty_store_gives_empty_analytics_not_errors(store):
 
 def test_a_refresh_computes_the_analytics_then_serves_the_hot_reads_from_the_cache(store, httpserver, monkeypatch):
     from config.catalog import load_catalog
-    from config.default_charts import DEFAULT_CHARTS
+    from config.dashboard_specs import DEFAULT_RANGE, history_read_start
     from jobs import commands
     from sql import read
     from tests.conftest import serve_fred
@@ -148,8 +148,10 @@ def test_a_refresh_computes_the_analytics_then_serves_the_hot_reads_from_the_cac
 
     monkeypatch.setattr(read, "_frame", no_database)
     assert not read.last_two("treasury_yields").empty
-    assert not read.chart_data(DEFAULT_CHARTS["rates.curve"]).empty
-    assert not read.chart_data(DEFAULT_CHARTS["rates.credit"]).empty
+    # The default views of the rates dashboard (config/dashboards/rates.yaml): curve and credit.
+    assert not read.recent_observations("treasury_yields", days=read.CURVE_DAYS).empty
+    start = history_read_start(DEFAULT_RANGE, read.latest_date("credit_spreads"))
+    assert not read.observations("credit_spreads", ["HY_OAS", "BBB_OAS"], start).empty
     assert not read.dataset_status().empty
 
 

@@ -43,9 +43,11 @@ def render(dash_app, path: str) -> str:
 
     page, variables = _path_to_page(path.strip("/"))
     assert page, f"no page registered at {path}"
+    from plotly.utils import PlotlyJSONEncoder
+
     with dash_app.server.test_request_context(path):
         layout = page["layout"](**(variables or {}))
-    return json.dumps(layout.to_plotly_json(), default=str)
+    return json.dumps(layout, cls=PlotlyJSONEncoder)
 
 
 def test_every_page_serves_its_shell(web):
@@ -54,28 +56,28 @@ def test_every_page_serves_its_shell(web):
         response = client.get(path)
         assert response.status_code == 200
         assert b"Spartan Research Station" in response.data
-    layout = client.get("/_dash-layout").get_json()
-    assert "spartan-logo.svg" in json.dumps(layout)
+    assert client.get("/_dash-layout").status_code == 200
+    assert "spartan-logo.svg" in render(web[0], "/")  # every page's frame carries the logo
 
 
 def test_empty_database_shows_no_data_yet_not_an_error(web):
-    assert "No rates data yet" in render(web[0], "/rates")
+    assert "No data yet" in render(web[0], "/rates")
     assert "No data yet" in render(web[0], "/")
 
 
 def test_rates_page_renders_curve_spreads_and_grid_from_stored_data(web_with_data):
     body = render(web_with_data[0], "/rates")
     for part in (
-        "rates-curve",
-        "rates-2s10s",
-        "rates-credit",
-        "rates-latest",
+        "graph-rates-curve",
+        "graph-rates-term",
+        "graph-rates-credit",
+        "rates-yields-table",
         "Export CSV",
         "10-Year",
         "US High Yield OAS",
     ):
         assert part in body
-    assert "No rates data yet" not in body
+    assert "No data yet" not in body
     assert "Today (2026-11-20)" in body  # the curve legend names the observation date used
     assert "1M ago (2026-10-20)" in body
 

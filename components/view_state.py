@@ -1,0 +1,74 @@
+"""What a dashboard's query string asks for: range, scale, rebasing, compared instruments, embed.
+
+Everything lives in the URL, so a link reproduces the view. Anything unknown or malformed falls
+back to the default instead of failing the page (``?range=<script>`` is just the default range).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from urllib.parse import urlencode
+
+from config.dashboard_specs import DEFAULT_RANGE, range_start
+
+RANGES = ("1M", "3M", "6M", "YTD", "1Y", "5Y", "MAX")
+_KEY = re.compile(r"^[A-Za-z0-9^=._:-]{1,64}$")
+MAX_COMPARE = 12
+
+
+@dataclass(frozen=True)
+class ViewState:
+    range: str = DEFAULT_RANGE
+    log: bool = False
+    rebase: bool = False
+    compare: tuple[str, ...] = ()  # instrument keys / series ids asked for in the URL
+    embed: bool = False
+
+    def start(self, newest: date) -> date | None:
+        """The first date of the range, counted back from the newest observation (None: all)."""
+        return range_start(self.range, newest)
+
+    def query(self, **changes) -> str:
+        """The query string of this view with ``changes`` (``?`` included; defaults left out)."""
+        state = replace(self, **changes)
+        params = {}
+        if state.range != DEFAULT_RANGE:
+            params["range"] = state.range
+        if state.log:
+            params["scale"] = "log"
+        if state.rebase:
+            params["rebase"] = "1"
+        if state.compare:
+            params["compare"] = ",".join(state.compare)
+        if state.embed:
+            params["embed"] = "1"
+        return "?" + urlencode(params) if params else ""
+
+
+def _flag(value: object) -> bool:
+    return str(value).lower() in ("1", "true", "yes", "on")
+
+
+def parse_view(query: dict[str, object] | None) -> ViewState:
+    """The view a query string (Dash passes it to layouts as keyword arguments) asks for."""
+    query = query or {}
+
+    def text(name: str) -> str:
+        value = query.get(name)
+        if isinstance(value, list | tuple):
+            value = value[0] if value else ""
+        return str(value or "").strip()
+
+    range_ = text("range").upper()
+    compare = tuple(dict.fromkeys(k for k in (part.strip() for part in text("compare").split(",")) if _KEY.match(k)))[
+        :MAX_COMPARE
+    ]
+    return ViewState(
+        range=range_ if range_ in RANGES else DEFAULT_RANGE,
+        log=text("scale").lower() == "log",
+        rebase=_flag(text("rebase")),
+        compare=compare,
+        embed=_flag(text("embed")),
+    )

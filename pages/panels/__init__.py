@@ -1,0 +1,151 @@
+"""Panel types: how each kind of dashboard panel draws its data, and which rows its CSV holds.
+
+A panel type registers two functions with ``@panel_type(name)``:
+
+- ``render(ctx) -> component``: the panel body, built server-side from the cache/database, so
+  the first paint has data;
+- ``data(ctx) -> DataFrame``: the rows behind it, with the column names the user sees (the
+  panel's CSV action and ``/csv/<dashboard>/<panel>.csv`` serve exactly these).
+
+``render_panel`` wraps the body in a card with its freshness badge and CSV/embed actions, and
+turns an empty frame into a "no data yet" state and a database outage into a degraded state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pandas as pd
+from dash import dcc, html
+
+from components.cards import degraded_state, empty_state, freshness_badge
+from components.view_state import ViewState
+from config.dashboard_specs import Dashboard, PanelSpec
+from config.settings import Settings
+from sql import read
+
+log = logging.getLogger(__name__)
+
+
+class NoData(Exception):
+    """Raised by a panel type when its data is not there yet; shown as a "no data yet" state."""
+
+
+@dataclass(frozen=True)
+class PanelContext:
+    dashboard: Dashboard
+    spec: PanelSpec
+    view: ViewState
+    settings: Settings
+
+    @property
+    def dom_id(self) -> str:
+        return f"{self.dashboard.id}-{self.spec.id}"
+
+
+@dataclass(frozen=True)
+class PanelType:
+    name: str
+    render: Callable[[PanelContext], object]
+    data: Callable[[PanelContext], pd.DataFrame]
+    needs_dataset: bool = True
+
+
+PANEL_TYPES: dict[str, PanelType] = {}
+
+
+def panel_type(name: str, data: Callable[[PanelContext], pd.DataFrame], needs_dataset: bool = True):
+    """Register the decorated render function as panel type ``name`` with its ``data`` function."""
+
+    def register(render: Callable[[PanelContext], object]):
+        PANEL_TYPES[name] = PanelType(name, render, data, needs_dataset)
+        return render
+
+    return register
+
+
+def csv_href(ctx: PanelContext) -> str:
+    query = ctx.view.query(embed=False)
+    return f"/csv/{quote(ctx.dashboard.id)}/{quote(ctx.spec.id)}.csv{query}"
+
+
+def embed_href(ctx: PanelContext) -> str:
+    return f"/embed/{quote(ctx.dashboard.id)}/{quote(ctx.spec.id)}{ctx.view.query(embed=False)}"
+
+
+def _badge(ctx: PanelContext):
+    if not ctx.spec.dataset:
+        return None
+    try:
+        status = read.dataset_status().set_index("dataset")
+    except read.StorageUnavailable:
+        return None
+    if ctx.spec.dataset not in status.index:
+        return None
+    row = status.loc[ctx.spec.dataset]
+    return freshness_badge(row["last_update"], row["sources"], ctx.settings.freshness_target_minutes)
+
+
+def render_panel(ctx: PanelContext) -> html.Section:
+    """One panel as a card: title, freshness, CSV/embed actions, and its body or state."""
+    kind = PANEL_TYPES[ctx.spec.type]
+    try:
+        body = kind.render(ctx)
+    except NoData as exc:
+        body = empty_state("No data yet", str(exc) or "The sidecar has not stored this data yet.")
+    except read.StorageUnavailable as exc:
+        body = degraded_state(f"{exc}. The page will show data again once the database answers.")
+    actions = html.Div(
+        [
+            _badge(ctx),
+            html.A("CSV", href=csv_href(ctx), className="panel-action", title="Download this panel's data as CSV"),
+            *(
+                []
+                if ctx.view.embed
+                else [
+                    html.A("Embed", href=embed_href(ctx), className="panel-action", title="This panel alone, to embed")
+                ]
+            ),
+        ],
+        className="panel-actions",
+    )
+    header = html.Div(
+        [html.H2(ctx.spec.title, className="spartan-card-title"), actions],
+        className="d-flex justify-content-between align-items-center gap-2 mb-2 flex-wrap",
+    )
+    return html.Section(
+        [header, body],
+        className=f"spartan-card panel panel-{ctx.spec.type}",
+        id=f"panel-{ctx.dom_id}",
+        style={"gridColumn": f"span {ctx.spec.width}"},
+    )
+
+
+def panel_data(ctx: PanelContext) -> pd.DataFrame:
+    """The rows a panel draws (raises NoData when there are none yet)."""
+    return PANEL_TYPES[ctx.spec.type].data(ctx)
+
+
+def graph_config(filename: str) -> dict:
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "toImageButtonOptions": {"filename": filename, "format": "png", "scale": 2},
+    }
+
+
+def chart(ctx: PanelContext, figure) -> dcc.Graph:
+    height = figure.layout.height or 360
+    return dcc.Graph(
+        id=f"graph-{ctx.dom_id}",
+        figure=figure,
+        config=graph_config(f"spartan-{ctx.dom_id}"),
+        style={"height": f"{height}px"},
+    )
+
+
+# Register the panel types (import for their side effect).
+from pages.panels import analytics, core, markets, system  # noqa: E402, F401

@@ -1,0 +1,214 @@
+"""The common panel types: KPI cards, history charts, latest-value tables, the yield curve."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from components.cards import kpi
+from components.catalog import catalog, labels
+from components.figures import history_figure, yield_curve_figure
+from components.grid import data_grid, number_column, text_column
+from config.dashboard_specs import history_read_start
+from pages.panels import NoData, PanelContext, chart, panel_type
+from sql import read
+from sql.transforms import curve_snapshots, latest_with_change, tenor_months
+
+# Datasets whose instruments are series (detail page /series/<id>), the rest are instruments.
+SERIES_DATASETS = {"fred_series", "economic_indicators"}
+
+
+def detail_href(dataset: str, key: str) -> str:
+    prefix = "/series/" if dataset in SERIES_DATASETS else "/instrument/"
+    return f"{prefix}{key}?dataset={dataset}"
+
+
+def names(ctx: PanelContext, dataset: str | None = None) -> dict[str, str]:
+    found = labels(ctx.settings, dataset or ctx.spec.dataset)
+    return {**found, **{str(k): str(v) for k, v in (ctx.spec.option("labels") or {}).items()}}
+
+
+def panel_keys(ctx: PanelContext) -> list[str] | None:
+    """The panel's instruments, plus those the URL compares when the panel allows it."""
+    keys = list(ctx.spec.keys) if ctx.spec.keys else None
+    if ctx.spec.option("comparable") and ctx.view.compare:
+        known = {i.key for i in catalog(ctx.settings).for_dataset(ctx.spec.dataset)}
+        extra = [k for k in ctx.view.compare if k in known and k not in (keys or [])]
+        keys = (keys or []) + extra
+    return keys
+
+
+# --- latest values ----------------------------------------------------------------------------
+
+
+def latest_rows(ctx: PanelContext) -> pd.DataFrame:
+    latest = latest_with_change(read.last_two(ctx.spec.dataset))
+    keys = panel_keys(ctx)
+    if keys:
+        latest = latest[latest["key"].isin(keys)]
+        latest = latest.set_index("key").reindex([k for k in keys if k in set(latest["key"])]).reset_index()
+    if latest.empty:
+        raise NoData("Nothing stored for these instruments yet.")
+    label = names(ctx)
+    return latest.assign(
+        name=latest["key"].map(label).fillna(latest["key"]),
+        change_pct=(100 * latest["change"] / latest["previous"].where(latest["previous"] != 0)).round(4),
+    )
+
+
+def kpis_data(ctx: PanelContext) -> pd.DataFrame:
+    rows = latest_rows(ctx)
+    return rows[["name", "key", "date", "value", "change", "change_pct", "source"]].rename(
+        columns={
+            "name": "Name",
+            "key": "Key",
+            "date": "Date",
+            "value": "Value",
+            "change": "Change",
+            "change_pct": "Change %",
+            "source": "Source",
+        }
+    )
+
+
+@panel_type("kpis", kpis_data)
+def kpis(ctx: PanelContext):
+    rows = latest_rows(ctx)
+    unit, decimals = ctx.spec.option("unit", ""), int(ctx.spec.option("decimals", 2))
+    cards = [kpi(r.name, r.value, unit, r.change, r.date, decimals) for r in rows.itertuples()]
+    return html.Div(cards, className="kpi-row")
+
+
+def table_data(ctx: PanelContext) -> pd.DataFrame:
+    rows = latest_rows(ctx)
+    if ctx.spec.dataset == "treasury_yields":
+        rows = rows.assign(order=rows["key"].map(tenor_months)).sort_values("order")
+    return pd.DataFrame(
+        {
+            "Name": rows["name"],
+            "Symbol": rows["key"],
+            "Last": rows["value"],
+            "Change": rows["change"],
+            "Change %": rows["change_pct"],
+            "Date": pd.to_datetime(rows["date"]).dt.strftime("%Y-%m-%d"),
+            "Source": rows["source"],
+        }
+    )
+
+
+@panel_type("latest_table", table_data)
+def latest_table(ctx: PanelContext):
+    frame = table_data(ctx)
+    dataset = ctx.spec.dataset
+    frame = frame.assign(Symbol=[f"[{k}]({detail_href(dataset, k)})" for k in frame["Symbol"]])
+    decimals = int(ctx.spec.option("decimals", 2))
+    columns = [
+        text_column("Name", "Name", minWidth=200),
+        text_column("Symbol", "Symbol", cellRenderer="markdown"),
+        number_column("Last", "Last", decimals=decimals),
+        number_column("Change", "Change", change=True, decimals=decimals),
+        number_column("Change %", "Change %", change=True, decimals=2),
+        text_column("Date", "Date"),
+        text_column("Source", "Source"),
+    ]
+    height = min(560, 56 + 42 * len(frame))
+    return data_grid(ctx.dom_id, frame, columns, filename=f"spartan-{ctx.dom_id}", height=max(height, 160))
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+def _yoy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Year-on-year change in percent, each observation against the last one a year before it."""
+    out = []
+    for _key, rows in frame.groupby("key", sort=False):
+        rows = rows.sort_values("date")
+        past = rows[["date", "value"]].rename(columns={"value": "past"})
+        past["date"] = past["date"] + pd.DateOffset(years=1)
+        merged = pd.merge_asof(rows, past, on="date", direction="backward", tolerance=pd.Timedelta(days=20))
+        merged["value"] = 100 * (merged["value"] / merged["past"] - 1)
+        out.append(merged.drop(columns="past").dropna(subset=["value"]))
+    return pd.concat(out, ignore_index=True) if out else frame
+
+
+def history_rows(ctx: PanelContext) -> pd.DataFrame:
+    """``key, date, value, source`` of the panel's instruments over the URL's range."""
+    dataset = ctx.spec.dataset
+    newest = read.latest_date(dataset)
+    if newest is None:
+        raise NoData()
+    transform = ctx.spec.option("transform")
+    start = history_read_start(ctx.view.range, newest, transform)
+    frame = read.observations(dataset, panel_keys(ctx), start)
+    if frame.empty:
+        raise NoData("Nothing stored for these instruments yet.")
+    if transform == "yoy":
+        frame = _yoy(frame)
+        if ctx.view.start(newest) is not None:
+            frame = frame[frame["date"] >= pd.Timestamp(ctx.view.start(newest))]
+    if ctx.view.rebase and ctx.spec.option("rebase_allowed", True) and transform != "yoy":
+        first = frame.groupby("key")["value"].transform("first")
+        frame = frame.assign(value=(100 * frame["value"] / first.where(first != 0)).round(6))
+    return frame
+
+
+def history_data(ctx: PanelContext) -> pd.DataFrame:
+    frame = history_rows(ctx)
+    label = names(ctx)
+    wide = frame.pivot_table(index="date", columns="key", values="value", aggfunc="last").sort_index()
+    wanted = panel_keys(ctx) or list(dict.fromkeys(frame["key"]))
+    wide = wide[[k for k in wanted if k in wide.columns]]
+    wide.columns = [label.get(k, k) for k in wide.columns]
+    wide.index = wide.index.strftime("%Y-%m-%d")
+    return wide.reset_index(names="Date")
+
+
+@panel_type("history", history_data)
+def history(ctx: PanelContext):
+    frame = history_rows(ctx)
+    rebased = ctx.view.rebase and ctx.spec.option("rebase_allowed", True) and ctx.spec.option("transform") != "yoy"
+    unit = "" if rebased else ("%" if ctx.spec.option("transform") == "yoy" else ctx.spec.option("unit", ""))
+    order = {k: i for i, k in enumerate(panel_keys(ctx) or [])}
+    frame = frame.sort_values(["key", "date"], key=lambda c: c.map(order).fillna(len(order)) if c.name == "key" else c)
+    fig = history_figure(
+        frame, names(ctx), unit, height=int(ctx.spec.option("height", 340)), range_selector=ctx.view.embed
+    )
+    if rebased:
+        fig.update_yaxes(title_text="rebased to 100")
+    if ctx.view.log and not ctx.spec.option("transform"):
+        fig.update_yaxes(type="log")
+    for line in ctx.spec.option("hlines", []) or []:
+        fig.add_hline(y=float(line), line_width=1, line_color="#b0b8c8", line_dash="dot")
+    return chart(ctx, fig)
+
+
+# --- the yield curve --------------------------------------------------------------------------
+
+CURVE_DAYS = read.CURVE_DAYS
+CURVE_SNAPSHOTS = {"Today": pd.DateOffset(days=0), "1M ago": pd.DateOffset(months=1), "1Y ago": pd.DateOffset(years=1)}
+
+
+def curve_data(ctx: PanelContext) -> pd.DataFrame:
+    frame = read.recent_observations(ctx.spec.dataset, days=CURVE_DAYS)
+    if frame.empty:
+        raise NoData()
+    snapshots = curve_snapshots(frame, CURVE_SNAPSHOTS)
+    return snapshots.drop(columns="months").rename(columns={"tenor": "Tenor"})
+
+
+@panel_type("yield_curve", curve_data)
+def yield_curve(ctx: PanelContext):
+    frame = read.recent_observations(ctx.spec.dataset, days=CURVE_DAYS)
+    if frame.empty:
+        raise NoData()
+    snapshots = curve_snapshots(frame, CURVE_SNAPSHOTS)
+    return chart(ctx, yield_curve_figure(snapshots, list(CURVE_SNAPSHOTS)))
+
+
+def empty_figure(message: str) -> go.Figure:
+    fig = go.Figure(layout={"template": "spartan", "height": 200})
+    fig.add_annotation(text=message, showarrow=False, font={"size": 14})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig

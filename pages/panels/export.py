@@ -1,0 +1,65 @@
+"""``GET /csv/<dashboard>/<panel>.csv``: the rows a panel draws, as a CSV a report can link to.
+
+The query string is the dashboard's view (``?range=1Y&rebase=1``…), so the file matches what
+the linked view shows. Columns are named as on screen. Text cells that a spreadsheet would run
+as a formula (leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) are prefixed with ``'``.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from flask import Response, jsonify, request
+
+from components.view_state import parse_view
+from config.dashboard_specs import load_dashboards
+from pages.panels import NoData, PanelContext, panel_data
+from sql import read
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Neutralise spreadsheet formulas in text cells and headers; numbers are left as they are."""
+
+    def cell(value):
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            return "'" + value
+        return value
+
+    out = frame.copy()
+    out.columns = [cell(str(c)) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(cell)
+    return out
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+def panel_csv(dashboard: str, panel: str) -> Response:
+    boards = load_dashboards()
+    board = boards.get(dashboard)
+    spec = board.panel(panel) if board else None
+    if spec is None:
+        return _error(404, f"no panel {panel!r} on dashboard {dashboard!r}")
+    view = parse_view(request.args.to_dict())
+    ctx = PanelContext(board, spec, view, read.current_settings())
+    try:
+        frame = panel_data(ctx)
+    except NoData:
+        return _error(404, f"no data yet for {dashboard}/{panel}")
+    except read.StorageUnavailable as exc:
+        return _error(503, str(exc))
+    buffer = io.StringIO()
+    safe_cells(frame).to_csv(buffer, index=False)
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="spartan-{board.id}-{spec.id}.csv"'},
+    )

@@ -1,0 +1,242 @@
+"""System panel types: data-source health, the download log, per-dataset status.
+
+They read the system tables (no dataset of their own), so they register with
+``needs_dataset=False``. The grid builders are shared with the Data sources page (pages/sources.py).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from components.cards import failing_sources_notice, kpi_row
+from components.grid import data_grid, number_column, text_column
+from pages.panels import NoData, PanelContext, panel_type
+from sql import read
+
+STATE_CLASSES = {
+    "status-ok": "params.value == 'ok'",
+    "status-failing": "params.value == 'failing' || params.value == 'circuit open' || params.value == 'degraded'",
+    "status-unknown": "params.value == 'not configured' || params.value == 'not used yet'",
+}
+FAILING_STATES = ("failing", "circuit_open", "degraded")
+
+
+def _when(series: pd.Series) -> pd.Series:
+    return series.dt.strftime("%Y-%m-%d %H:%M UTC").where(series.notna(), None)
+
+
+# --- source health ----------------------------------------------------------------------------
+
+
+def health_rows(health: pd.DataFrame) -> pd.DataFrame:
+    """The health frame as the grid shows it (times as text, states without underscores)."""
+    return health.assign(
+        last_success_at=_when(health["last_success_at"]),
+        last_failure_at=_when(health["last_failure_at"]),
+        state=health["state"].str.replace("_", " "),
+    )
+
+
+def sources_grid(health: pd.DataFrame, grid_id: str = "sources-health", height: int = 460) -> html.Div:
+    columns = [
+        text_column("source_id", "Source", minWidth=170),
+        text_column("provider", "Provider"),
+        text_column("category", "Category"),
+        text_column("state", "State", cellClassRules=STATE_CLASSES),
+        text_column("last_success_at", "Last success", minWidth=170),
+        text_column("last_failure_at", "Last failure", minWidth=170),
+        number_column("latency_ms", "Latency (ms)", decimals=0),
+        number_column("consecutive_failures", "Failures in a row", decimals=0),
+        text_column("last_error", "Last error", minWidth=320),
+    ]
+    return data_grid(grid_id, health_rows(health), columns, filename="spartan-data-sources", height=height)
+
+
+def health_summary(health: pd.DataFrame) -> html.Div:
+    """KPI cards: how many sources, OK, failing, not configured."""
+    counts = health["state"].value_counts()
+    summary = pd.DataFrame(
+        {
+            "key": ["total", "ok", "failing", "not_configured"],
+            "value": [
+                len(health),
+                counts.get("ok", 0),
+                sum(counts.get(s, 0) for s in FAILING_STATES),
+                counts.get("not_configured", 0),
+            ],
+            "change": None,
+            "date": None,
+        }
+    )
+    picks = [
+        ("total", "Sources"),
+        ("ok", "OK"),
+        ("failing", "Failing / circuit open"),
+        ("not_configured", "Not configured"),
+    ]
+    return kpi_row(summary, picks, decimals=0)
+
+
+def _health(ctx: PanelContext | None = None) -> pd.DataFrame:
+    health = read.source_health()
+    if health.empty:
+        raise NoData("No sources recorded yet: the catalog is loaded into the database on the first preload.")
+    return health
+
+
+def sources_health_data(ctx: PanelContext) -> pd.DataFrame:
+    shown = health_rows(_health(ctx))
+    return shown[
+        [
+            "source_id",
+            "provider",
+            "category",
+            "state",
+            "last_success_at",
+            "last_failure_at",
+            "latency_ms",
+            "consecutive_failures",
+            "last_error",
+        ]
+    ].rename(
+        columns={
+            "source_id": "Source",
+            "provider": "Provider",
+            "category": "Category",
+            "state": "State",
+            "last_success_at": "Last success",
+            "last_failure_at": "Last failure",
+            "latency_ms": "Latency (ms)",
+            "consecutive_failures": "Failures in a row",
+            "last_error": "Last error",
+        }
+    )
+
+
+@panel_type("sources_health", sources_health_data, needs_dataset=False)
+def sources_health(ctx: PanelContext):
+    health = _health(ctx)
+    notice = failing_sources_notice(health)
+    parts = [notice] if notice is not None else []
+    if ctx.spec.option("summary", True):
+        parts.append(health_summary(health))
+    parts.append(sources_grid(health, ctx.dom_id, height=int(ctx.spec.option("height", 460))))
+    return html.Div(parts)
+
+
+# --- the download log -------------------------------------------------------------------------
+
+DOWNLOAD_FIELDS = {
+    "started_at": "Started",
+    "run_kind": "Run",
+    "source_id": "Source",
+    "dataset": "Dataset",
+    "instrument": "Instrument",
+    "status": "Status",
+    "rows": "Rows",
+    "latency_ms": "Latency (ms)",
+    "error": "Error",
+}
+
+
+def downloads_grid(log: pd.DataFrame, grid_id: str = "sources-downloads", height: int = 460) -> html.Div:
+    shown = log.assign(started_at=_when(log["started_at"]))
+    columns = [
+        text_column("started_at", "Started", minWidth=170),
+        text_column("run_kind", "Run"),
+        text_column("source_id", "Source"),
+        text_column("dataset", "Dataset"),
+        text_column("instrument", "Instrument"),
+        text_column(
+            "status",
+            "Status",
+            cellClassRules={"status-ok": "params.value == 'ok'", "status-failing": "params.value == 'failed'"},
+        ),
+        number_column("rows", "Rows", decimals=0),
+        number_column("latency_ms", "Latency (ms)", decimals=0),
+        text_column("error", "Error", minWidth=320),
+    ]
+    return data_grid(grid_id, shown, columns, filename="spartan-download-log", height=height)
+
+
+def _limit(ctx: PanelContext) -> int:
+    try:
+        return max(1, min(int(ctx.spec.option("limit", 500)), 5000))
+    except (TypeError, ValueError):
+        return 500
+
+
+def _downloads(ctx: PanelContext) -> pd.DataFrame:
+    log = read.recent_downloads(_limit(ctx))
+    if log.empty:
+        raise NoData("Nothing downloaded yet: the log fills as the sidecar runs.")
+    return log
+
+
+def download_log_data(ctx: PanelContext) -> pd.DataFrame:
+    log = _downloads(ctx)
+    return log.assign(started_at=_when(log["started_at"]))[list(DOWNLOAD_FIELDS)].rename(columns=DOWNLOAD_FIELDS)
+
+
+@panel_type("download_log", download_log_data, needs_dataset=False)
+def download_log(ctx: PanelContext):
+    return downloads_grid(_downloads(ctx), ctx.dom_id, height=int(ctx.spec.option("height", 460)))
+
+
+# --- per-dataset status -----------------------------------------------------------------------
+
+
+def status_rows(status: pd.DataFrame) -> pd.DataFrame:
+    """Per dataset: rows, instruments, newest observation, last update and its age in hours."""
+    now = pd.Timestamp.now(tz="UTC")
+    return status.assign(
+        age_hours=((now - status["last_update"]).dt.total_seconds() / 3600).round(2),
+        latest_observation=pd.to_datetime(status["latest_observation"], errors="coerce", utc=True).dt.strftime(
+            "%Y-%m-%d"
+        ),
+        last_update=status["last_update"].dt.strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def datasets_grid(status: pd.DataFrame, grid_id: str = "datasets-status", height: int = 440) -> html.Div:
+    columns = [
+        text_column("title", "Dataset", minWidth=180),
+        number_column("rows", "Rows", decimals=0),
+        number_column("instruments", "Instruments", decimals=0),
+        text_column("latest_observation", "Newest observation"),
+        text_column("last_update", "Last update"),
+        number_column("age_hours", "Age (h)"),
+        text_column("sources", "Sources"),
+    ]
+    return data_grid(grid_id, status_rows(status), columns, filename="spartan-datasets", height=height)
+
+
+def _status() -> pd.DataFrame:
+    status = read.dataset_status()
+    if status.empty or status["rows"].sum() == 0:
+        raise NoData("The sidecar has not stored any data yet.")
+    return status
+
+
+def datasets_status_data(ctx: PanelContext) -> pd.DataFrame:
+    shown = status_rows(_status())
+    return shown[
+        ["title", "dataset", "rows", "instruments", "latest_observation", "last_update", "age_hours", "sources"]
+    ].rename(
+        columns={
+            "title": "Dataset",
+            "dataset": "Name",
+            "rows": "Rows",
+            "instruments": "Instruments",
+            "latest_observation": "Newest observation",
+            "last_update": "Last update",
+            "age_hours": "Age (h)",
+            "sources": "Sources",
+        }
+    )
+
+
+@panel_type("datasets_status", datasets_status_data, needs_dataset=False)
+def datasets_status(ctx: PanelContext):
+    return datasets_grid(_status(), ctx.dom_id, height=int(ctx.spec.option("height", 440)))

@@ -1,0 +1,233 @@
+"""Dashboards defined as data: every registered page renders with and without data, embedded
+or not, whatever the query string holds; CSV routes, embed framing rules, accessibility basics."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from plotly.utils import PlotlyJSONEncoder
+
+from config.catalog import load_catalog
+from config.dashboard_specs import DashboardError, load_dashboards, parse_dashboard
+from config.settings import PROJECT_ROOT
+from tests.conftest import drop_backend, make_settings
+
+GARBAGE = {
+    "range": "<script>alert(1)</script>",
+    "scale": "'; DROP TABLE market_indices; --",
+    "rebase": "maybe",
+    "compare": "<img src=x onerror=alert(1)>,SPX,../../etc/passwd",
+    "embed": "2",
+    "dataset": "<b>x</b>",
+}
+SHIPPED = str(PROJECT_ROOT / "config" / "sources.yaml")
+
+
+def pages() -> list[dict]:
+    import dash
+
+    return [p for p in dash.page_registry.values() if not p.get("path_template")]
+
+
+def render(dash_app, page: dict, **query) -> str:
+    path = page["path"]
+    with dash_app.server.test_request_context(path, query_string=query):
+        layout = page["layout"](**query)
+    return json.dumps(layout, cls=PlotlyJSONEncoder)
+
+
+@pytest.fixture
+def empty_web(tmp_path, backend):
+    import app as webapp
+
+    settings = make_settings(tmp_path, backend, SPARTAN_SOURCES_FILE=SHIPPED)
+    yield webapp.create_app(settings), settings
+    drop_backend(settings)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    """Five years of demo data for the whole shipped catalog (SQLite), written once."""
+    from jobs.demo import seed_demo
+    from sql.migrate import upgrade
+    from sql.store import configure
+
+    settings = make_settings(tmp_path_factory.mktemp("demo"), "sqlite", SPARTAN_SOURCES_FILE=SHIPPED)
+    store = configure(settings)
+    upgrade(settings, store.engine)
+    seed_demo(store, load_catalog(settings))
+    return settings
+
+
+@pytest.fixture
+def demo_web(demo_dir):
+    import app as webapp
+
+    return webapp.create_app(demo_dir), demo_dir
+
+
+def test_the_shipped_dashboards_name_known_panel_types_datasets_and_instruments(empty_web):
+    from pages.panels import PANEL_TYPES
+    from sql.datasets import DATASETS
+
+    catalog = load_catalog(empty_web[1])
+    boards = load_dashboards()
+    assert len(boards) >= 20
+    for board in boards.values():
+        for panel in board.panels:
+            assert panel.type in PANEL_TYPES, (board.id, panel.id)
+            if panel.dataset:
+                assert panel.dataset in DATASETS, (board.id, panel.id)
+                known = {i.key for i in catalog.for_dataset(panel.dataset)}
+                missing = set(panel.keys or ()) - known
+                assert not missing, f"{board.source_file}: {panel.id} names unknown keys {missing}"
+
+
+def test_every_page_renders_on_an_empty_database_plain_embedded_and_with_garbage(empty_web):
+    dash_app, _ = empty_web
+    for page in pages():
+        for query in ({}, {"embed": "1"}, GARBAGE):
+            body = render(dash_app, page, **query)
+            assert "Traceback" not in body and "<script>" not in body, page["path"]
+        assert "No data yet" in render(dash_app, page) or page["path"] in (
+            "/preload",
+            "/sources",
+            "/system",
+            "/download-log",
+        )
+
+
+def test_every_page_renders_with_five_years_of_demo_data(demo_web):
+    dash_app, _ = demo_web
+    for page in pages():
+        plain = render(dash_app, page)
+        assert "Traceback" not in plain
+        embedded = render(dash_app, page, embed="1")
+        assert "spartan-navbar" in plain and "spartan-navbar" not in embedded, page["path"]
+        assert "embed-credit" in embedded
+        assert "<script>" not in render(dash_app, page, **GARBAGE)
+    body = render(dash_app, next(p for p in pages() if p["path"] == "/commodities"))
+    assert "No data yet" not in body and "Brent crude oil" in body
+
+
+def test_the_view_lives_in_the_url(demo_web):
+    dash_app, _ = demo_web
+    page = next(p for p in pages() if p["path"] == "/indices")
+    body = render(dash_app, page, range="1Y", scale="log", rebase="1")
+    assert '"type": "log"' in body and "rebased to 100" in body
+    assert "/indices?range=3M&scale=log&rebase=1" in body  # the toolbar keeps the rest of the view
+    assert "/csv/global-indices/americas.csv?range=1Y&scale=log&rebase=1" in body
+
+
+def test_panel_csv_matches_what_the_panel_draws_and_is_formula_safe(demo_web):
+    dash_app, _ = demo_web
+    client = dash_app.server.test_client()
+    response = client.get("/csv/commodities/energy.csv?range=1M")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "spartan-commodities-energy.csv" in response.headers["Content-Disposition"]
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0] == "Date,WTI crude oil,Brent crude oil,Natural gas (Henry Hub)"
+    assert 18 <= len(lines) - 1 <= 24  # a month of business days
+    rebased = client.get("/csv/commodities/energy.csv?range=1M&rebase=1").get_data(as_text=True).splitlines()
+    assert rebased[1].split(",")[1:] == ["100.0", "100.0", "100.0"]
+    assert client.get("/csv/commodities/nope.csv").status_code == 404
+    assert client.get("/csv/nope/energy.csv").get_json()["error"] == "no panel 'energy' on dashboard 'nope'"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
+    import pandas as pd
+
+    from pages.panels.export import safe_cells
+
+    frame = pd.DataFrame({"=HYPERLINK(1)": ["=1+1", "+cmd", "-2", "@SUM(A1)", "plain"], "value": [-1.5, 2, 3, 4, 5]})
+    out = safe_cells(frame)
+    assert list(out.columns) == ["'=HYPERLINK(1)", "value"]
+    assert out.iloc[:, 0].tolist() == ["'=1+1", "'+cmd", "'-2", "'@SUM(A1)", "plain"]
+    assert out["value"].tolist() == [-1.5, 2, 3, 4, 5]  # numbers stay numbers
+
+
+def test_csv_of_an_empty_panel_says_no_data_yet(empty_web):
+    response = empty_web[0].server.test_client().get("/csv/rates/curve.csv")
+    assert response.status_code == 404 and "no data yet" in response.get_json()["error"]
+
+
+def test_framing_is_refused_except_for_embeds_from_allowed_origins(tmp_path):
+    import app as webapp
+
+    settings = make_settings(tmp_path, "sqlite", SPARTAN_EMBED_ORIGINS="https://reports.example")
+    client = webapp.create_app(settings).server.test_client()
+    plain = client.get("/rates")
+    assert plain.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert plain.headers["X-Frame-Options"] == "DENY"
+    for path in ("/rates?embed=1", "/embed/rates/curve"):
+        embedded = client.get(path)
+        assert embedded.status_code == 200
+        assert embedded.headers["Content-Security-Policy"] == "frame-ancestors 'self' https://reports.example"
+        assert "X-Frame-Options" not in embedded.headers
+
+
+def test_an_embedded_panel_is_that_panel_alone(demo_web):
+    import dash
+
+    dash_app, _ = demo_web
+    page = next(p for p in dash.page_registry.values() if p.get("path_template") == "/embed/<dashboard>/<panel>")
+    with dash_app.server.test_request_context("/embed/commodities/energy"):
+        body = json.dumps(page["layout"](dashboard="commodities", panel="energy"), cls=PlotlyJSONEncoder)
+        missing = json.dumps(page["layout"](dashboard="commodities", panel="<x>"), cls=PlotlyJSONEncoder)
+    assert "graph-commodities-energy" in body and "graph-commodities-metals" not in body
+    assert "spartan-navbar" not in body and "embed-credit" in body
+    assert "No such panel" in missing and "<x>" not in missing
+
+
+def test_pages_have_titles_and_the_logo_alt_text(empty_web):
+    dash_app, _ = empty_web
+    for page in pages():
+        assert page["title"] and "Spartan Research Station" in page["title"], page["path"]
+    body = render(dash_app, pages()[0])
+    assert "Spartan Research Station logo" in body
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_text_on_navy_meets_wcag_aa_contrast():
+    from config import theme
+
+    for background in (theme.NAVY, theme.NAVY_DARK, theme.CARD):
+        assert contrast(theme.TEXT, background) >= 4.5
+        assert contrast(theme.TEXT_SECONDARY, background) >= 4.5
+    assert contrast(theme.TEXT, theme.RED) >= 4.5  # white on the Spartan red buttons
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("id: x\ntitle: X\npath: /x\npanels: []\n", "'panels' must be a non-empty list"),
+        ("id: X!\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}]\n", "id 'X!' must be lower-case"),
+        ("id: x\ntitle: X\npath: x\npanels: [{id: a, type: kpis}]\n", "must be an absolute lower-case URL path"),
+        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}, {id: a, type: kpis}]\n", "panel ids repeat"),
+        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, width: 13}]\n", "'width' must be 1..12"),
+        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, keys: SPX}]\n", "'keys' must be a list"),
+        ("- a list", "must be a mapping"),
+    ],
+)
+def test_dashboard_file_mistakes_are_named(text, message):
+    with pytest.raises(DashboardError, match=message):
+        parse_dashboard(text, "x.yaml")
+
+
+def test_view_state_from_garbage_is_the_default_view():
+    from components.view_state import ViewState, parse_view
+
+    view = parse_view(GARBAGE)
+    assert view == ViewState(compare=("SPX",))
+    assert parse_view({"range": "ytd", "scale": "LOG", "rebase": "true"}).query() == "?range=YTD&scale=log&rebase=1"
