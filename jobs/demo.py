@@ -50,9 +50,28 @@ PROFILES = {
     "volatility_indicators": Profile(12, 30, 0.06, reversion=0.05),
     "treasury_yields": Profile(3.5, 4.8, 0.012, reversion=0.01),
     "credit_spreads": Profile(0.8, 4.5, 0.012, reversion=0.01),
-    "economic_indicators": Profile(1, 500, 0.004, reversion=0.002),
-    "fred_series": Profile(1, 500, 0.004, reversion=0.002),
+    "economic_indicators": Profile(1, 500, 0.0012, reversion=0.002),
+    "fred_series": Profile(1, 500, 0.0012, reversion=0.002),
     "sentiment_indicators": Profile(30, 70, 0.06, reversion=0.03),
+}
+
+
+# Roughly where well-known instruments trade (late 2025), so demo pages look like markets: a
+# random walk ends here, a mean-reverting series reverts to it. Others draw a level from their
+# asset class's range.
+ANCHORS = {
+    **{"SPX": 6700, "NDX": 24500, "DJI": 46500, "IXIC": 22800, "RUT": 2400, "NYA": 21000, "SOX": 6900},
+    **{"FTSE": 9600, "GDAXI": 23500, "FCHI": 8000, "STOXX50E": 5600, "N225": 48500, "HSI": 25800, "SSEC": 3900},
+    **{"SPY": 670, "QQQ": 600, "IWM": 240, "EFA": 93, "EEM": 53, "TLT": 89, "HYG": 80, "LQD": 110},
+    **{"CL": 59, "BZ": 63, "NG": 4.5, "GC": 4050, "SI": 50, "PL": 1550, "HG": 5.0, "ZC": 430, "ZW": 530},
+    **{"EURUSD": 1.155, "USDJPY": 156, "GBPUSD": 1.31, "AUDUSD": 0.65, "USDCHF": 0.805, "USDCAD": 1.41},
+    **{"EURJPY": 180, "EURGBP": 0.88, "EURCHF": 0.93, "USDCNY": 7.1, "NZDUSD": 0.565},
+    **{"BTCUSD": 87000, "ETHUSD": 2900, "SOLUSD": 135, "XRPUSD": 2.1, "BNBUSD": 860, "DOGEUSD": 0.15},
+    **{"VIX": 19, "VIX9D": 18, "VIX3M": 21, "VIX6M": 22, "VVIX": 100, "SKEW": 145, "MOVE": 75},
+    **{"UNRATE": 4.4, "U6RATE": 8.0, "FEDFUNDS": 3.9, "DGS10": 4.1, "T5YIE": 2.3, "T10YIE": 2.25, "MICH": 3.2},
+    **{"CIVPART": 62.4, "EMRATIO": 59.7, "UMCSENT": 55, "NFCI": -0.5, "TCU": 77, "A191RL1Q225SBEA": 2.0},
+    **{"FEAR_GREED": 45, "CRYPTO_FEAR_GREED": 40, "PUT_CALL_SPX_VOLUME": 1.2, "PUT_CALL_SPX_OI": 1.6},
+    **{"PUT_CALL_SPY_VOLUME": 1.1},
 }
 
 
@@ -60,12 +79,18 @@ def demo_path(key: str, days: pd.DatetimeIndex, profile: Profile) -> np.ndarray:
     """A deterministic path for ``key``: geometric (prices) or mean-reverting in logs (rates)."""
     rng = np.random.default_rng(zlib.crc32(key.encode()))
     level = float(np.exp(rng.uniform(np.log(profile.low), np.log(profile.high))))
+    anchor = ANCHORS.get(key)
+    if anchor is not None and anchor > 0:
+        level = float(anchor)
     shocks = rng.normal(0, profile.vol, len(days))
     logs = np.empty(len(days))
     logs[0] = np.log(level)
     for i in range(1, len(days)):
         logs[i] = logs[i - 1] + profile.reversion * (np.log(level) - logs[i - 1]) + shocks[i]
-    return np.exp(logs)
+    path = np.exp(logs)
+    if anchor is not None and anchor > 0 and profile.reversion == 0:
+        path *= anchor / path[-1]  # a random walk that ends at today's level
+    return path
 
 
 def demo_curve(tenor: str, days: pd.DatetimeIndex) -> np.ndarray:
