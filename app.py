@@ -21,7 +21,7 @@ from components.view_state import parse_view
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
 from pages.panels import markets
-from pages.panels.export import panel_csv
+from pages.panels.export import instrument_csv, panel_csv, series_csv
 from sql import read
 from sql import store as storage
 from sql.migrate import upgrade
@@ -82,6 +82,8 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     server.register_blueprint(health_bp)
     server.register_blueprint(system_bp)
     server.add_url_rule("/csv/<dashboard>/<panel>.csv", "panel_csv", panel_csv)
+    server.add_url_rule("/csv/instrument/<symbol>.csv", "instrument_csv", instrument_csv)
+    server.add_url_rule("/csv/series/<series_id>.csv", "series_csv", series_csv)
     server.after_request(_security_headers)
     preload.register_callbacks(app)
     markets.register_callbacks(app)  # the instrument pickers of the detail pages and the explorer

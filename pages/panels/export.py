@@ -63,3 +63,40 @@ def panel_csv(dashboard: str, panel: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="spartan-{board.id}-{spec.id}.csv"'},
     )
+
+
+def detail_csv(kind: str, key: str) -> Response:
+    """``/csv/instrument/<symbol>.csv`` and ``/csv/series/<id>.csv``: the rows of a detail page
+    (``?dataset=``, ``?range=`` and, for series, ``?transform=yoy`` as on the page)."""
+    from dataclasses import replace
+
+    from pages.panels.markets import detail_context, find_instrument, instrument_data
+
+    args = request.args.to_dict()
+    view = replace(parse_view(args), compare=())
+    try:
+        dataset = find_instrument(read.current_settings(), key, args.get("dataset", ""), series=kind == "series")
+        if dataset is None:
+            return _error(404, f"unknown {kind} {key!r}")
+        transform = "yoy" if kind == "series" and args.get("transform", "").lower() == "yoy" else ""
+        frame = instrument_data(detail_context(kind, key, dataset, view, transform))
+    except NoData:
+        return _error(404, f"no data yet for {key}")
+    except read.StorageUnavailable as exc:
+        return _error(503, str(exc))
+    buffer = io.StringIO()
+    safe_cells(frame).to_csv(buffer, index=False)
+    safe_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in key)
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="spartan-{kind}-{safe_name}.csv"'},
+    )
+
+
+def instrument_csv(symbol: str) -> Response:
+    return detail_csv("instrument", symbol)
+
+
+def series_csv(series_id: str) -> Response:
+    return detail_csv("series", series_id)

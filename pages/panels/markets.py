@@ -24,6 +24,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from types import MappingProxyType
 from urllib.parse import parse_qsl, unquote, urlencode
+from urllib.parse import quote as url_quote
 
 import dash
 import numpy as np
@@ -675,11 +676,10 @@ def detail_page(kind: str, raw_key: str | None, query: Mapping) -> html.Div:
         header.append(view_toolbar(path, view, {"dataset": dataset, "transform": transform}))
         if kind == "series" and freq in YOY_FREQUENCIES:
             header.append(_transform_toggle(path, view, dataset, transform))
-    actions = []
-    if dataset in DETAIL_BOARDS:
-        board_id = DETAIL_BOARDS[dataset][0]
-        csv = f"/csv/{board_id}/detail.csv" + replace(view, compare=(key,), embed=False).query()
-        actions.append(html.A("CSV", href=csv, className="panel-action", title="Download these rows as CSV"))
+    query = replace(view, embed=False).query()
+    extra = urlencode({"dataset": dataset, **({"transform": transform} if transform else {})})
+    csv = f"/csv/{kind}/{url_quote(key)}.csv" + (f"{query}&{extra}" if query else f"?{extra}")
+    actions = [html.A("CSV", href=csv, className="panel-action", title="Download these rows as CSV")]
     card = html.Section(
         [html.Div(actions, className="panel-actions d-flex justify-content-end mb-2"), body] if actions else [body],
         className="spartan-card panel panel-instrument_detail",

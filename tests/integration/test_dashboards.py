@@ -231,3 +231,16 @@ def test_view_state_from_garbage_is_the_default_view():
     view = parse_view(GARBAGE)
     assert view == ViewState(compare=("SPX",))
     assert parse_view({"range": "ytd", "scale": "LOG", "rebase": "true"}).query() == "?range=YTD&scale=log&rebase=1"
+
+
+def test_detail_pages_have_a_plain_csv_route(demo_web):
+    dash_app, _ = demo_web
+    client = dash_app.server.test_client()
+    bars = client.get("/csv/instrument/SPX.csv?range=1M&dataset=market_indices")
+    assert bars.status_code == 200 and "spartan-instrument-SPX.csv" in bars.headers["Content-Disposition"]
+    lines = bars.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("Date,Symbol,Open,High,Low,Close") and 18 <= len(lines) - 1 <= 24
+    series = client.get("/csv/series/UNRATE.csv?range=1Y").get_data(as_text=True).splitlines()
+    assert series[0].startswith("Date,Symbol,Value") and len(series) > 200
+    unknown = client.get("/csv/instrument/NOPE%3Cscript%3E.csv")
+    assert unknown.status_code == 404 and unknown.mimetype == "application/json"  # data, never a page

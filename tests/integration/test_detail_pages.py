@@ -291,7 +291,7 @@ def test_instrument_detail_picker_lists_the_dataset_and_rewrites_compare(data_ap
 def test_instrument_page_for_a_known_symbol(data_app):
     page = render(data_app[0], "/instrument/SPX?dataset=market_indices&range=1Y")
     assert '"title": "S&P 500 (SPX) \\u00b7 Spartan Research Station"' in page
-    for part in ("S&P 500 (SPX)", "candlestick", "52W high", "Recent observations", "/csv/index-detail/detail.csv"):
+    for part in ("S&P 500 (SPX)", "candlestick", "52W high", "Recent observations", "/csv/instrument/SPX.csv"):
         assert part in page, part
     assert "Unknown symbol" not in page
     assert "spartan-navbar" in page  # framed like every page
