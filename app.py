@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
         update_title=None,
         suppress_callback_exceptions=True,
         serve_locally=True,
+        compress=True,  # gzip pages, callbacks and the JS bundles (flask-compress)
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     server = app.server
@@ -91,6 +92,11 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
         if callable(page["layout"]) and not getattr(page["layout"], "__wrapped__", None):
             page["layout"] = _framed(page["layout"])
     app.layout = _layout
+    # Dash finishes its set-up on a worker's first request; two threads of a fresh gunicorn
+    # worker racing through it serve "not a registered library" errors (plotly/dash#3971).
+    # Do it now, once, before any request.
+    with server.test_request_context("/"):
+        app._setup_server()
     return app
 
 

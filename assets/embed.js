@@ -9,6 +9,9 @@
   "use strict";
 
   function embedRequested() {
+    if (window.location.pathname.indexOf("/embed/") === 0) {
+      return true; // a single embedded panel
+    }
     try {
       if (typeof URLSearchParams === "function") {
         return new URLSearchParams(window.location.search).get("embed") === "1";

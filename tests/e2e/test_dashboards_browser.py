@@ -1,0 +1,368 @@
+"""Every page in headless Chromium on five years of demo data (shipped catalog, SQLite).
+
+- each registered page (no path template; ``/instrument/SPX`` too when that page exists) loads
+  with no console error, draws every chart and fills every grid, with no loading state left;
+- a grid's "Export CSV" downloads a file holding the grid's rows and the database's values;
+- an embed page renders inside an ``<iframe>`` of an origin named in SPARTAN_EMBED_ORIGINS
+  and reports its height to the parent, while a normal page refuses to be framed.
+
+The demo data is seeded once and one server and one browser serve the whole module (the
+function-scoped ``dash_duo`` would start both again for every test).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+import pytest
+from dash.testing.application_runners import ThreadedRunner
+from dash.testing.composite import DashComposite
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
+
+from config.dashboard_specs import load_dashboards
+from config.settings import PROJECT_ROOT
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.e2e
+
+SHIPPED = str(PROJECT_ROOT / "config" / "sources.yaml")
+INSTRUMENT_PAGES = ("/instrument/SPX",)  # detail pages to load when their template is registered
+
+# "Rendered": the page content is in, every chart has drawn its SVG, every grid has rows, and no
+# loading state is left. Returns true, or what is still missing.
+RENDERED_JS = """
+const content = document.getElementById('_pages_content');
+if (document.querySelector('._dash-loading')) return 'the Dash app is still loading';
+if (!content || !content.children.length) return 'no page content yet';
+for (const g of document.querySelectorAll('[id^="graph-"]')) {
+  if (!g.querySelector('.js-plotly-plot .main-svg')) return 'chart ' + g.id + ' not drawn';
+}
+for (const g of document.querySelectorAll('[id*=\\'"type":"grid"\\']')) {
+  if (!g.querySelector('.ag-center-cols-container .ag-row')) return 'grid ' + g.id + ' has no rows';
+}
+if (document.querySelector('[data-dash-is-loading="true"]')) return 'a component is loading';
+return true;
+"""
+
+# What the page holds once rendered: charts, grids with their row counts, visible spinners,
+# "no data"/"unavailable" states, and Dash's error overlay.
+INVENTORY_JS = """
+const visible = (e) => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
+const spinners = '._dash-loading, ._dash-loading-callback, [data-dash-is-loading="true"], .dash-spinner, '
+  + '.dash-default-spinner, [class*="dash-spinner"], .spinner-border, .spinner-grow';
+return {
+  charts: [...document.querySelectorAll('[id^="graph-"]')].map(g => g.id),
+  drawn: [...document.querySelectorAll('[id^="graph-"]')].filter(g => g.querySelector('.js-plotly-plot .main-svg')).length,
+  grids: [...document.querySelectorAll('[id*=\\'"type":"grid"\\']')].map(
+    g => g.querySelectorAll('.ag-center-cols-container .ag-row').length),
+  spinners: [...document.querySelectorAll(spinners)].filter(visible).map(e => e.className || e.tagName),
+  empty: [...document.querySelectorAll(".empty-state")].map(e => [(e.closest("section.panel") || {}).id || "", e.innerText.split("\\n")[0]]),
+  errors: [...document.querySelectorAll('.dash-fe-error__title, .dash-debug-menu__error-count')]
+    .map(e => e.innerText),
+  title: document.title,
+};
+"""
+
+# The parent page, on another origin: one iframe, and every height the frame posts kept in window.
+PARENT_HTML = """<!doctype html>
+<html><head><meta charset="utf-8"><title>parent</title></head><body>
+<script>
+window.spartanHeights = [];
+window.addEventListener("message", function (event) {{
+  if (event.data && event.data.type === "spartan-embed-height") {{
+    window.spartanHeights.push({{origin: event.origin, height: event.data.height}});
+  }}
+}});
+</script>
+<iframe id="frame" src="{src}" title="embedded" width="1000" height="700" style="border:0"></iframe>
+</body></html>
+"""
+
+
+class _Parent(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's name
+        src = parse_qs(urlparse(self.path).query).get("src", [""])[0]
+        body = PARENT_HTML.format(src=html.escape(src, quote=True)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def parent_origin():
+    """A second HTTP server (another port: another origin) serving ``/?src=<url>`` as a page that
+    frames ``<url>``."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Parent)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory, parent_origin):
+    """The app on five years of demo data for the shipped catalog; the parent origin may embed."""
+    import app as webapp
+    from config.catalog import load_catalog
+    from jobs.demo import seed_demo
+    from sql.store import get_store
+
+    settings = make_settings(
+        tmp_path_factory.mktemp("demo"), "sqlite", SPARTAN_SOURCES_FILE=SHIPPED, SPARTAN_EMBED_ORIGINS=parent_origin
+    )
+    dash_app = webapp.create_app(settings)
+    seed_demo(get_store(), load_catalog(settings))
+    return dash_app
+
+
+@pytest.fixture(scope="module")
+def duo(request, tmp_path_factory, demo_app):
+    """``dash_duo`` for the whole module: one threaded server, one Chrome (downloads allowed)."""
+    config = request.config
+    with (
+        ThreadedRunner() as server,
+        DashComposite(
+            server=server,
+            browser=config.getoption("webdriver"),
+            remote=config.getoption("remote"),
+            remote_url=config.getoption("remote_url"),
+            headless=config.getoption("headless"),
+            options=config.hook.pytest_setup_options(),
+            download_path=str(tmp_path_factory.mktemp("download")),
+            percy_assets_root=config.getoption("percy_assets"),
+            percy_finalize=config.getoption("nopercyfinalize"),
+            pause=config.getoption("pause"),
+        ) as composite,
+    ):
+        composite.start_server(demo_app)
+        composite.driver.set_window_size(1400, 1000)
+        # Chrome drops downloads in headless mode unless told where to put them (dash sets this
+        # too in recent versions; repeated here so the test does not depend on it).
+        composite.driver.execute_cdp_cmd(
+            "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": composite.download_path}
+        )
+        yield composite
+
+
+@pytest.fixture
+def browser(duo):
+    """The module's browser, on the top-level document with the console read up to now."""
+    duo.driver.switch_to.default_content()
+    duo.get_logs()
+    yield duo
+    duo.driver.switch_to.default_content()
+
+
+def wait_rendered(duo, timeout: float = 30) -> None:
+    state = {"last": None}
+
+    def rendered(driver):
+        state["last"] = driver.execute_script(RENDERED_JS)
+        return state["last"] is True
+
+    try:
+        WebDriverWait(duo.driver, timeout, poll_frequency=0.1).until(rendered)
+    except Exception as exc:
+        raise AssertionError(f"{duo.driver.current_url} not rendered after {timeout}s: {state['last']}") from exc
+
+
+def pages_to_check() -> list[str]:
+    import dash
+
+    paths = sorted(p["path"] for p in dash.page_registry.values() if not p.get("path_template"))
+    templates = {p["path_template"].split("<")[0] for p in dash.page_registry.values() if p.get("path_template")}
+    return paths + [path for path in INSTRUMENT_PAGES if path.rsplit("/", 1)[0] + "/" in templates]
+
+
+def test_every_page_renders_its_charts_and_grids_without_console_errors(browser):
+    pages = pages_to_check()
+    assert len(pages) >= 20, pages
+    data_panels = {
+        f"panel-{board.id}-{spec.id}" for board in load_dashboards().values() for spec in board.panels if spec.dataset
+    }
+    problems: dict[str, list[str]] = {}
+    charts = grids = 0
+    for path in pages:
+        browser.driver.get(browser.server_url + path)
+        try:
+            wait_rendered(browser)
+        except AssertionError as exc:
+            problems[path] = [str(exc)]
+            browser.get_logs()
+            continue
+        page = browser.driver.execute_script(INVENTORY_JS)
+        found = []
+        if page["drawn"] != len(page["charts"]):
+            found.append(f"{page['drawn']} of {len(page['charts'])} charts drawn")
+        if any(rows == 0 for rows in page["grids"]):
+            found.append(f"grid rows {page['grids']}")
+        if page["spinners"]:
+            found.append(f"loading spinners left: {page['spinners']}")
+        if page["errors"]:
+            found.append(f"Dash errors: {page['errors']}")
+        # Demo data fills every dataset: a panel drawing one must not be empty. (Panels of the run
+        # history — download log, source health — have nothing to show before a real download.)
+        empty = [f"{panel}: {title}" for panel, title in page["empty"] if panel in data_panels]
+        if empty:
+            found.append(f"panels without data: {empty}")
+        if "Spartan Research Station" not in page["title"]:
+            found.append(f"title {page['title']!r}")
+        logs = [entry["message"] for entry in browser.get_logs()]
+        if logs:
+            found.append(f"console errors: {logs}")
+        if found:
+            problems[path] = found
+        charts += len(page["charts"])
+        grids += len(page["grids"])
+    assert not problems, json.dumps(problems, indent=1)
+    assert charts >= len(pages) and grids >= 5, (charts, grids)
+
+
+def read_download(folder: Path, name: str, timeout: float = 20) -> list[dict[str, str]]:
+    path = folder / name
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and not list(folder.glob("*.crdownload")) and path.stat().st_size:
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                return list(csv.DictReader(handle))
+        time.sleep(0.1)
+    raise AssertionError(f"{name} not downloaded to {folder}: {[p.name for p in folder.iterdir()]}")
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", "").replace("\u2212", "-"))
+
+
+def test_export_csv_downloads_the_rows_of_the_grid_and_the_database(browser):
+    from sql.datasets import DATASETS
+    from sql.store import get_store
+
+    folder = Path(browser.download_path)
+    for old in folder.iterdir():
+        old.unlink()
+    browser.driver.get(browser.server_url + "/commodities")
+    wait_rendered(browser)
+    grid_id = json.dumps({"index": "commodities-table", "type": "grid"}, separators=(",", ":"))
+    # What the grid shows, in its order (the rows AG Grid holds after sorting and filtering).
+    shown = browser.driver.execute_script(
+        "const rows = [];"
+        "dash_ag_grid.getApi(arguments[0]).forEachNodeAfterFilterAndSort(n => rows.push(n.data));"
+        "return rows;",
+        grid_id,
+    )
+    panel = browser.find_element("#panel-commodities-table")
+    # Bootstrap scrolls smoothly: bring the button into view at once, or the click lands short.
+    button = panel.find_element(By.XPATH, ".//button[normalize-space()='Export CSV']")
+    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
+    button.click()
+    rows = read_download(folder, "spartan-commodities-table.csv")
+
+    assert len(rows) == len(shown) >= 20
+    assert list(rows[0]) == ["Name", "Symbol", "Last", "Change", "Change %", "Date", "Source"]
+    for row, grid_row in zip(rows, shown, strict=True):
+        # On screen the symbol is a markdown link to its page ("[CL](/instrument/CL?…)"); the
+        # file holds its text.
+        assert row["Symbol"] == re.fullmatch(r"\[([^\]]+)\]\(.+\)", grid_row["Symbol"]).group(1), (row, grid_row)
+        assert row["Name"] == grid_row["Name"] and row["Date"] == grid_row["Date"], (row, grid_row)
+        assert row["Source"] == grid_row["Source"] == "demo"
+        for column in ("Last", "Change", "Change %"):
+            assert number(row[column]) == pytest.approx(grid_row[column], abs=1e-6), (row, column)
+
+    # Against the database: each contract's newest close and its date.
+    spec = DATASETS["commodities"]
+    stored = pd.read_sql(
+        f'SELECT "{spec.key_column}" AS key, "{spec.date_column}" AS ts, close FROM {spec.table} t '
+        f'WHERE "{spec.date_column}" = (SELECT MAX("{spec.date_column}") FROM {spec.table} '
+        f'WHERE "{spec.key_column}" = t."{spec.key_column}")',
+        get_store().engine,
+    ).set_index("key")
+    assert len(stored) == len(rows)
+    for row in rows:
+        assert number(row["Last"]) == pytest.approx(stored.loc[row["Symbol"], "close"], rel=1e-9), row
+        assert row["Date"] == str(stored.loc[row["Symbol"], "ts"])[:10], row
+    assert browser.get_logs() == []
+
+
+def frame_parent(browser, parent_origin: str, src: str) -> None:
+    from urllib.parse import quote
+
+    browser.driver.get(f"{parent_origin}/?src={quote(src, safe='')}")
+    frame = browser.find_element("#frame")
+    browser.driver.switch_to.frame(frame)
+
+
+def embed_heights(browser, timeout: float = 15) -> list[dict]:
+    browser.driver.switch_to.default_content()
+    WebDriverWait(browser.driver, timeout, poll_frequency=0.1).until(
+        lambda d: d.execute_script("return window.spartanHeights.length > 0")
+    )
+    return browser.driver.execute_script("return window.spartanHeights")
+
+
+EMBEDS = [
+    pytest.param("/embed/commodities/energy", ["graph-commodities-energy"], id="panel"),
+    pytest.param("/commodities?embed=1", ["graph-commodities-energy", "graph-commodities-grains"], id="page"),
+]
+
+
+@pytest.mark.parametrize(("path", "charts"), EMBEDS)
+def test_an_embed_renders_in_an_iframe_of_an_allowed_origin(browser, parent_origin, path, charts):
+    frame_parent(browser, parent_origin, browser.server_url + path)
+    wait_rendered(browser)
+    for chart in charts:
+        assert browser.driver.execute_script(f"return !!document.querySelector('#{chart} .js-plotly-plot .main-svg')")
+    # Embedded: a small credit instead of the navbar and footer.
+    assert browser.driver.execute_script(
+        "return !document.querySelector('.spartan-navbar, .spartan-footer') && !!document.querySelector('.embed-credit')"
+    )
+    browser.driver.switch_to.default_content()
+    assert browser.get_logs() == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/embed/commodities/energy", id="panel"),
+        pytest.param("/commodities?embed=1", id="page"),
+    ],
+)
+def test_an_embed_tells_the_parent_its_height(browser, parent_origin, path):
+    frame_parent(browser, parent_origin, browser.server_url + path)
+    wait_rendered(browser)
+    assert browser.driver.execute_script("return document.documentElement.classList.contains('spartan-embed')")
+    heights = embed_heights(browser)
+    app_origin = browser.server_url.rstrip("/")
+    assert all(h["origin"] == app_origin for h in heights), heights
+    assert heights[-1]["height"] > 300, heights
+    assert browser.get_logs() == []
+
+
+def test_a_page_that_is_not_an_embed_refuses_to_be_framed(browser, parent_origin):
+    frame_parent(browser, parent_origin, browser.server_url + "/commodities")
+    time.sleep(1.5)  # nothing is going to appear; give it the time it would have had
+    framed = browser.driver.execute_script(
+        "return {url: location.href, app: !!document.querySelector('#_pages_content, #react-entry-point'),"
+        " text: document.body ? document.body.innerText.slice(0, 200) : ''}"
+    )
+    assert not framed["app"], framed
+    assert "Commodities" not in framed["text"], framed
+    browser.driver.switch_to.default_content()
+    assert browser.driver.execute_script("return window.spartanHeights") == []
+    logs = [entry["message"] for entry in browser.get_logs()]
+    assert logs and all("frame-ancestors" in message for message in logs), logs
