@@ -108,6 +108,9 @@ def last_two(name: str) -> pd.DataFrame:
     return _last_two(dataset_version(spec.name), spec.name)
 
 
+STATUS_TTL = 15 * 60
+
+
 def _all_versions() -> tuple[tuple[str, int], ...]:
     """Every dataset's version in one cache round trip (the database only for missing ones)."""
     names = list(DATASETS)
@@ -118,10 +121,11 @@ def _all_versions() -> tuple[tuple[str, int], ...]:
     )
 
 
-# Keyed by every dataset's version; the short TTL lets "last update" move after a
-# refresh that confirmed the data without changing it (the version stays).
-@cache.memoize(timeout=60)
-def _dataset_status(versions: tuple[tuple[str, int], ...]) -> pd.DataFrame:
+# Keyed by every dataset's version and the system version, which the sidecar moves after each
+# run (so "last update" moves after a refresh that changed nothing); the TTL only bounds how
+# stale it can get should the cache lose that version.
+@cache.memoize(timeout=STATUS_TTL)
+def _dataset_status(versions: tuple[tuple[str, int], ...], run: int = 0) -> pd.DataFrame:
     rows = []
     with get_store().engine.connect() as conn:
         meta = {r.dataset: r for r in conn.execute(select(dataset_versions))}
@@ -154,7 +158,7 @@ def _dataset_status(versions: tuple[tuple[str, int], ...]) -> pd.DataFrame:
 def dataset_status() -> pd.DataFrame:
     """Per dataset: row and instrument counts, newest observation, last update, sources."""
     try:
-        return _dataset_status(_all_versions())
+        return _dataset_status(_all_versions(), system_version())
     except SQLAlchemyError as exc:
         raise StorageUnavailable(f"database unavailable: {type(exc).__name__}") from exc
 
