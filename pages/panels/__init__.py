@@ -137,12 +137,14 @@ def graph_config(filename: str) -> dict:
     }
 
 
-def chart(ctx: PanelContext, figure) -> dcc.Graph:
-    height = figure.layout.height or 360
+def chart(ctx: PanelContext, figure, part: str | None = None) -> dcc.Graph:
+    """A panel's chart (``part`` names one of several charts of the same panel)."""
+    name = f"{ctx.dom_id}-{part}" if part else ctx.dom_id
+    height = figure.layout.height or (320 if part else 360)
     return dcc.Graph(
-        id=f"graph-{ctx.dom_id}",
+        id=f"graph-{name}",
         figure=figure,
-        config=graph_config(f"spartan-{ctx.dom_id}"),
+        config=graph_config(f"spartan-{name}"),
         style={"height": f"{height}px"},
     )
 

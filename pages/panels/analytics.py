@@ -25,7 +25,7 @@ from components.catalog import labels
 from components.grid import data_grid, number_column, text_column
 from config import theme
 from config.analytics import AnalyticsConfig, load_analytics
-from pages.panels import NoData, PanelContext, chart, graph_config, panel_type
+from pages.panels import NoData, PanelContext, chart, panel_type
 from sql import read
 
 log = logging.getLogger(__name__)
@@ -68,14 +68,8 @@ def _label_overrides(ctx: PanelContext) -> dict[str, str]:
 
 
 def _graph(ctx: PanelContext, figure: go.Figure, part: str) -> dcc.Graph:
-    """One of several charts of a panel (``chart`` gives a panel's single chart its id)."""
-    height = figure.layout.height or 320
-    return dcc.Graph(
-        id=f"graph-{ctx.dom_id}-{part}",
-        figure=figure,
-        config=graph_config(f"spartan-{ctx.dom_id}-{part}"),
-        style={"height": f"{height}px"},
-    )
+    """One of several charts of a panel."""
+    return chart(ctx, figure, part)
 
 
 def _side_by_side(*children, min_width: int = 320) -> html.Div:

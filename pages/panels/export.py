@@ -56,12 +56,14 @@ def panel_csv(dashboard: str, panel: str) -> Response:
         return _error(404, f"no data yet for {dashboard}/{panel}")
     except read.StorageUnavailable as exc:
         return _error(503, str(exc))
+    return csv_response(frame, f"spartan-{board.id}-{spec.id}.csv")
+
+
+def csv_response(frame: pd.DataFrame, filename: str) -> Response:
     buffer = io.StringIO()
     safe_cells(frame).to_csv(buffer, index=False)
     return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="spartan-{board.id}-{spec.id}.csv"'},
+        buffer.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
 
 
@@ -84,14 +86,8 @@ def detail_csv(kind: str, key: str) -> Response:
         return _error(404, f"no data yet for {key}")
     except read.StorageUnavailable as exc:
         return _error(503, str(exc))
-    buffer = io.StringIO()
-    safe_cells(frame).to_csv(buffer, index=False)
     safe_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in key)
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="spartan-{kind}-{safe_name}.csv"'},
-    )
+    return csv_response(frame, f"spartan-{kind}-{safe_name}.csv")
 
 
 def instrument_csv(symbol: str) -> Response:
