@@ -244,3 +244,13 @@ def test_detail_pages_have_a_plain_csv_route(demo_web):
     assert series[0].startswith("Date,Symbol,Value") and len(series) > 200
     unknown = client.get("/csv/instrument/NOPE%3Cscript%3E.csv")
     assert unknown.status_code == 404 and unknown.mimetype == "application/json"  # data, never a page
+
+
+def test_pages_are_compressed_and_assets_cacheable(tmp_path):
+    import app as webapp
+
+    client = webapp.create_app(make_settings(tmp_path, "sqlite")).server.test_client()
+    page = client.get("/rates", headers={"Accept-Encoding": "gzip"})
+    assert page.headers.get("Content-Encoding") == "gzip"
+    asset = client.get("/assets/20-spartan.css")
+    assert asset.status_code == 200 and "max-age=86400" in asset.headers["Cache-Control"]
