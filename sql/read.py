@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.dashboard_specs import DEFAULT_RANGE, history_read_start, load_dashboards
@@ -349,6 +349,33 @@ def rows(name: str, keys: list[str] | tuple[str, ...] | None = None, start: date
     spec = dataset(name)
     key_tuple = tuple(sorted(str(k) for k in keys)) if keys else None
     return _rows(dataset_version(spec.name), spec.name, key_tuple, start.isoformat() if start else None)
+
+
+@cache.memoize(timeout=DATA_TTL)
+def _correlation_pairs(
+    version: int, pairs: tuple[tuple[str, str], ...], window: int, start: str | None
+) -> pd.DataFrame:
+    tbl = table("correlations")
+    either_order = [
+        or_(and_(tbl.c.asset_a == a, tbl.c.asset_b == b), and_(tbl.c.asset_a == b, tbl.c.asset_b == a))
+        for a, b in pairs
+    ]
+    stmt = select(tbl.c.asset_a, tbl.c.asset_b, tbl.c.date, tbl.c.value).where(
+        tbl.c.window_days == window, or_(*either_order)
+    )
+    if start:
+        stmt = stmt.where(tbl.c.date >= date.fromisoformat(start))
+    frame = _frame(stmt.order_by(tbl.c.asset_a, tbl.c.asset_b, tbl.c.date))
+    if not frame.empty:
+        frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def correlation_pairs(pairs: list[tuple[str, str]], window: int, start: date | None = None) -> pd.DataFrame:
+    """``asset_a, asset_b, date, value`` of just these pairs (in either stored order) for one
+    window: the pair-history charts read a few hundred rows, not every pair of their assets."""
+    key = tuple(sorted(tuple(sorted(p)) for p in pairs))
+    return _correlation_pairs(dataset_version("correlations"), key, int(window), start.isoformat() if start else None)
 
 
 # --- OHLCV bars of one instrument (instrument detail pages) -----------------------------------

@@ -214,11 +214,9 @@ def pair_history(ctx: PanelContext) -> tuple[pd.DataFrame, dict[str, str]]:
     pairs = _pairs(ctx)
     if not pairs:
         raise NoData("This panel names no pairs.")
-    assets = sorted({a for pair in pairs for a in pair})
-    frame = read.rows("correlations", keys=assets, start=ctx.view.start(newest))
+    frame = read.correlation_pairs(pairs, _window(ctx), ctx.view.start(newest))
     if frame.empty:
         raise NoData("No correlations stored for these pairs yet.")
-    frame = frame[frame["window_days"] == _window(ctx)]
     label = basket_labels(ctx)
     parts, names = [], {}
     for a, b in pairs:
