@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc  # noqa: F401 - registers the components
 from flask import Response, request
 
 from api import health_bp, system_bp
-from components import preload
+from components import grid, preload
 from components.shell import app_layout, page_frame
 from components.view_state import parse_view
 from config.logging_setup import setup_logging
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     server.add_url_rule("/csv/series/<series_id>.csv", "series_csv", series_csv)
     server.after_request(_security_headers)
     preload.register_callbacks(app)
+    grid.register_callbacks(app)  # the "Export CSV" buttons
     markets.register_callbacks(app)  # the instrument pickers of the detail pages and the explorer
     for page in dash.page_registry.values():
         if callable(page["layout"]) and not getattr(page["layout"], "__wrapped__", None):

@@ -86,9 +86,12 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], filename: 
     )
 
 
-dash.clientside_callback(
-    "function(n) { return n > 0; }",
-    Output({"type": "grid", "index": MATCH}, "exportDataAsCsv"),
-    Input({"type": "grid-export", "index": MATCH}, "n_clicks"),
-    prevent_initial_call=True,
-)
+def register_callbacks(app: dash.Dash) -> None:
+    """Every grid's "Export CSV" button, on ``app``: dash.clientside_callback's process-wide list
+    goes to whichever app sets up first, and a second app in the process would lack it."""
+    app.clientside_callback(
+        "function(n) { return n > 0; }",
+        Output({"type": "grid", "index": MATCH}, "exportDataAsCsv"),
+        Input({"type": "grid-export", "index": MATCH}, "n_clicks"),
+        prevent_initial_call=True,
+    )
