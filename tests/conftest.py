@@ -135,3 +135,29 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e" in item.keywords:
             item.add_marker(skip)
+
+
+SHIPPED_CATALOG = str(ROOT / "config" / "sources.yaml")
+
+
+@pytest.fixture(scope="session")
+def demo_root(tmp_path_factory) -> Path:
+    """Five years of demo data for the shipped catalog, analytics included (SQLite), seeded once
+    per test run (~30 s). Tests only read it: ``demo_settings(demo_root, **extra)`` gives them
+    settings on it (their own cache prefix, extra variables such as embed origins)."""
+    from config.catalog import load_catalog
+    from jobs.demo import seed_demo
+    from sql.migrate import upgrade
+    from sql.store import configure
+
+    root = tmp_path_factory.mktemp("demo")
+    settings = demo_settings(root)
+    store = configure(settings)
+    upgrade(settings, store.engine)
+    seed_demo(store, load_catalog(settings))
+    store.engine.dispose()
+    return root
+
+
+def demo_settings(root: Path, **extra: str) -> Settings:
+    return make_settings(root, "sqlite", SPARTAN_SOURCES_FILE=SHIPPED_CATALOG, **extra)

@@ -30,12 +30,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from config.dashboard_specs import load_dashboards
-from config.settings import PROJECT_ROOT
-from tests.conftest import make_settings
+from tests.conftest import demo_settings
 
 pytestmark = pytest.mark.e2e
 
-SHIPPED = str(PROJECT_ROOT / "config" / "sources.yaml")
 INSTRUMENT_PAGES = ("/instrument/SPX",)  # detail pages to load when their template is registered
 
 # "Rendered": the page content is in, every chart has drawn its SVG, every grid has rows, and no
@@ -116,19 +114,11 @@ def parent_origin():
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory, parent_origin):
+def demo_app(demo_root, parent_origin):
     """The app on five years of demo data for the shipped catalog; the parent origin may embed."""
     import app as webapp
-    from config.catalog import load_catalog
-    from jobs.demo import seed_demo
-    from sql.store import get_store
 
-    settings = make_settings(
-        tmp_path_factory.mktemp("demo"), "sqlite", SPARTAN_SOURCES_FILE=SHIPPED, SPARTAN_EMBED_ORIGINS=parent_origin
-    )
-    dash_app = webapp.create_app(settings)
-    seed_demo(get_store(), load_catalog(settings))
-    return dash_app
+    return webapp.create_app(demo_settings(demo_root, SPARTAN_EMBED_ORIGINS=parent_origin))
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from config.catalog import load_catalog
 from config.dashboard_specs import DashboardError, load_dashboards, parse_dashboard
-from config.settings import PROJECT_ROOT
-from tests.conftest import drop_backend, make_settings
+from tests.conftest import SHIPPED_CATALOG, demo_settings, drop_backend, make_settings
 
 GARBAGE = {
     "range": "<script>alert(1)</script>",
@@ -21,7 +20,6 @@ GARBAGE = {
     "embed": "2",
     "dataset": "<b>x</b>",
 }
-SHIPPED = str(PROJECT_ROOT / "config" / "sources.yaml")
 
 
 def pages() -> list[dict]:
@@ -41,30 +39,17 @@ def render(dash_app, page: dict, **query) -> str:
 def empty_web(tmp_path, backend):
     import app as webapp
 
-    settings = make_settings(tmp_path, backend, SPARTAN_SOURCES_FILE=SHIPPED)
+    settings = make_settings(tmp_path, backend, SPARTAN_SOURCES_FILE=SHIPPED_CATALOG)
     yield webapp.create_app(settings), settings
     drop_backend(settings)
 
 
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    """Five years of demo data for the whole shipped catalog (SQLite), written once."""
-    from jobs.demo import seed_demo
-    from sql.migrate import upgrade
-    from sql.store import configure
-
-    settings = make_settings(tmp_path_factory.mktemp("demo"), "sqlite", SPARTAN_SOURCES_FILE=SHIPPED)
-    store = configure(settings)
-    upgrade(settings, store.engine)
-    seed_demo(store, load_catalog(settings))
-    return settings
-
-
 @pytest.fixture
-def demo_web(demo_dir):
+def demo_web(demo_root):
     import app as webapp
 
-    return webapp.create_app(demo_dir), demo_dir
+    settings = demo_settings(demo_root)
+    return webapp.create_app(settings), settings
 
 
 def test_the_shipped_dashboards_name_known_panel_types_datasets_and_instruments(empty_web):
@@ -254,3 +239,13 @@ def test_pages_are_compressed_and_assets_cacheable(tmp_path):
     assert page.headers.get("Content-Encoding") == "gzip"
     asset = client.get("/assets/20-spartan.css")
     assert asset.status_code == 200 and "max-age=86400" in asset.headers["Cache-Control"]
+
+
+def test_every_app_of_a_process_has_the_grid_export_callback(tmp_path):
+    import app as webapp
+
+    first = webapp.create_app(make_settings(tmp_path / "a", "sqlite"))
+    second = webapp.create_app(make_settings(tmp_path / "b", "sqlite"))
+    for dash_app in (first, second):
+        outputs = [c["output"] for c in dash_app.server.test_client().get("/_dash-dependencies").get_json()]
+        assert any("exportDataAsCsv" in o for o in outputs)

@@ -16,12 +16,11 @@ import pytest
 
 from components.view_state import parse_view
 from config.dashboard_specs import Dashboard, PanelSpec
-from tests.conftest import ROOT, drop_backend, make_settings
+from tests.conftest import SHIPPED_CATALOG, demo_settings, drop_backend, make_settings
 
 FETCHED = datetime(2026, 11, 20, tzinfo=UTC)
 DAYS = pd.bdate_range("2026-09-01", periods=45)  # newest: 2026-11-02
 LAST = DAYS[-1]
-SHIPPED_CATALOG = str(ROOT / "config" / "sources.yaml")
 ANALYTICS_DASHBOARDS = ("correlations", "sector-rotation", "market-breadth", "sentiment", "volatility", "options")
 
 
@@ -519,37 +518,24 @@ def test_analytics_dashboards_render_on_an_empty_store(store, settings):
         assert "Data temporarily unavailable" not in text
 
 
-@pytest.fixture(scope="module")
-def demo_settings(tmp_path_factory):
-    """Five years of demo data for the shipped catalog, analytics included (SQLite; ~30 s)."""
-    from config.catalog import load_catalog
-    from jobs.demo import seed_demo
-    from sql.migrate import upgrade
-    from sql.store import configure
-
-    s = make_settings(tmp_path_factory.mktemp("demo"), "sqlite", SPARTAN_SOURCES_FILE=SHIPPED_CATALOG)
-    store = configure(s)
-    upgrade(s, store.engine)
-    seed_demo(store, load_catalog(s))
-    return s
-
-
-def test_analytics_dashboards_render_demo_data(demo_settings):
+def test_analytics_dashboards_render_demo_data(demo_root):
     from pages.panels import PanelContext, panel_data
 
-    module = dashboards(demo_settings)  # (re)binds the store to the demo database
+    demo = demo_settings(demo_root)
+
+    module = dashboards(demo)  # (re)binds the store to the demo database
     for board_id in ANALYTICS_DASHBOARDS:
         board = module.DASHBOARDS[board_id]
         text = page_json(module, board_id)
         assert "No data yet" not in text and "Data temporarily unavailable" not in text, board_id
         for spec in board.panels:
-            frame = panel_data(PanelContext(board, spec, parse_view({}), demo_settings))
+            frame = panel_data(PanelContext(board, spec, parse_view({}), demo))
             assert not frame.empty, (board_id, spec.id)
 
     # The analytics pages draw the demo analytics: every sector, every basket asset.
     board = module.DASHBOARDS["sector-rotation"]
-    table = panel_data(PanelContext(board, board.panel("table"), parse_view({}), demo_settings))
+    table = panel_data(PanelContext(board, board.panel("table"), parse_view({}), demo))
     assert len(table) == 11 and set(table["Quadrant"]) <= {"Leading", "Weakening", "Lagging", "Improving"}
     board = module.DASHBOARDS["correlations"]
-    matrix = panel_data(PanelContext(board, board.panel("matrix"), parse_view({}), demo_settings))
+    matrix = panel_data(PanelContext(board, board.panel("matrix"), parse_view({}), demo))
     assert len(matrix) == 17 and matrix.iloc[:, 2:19].abs().le(1).all().all()
