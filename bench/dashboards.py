@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
 DETAIL_PAGES = ("/instrument/SPX", "/series/UNRATE")  # measured when their template is registered
 
 # True once the page is fully rendered, else what is missing.
@@ -161,6 +162,20 @@ def wait_http(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def wait_warmed(log: Path, server: subprocess.Popen, timeout: float = 300) -> None:
+    """Until a web process logged that it built every page into the cache (pages/warm.py)."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if server.poll() is not None:
+            raise RuntimeError(f"the web server exited with {server.returncode}")
+        for line in log.read_text(errors="replace").splitlines():
+            if '"logger": "pages.warm"' in line and "warmed" in line:
+                print(f"pages warmed by the web in {time.monotonic() - started:.0f} s: {json.loads(line)['message']}")
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"no page warming logged within {timeout:.0f} s")
+
+
 def browser():
     from selenium import webdriver
 
@@ -260,6 +275,11 @@ def main() -> None:
     parser.add_argument("--var-dir", type=Path, help="SQLite data directory to use (seeded if it holds no data)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2, as in production)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (default 4)")
+    parser.add_argument(
+        "--no-warm",
+        action="store_true",
+        help="no page warming by the web (pages/warm.py): cold visits then also find the server's cache cold",
+    )
     args = parser.parse_args()
 
     from config.settings import load_settings
@@ -270,8 +290,11 @@ def main() -> None:
         **os.environ,
         "SPARTAN_VAR_DIR": str(var_dir),
         "SPARTAN_CACHE_DIR": str(scratch / "cache"),  # every run starts with an empty cache
-        "SPARTAN_LOG_LEVEL": "WARNING",
+        "SPARTAN_LOG_LEVEL": "INFO",
+        "SPARTAN_LOG_FORMAT": "json",
         "SPARTAN_EMBED_ORIGINS": "",
+        "SPARTAN_RATE_LIMIT_ENABLED": "0",  # one browser loading 28 pages twice is not abuse
+        "SPARTAN_PAGE_WARM_SECONDS": "0" if args.no_warm else "60",
     }
     for name in ("SPARTAN_DATABASE_URL", "SPARTAN_REDIS_URL"):
         env.pop(name, None)
@@ -285,10 +308,11 @@ def main() -> None:
             seed(settings)
         paths = page_paths(settings)
         port = free_port()
+        config = ["-c", str(GUNICORN_CONF)] if GUNICORN_CONF.exists() else []
         with (scratch / "web.log").open("w") as log:
             server = subprocess.Popen(  # noqa: S603 - our own app, fixed arguments
                 [
-                    *(sys.executable, "-m", "gunicorn", "app:server"),
+                    *(sys.executable, "-m", "gunicorn", *config, "app:server"),
                     *("--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads)),
                     *("--timeout", "120"),
                 ],
@@ -305,6 +329,8 @@ def main() -> None:
         # every worker is set up before the browser's bursts. No page data is read.
         for _ in range(10 * args.workers):
             wait_http(base + "/assets/favicon.ico", server)
+        if not args.no_warm:
+            wait_warmed(scratch / "web.log", server)
         driver = browser()
         version = driver.capabilities.get("browserVersion", "?")
         print(

@@ -83,7 +83,11 @@ def _bar(done: int, total: int, phase: str, failed: int) -> dbc.Progress:
 
 def _sources_link() -> html.P:
     return html.P(
-        ["Every source's state, last error and the download log: ", dcc.Link("Data sources", href="/sources"), "."],
+        [
+            "Every source's state, last error and the download log: ",
+            dcc.Link("System: data sources & health", href="/system"),
+            ".",
+        ],
         className="mb-0",
     )
 

@@ -85,6 +85,7 @@ class Dashboard:
     panels: tuple[PanelSpec, ...]
     source_file: str = ""
     toolbar: bool = True  # the range/scale/rebase links (off for pages without history charts)
+    redirect_from: tuple[str, ...] = ()  # old paths that now lead here (a permanent redirect)
 
     def panel(self, panel_id: str) -> PanelSpec | None:
         return next((p for p in self.panels if p.id == panel_id), None)
@@ -139,6 +140,9 @@ def parse_dashboard(text: str, where: str = "dashboard.yaml") -> Dashboard:
     ids = [p.id for p in specs]
     if len(set(ids)) != len(ids):
         raise DashboardError(f"{where}: panel ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+    redirect_from = doc.get("redirect_from") or []
+    if not isinstance(redirect_from, list) or not all(isinstance(p, str) and _PATH.match(p) for p in redirect_from):
+        raise DashboardError(f"{where}: 'redirect_from' must be a list of absolute lower-case URL paths")
     order = doc.get("order", 100)
     if not isinstance(order, int):
         raise DashboardError(f"{where}: 'order' must be an integer")
@@ -152,6 +156,7 @@ def parse_dashboard(text: str, where: str = "dashboard.yaml") -> Dashboard:
         panels=specs,
         source_file=where,
         toolbar=bool(doc.get("toolbar", True)),
+        redirect_from=tuple(redirect_from),
     )
 
 
@@ -163,8 +168,9 @@ def load_dashboards(folder: Path = DASHBOARDS_DIR) -> dict[str, Dashboard]:
         board = parse_dashboard(file.read_text(), file.name)
         if board.id in found:
             raise DashboardError(f"{file.name}: id {board.id!r} is also used by {found[board.id].source_file}")
-        if board.path in paths:
-            raise DashboardError(f"{file.name}: path {board.path!r} is also used by {paths[board.path]}")
+        for path in (board.path, *board.redirect_from):
+            if path in paths:
+                raise DashboardError(f"{file.name}: path {path!r} is also used by {paths[path]}")
+            paths[path] = file.name
         found[board.id] = board
-        paths[board.path] = file.name
     return dict(sorted(found.items(), key=lambda item: (item[1].order, item[1].title)))

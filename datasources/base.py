@@ -46,9 +46,11 @@ class ParseError(DownloadError):
 class Connector(Protocol):
     """One provider's dataset: request building and parsing, both free of I/O.
 
-    ``kind`` says what ``parse`` returns: ``"observations"`` (``series_id, date, value``) or
-    ``"bars"`` (``symbol, ts, open, high, low, close, volume``; ``ts`` UTC). ``build_requests``
-    returns every request one instrument needs (one, or one per page/year).
+    ``kind`` says what ``parse`` returns: ``"observations"`` (``series_id, date, value``),
+    ``"bars"`` (``symbol, ts, open, high, low, close, volume``; ``ts`` UTC) or ``"rows"`` (the
+    columns of its dataset's table, checked by that dataset's validator: an option-chain
+    summary). ``build_requests`` returns every request one instrument needs (one, or one per
+    page/year).
     """
 
     provider: str

@@ -154,6 +154,15 @@ class NasdaqHistoricalConnector:
         return frame.sort_values("ts").reset_index(drop=True)
 
 
+def _count(value) -> float:
+    """A volume or open interest as a number; what is not one (missing, "n/a", < 0) counts 0."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if number > 0 and number != float("inf") else 0.0
+
+
 OPTION_SYMBOL = re.compile(r"^(?P<root>[A-Z]+)(?P<expiry>\d{6})(?P<kind>[CP])(?P<strike>\d{8})$")
 
 
@@ -179,9 +188,9 @@ class CboeOptionsPutCallConnector:
             raise ParseError("no data.options in the response")
         totals = {"C": 0.0, "P": 0.0}
         for option in options:
-            match = OPTION_SYMBOL.match(str(option.get("option", "")))
+            match = OPTION_SYMBOL.match(str(option.get("option", ""))) if isinstance(option, dict) else None
             if match:
-                totals[match["kind"]] += float(option.get(measure) or 0)
+                totals[match["kind"]] += _count(option.get(measure))
         if totals["C"] <= 0:
             raise ParseError(f"no call {measure}: cannot form a ratio")
         stamp = pd.Timestamp(doc.get("timestamp") or datetime.now(UTC).isoformat())

@@ -28,6 +28,7 @@ from datasources.official_stats import (
     ImfDataMapperConnector,
     NasdaqHistoricalConnector,
 )
+from datasources.option_chain import CboeOptionChainConnector
 from datasources.public_data import (
     AlternativeMeFearGreedConnector,
     FiscalDataConnector,
@@ -73,6 +74,7 @@ CONNECTORS: dict[str, Connector] = {
         EcbReferenceXmlConnector(),
         NasdaqHistoricalConnector(),
         CboeOptionsPutCallConnector(),
+        CboeOptionChainConnector(),
         FredApiConnector(),
         PolygonAggregatesConnector(),
         AlphaVantageDailyConnector(),

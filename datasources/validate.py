@@ -59,3 +59,53 @@ def validate_bars(frame: pd.DataFrame, symbol: str, max_jump: float) -> pd.DataF
             f"{symbol}: close moved {moves.max():.0%} in one bar (to {worst['close']} on {worst['ts']:%Y-%m-%d})"
         )
     return frame
+
+
+def validate_option_chain(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
+    """Option-chain summary rows: right columns, one row per snapshot date and expiry, no expiry
+    before its snapshot, no snapshot in the future, counts ≥ 0, ratios and IVs finite and ≥ 0
+    where present."""
+    required = {"date", "expiry", "days_to_expiry", "contracts"}
+    if not required <= set(frame.columns):
+        raise ValidationError(f"{symbol}: missing columns {sorted(required - set(frame.columns))}")
+    if frame.empty:
+        return frame
+    if frame.duplicated(subset=["date", "expiry"]).any():
+        raise ValidationError(f"{symbol}: an expiry appears twice in one snapshot")
+    if (frame["days_to_expiry"] < 0).any():
+        raise ValidationError(f"{symbol}: expiries before their snapshot date")
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+    if (pd.to_datetime(frame["date"]).dt.date > tomorrow).any():
+        raise ValidationError(f"{symbol}: snapshots in the future")
+    measures = [
+        c
+        for c in (
+            "underlying_price",
+            "call_volume",
+            "put_volume",
+            "call_open_interest",
+            "put_open_interest",
+            "put_call_volume",
+            "put_call_oi",
+            "atm_iv",
+            "max_pain",
+        )
+        if c in frame
+    ]
+    values = frame[measures].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    present = ~np.isnan(values)
+    if not np.isfinite(values[present]).all() or (values[present] < 0).any():
+        raise ValidationError(f"{symbol}: negative or non-finite chain figures")
+    return frame
+
+
+# Validators of the datasets whose connectors parse the table's own columns (``kind = rows``).
+ROW_VALIDATORS = {"options_chain": validate_option_chain}
+
+
+def validate_rows(dataset: str, frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
+    """``frame`` checked by ``dataset``'s validator; a dataset without one cannot be downloaded."""
+    validator = ROW_VALIDATORS.get(dataset)
+    if validator is None:
+        raise ValidationError(f"{symbol}: no validator for rows of {dataset}")
+    return validator(frame, symbol)

@@ -18,6 +18,7 @@ from sqlalchemy import delete
 
 from config.catalog import Catalog, Instrument
 from jobs.analytics.run import run_analytics
+from jobs.demo_options import demo_chain_history
 from sql.cache import publish_version
 from sql.datasets import DATASETS
 from sql.schema import table
@@ -29,6 +30,9 @@ DEMO_SOURCE = "demo"
 # Term spreads are differences of two demo tenors, so they agree with the demo curve.
 TERM_SPREADS = {"T10Y2Y": ("10Y", "2Y"), "T10Y3M": ("10Y", "3M")}
 YEARS = 5
+# Option-chain snapshots: the last six weeks of business days (each one summarises a whole
+# synthetic chain, so five years of them would be most of the seeding time).
+CHAIN_SNAPSHOTS = 30
 
 
 @dataclass(frozen=True)
@@ -101,9 +105,27 @@ def demo_curve(tenor: str, days: pd.DatetimeIndex) -> np.ndarray:
     return (3.4 + 0.45 * np.log10(tenor_months(tenor) + 1)) * level * own
 
 
+def demo_option_chains(underlying: str, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Chain summaries of the last ``CHAIN_SNAPSHOTS`` days, the underlying and the VIX on their
+    demo paths. The chains' put/call ratios are the demo put/call series of the underlying (where
+    the demo has one), so the Options page's chain and its put/call panels agree."""
+    spots = demo_path(underlying, days, PROFILES["market_indices"])
+    vix = demo_path("VIX", days, PROFILES["volatility_indicators"])
+    last = slice(-CHAIN_SNAPSHOTS, None)
+    series = {"volume": f"PUT_CALL_{underlying}_VOLUME", "open_interest": f"PUT_CALL_{underlying}_OI"}
+    ratios = {
+        measure: demo_path(key, days, PROFILES["sentiment_indicators"])[last]
+        for measure, key in series.items()
+        if key in ANCHORS
+    }
+    return demo_chain_history(underlying, days[last], spots[last], vix[last], ratios)
+
+
 def demo_frame(dataset: str, inst: Instrument, days: pd.DatetimeIndex, fetched_at: datetime) -> pd.DataFrame:
     """Synthetic rows for one instrument in its table's shape."""
     spec = DATASETS[dataset]
+    if dataset == "options_chain":
+        return demo_option_chains(inst.key, days).assign(source=DEMO_SOURCE, fetched_at=fetched_at)
     if dataset == "treasury_yields":
         values = demo_curve(inst.key, days)
     elif dataset == "credit_spreads" and inst.key in TERM_SPREADS:
@@ -140,7 +162,7 @@ def seed_demo(store: Store, catalog: Catalog) -> dict[str, int]:
     first, last = now.date() - timedelta(days=365 * YEARS), now.date() - timedelta(days=1)
     written = {}
     for dataset in catalog.datasets():
-        if dataset not in PROFILES:
+        if dataset not in PROFILES and dataset != "options_chain":
             continue
         # Crypto trades every day; the rest on business days.
         days = pd.date_range(first, last) if dataset == "crypto_prices" else pd.bdate_range(first, last)

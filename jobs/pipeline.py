@@ -19,11 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.catalog import Catalog, Instrument, Source
+from config.logging_setup import context_fields
 from datasources.base import Connector, DownloadError, FetchError, ParseError
 from datasources.fetcher import Fetcher
 from datasources.http import HttpClient
 from datasources.registry import CONNECTORS
-from datasources.validate import ValidationError, validate_bars, validate_observations
+from datasources.validate import ValidationError, validate_bars, validate_observations, validate_rows
 from jobs.bookkeeping import health_rows, is_due, last_successes, record_usage, stored_spans, sync_catalog
 from jobs.summary import Attempt, RunSummary
 from sql.cache import SYSTEM_DATASET, cache, health_key, publish_version
@@ -41,10 +42,6 @@ OVERLAP = timedelta(days=14)
 Progress = Callable[[int, int, int, str], None]
 
 
-def _is_bars(spec: DatasetSpec) -> bool:
-    return "close" in table(spec.table).c
-
-
 class DownloadRun:
     def __init__(self, store: Store, catalog: Catalog, kind: str, client: HttpClient | None = None) -> None:
         self.store = store
@@ -52,7 +49,10 @@ class DownloadRun:
         self.fetcher = Fetcher(
             client or HttpClient(store.settings), catalog.sources, store.settings.rate_limit_multiplier
         )
-        self.summary = RunSummary(run_id=str(uuid.uuid4()), kind=kind, started_at=datetime.now(UTC))
+        # The run id of the log lines (jobs.commands binds one per preload/refresh), so the
+        # download log and the logs of a run share it.
+        run_id = context_fields().get("run_id") or str(uuid.uuid4())
+        self.summary = RunSummary(run_id=run_id, kind=kind, started_at=datetime.now(UTC))
         # Batch bodies parsed once for all their instruments (each waits for the first to parse).
         self._batch_parses: dict[tuple, Future] = {}
         self._batch_lock = threading.Lock()
@@ -141,10 +141,8 @@ class DownloadRun:
                 continue
             connector = CONNECTORS[source.provider]
             try:
-                if (connector.kind == "bars") != _is_bars(spec):
-                    raise ValidationError(
-                        f"{source.provider} yields {connector.kind}, {spec.name} stores the other kind"
-                    )
+                if connector.kind != spec.kind:
+                    raise ValidationError(f"{source.provider} yields {connector.kind}, {spec.name} stores {spec.kind}")
                 primary_batch = batch if provider is inst.providers[0] else None
                 frame = self._download(source, connector, provider.symbol, since, attempt, primary_batch)
                 frame = self._canonical(spec, frame, inst.key, provider.symbol)
@@ -163,9 +161,12 @@ class DownloadRun:
 
     def _canonical(self, spec: DatasetSpec, frame: pd.DataFrame, key: str, symbol: str) -> pd.DataFrame:
         """Validated rows in the table's shape, keyed by the catalog's instrument key."""
-        if _is_bars(spec):
+        if spec.kind == "bars":
             frame = validate_bars(frame, symbol, self.store.settings.max_daily_jump)
             return frame.assign(symbol=key, interval="1d")
+        if spec.kind == "rows":
+            frame = validate_rows(spec.name, frame, symbol).assign(**{spec.key_column: key})
+            return frame[[c.name for c in table(spec.table).columns if c.name in frame.columns]]
         frame = validate_observations(frame.drop_duplicates(subset=["series_id", "date"], keep="last"), symbol)
         frame = frame.rename(columns={"series_id": spec.key_column}).assign(**{spec.key_column: key})
         if spec.name == "economic_indicators" and "country" not in frame:

@@ -36,8 +36,14 @@ def _check_types() -> None:
 _check_types()
 
 
+def view_options(board: Dashboard) -> set[str]:
+    """The toolbar options some panel of ``board`` follows (a heatmap has no log scale)."""
+    return {option for spec in board.panels for option in PANEL_TYPES[spec.type].view_options}
+
+
 def toolbar(board: Dashboard, view: ViewState) -> html.Div:
-    """Range, scale and rebasing as links to the same page with the query changed."""
+    """Range, scale and rebasing as links to the same page with the query changed; only the
+    groups the dashboard's panels follow."""
 
     def link(label: str, active: bool, **change) -> dcc.Link:
         return dcc.Link(
@@ -50,11 +56,15 @@ def toolbar(board: Dashboard, view: ViewState) -> html.Div:
     ranges = [link(r if r != "MAX" else "Max", view.range == r, range=r) for r in RANGES]
     scale = [link("Linear", not view.log, log=False), link("Log", view.log, log=True)]
     rebase = [link("Levels", not view.rebase, rebase=False), link("Rebased to 100", view.rebase, rebase=True)]
+    groups = {"range": ("Range", ranges), "log": ("Scale", scale), "rebase": ("Comparison", rebase)}
+    shown = view_options(board)
     return html.Nav(
         [
-            html.Div(ranges, className="view-group", role="group", **{"aria-label": "Range"}),
-            html.Div(scale, className="view-group", role="group", **{"aria-label": "Scale"}),
-            html.Div(rebase, className="view-group", role="group", **{"aria-label": "Comparison"}),
+            *(
+                html.Div(links, className="view-group", role="group", **{"aria-label": label})
+                for option, (label, links) in groups.items()
+                if option in shown
+            ),
             embed_snippet(board.path + view.query(embed=True)),
         ],
         className="view-toolbar",

@@ -22,6 +22,13 @@ class DatasetSpec:
         columns = table(self.table).c
         return "value" if "value" in columns else "close" if "close" in columns else None
 
+    @property
+    def kind(self) -> str:
+        """What a connector must parse for it: ``bars`` (OHLCV), ``observations`` (one value a
+        row) or ``rows`` (the table's own columns, e.g. an option-chain summary)."""
+        columns = table(self.table).c
+        return "bars" if "close" in columns else "observations" if "value" in columns else "rows"
+
 
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
@@ -40,6 +47,7 @@ DATASETS: dict[str, DatasetSpec] = {
         DatasetSpec("sector_rotation", "sector_rotation", "symbol", "date", "Sector rotation"),
         DatasetSpec("sentiment_indicators", "sentiment_indicators", "indicator_id", "date", "Sentiment"),
         DatasetSpec("market_breadth", "market_breadth", "universe", "date", "Market breadth"),
+        DatasetSpec("options_chain", "options_chain", "underlying", "date", "Option chains"),
     )
 }
 

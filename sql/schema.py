@@ -156,6 +156,30 @@ market_breadth = Table(
     *_provenance(),
 )
 
+# --- options -----------------------------------------------------------------------
+# Extra to the seed's 17: one row per expiry of an underlying's option chain, per snapshot day
+# (a refresh during the day replaces that day's row: the newest delayed quotes win).
+options_chain = Table(
+    "options_chain",
+    metadata,
+    Column("underlying", String(16), primary_key=True),
+    Column("date", Date, primary_key=True, comment="snapshot (trade) date, US Eastern"),
+    Column("expiry", Date, primary_key=True),
+    Column("days_to_expiry", Integer, nullable=False),
+    Column("underlying_price", Float),
+    Column("contracts", Integer, nullable=False, comment="listed contracts of this expiry"),
+    Column("call_volume", Float),
+    Column("put_volume", Float),
+    Column("call_open_interest", Float),
+    Column("put_open_interest", Float),
+    Column("put_call_volume", Float, comment="put volume / call volume"),
+    Column("put_call_oi", Float, comment="put open interest / call open interest"),
+    Column("atm_iv", Float, comment="at-the-money implied volatility in percent"),
+    Column("skew_25d", Float, comment="25-delta put IV minus 25-delta call IV, percentage points"),
+    Column("max_pain", Float, comment="strike at which expiring options pay holders least"),
+    *_provenance(),
+)
+
 # --- system ----------------------------------------------------------------------
 data_sources = Table(
     "data_sources",
@@ -238,10 +262,11 @@ DATA_TABLES = (
     "sector_rotation",
     "sentiment_indicators",
     "market_breadth",
+    "options_chain",
 )
 SYSTEM_TABLES = ("data_sources", "download_log", "health_status", "api_rate_limits")
 # Data tables beyond the seed's 17.
-EXTRA_TABLES = ("equities",)
+EXTRA_TABLES = ("equities", "options_chain")
 
 
 def table(name: str) -> Table:

@@ -52,16 +52,29 @@ class PanelType:
     render: Callable[[PanelContext], object]
     data: Callable[[PanelContext], pd.DataFrame]
     needs_dataset: bool = True
+    # The toolbar's view options this type follows ("range", "log", "rebase"): a dashboard
+    # shows only the toolbar groups one of its panels follows.
+    view_options: frozenset[str] = frozenset()
 
 
+VIEW_OPTIONS = ("range", "log", "rebase")
 PANEL_TYPES: dict[str, PanelType] = {}
 
 
-def panel_type(name: str, data: Callable[[PanelContext], pd.DataFrame], needs_dataset: bool = True):
-    """Register the decorated render function as panel type ``name`` with its ``data`` function."""
+def panel_type(
+    name: str,
+    data: Callable[[PanelContext], pd.DataFrame],
+    needs_dataset: bool = True,
+    view: tuple[str, ...] = (),
+):
+    """Register the decorated render function as panel type ``name`` with its ``data`` function;
+    ``view`` names the toolbar options (``VIEW_OPTIONS``) the type follows."""
+    unknown = set(view) - set(VIEW_OPTIONS)
+    if unknown:
+        raise ValueError(f"panel type {name!r}: unknown view options {sorted(unknown)}")
 
     def register(render: Callable[[PanelContext], object]):
-        PANEL_TYPES[name] = PanelType(name, render, data, needs_dataset)
+        PANEL_TYPES[name] = PanelType(name, render, data, needs_dataset, frozenset(view))
         return render
 
     return register
@@ -150,4 +163,4 @@ def chart(ctx: PanelContext, figure, part: str | None = None) -> dcc.Graph:
 
 
 # Register the panel types (import for their side effect).
-from pages.panels import analytics, core, markets, system  # noqa: E402, F401
+from pages.panels import analytics, core, markets, options, system  # noqa: E402, F401

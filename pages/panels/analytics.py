@@ -242,7 +242,7 @@ def pair_history_data(ctx: PanelContext) -> pd.DataFrame:
     return wide.reset_index(names="Date")
 
 
-@panel_type("correlation_history", pair_history_data, needs_dataset=False)
+@panel_type("correlation_history", pair_history_data, needs_dataset=False, view=("range",))
 def correlation_history(ctx: PanelContext):
     frame, names = pair_history(ctx)
     fig = _figure(int(ctx.spec.option("height", 340)))
@@ -479,7 +479,7 @@ def breadth_data(ctx: PanelContext) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-@panel_type("breadth", breadth_data, needs_dataset=False)
+@panel_type("breadth", breadth_data, needs_dataset=False, view=("range",))
 def breadth(ctx: PanelContext):
     frame = breadth_rows(ctx)
     view = _breadth_view(ctx)
@@ -729,7 +729,7 @@ def _sentiment_kpis(ctx: PanelContext, wide: pd.DataFrame, kpis: pd.DataFrame) -
     return html.Div(cards, className="kpi-row mb-2")
 
 
-@panel_type("sentiment", sentiment_data, needs_dataset=False)
+@panel_type("sentiment", sentiment_data, needs_dataset=False, view=("range",))
 def sentiment(ctx: PanelContext):
     wide, kpis, components = sentiment_rows(ctx)
     return html.Div(
@@ -917,7 +917,7 @@ def _ratio_figure(ratio: pd.DataFrame, height: int) -> go.Figure:
     return fig
 
 
-@panel_type("term_structure", term_structure_data, needs_dataset=False)
+@panel_type("term_structure", term_structure_data, needs_dataset=False, view=("range",))
 def term_structure(ctx: PanelContext):
     curve, ratio = _term_parts(ctx)
     height = int(ctx.spec.option("height", 340))

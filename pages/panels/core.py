@@ -164,7 +164,7 @@ def history_data(ctx: PanelContext) -> pd.DataFrame:
     return wide.reset_index(names="Date")
 
 
-@panel_type("history", history_data)
+@panel_type("history", history_data, view=("range", "log", "rebase"))
 def history(ctx: PanelContext):
     frame = history_rows(ctx)
     rebased = ctx.view.rebase and ctx.spec.option("rebase_allowed", True) and ctx.spec.option("transform") != "yoy"

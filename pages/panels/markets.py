@@ -508,7 +508,7 @@ def register_callbacks(app: dash.Dash) -> None:
     )(_on_pick)
 
 
-@panel_type("instrument_detail", instrument_data)
+@panel_type("instrument_detail", instrument_data, view=("range", "log"))
 def instrument_detail(ctx: PanelContext):
     settings, dataset = ctx.settings, ctx.spec.dataset
     keys = dataset_keys(settings, dataset)

@@ -1,7 +1,7 @@
 """System panel types: data-source health, the download log, per-dataset status.
 
 They read the system tables (no dataset of their own), so they register with
-``needs_dataset=False``. The grid builders are shared with the Data sources page (pages/sources.py).
+``needs_dataset=False``.
 """
 
 from __future__ import annotations

@@ -30,6 +30,10 @@ def test_rates_page_shows_the_curve_and_the_grid_with_data(dash_duo, rates_app):
     dash_duo.wait_for_element("#graph-rates-curve .scatterlayer .trace:nth-child(3)", timeout=10)
     dash_duo.wait_for_element("#graph-rates-term .js-plotly-plot")
     dash_duo.wait_for_element("#graph-rates-credit .js-plotly-plot")
+    # The grid is below the fold of the test window; the browser skips painting rows off screen
+    # (their text reads empty there), so bring it into view as a reader scrolling down would.
+    grid = dash_duo.find_element(".ag-center-cols-container")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", grid)
     dash_duo.wait_for_contains_text(".ag-center-cols-container", "10-Year", timeout=20)
     rows = dash_duo.find_elements(".ag-center-cols-container .ag-row")
     assert len(rows) == 8  # five tenors and three spreads, in two grids

@@ -48,6 +48,7 @@ SYMBOLS = {
     "ecb_xml": "EURUSD",
     "nasdaq": "SPX:index",
     "cboe_options": "_SPX:volume",
+    "cboe_option_chain": "_SPX",
     "fred_api": "GDP",
     "polygon": "SPY",
     "alphavantage": "SPY",
@@ -79,7 +80,11 @@ def test_wire_format_round_trip(provider, client, httpserver):
     frames = fetch_and_parse(client, httpserver, provider)
     assert frames and all(len(f) > 0 for f in frames)
     kind = CONNECTORS[provider].kind
-    columns = {"symbol", "ts", "close"} if kind == "bars" else {"series_id", "date", "value"}
+    columns = {
+        "bars": {"symbol", "ts", "close"},
+        "observations": {"series_id", "date", "value"},
+        "rows": {"date"},  # the table's own columns (tests of each such connector check them)
+    }[kind]
     assert all(columns <= set(f.columns) for f in frames)
 
 

@@ -77,7 +77,6 @@ def test_every_page_renders_on_an_empty_database_plain_embedded_and_with_garbage
             assert "Traceback" not in body and "<script>" not in body, page["path"]
         assert "No data yet" in render(dash_app, page) or page["path"] in (
             "/preload",
-            "/sources",
             "/system",
             "/download-log",
         )
@@ -143,12 +142,15 @@ def test_framing_is_refused_except_for_embeds_from_allowed_origins(tmp_path):
     settings = make_settings(tmp_path, "sqlite", SPARTAN_EMBED_ORIGINS="https://reports.example")
     client = webapp.create_app(settings).server.test_client()
     plain = client.get("/rates")
-    assert plain.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    # One directive of the page's policy (the rest of it: tests/integration/test_security.py).
+    assert "frame-ancestors 'none'" in plain.headers["Content-Security-Policy"].split("; ")
     assert plain.headers["X-Frame-Options"] == "DENY"
     for path in ("/rates?embed=1", "/embed/rates/curve"):
         embedded = client.get(path)
         assert embedded.status_code == 200
-        assert embedded.headers["Content-Security-Policy"] == "frame-ancestors 'self' https://reports.example"
+        assert "frame-ancestors 'self' https://reports.example" in embedded.headers["Content-Security-Policy"].split(
+            "; "
+        )
         assert "X-Frame-Options" not in embedded.headers
 
 
@@ -203,11 +205,19 @@ def test_text_on_navy_meets_wcag_aa_contrast():
         ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, width: 13}]\n", "'width' must be 1..12"),
         ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, keys: SPX}]\n", "'keys' must be a list"),
         ("- a list", "must be a mapping"),
+        ("id: x\ntitle: X\npath: /x\nredirect_from: /old\npanels: [{id: a, type: kpis}]\n", "'redirect_from' must"),
     ],
 )
 def test_dashboard_file_mistakes_are_named(text, message):
     with pytest.raises(DashboardError, match=message):
         parse_dashboard(text, "x.yaml")
+
+
+def test_a_redirect_path_may_not_be_another_dashboards_path(tmp_path):
+    (tmp_path / "a.yaml").write_text("id: a\ntitle: A\npath: /a\npanels: [{id: p, type: kpis}]\n")
+    (tmp_path / "b.yaml").write_text("id: b\ntitle: B\npath: /b\nredirect_from: [/a]\npanels: [{id: p, type: kpis}]\n")
+    with pytest.raises(DashboardError, match="b.yaml: path '/a' is also used by a.yaml"):
+        load_dashboards(tmp_path)
 
 
 def test_view_state_from_garbage_is_the_default_view():
@@ -249,3 +259,22 @@ def test_every_app_of_a_process_has_the_grid_export_callback(tmp_path):
     for dash_app in (first, second):
         outputs = [c["output"] for c in dash_app.server.test_client().get("/_dash-dependencies").get_json()]
         assert any("exportDataAsCsv" in o for o in outputs)
+
+
+def test_the_toolbar_offers_only_the_view_options_its_panels_follow(empty_web):
+    import dash
+
+    pages = {p["path"]: p for p in dash.page_registry.values()}
+
+    def groups(path: str) -> set[str]:
+        body = render(empty_web[0], pages[path])
+        return {label for label in ("Range", "Scale", "Comparison") if f'"aria-label": "{label}"' in body}
+
+    assert groups("/indices") == {"Range", "Scale", "Comparison"}  # history charts
+    assert groups("/indices/detail") == {"Range", "Scale"}  # one instrument: nothing to rebase
+    assert groups("/correlations") == {"Range"}  # a correlation is not drawn on a log scale
+    assert groups("/system") == set()  # toolbar: false
+    with pytest.raises(ValueError, match="unknown view options"):
+        from pages.panels import panel_type
+
+        panel_type("x", lambda ctx: None, view=("zoom",))

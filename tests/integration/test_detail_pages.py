@@ -463,12 +463,11 @@ def test_system_panels_on_an_empty_store(empty_app):
         assert "No data yet" in body(render_panel(ctx))
 
 
-def test_system_dashboards_and_sources_page_render(data_app):
+def test_system_dashboards_render(data_app):
     _system_rows()
-    for path in ("/system", "/download-log", "/sources"):
+    for path in ("/system", "/download-log"):
         page = render(data_app[0], path)
         assert "connection refused" in page, path
-    assert "sources-health" in render(data_app[0], "/sources")
     client = data_app[0].server.test_client()
     response = client.get("/csv/system/sources.csv")
     assert response.status_code == 200 and b"bad_src" in response.data

@@ -86,7 +86,7 @@ def test_no_status_is_a_clear_unknown_state_and_keeps_watching(web):
     layout = page(dash_app)
     body = text_of(layout)
     assert "No preload status" in body and "status unknown" in body
-    assert '"href": "/sources"' in dump(layout)
+    assert '"href": "/system"' in dump(layout)
     assert "preload-progress" not in dump(layout)
     interval = layout[preload_view.INTERVAL_ID]
     assert interval.disabled is False and interval.interval == preload_view.IDLE_POLL_MS
@@ -144,7 +144,7 @@ def test_complete_with_failures_lists_them_links_to_sources_and_stops_polling(we
     body = text_of(layout)
     for part in ("Duration3 min", "Rows written530", "run-42"):
         assert part in body
-    assert '"href": "/sources"' in dump(layout)
+    assert '"href": "/system"' in dump(layout)
     assert layout["preload-state"].children == "complete with failures"
     assert layout["preload-progress"].value == 2
     assert layout[preload_view.INTERVAL_ID].disabled is True
@@ -219,7 +219,7 @@ def test_the_banner_shows_on_other_pages_only_while_a_preload_runs(web):
     shell = app_shell(dash_app)
     assert "Preload running: 4 of 10 instruments, 1 failed source(s) so far" in shell
     assert '"href": "/preload"' in shell
-    for path in ("/", "/rates", "/sources"):
+    for path in ("/", "/rates", "/system"):
         assert "Preload running: 4 of 10" in text_of(preload_view.banner_for_page(path))
     assert preload_view.banner_for_page("/preload") is None  # the page itself says it all
 

@@ -45,7 +45,7 @@ def test_migration_creates_the_seeds_17_tables_and_ours_and_is_idempotent(store,
     assert len(DATA_TABLES) + len(SYSTEM_TABLES) - len(EXTRA_TABLES) == 17
     assert "dataset_versions" in names
     upgrade(settings, store.engine)  # a second run changes nothing and does not fail
-    assert current_revision(store.engine, settings) == "0002"
+    assert current_revision(store.engine, settings) == "0003"
 
 
 def test_postgres_tables_live_in_the_configured_schema(store, settings):

@@ -1,0 +1,90 @@
+"""The web's page warmer (pages/warm.py): after it ran, every page's default view is served from
+the cache alone — analytics panels included — and one process warms each change of the data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from plotly.utils import PlotlyJSONEncoder
+
+from sql import read
+from tests.conftest import demo_settings
+
+
+@pytest.fixture
+def demo_app(demo_root):
+    import app as webapp
+
+    return webapp.create_app(demo_settings(demo_root))
+
+
+def page_body(dash_app, path: str) -> str:
+    import dash
+
+    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+    with dash_app.server.test_request_context(path):
+        return json.dumps(page["layout"](), cls=PlotlyJSONEncoder)
+
+
+def test_after_warming_every_page_is_built_from_the_cache_alone(demo_app, monkeypatch):
+    from pages import warm
+
+    built, failed = warm.warm_pages(demo_app)
+    assert failed == [] and built >= 25
+
+    def no_database(*args, **kwargs):
+        raise AssertionError("a page read the database after warming")
+
+    monkeypatch.setattr(read, "_frame", no_database)
+    for path, marker in (
+        ("/correlations", '"type": "heatmap"'),
+        ("/sector-rotation", "XLK"),
+        ("/market-breadth", "advancers"),
+        ("/sentiment", "Fear"),
+        ("/volatility", "VIX"),
+        ("/", "S&P 500"),
+        ("/indices/detail", "candlestick"),
+    ):
+        body = page_body(demo_app, path)
+        assert marker in body, path
+        assert "No data yet" not in body and "unavailable" not in body.lower(), path
+
+
+def test_one_process_warms_each_change_of_the_data(demo_app, monkeypatch):
+    from pages import warm
+    from sql.cache import cache, publish_version
+
+    calls = []
+    monkeypatch.setattr(warm, "warm_pages", lambda app: calls.append(app) or (1, []))
+    first, second = warm.PageWarmer(demo_app, 60), warm.PageWarmer(demo_app, 60)
+    assert first.tick() is True  # the data has not been warmed yet
+    assert second.tick() is False  # the other web process took this state of the data
+    assert first.tick() is False  # nothing moved since
+    assert len(calls) == 1
+
+    version = read.dataset_version("commodities")
+    publish_version("commodities", version + 1)  # what the sidecar does after a refresh
+    try:
+        assert second.tick() is True and first.tick() is False
+        assert len(calls) == 2
+    finally:
+        publish_version("commodities", version)
+        cache.delete(warm.LOCK_KEY.format(warm.data_signature()))
+
+
+def test_a_database_outage_skips_a_round_without_stopping_the_warmer(demo_app, monkeypatch):
+    from pages import warm
+
+    def down():
+        raise read.StorageUnavailable("database unavailable: OperationalError")
+
+    monkeypatch.setattr(warm, "data_signature", down)
+    warmer = warm.PageWarmer(demo_app, 0.01)
+    assert warmer.tick() is False
+    warmer.start()
+    warmer.join(0.1)
+    assert warmer.is_alive()  # still checking
+    warmer.stopped.set()
+    warmer.join(2)
+    assert not warmer.is_alive()
