@@ -1,5 +1,6 @@
 # One image for the web and the sidecar; only the command differs:
-#   web (default):  gunicorn app:server --bind 0.0.0.0:8888 --workers 2 --threads 4 --timeout 60
+#   web (default):  gunicorn -c config/gunicorn.conf.py app:server --bind 0.0.0.0:8888 --workers 2
+#                   (4 threads, 60 s timeout, Prometheus multiprocess metrics, JSON logs: see the config)
 #   scheduler:      python -m jobs scheduler
 FROM python:3.11-slim
 
@@ -36,4 +37,4 @@ RUN python -m compileall -q app.py api components config datasources jobs pages 
 USER spartan
 
 EXPOSE 8888
-CMD ["gunicorn", "app:server", "--bind", "0.0.0.0:8888", "--workers", "2", "--threads", "4", "--timeout", "60"]
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "app:server", "--bind", "0.0.0.0:8888", "--workers", "2"]

@@ -6,7 +6,7 @@ HOST   ?= $(or $(SPARTAN_HOST),127.0.0.1)
 PORT   ?= $(or $(SPARTAN_PORT),8888)
 WORKERS ?= 2
 
-.PHONY: run web scheduler preload migrate test lint install install-dev clean
+.PHONY: run web scheduler preload migrate test lint install install-dev clean plotly-bundle
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,16 +33,17 @@ run: migrate
 	@echo "Spartan Research Station: http://localhost:$(PORT)  (Ctrl-C stops the web and the sidecar)"
 	@$(PY) -m jobs scheduler --no-preload & SCHED=$$!; \
 	trap 'kill $$SCHED 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn app:server --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --timeout 60 --access-logfile -
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py app:server --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 web: migrate
-	$(VENV)/bin/gunicorn app:server --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --timeout 60
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py app:server --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 scheduler: migrate
 	$(PY) -m jobs scheduler
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -c pyproject.toml -q -ll -r app.py api components config datasources jobs pages sql
 
 ## Lint, then every suite: unit, integration (SQLite; PostgreSQL + Redis when
 ## SPARTAN_TEST_DATABASE_URL / SPARTAN_TEST_REDIS_URL are set) and e2e (headless Chromium).
@@ -51,3 +52,20 @@ test: lint
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .coverage .ruff_cache
+
+## Rebuild assets/plotly-spartan.min.js: plotly.js (the version plotly.py bundles) with only
+## the trace types the station draws, instead of Dash's 4.8 MB full bundle (see assets/README.md).
+PLOTLYJS_VERSION = $(shell $(PY) -c "from plotly.offline import get_plotlyjs_version as v; print(v())")
+PLOTLY_TRACES = scatter bar heatmap candlestick indicator
+plotly-bundle: install
+	rm -rf var/plotly-bundle && mkdir -p var/plotly-bundle
+	cd var/plotly-bundle && npm init -y >/dev/null && \
+	npm install --no-audit --no-fund --silent plotly.js@$(PLOTLYJS_VERSION) esbuild@0.25.12 && \
+	{ echo "var Plotly = require('plotly.js/lib/core');"; \
+	  echo "Plotly.register([$(foreach t,$(PLOTLY_TRACES),require('plotly.js/lib/$(t)'),)]);"; \
+	  echo "window.Plotly = Plotly;"; } > entry.js && \
+	npx esbuild entry.js --bundle --minify --format=iife --target=es2017 --loader:.css=empty --define:global=window \
+	  --legal-comments=eof --log-level=warning \
+	  --banner:js="/*! plotly.js $(PLOTLYJS_VERSION) (MIT, LICENSE-plotly.txt), traces: $(PLOTLY_TRACES); make plotly-bundle */" \
+	  --outfile=$(CURDIR)/assets/plotly-spartan.min.js && \
+	cp node_modules/plotly.js/LICENSE $(CURDIR)/assets/LICENSE-plotly.txt

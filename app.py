@@ -7,19 +7,23 @@ only from the database and cache (sql/); it never imports datasources/ or jobs/.
 from __future__ import annotations
 
 import functools
+import gzip
+import hashlib
 import logging
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401 - registers the components used by pages
-from flask import Response, request
+from flask import Response, redirect, request
 
-from api import health_bp, system_bp
+from api import metrics, rest, security
 from components import grid, preload
 from components.shell import app_layout, page_frame
 from components.view_state import parse_view
+from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
+from pages import warm
 from pages.panels import markets
 from pages.panels.export import instrument_csv, panel_csv, series_csv
 from sql import read
@@ -28,24 +32,6 @@ from sql.migrate import upgrade
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
-
-
-def _embeddable() -> bool:
-    """An embed request: ``?embed=1`` on any page, or an ``/embed/…`` panel page."""
-    return request.args.get("embed") == "1" or request.path.startswith("/embed/")
-
-
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if _embeddable():
-        # The station itself and the origins named in SPARTAN_EMBED_ORIGINS may frame an embed page.
-        origins = " ".join(read.current_settings().embed_origins)
-        response.headers.setdefault("Content-Security-Policy", f"frame-ancestors 'self' {origins}".rstrip())
-    else:
-        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-    return response
 
 
 def _framed(layout):
@@ -60,15 +46,53 @@ def _framed(layout):
     return framed
 
 
+# dcc.Graph fetches plotly.js on the first page that draws a chart, from Dash's copy of
+# plotly.py's full bundle (4.8 MB, every trace type). The station draws five trace types:
+# ``make plotly-bundle`` builds them into assets/plotly-spartan.min.js (1.2 MB), served at
+# that same URL. Dash does not link it into pages (``assets_ignore``): pages without a chart
+# do not load it.
+PLOTLY_BUNDLE = "plotly-spartan.min.js"
+DASH_PLOTLY_PATH = "_dash-component-suites/plotly/package_data/plotly.min.js"
+
+
+def _serve_station_plotly(app: dash.Dash) -> None:
+    body = (ROOT / "assets" / PLOTLY_BUNDLE).read_bytes()
+    gzipped = gzip.compress(body, compresslevel=9, mtime=0)  # once, not per request
+    etag = hashlib.sha256(body).hexdigest()[:32]
+
+    def station_plotly():
+        compressed = "gzip" in request.headers.get("Accept-Encoding", "")
+        response = Response(gzipped if compressed else body, mimetype="text/javascript")
+        if compressed:
+            response.headers["Content-Encoding"] = "gzip"
+        response.headers["Vary"] = "Accept-Encoding"
+        response.cache_control.public = True
+        response.cache_control.max_age = 24 * 3600
+        response.set_etag(etag + ("-gz" if compressed else ""))
+        return response.make_conditional(request)
+
+    # A rule without converters wins over Dash's /_dash-component-suites/<package>/<path>.
+    app.server.add_url_rule(app.config.routes_pathname_prefix + DASH_PLOTLY_PATH, "station_plotly", station_plotly)
+
+
+def _add_redirects(server) -> None:
+    """A dashboard's ``redirect_from`` paths answer 301 to it (links to pages that moved)."""
+    for board in load_dashboards().values():
+        for old in board.redirect_from:
+            target = board.path
+            server.add_url_rule(old, f"redirect:{old}", lambda target=target: redirect(target, 301))
+
+
 def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.Dash:
     """Build the web app on ``settings`` (default: from the environment)."""
     settings = settings or load_settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     app = dash.Dash(
         __name__,
         use_pages=True,
         pages_folder=str(ROOT / "pages"),
         assets_folder=str(ROOT / "assets"),
+        assets_ignore=rf"^{PLOTLY_BUNDLE}$",  # fetched by dcc.Graph when needed, see _serve_station_plotly
         title="Spartan Research Station",
         update_title=None,
         suppress_callback_exceptions=True,
@@ -83,12 +107,14 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     store = storage.configure(settings, server)
     if migrate:
         upgrade(settings, store.engine)
-    server.register_blueprint(health_bp)
-    server.register_blueprint(system_bp)
+    rest.init_app(app)  # the REST API: /api/*, /health, /api/openapi.json
     server.add_url_rule("/csv/<dashboard>/<panel>.csv", "panel_csv", panel_csv)
     server.add_url_rule("/csv/instrument/<symbol>.csv", "instrument_csv", instrument_csv)
     server.add_url_rule("/csv/series/<series_id>.csv", "series_csv", series_csv)
-    server.after_request(_security_headers)
+    security.init_app(app, settings)  # rate limits, security headers, audit log
+    metrics.init_app(app, settings)  # /metrics, request ids, access log
+    _add_redirects(server)
+    _serve_station_plotly(app)
     preload.register_callbacks(app)
     grid.register_callbacks(app)  # the "Export CSV" buttons
     markets.register_callbacks(app)  # the instrument pickers of the detail pages and the explorer
@@ -101,6 +127,8 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     # Do it now, once, before any request.
     with server.test_request_context("/"):
         app._setup_server()
+    if settings.page_warm_seconds:
+        warm.start(app, settings.page_warm_seconds)  # each page's default view, after each refresh
     return app
 
 

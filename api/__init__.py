@@ -1,6 +1,6 @@
-"""REST endpoints; they read only from sql.read (the database and its cache)."""
+"""The REST API; it reads only from sql.read (the database and its cache).
 
-from api.health import health_bp
-from api.system import system_bp
-
-__all__ = ["health_bp", "system_bp"]
+``api.rest.init_app(app)`` puts it on the Dash app's server: the data endpoints
+(``api.data``), ``/api/system/*`` (``api.system``), ``/health`` (``api.health``) and the
+OpenAPI document ``/api/openapi.json``.
+"""

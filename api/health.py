@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from api.blueprints import api_blueprint
+from api.schemas import HealthSchema
 from sql import read
 from sql.cache import PRELOAD_STATUS_KEY, cache, ping
 from sql.store import get_store
 
-health_bp = Blueprint("health", __name__)
+health_bp = api_blueprint("health", None, "Liveness and readiness of the web process")
 
 
 def _database_check() -> dict:
@@ -39,8 +41,15 @@ def _preload_check(database_ok: bool) -> dict:
     return {"ok": ok, "state": state, "has_data": has_data, "done": status.get("done"), "total": status.get("total")}
 
 
-@health_bp.get("/health")
+@health_bp.route("/health")
+@health_bp.response(200, HealthSchema, description="Ready: the database and cache answer and data is stored.")
+@health_bp.alt_response(503, schema=HealthSchema, description="Live but not ready; checks says why.")
 def health():
+    """Liveness and readiness
+
+    Checks the database (SELECT 1), the cache (a write/read round trip) and the preload (data
+    stored, or the sidecar's preload complete). Query parameters are ignored: probes differ.
+    """
     settings = get_store().settings
     database = _database_check()
     cache_ok, cache_detail = ping(settings)
@@ -51,4 +60,7 @@ def health():
     }
     ready = all(check["ok"] for check in checks.values())
     body = {"status": "ok" if ready else "not_ready", "live": True, "ready": ready, "checks": checks}
-    return jsonify(body), 200 if ready else 503
+    response = jsonify(body)
+    response.status_code = 200 if ready else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

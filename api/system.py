@@ -1,16 +1,38 @@
-"""``/api/system/status``: freshness per dataset (last update, age, source, rows) and source health."""
+"""``/api/system/*``: freshness per dataset and source health (``status``), every data source with
+its health (``sources``) and the download log (``download-log``)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime
 
 import pandas as pd
-from flask import Blueprint, jsonify
+from flask import Response, jsonify
 
+from api import conditional
+from api.blueprints import api_blueprint, data_responses
+from api.envelope import normalized, page_fields, respond
+from api.formats import negotiate, records
+from api.schemas import (
+    QUERY,
+    DownloadItem,
+    DownloadLogArgs,
+    DownloadLogSchema,
+    ErrorSchema,
+    NoArgs,
+    SourceItem,
+    SourcesArgs,
+    SourcesSchema,
+    StatusSchema,
+)
 from sql import read
 from sql.cache import PRELOAD_STATUS_KEY, REFRESH_LAST_RUN_KEY, cache
 
-system_bp = Blueprint("system", __name__, url_prefix="/api/system")
+system_bp = api_blueprint("system", "/api/system", "The station itself: dataset freshness, sources, downloads")
+
+SOURCE_COLUMNS = list(SourceItem().fields)
+DOWNLOAD_COLUMNS = list(DownloadItem().fields)
 
 
 def _iso(value) -> str | None:
@@ -23,15 +45,20 @@ def _iso(value) -> str | None:
     return stamp.isoformat()
 
 
-@system_bp.get("/status")
-def status():
+@system_bp.route("/status")
+@system_bp.arguments(NoArgs, **QUERY)
+@system_bp.response(200, StatusSchema)
+@system_bp.alt_response(503, schema=ErrorSchema, description="The database is unavailable.")
+def status(_args):
+    """Freshness of every dataset and health of every source
+
+    Per dataset: rows, instruments, newest observation, last update, age, whether it is within
+    the freshness target, sources. Per source: state, last success and failure, last error.
+    """
     now = datetime.now(UTC)
     settings = read.current_settings()
-    try:
-        datasets = read.dataset_status()
-        sources = read.source_health()
-    except read.StorageUnavailable as exc:
-        return jsonify({"error": str(exc), "generated_at": now.isoformat()}), 503
+    datasets = read.dataset_status()
+    sources = read.source_health()
     target = settings.freshness_target_minutes * 60
     dataset_rows = []
     for row in datasets.itertuples():
@@ -64,7 +91,7 @@ def status():
         }
         for r in sources.itertuples()
     ]
-    return jsonify(
+    response = jsonify(
         {
             "generated_at": now.isoformat(),
             "freshness_target_seconds": target,
@@ -74,3 +101,59 @@ def status():
             "refresh_last_run": cache.get(REFRESH_LAST_RUN_KEY),
         }
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def serve_system(
+    args: dict, items_frame: pd.DataFrame, total: int, newest: datetime | None, columns: list[str], table: str
+) -> Response:
+    """A page of a system table; its freshness is the ``newest`` entry's time, its ETag its content's."""
+    fmt = negotiate(args.pop("format", None))
+    integers = [c for c in columns if c in ("id", "http_status", "rows", "consecutive_failures")]
+    items = records(items_frame, columns, integers)
+    digest = hashlib.sha256(json.dumps(items, default=str).encode()).hexdigest()
+    etag = conditional.make_etag(total, normalized(args), fmt, digest)
+    if conditional.not_modified(etag, newest):
+        return conditional.not_modified_response(etag, newest, conditional.SYSTEM_MAX_AGE)
+    envelope = {
+        "as_of": newest.isoformat() if newest else None,
+        "last_update": newest.isoformat() if newest else None,
+        "sources": [table],
+        "version": read.system_version(),
+        **page_fields(items, total, args["limit"], args["offset"]),
+    }
+    filename = f"spartan-{table.replace('_', '-')}"
+    return respond(envelope, fmt, columns, filename, etag, newest, conditional.SYSTEM_MAX_AGE)
+
+
+@system_bp.route("/sources")
+@system_bp.arguments(SourcesArgs, **QUERY)
+@data_responses(system_bp, SourcesSchema, SOURCE_COLUMNS)
+def sources(args) -> Response:
+    """Every data source with its health
+
+    Each source of the catalog: provider, category, state (ok, failing, circuit_open,
+    not_configured; not_used_yet for a fallback never needed), last success and failure, last
+    error, consecutive failures, latency.
+    """
+    health = read.source_health()
+    page = health.iloc[args["offset"] : args["offset"] + args["limit"]]
+    checked = health["checked_at"].dropna()
+    newest = checked.max().to_pydatetime() if not checked.empty else None
+    return serve_system(args, page, len(health), newest, SOURCE_COLUMNS, "health_status")
+
+
+@system_bp.route("/download-log")
+@system_bp.arguments(DownloadLogArgs, **QUERY)
+@data_responses(system_bp, DownloadLogSchema, DOWNLOAD_COLUMNS)
+def download_log(args) -> Response:
+    """The download log, newest first
+
+    Every download attempt of the sidecar: source, dataset, instrument, start and end, status,
+    HTTP status, rows, latency, error. Filter by source, dataset or status.
+    """
+    frame, total, newest = read.download_log_page(
+        args["limit"], args["offset"], args.get("source"), args.get("dataset"), args.get("status")
+    )
+    return serve_system(args, frame, total, newest, DOWNLOAD_COLUMNS, "download_log")

@@ -122,7 +122,7 @@ def _check_fields(entry: dict, allowed: set[str], where: str) -> None:
 def parse_catalog(text: str, settings: Settings | None = None, filename: str = "sources.yaml") -> Catalog:
     """Parse catalog YAML; base URLs named by ``base_url_setting`` come from ``settings``."""
     try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506 # _LineLoader is a yaml.SafeLoader
     except yaml.YAMLError as exc:
         raise CatalogError(f"{filename}: not valid YAML: {exc}") from None
     if not isinstance(doc, dict) or "sources" not in doc or "datasets" not in doc:

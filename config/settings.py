@@ -49,6 +49,42 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be 1/0, true/false, yes/no or on/off, got {raw!r}")
+
+
+def _rate_limits(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate limit string such as ``120/minute,2000/hour`` (``off``: no limit of this class)."""
+    raw = (env.get(name) or "").strip()
+    if raw == "":
+        return default
+    if raw.lower() in ("off", "none"):
+        return ""
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must look like '120/minute,2000/hour', got {raw!r}") from None
+    return raw
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 def redact_url(url: str | None) -> str | None:
     """Hide the password of a connection URL (``user:***@host``)."""
     if not url:
@@ -83,6 +119,18 @@ class Settings:
     # (source id, URL) pairs: a tuple keeps Settings hashable.
     base_url_overrides: tuple[tuple[str, str], ...] = field(repr=False)
     sources_file: Path
+    # Web hardening (api/security.py): per-IP rate limits ("N/period,…" in the syntax of the
+    # `limits` package), proxies trusted for X-Forwarded-For/-Proto, the audit log file.
+    rate_limit_enabled: bool = True
+    rate_limit_api: str = "120/minute,2000/hour"
+    rate_limit_web: str = "600/minute,10000/hour"
+    trusted_proxies: int = 0
+    audit_log: Path | None = None
+    # Log lines: "json" (one object a line), "text" (readable) or "auto" (text on a terminal).
+    log_format: str = "auto"
+    # How often each web process checks whether the data moved, to rebuild every page's default
+    # view into the cache (pages/warm.py); 0: never.
+    page_warm_seconds: int = 60
 
     @property
     def is_postgres(self) -> bool:
@@ -163,4 +211,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         embed_origins=origins,
         base_url_overrides=_base_url_overrides(env),
         sources_file=Path(env.get("SPARTAN_SOURCES_FILE") or PROJECT_ROOT / "config" / "sources.yaml"),
+        rate_limit_enabled=_bool(env, "SPARTAN_RATE_LIMIT_ENABLED", True),
+        rate_limit_api=_rate_limits(env, "SPARTAN_RATE_LIMIT_API", "120/minute,2000/hour"),
+        rate_limit_web=_rate_limits(env, "SPARTAN_RATE_LIMIT_WEB", "600/minute,10000/hour"),
+        trusted_proxies=_int(env, "SPARTAN_TRUSTED_PROXIES", 0, maximum=10),
+        audit_log=Path(env["SPARTAN_AUDIT_LOG"]) if env.get("SPARTAN_AUDIT_LOG") else None,
+        log_format=_choice(env, "SPARTAN_LOG_FORMAT", "auto", ("auto", "json", "text")),
+        page_warm_seconds=_int(env, "SPARTAN_PAGE_WARM_SECONDS", 60, minimum=0),
     )

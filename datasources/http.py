@@ -68,7 +68,7 @@ class HttpClient:
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"})
 
     def _backoff(self, attempt: int) -> float:
-        return BACKOFF_BASE * (2**attempt) + random.uniform(0, BACKOFF_BASE)  # noqa: S311 - jitter, not crypto
+        return BACKOFF_BASE * (2**attempt) + random.uniform(0, BACKOFF_BASE)  # noqa: S311  # nosec B311 # retry jitter, not crypto
 
     def get(self, request: HttpRequest) -> FetchResult:
         """GET ``request``; the body on 2xx, else :class:`FetchError` after the retries."""

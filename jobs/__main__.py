@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-        setup_logging(settings.log_level)
+        setup_logging(settings.log_level, settings.log_format)
         catalog = load_catalog(settings)
     except (SettingsError, CatalogError) as exc:
         print(f"configuration error: {exc}", file=sys.stderr)

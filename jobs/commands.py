@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tqdm import tqdm
 
 from config.catalog import Catalog
+from config.logging_setup import run_log_context
 from jobs import status
 from jobs.analytics.run import run_analytics
 from jobs.locks import run_lock
@@ -44,6 +45,32 @@ def print_summary(summary: RunSummary, out=None) -> None:
             print(f"    {source_id}: {error}", file=out)
 
 
+def log_summary(summary: RunSummary) -> None:
+    """The run's outcome as one log record (a JSON line with its fields, under the run's id)."""
+    elapsed = ((summary.finished_at or datetime.now(UTC)) - summary.started_at).total_seconds()
+    failed = summary.failed_sources()
+    log.log(
+        logging.WARNING if failed or summary.write_errors else logging.INFO,
+        "%s finished in %.1fs: %d/%d instruments, %d failed source(s), %d write error(s)",
+        summary.kind,
+        elapsed,
+        summary.instruments_ok,
+        summary.instruments_total,
+        len(failed),
+        len(summary.write_errors),
+        extra={
+            "duration_s": round(elapsed, 3),
+            "instruments_total": summary.instruments_total,
+            "instruments_ok": summary.instruments_ok,
+            "instruments_skipped": summary.instruments_skipped,
+            "requests": summary.requests,
+            "rows_written": sum(summary.rows_written.values()),
+            "failed_sources": sorted(failed),
+            "write_errors": sorted(summary.write_errors),
+        },
+    )
+
+
 def operational_ratio(summary: RunSummary) -> float:
     tried = {a.source_id for a in summary.attempts if a.status != "not_configured"}
     if not tried:
@@ -73,15 +100,17 @@ def _locked_out(kind: str) -> int:
     return EXIT_LOCKED
 
 
-def preload(store: Store, catalog: Catalog, show_progress: bool = True) -> int:
-    """Download everything; exit code 0 when ≥ 90% of the configured sources worked."""
+def preload(store: Store, catalog: Catalog, show_progress: bool = True, report: bool = True) -> int:
+    """Download everything; exit code 0 when ≥ 90% of the configured sources worked.
+    ``report``: print the summary (the CLI); the log gets it either way."""
     with run_lock(store) as held:
         if not held:
             return _locked_out("preload")
-        return _preload(store, catalog, show_progress)
+        with run_log_context("preload"):  # a run id on every log line of the run
+            return _preload(store, catalog, show_progress, report)
 
 
-def _preload(store: Store, catalog: Catalog, show_progress: bool) -> int:
+def _preload(store: Store, catalog: Catalog, show_progress: bool, report: bool = True) -> int:
     total = len(catalog.instruments)
     status.preload_started(total)
     bar = tqdm(total=total, desc="preload", unit="instr", disable=not show_progress, file=sys.stderr)
@@ -95,27 +124,35 @@ def _preload(store: Store, catalog: Catalog, show_progress: bool) -> int:
     bar.close()
     after_downloads(store, summary)
     status.preload_finished(summary)
-    print_summary(summary)
+    log_summary(summary)
+    if report:
+        print_summary(summary)
     ratio = operational_ratio(summary)
     if ratio < PRELOAD_SUCCESS_RATIO or summary.write_errors:
-        print(f"preload degraded: {ratio:.0%} of sources operational (need {PRELOAD_SUCCESS_RATIO:.0%})")
+        log.warning("preload degraded: %.0f%% of sources operational", ratio * 100)
+        if report:
+            print(f"preload degraded: {ratio:.0%} of sources operational (need {PRELOAD_SUCCESS_RATIO:.0%})")
         return 2
     return 0
 
 
-def refresh(store: Store, catalog: Catalog) -> int:
-    """Fetch what is new; exit code 0 when every source and every write worked."""
+def refresh(store: Store, catalog: Catalog, report: bool = True) -> int:
+    """Fetch what is new; exit code 0 when every source and every write worked.
+    ``report``: print the summary (the CLI); the log gets it either way."""
     with run_lock(store) as held:
         if not held:
             return _locked_out("refresh")
-        return _refresh(store, catalog)
+        with run_log_context("refresh"):
+            return _refresh(store, catalog, report)
 
 
-def _refresh(store: Store, catalog: Catalog) -> int:
+def _refresh(store: Store, catalog: Catalog, report: bool = True) -> int:
     summary = run_downloads(store, catalog, "refresh")
     after_downloads(store, summary)
     status.refresh_finished(summary)
-    print_summary(summary)
+    log_summary(summary)
+    if report:
+        print_summary(summary)
     return 0 if not summary.write_errors and not summary.failed_sources() else 1
 
 

@@ -20,6 +20,7 @@ def build_scheduler(store: Store, catalog: Catalog) -> BlockingScheduler:
         commands.refresh,
         CronTrigger(minute=store.settings.refresh_minute, timezone="UTC"),
         args=(store, catalog),
+        kwargs={"report": False},  # its summary goes to the log (JSON lines), not to stdout
         id="hourly-refresh",
         coalesce=True,  # missed runs collapse into one
         max_instances=1,  # never two refreshes at once in this process
@@ -32,7 +33,7 @@ def run_scheduler(store: Store, catalog: Catalog, preload: bool = True) -> None:
     if preload:
         if commands.needs_preload(store):
             log.info("data missing or older than %d min: preloading", store.settings.preload_max_age_minutes)
-            commands.preload(store, catalog, show_progress=False)
+            commands.preload(store, catalog, show_progress=False, report=False)
         else:
             status.preload_skipped()
     scheduler = build_scheduler(store, catalog)

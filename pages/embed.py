@@ -1,6 +1,6 @@
 """``/embed/<dashboard>/<panel>``: one panel of a dashboard alone, to put in an ``<iframe>``.
 
-Framing is allowed for the origins in SPARTAN_EMBED_ORIGINS (app._security_headers); the page
+Framing is allowed for the origins in SPARTAN_EMBED_ORIGINS (api/security.py); the page
 has no navbar or footer, only a small credit, and tells its parent its height (assets/embed.js).
 """
 

@@ -15,6 +15,7 @@ from flask import Flask
 from flask_caching import Cache
 
 from config.settings import Settings
+from sql.instrumentation import uncounted
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +54,18 @@ def cache_config(settings: Settings) -> dict[str, Any]:
     }
     if settings.redis_url:
         config.update(
-            CACHE_TYPE="RedisCache",
+            # flask-caching's backends, counting hits and misses for /metrics (sql/instrumentation.py).
+            CACHE_TYPE="sql.instrumentation.InstrumentedRedisCache",
             CACHE_REDIS_URL=settings.redis_url,
             CACHE_OPTIONS={"socket_timeout": 2, "socket_connect_timeout": 2, "health_check_interval": 30},
         )
     else:
         settings.cache_dir.mkdir(parents=True, exist_ok=True)
-        config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(settings.cache_dir), CACHE_THRESHOLD=5000)
+        config.update(
+            CACHE_TYPE="sql.instrumentation.InstrumentedFileSystemCache",
+            CACHE_DIR=str(settings.cache_dir),
+            CACHE_THRESHOLD=5000,
+        )
     return config
 
 
@@ -79,8 +85,9 @@ def ping(settings: Settings) -> tuple[bool, str]:
         backend = cache.cache
         if settings.redis_url:
             backend._write_client.ping()  # a real round trip, not swallowed by IGNORE_ERRORS
-        if not backend.set(probe_key, "ok", timeout=30) or backend.get(probe_key) != "ok":
-            return False, "cache write/read round trip failed"
+        with uncounted():  # a probe, not a read: left out of the hit rate
+            if not backend.set(probe_key, "ok", timeout=30) or backend.get(probe_key) != "ok":
+                return False, "cache write/read round trip failed"
         return True, settings.cache_backend
     except Exception as exc:  # noqa: BLE001 - any backend error means "cache down"
         return False, f"{type(exc).__name__}: {exc}"

@@ -414,3 +414,91 @@ def bars(name: str, key: str, start: date | None = None) -> pd.DataFrame:
     if not is_bar_dataset(spec.name):
         raise ValueError(f"dataset {name!r} does not store bars")
     return _bars(dataset_version(spec.name), spec.name, str(key), start.isoformat() if start else None)
+
+
+# --- the REST API (api/): dataset metadata, latest rows per instrument, the download log -------
+
+
+@cache.memoize(timeout=DATA_TTL)
+def _dataset_meta(version: int, name: str) -> dict:
+    rows = _frame(select(dataset_versions).where(dataset_versions.c.dataset == name))
+    if rows.empty:
+        return {"version": version, "updated_at": None, "source": None, "demo": False}
+    row = rows.iloc[0]
+    updated = _utc(rows["updated_at"]).iloc[0]
+    return {
+        "version": version,
+        "updated_at": None if pd.isna(updated) else updated.to_pydatetime(),
+        "source": row["source"],
+        "demo": bool(row["demo"]),
+    }
+
+
+def dataset_meta(name: str) -> dict:
+    """``version``, ``updated_at`` (the last committed write, tz-aware UTC, None before the
+    first), ``source`` (of that write) and ``demo`` of a dataset."""
+    spec = dataset(name)
+    return _dataset_meta(dataset_version(spec.name), spec.name)
+
+
+def identity_columns(name: str) -> list[str]:
+    """The primary-key columns that name one series of a dataset (all but its date and the bar
+    ``interval``): ``symbol``; ``indicator_id, country``; ``asset_a, asset_b, window_days``…"""
+    spec = dataset(name)
+    tbl = table(spec.table)
+    return [c.name for c in tbl.primary_key.columns if c.name not in (spec.date_column, "interval")]
+
+
+@cache.memoize(timeout=DATA_TTL)
+def _latest_rows(version: int, name: str) -> pd.DataFrame:
+    spec = dataset(name)
+    tbl = table(spec.table)
+    date_col = tbl.c[spec.date_column]
+    identity = [tbl.c[c] for c in identity_columns(name)]
+    rank = func.row_number().over(partition_by=identity, order_by=date_col.desc()).label("rn")
+    inner = select(*[c for c in tbl.c if c.name not in ("fetched_at", "interval")], rank)
+    if "interval" in tbl.c:
+        inner = inner.where(tbl.c.interval == "1d")
+    ranked = inner.subquery("ranked")
+    frame = _frame(select(ranked).where(ranked.c.rn <= 2).order_by(*[ranked.c[c.name] for c in identity], "rn"))
+    if not frame.empty:
+        frame[spec.date_column] = _utc(frame[spec.date_column]).dt.tz_localize(None)
+    return frame
+
+
+def latest_rows(name: str) -> pd.DataFrame:
+    """The two newest rows of every series of a dataset (daily bars only), every column but
+    ``fetched_at``, with ``rn`` 1 for the newest and 2 for the one before; naive UTC dates."""
+    spec = dataset(name)
+    return _latest_rows(dataset_version(spec.name), spec.name)
+
+
+def download_log_page(
+    limit: int,
+    offset: int = 0,
+    source_id: str | None = None,
+    dataset_name: str | None = None,
+    status: str | None = None,
+) -> tuple[pd.DataFrame, int, datetime | None]:
+    """One page of the download log, newest first, optionally of one source, dataset or status;
+    how many entries match in all, and when the newest of them finished. Not memoized: pages
+    and filters are the client's choice, and each would otherwise leave a cache entry behind."""
+    conditions = []
+    if source_id:
+        conditions.append(download_log.c.source_id == source_id)
+    if dataset_name:
+        conditions.append(download_log.c.dataset == dataset_name)
+    if status:
+        conditions.append(download_log.c.status == status)
+    summary = _frame(
+        select(func.count().label("n"), func.max(download_log.c.finished_at).label("newest"))
+        .select_from(download_log)
+        .where(*conditions)
+    )
+    total, newest = int(summary.iloc[0, 0]), _utc(summary["newest"]).iloc[0]
+    frame = _frame(
+        select(download_log).where(*conditions).order_by(download_log.c.id.desc()).limit(int(limit)).offset(int(offset))
+    )
+    for col in ("started_at", "finished_at"):
+        frame[col] = _utc(frame[col])
+    return frame, total, None if pd.isna(newest) else newest.to_pydatetime()

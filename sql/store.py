@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from config.settings import Settings
 from sql.cache import configure_cache
 from sql.db import make_engine
+from sql.instrumentation import instrument_engine
 
 
 @dataclass
@@ -27,7 +28,7 @@ def configure(settings: Settings, app: Flask | None = None) -> Store:
     if _store is not None:
         _store.engine.dispose()
     configure_cache(settings, app)
-    _store = Store(settings=settings, engine=make_engine(settings))
+    _store = Store(settings=settings, engine=instrument_engine(make_engine(settings)))
     return _store
 
 

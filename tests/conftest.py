@@ -42,6 +42,7 @@ def make_settings(tmp_path: Path, backend: str, **extra: str) -> Settings:
         "SPARTAN_HTTP_RETRIES": "1",
         "SPARTAN_HTTP_TIMEOUT": "2",
         "SPARTAN_HTTP_MAX_RETRY_AFTER": "1",
+        "SPARTAN_PAGE_WARM_SECONDS": "0",  # no background page warming in tests (tests call it)
     }
     if backend == "postgres":
         env["SPARTAN_DATABASE_URL"] = PG_URL

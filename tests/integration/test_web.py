@@ -214,14 +214,16 @@ def test_pages_name_the_failing_sources_when_downloads_failed(web):
         assert "fred_graph (FetchError: connection failed" in body
 
 
-def test_data_sources_page_lists_every_source_with_state_and_error(web):
+def test_system_page_lists_every_source_with_state_and_error(web):
     from sql.store import get_store
 
     dash_app, settings = web
-    assert "No sources recorded yet" in render(dash_app, "/sources")
+    assert "No sources recorded yet" in render(dash_app, "/system")
+    moved = dash_app.server.test_client().get("/sources")  # the earlier Data sources page
+    assert moved.status_code in (301, 308) and moved.headers["Location"].endswith("/system")
     offline = settings.__class__(**{**settings.__dict__, "fred_base_url": "http://127.0.0.1:9", "http_retries": 0})
     run_downloads(get_store(), load_catalog(offline), "preload", client=HttpClient(offline))
-    body = render(dash_app, "/sources")
-    expected = ("sources-health", "sources-downloads", "fred_graph", "circuit open", "connection refused", "Export CSV")
+    body = render(dash_app, "/system")
+    expected = ("system-sources", "system-downloads", "fred_graph", "circuit open", "connection refused", "Export CSV")
     for part in expected:
         assert part in body

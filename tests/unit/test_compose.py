@@ -12,7 +12,7 @@ import yaml
 from tests.conftest import ROOT
 
 COMPOSE = ROOT / "docker-compose.yml"
-SERVICES = {"postgres", "redis", "scheduler", "web"}
+SERVICES = {"postgres", "redis", "scheduler", "web", "prometheus", "alertmanager", "node-exporter"}
 # `${NAME:-fallback}` (or `${NAME}`) and nothing else: the value comes from the environment / .env.
 ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?::-(?P<fallback>[^}]*))?\}")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|API_KEY", re.IGNORECASE)
@@ -48,7 +48,7 @@ def test_compose_file_is_valid():
     assert result.returncode == 0, result.stderr
 
 
-def test_the_four_services_exist_without_a_version_key(compose):
+def test_the_services_exist_without_a_version_key(compose):
     assert set(compose["services"]) == SERVICES
     assert "version" not in compose  # the Compose specification has none
 
@@ -119,3 +119,23 @@ def test_the_only_password_fallback_is_marked_dev_only(compose):
 
 def test_the_web_gets_no_api_keys(compose):
     assert not [var for var in _environment(compose["services"]["web"]) if "API_KEY" in var]
+
+
+def test_monitoring_runs_on_the_internal_network_with_the_repository_configs(compose):
+    services = compose["services"]
+    for name in ("prometheus", "alertmanager", "node-exporter"):
+        assert "ports" not in services[name], name  # nothing published
+        assert "backend" in services[name]["networks"], name
+    # Prometheus and node-exporter have no route out; Alertmanager needs one to the SMTP server.
+    assert services["prometheus"]["networks"] == ["backend"]
+    assert services["node-exporter"]["networks"] == ["backend"]
+    assert compose["networks"]["backend"]["internal"] is True
+    assert "./monitoring/prometheus:/etc/prometheus:ro" in services["prometheus"]["volumes"]
+    assert "./monitoring/alertmanager:/etc/alertmanager:ro" in services["alertmanager"]["volumes"]
+    assert services["alertmanager"]["entrypoint"] == ["/bin/sh", "/etc/alertmanager/entrypoint.sh"]
+    # The web runs with the gunicorn config that sets up multiprocess metrics.
+    command = services["web"]["command"]
+    assert command[command.index("--config") + 1] == "config/gunicorn.conf.py"
+    for name in ("prometheus", "alertmanager", "node-exporter"):
+        image = services[name]["image"]
+        assert ":" in image and not image.endswith(":latest"), image  # pinned

@@ -1,0 +1,322 @@
+"""What the API accepts and returns, as marshmallow schemas: the query parameters (validated,
+400 on anything else) and the response bodies (documented in the OpenAPI document).
+
+Query parameters a route does not name are rejected (400), so a typo such as ``?limt=10``
+never silently gives the default.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import marshmallow as ma
+from marshmallow import fields, validate, validates_schema
+from webargs.fields import DelimitedList
+
+from api.datasets import ApiDataset
+from api.formats import FORMATS
+
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10_000
+MAX_OFFSET = 10_000_000
+MAX_SYMBOLS = 200
+INTERVALS = ("daily", "weekly", "monthly")
+# Instrument keys as the catalog writes them: SPX, EURUSD, 10Y, HY_OAS, BRK-B, ^GSPC…
+KEY_PATTERN = r"^[A-Za-z0-9^][A-Za-z0-9_.^=\-]{0,63}$"
+# pandas timestamps span 1677-2262; dates outside this range are a client mistake anyway.
+EARLIEST, LATEST = date(1700, 1, 1), date(2199, 12, 31)
+DOWNLOAD_STATUSES = ("ok", "failed", "not_configured", "circuit_open", "write_failed")
+# How every route takes its query: strict (unknown parameters are a 400, as is any bad value).
+QUERY = {"location": "query", "unknown": ma.RAISE, "error_status_code": 400}
+
+
+def _describe(text: str, **extra) -> dict:
+    return {"metadata": {"description": text, **extra}}
+
+
+class StrictQuery(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class PageArgs(StrictQuery):
+    format = fields.String(
+        validate=validate.OneOf(FORMATS),
+        **_describe("Response format; overrides the Accept header (default: json)."),
+    )
+    limit = fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=validate.Range(1, MAX_LIMIT),
+        **_describe(f"Rows per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})."),
+    )
+    offset = fields.Integer(
+        load_default=0,
+        validate=validate.Range(0, MAX_OFFSET),
+        **_describe("Rows to skip; the next link of a page carries the next offset."),
+    )
+
+
+class LatestArgs(PageArgs):
+    symbols = DelimitedList(
+        fields.String(validate=validate.Regexp(KEY_PATTERN, error="not an instrument key")),
+        validate=validate.Length(1, MAX_SYMBOLS),
+        **_describe(
+            f"Comma-separated instrument keys (symbols, series ids, tenors…; case-insensitive, at most "
+            f"{MAX_SYMBOLS}); only these. An unknown key is a 400."
+        ),
+    )
+
+
+class WindowArg(ma.Schema):
+    window = fields.Integer(
+        validate=validate.Range(2, 1000),
+        **_describe("Only correlations over this many trading days (the station computes 60)."),
+    )
+
+
+class CorrelationLatestArgs(LatestArgs, WindowArg):
+    pass
+
+
+class HistoryArgs(PageArgs):
+    start = fields.Date(
+        validate=validate.Range(EARLIEST, LATEST),
+        **_describe("First date (YYYY-MM-DD, inclusive); default: the oldest stored."),
+    )
+    end = fields.Date(
+        validate=validate.Range(EARLIEST, LATEST),
+        **_describe("Last date (YYYY-MM-DD, inclusive); default: the newest stored."),
+    )
+    interval = fields.String(
+        load_default="daily",
+        validate=validate.OneOf(INTERVALS),
+        **_describe(
+            "daily: every stored observation; weekly (ISO weeks, Monday-Sunday) or monthly (calendar months): "
+            "one row per period, dated by its last observation — bars take the first open, highest high, "
+            "lowest low, last close and summed volume; other series the period's last observation."
+        ),
+    )
+    order = fields.String(
+        load_default="asc",
+        validate=validate.OneOf(("asc", "desc")),
+        **_describe("asc: oldest first (default); desc: newest first."),
+    )
+
+    @validates_schema
+    def _start_before_end(self, data, **_kwargs):
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ma.ValidationError(f"start ({data['start']}) is after end ({data['end']})", field_name="start")
+
+
+class CorrelationHistoryArgs(HistoryArgs, WindowArg):
+    pass
+
+
+class SourcesArgs(PageArgs):
+    pass
+
+
+class DownloadLogArgs(PageArgs):
+    source = fields.String(
+        validate=validate.Regexp(r"^[a-z0-9_]{1,64}$", error="not a source id"),
+        **_describe("Only downloads from this source id (e.g. fred_graph)."),
+    )
+    dataset = fields.String(
+        validate=validate.Regexp(r"^[a-z_]{1,64}$", error="not a dataset name"),
+        **_describe("Only downloads of this dataset (e.g. market_indices)."),
+    )
+    status = fields.String(
+        validate=validate.OneOf(DOWNLOAD_STATUSES),
+        **_describe("Only downloads that ended so."),
+    )
+
+
+class NoArgs(StrictQuery):
+    pass
+
+
+# --- responses -------------------------------------------------------------------------------
+
+
+class ErrorSchema(ma.Schema):
+    error = fields.String(required=True, **_describe("What is wrong, in a sentence."))
+    code = fields.Integer(required=True, **_describe("The HTTP status code."))
+    status = fields.String(required=True, **_describe("The HTTP status name."))
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        **_describe("Per query parameter, what is wrong with it (400 only)."),
+    )
+
+
+def _freshness_fields(as_of: type[fields.Field] = fields.Date) -> dict:
+    return {
+        "as_of": as_of(
+            allow_none=True, **_describe("Newest observation in the whole result (every page); null when empty.")
+        ),
+        "last_update": fields.DateTime(
+            allow_none=True, **_describe("When the station last wrote this data (UTC); null before the first write.")
+        ),
+        "sources": fields.List(fields.String(), **_describe("Where the rows of the result came from.")),
+        "version": fields.Integer(**_describe("The dataset's version; it moves with every write.")),
+    }
+
+
+def _page_fields(item_schema: type[ma.Schema]) -> dict:
+    return {
+        "total": fields.Integer(**_describe("Rows in the whole result.")),
+        "count": fields.Integer(**_describe("Rows on this page.")),
+        "limit": fields.Integer(),
+        "offset": fields.Integer(),
+        "next": fields.String(allow_none=True, **_describe("URL of the next page; null on the last.")),
+        "items": fields.List(fields.Nested(item_schema)),
+    }
+
+
+def _column_field(ds: ApiDataset, column: str, required: bool = False) -> fields.Field:
+    kinds = {"number": fields.Float, "integer": fields.Integer, "date": fields.Date, "string": fields.String}
+    field = kinds[ds.column_type(column)]
+    doc = ds.column_doc(column)
+    return field(required=required, allow_none=not required, **(_describe(doc) if doc else {}))
+
+
+def _schema_name(ds: ApiDataset, suffix: str) -> str:
+    return "".join(part.title() for part in f"{ds.group}-{ds.slug}".split("-")) + suffix
+
+
+def latest_item_columns(ds: ApiDataset) -> list[str]:
+    change = ["previous", "change", "change_pct"] if ds.value_column else []
+    return [*ds.identity, *(["name"] if ds.named else []), "date", *ds.data_columns, *change, "source"]
+
+
+def history_item_columns(ds: ApiDataset) -> list[str]:
+    return ["date", *ds.extra_identity, *ds.data_columns, "source"]
+
+
+def latest_schema(ds: ApiDataset) -> type[ma.Schema]:
+    """The body of ``/api/<group>/<slug>``: the newest row of every series."""
+    item = {c: _column_field(ds, c, required=True) for c in ds.identity}
+    if ds.named:
+        item["name"] = fields.String(allow_none=True, **_describe("The catalog's name for it."))
+    item["date"] = fields.Date(required=True, **_describe("The newest observation's date (UTC)."))
+    item.update({c: _column_field(ds, c) for c in ds.data_columns})
+    if ds.value_column:
+        item["previous"] = fields.Float(allow_none=True, **_describe(f"The {ds.value_column} before it."))
+        item["change"] = fields.Float(allow_none=True, **_describe("Latest minus previous."))
+        item["change_pct"] = fields.Float(allow_none=True, **_describe("The change in % of previous."))
+    item["source"] = fields.String(required=True, **_describe("The provider that supplied the row."))
+    item_schema = ma.Schema.from_dict(item, name=_schema_name(ds, "LatestItem"))
+    body = {
+        "dataset": fields.String(required=True),
+        "title": fields.String(required=True),
+        **_freshness_fields(),
+        "demo": fields.Boolean(**_describe("Whether the data is the synthetic demo set.")),
+        **_page_fields(item_schema),
+    }
+    return ma.Schema.from_dict(body, name=_schema_name(ds, "Latest"))
+
+
+def history_schema(ds: ApiDataset) -> type[ma.Schema]:
+    """The body of ``/api/<group>/<slug>/<key>``: one series' rows over time."""
+    item = {"date": fields.Date(required=True, **_describe("The observation's date (UTC)."))}
+    item.update({c: _column_field(ds, c, required=True) for c in ds.extra_identity})
+    item.update({c: _column_field(ds, c) for c in ds.data_columns})
+    item["source"] = fields.String(required=True)
+    item_schema = ma.Schema.from_dict(item, name=_schema_name(ds, "HistoryItem"))
+    body = {
+        "dataset": fields.String(required=True),
+        "title": fields.String(required=True),
+        **{key: fields.String(required=True) for key in ds.path_keys},
+        **({"name": fields.String(allow_none=True)} if ds.named else {}),
+        "interval": fields.String(validate=validate.OneOf(INTERVALS)),
+        "order": fields.String(),
+        "start": fields.Date(allow_none=True),
+        "end": fields.Date(allow_none=True),
+        **({"window": fields.Integer(allow_none=True)} if "window_days" in ds.extra_identity else {}),
+        **_freshness_fields(),
+        "demo": fields.Boolean(),
+        **_page_fields(item_schema),
+    }
+    return ma.Schema.from_dict(body, name=_schema_name(ds, "History"))
+
+
+class SourceItem(ma.Schema):
+    source_id = fields.String(required=True)
+    provider = fields.String(required=True)
+    category = fields.String(required=True)
+    state = fields.String(
+        required=True, **_describe("ok, failing, circuit_open, not_configured, or not_used_yet (a fallback).")
+    )
+    last_success_at = fields.DateTime(allow_none=True)
+    last_failure_at = fields.DateTime(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    consecutive_failures = fields.Integer(allow_none=True)
+    latency_ms = fields.Float(allow_none=True)
+    checked_at = fields.DateTime(allow_none=True)
+
+
+class DownloadItem(ma.Schema):
+    id = fields.Integer(required=True)
+    run_id = fields.String(required=True)
+    run_kind = fields.String(required=True, **_describe("preload or refresh."))
+    source_id = fields.String(required=True)
+    dataset = fields.String(required=True)
+    instrument = fields.String(required=True)
+    started_at = fields.DateTime(required=True)
+    finished_at = fields.DateTime(required=True)
+    status = fields.String(required=True, **_describe(", ".join(DOWNLOAD_STATUSES)))
+    http_status = fields.Integer(allow_none=True)
+    rows = fields.Integer(required=True)
+    latency_ms = fields.Float(allow_none=True)
+    error = fields.String(allow_none=True)
+
+
+def _system_schema(name: str, item: type[ma.Schema]) -> type[ma.Schema]:
+    return ma.Schema.from_dict({**_freshness_fields(fields.DateTime), **_page_fields(item)}, name=name)
+
+
+SourcesSchema = _system_schema("SystemSources", SourceItem)
+DownloadLogSchema = _system_schema("SystemDownloadLog", DownloadItem)
+
+
+class DatasetStatus(ma.Schema):
+    dataset = fields.String(required=True)
+    title = fields.String(required=True)
+    rows = fields.Integer(required=True)
+    instruments = fields.Integer(required=True)
+    latest_observation = fields.String(allow_none=True)
+    last_update = fields.String(allow_none=True)
+    age_seconds = fields.Float(allow_none=True)
+    fresh = fields.Boolean(required=True)
+    sources = fields.List(fields.String())
+    demo = fields.Boolean()
+
+
+class SourceStatus(ma.Schema):
+    source_id = fields.String(required=True)
+    provider = fields.String(required=True)
+    category = fields.String(required=True)
+    state = fields.String(required=True)
+    last_success_at = fields.String(allow_none=True)
+    last_failure_at = fields.String(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    consecutive_failures = fields.Integer(allow_none=True)
+    latency_ms = fields.Float(allow_none=True)
+
+
+class StatusSchema(ma.Schema):
+    generated_at = fields.DateTime(required=True)
+    freshness_target_seconds = fields.Integer(required=True)
+    datasets = fields.List(fields.Nested(DatasetStatus))
+    sources = fields.List(fields.Nested(SourceStatus))
+    preload = fields.Dict(allow_none=True, **_describe("The sidecar's preload progress, as it wrote it."))
+    refresh_last_run = fields.Raw(allow_none=True, **_describe("What the last refresh reported."))
+
+
+class HealthSchema(ma.Schema):
+    status = fields.String(required=True, **_describe("ok or not_ready."))
+    live = fields.Boolean(required=True)
+    ready = fields.Boolean(required=True)
+    checks = fields.Dict(
+        keys=fields.String(), values=fields.Dict(), **_describe("database, cache and preload: ok and details.")
+    )
