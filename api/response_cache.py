@@ -10,6 +10,7 @@ restarted one) reuse a body too.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
@@ -21,7 +22,9 @@ from sql.cache import cache
 LOCAL_ENTRIES = 256  # bodies per process
 MAX_BODY = 1_000_000  # bytes; a larger body is rebuilt each time rather than kept
 SHARED_TTL = 3600  # seconds in the shared cache (the version, not the TTL, keeps it correct)
-_SKIPPED_HEADERS = ("Content-Length", "Content-Type")
+GZIP_LEVEL = 6  # flask-compress's default: the same bytes it would send, compressed once
+GZIP_MIN_SIZE = 500  # flask-compress's default minimum
+_SKIPPED_HEADERS = ("Content-Length", "Content-Type", "Content-Encoding", "Vary")
 
 _local: OrderedDict[str, tuple] = OrderedDict()
 _lock = threading.Lock()
@@ -33,10 +36,16 @@ def _key(etag: str) -> str:
 
 
 def _response(entry: tuple) -> Response:
-    body, mimetype, headers = entry
-    response = Response(body, mimetype=mimetype)
+    body, gzipped, mimetype, headers = entry
+    if gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", "").lower():
+        # Compressed once when kept; flask-compress leaves a response with an encoding alone.
+        response = Response(gzipped, mimetype=mimetype)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(body, mimetype=mimetype)
     for name, value in headers:
         response.headers[name] = value
+    response.vary.add("Accept-Encoding")
     return response
 
 
@@ -49,7 +58,7 @@ def lookup(etag: str) -> Response | None:
             _local.move_to_end(key)
     if entry is None:
         entry = cache.get(key)
-        if not isinstance(entry, tuple) or len(entry) != 3:
+        if not isinstance(entry, tuple) or len(entry) != 4:
             return None
         _remember(key, entry)
     return _response(entry)
@@ -71,7 +80,8 @@ def store(etag: str, response: Response) -> Response:
     if len(body) > MAX_BODY:
         return response
     headers = tuple((name, value) for name, value in response.headers.items() if name not in _SKIPPED_HEADERS)
-    entry = (body, response.mimetype, headers)
+    gzipped = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0) if len(body) >= GZIP_MIN_SIZE else None
+    entry = (body, gzipped, response.mimetype, headers)
     key = _key(etag)
     _remember(key, entry)
     cache.set(key, entry, timeout=SHARED_TTL)

@@ -138,7 +138,9 @@ def page_paths(settings) -> list[str]:
 
     import app as webapp
 
-    webapp.create_app(settings)
+    import dataclasses
+
+    webapp.create_app(dataclasses.replace(settings, page_warm_seconds=0))  # the web warms, not this process
     pages = sorted(
         (p for p in dash.page_registry.values() if not p.get("path_template")),
         key=lambda p: (p.get("order", 99), p["path"]),

@@ -62,3 +62,16 @@ def test_errors_are_not_kept(empty_api, builds):  # noqa: F811
     assert empty_api.get(PATH + "/NOPE").status_code == 404
     assert empty_api.get(PATH + "?limit=0").status_code == 400
     assert empty_api.get(PATH + "/NOPE").status_code == 404
+
+
+def test_a_kept_body_goes_out_gzipped_once_compressed(empty_api, builds):  # noqa: F811
+    import gzip
+
+    store_rows("market_indices", bars("SPX", [100.0 + i for i in range(30)]))
+    plain = empty_api.get(PATH + "/SPX")
+    zipped = empty_api.get(PATH + "/SPX", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == plain.data
+    assert zipped.headers["ETag"] == plain.headers["ETag"]  # weak: the same resource either way
+    assert "Content-Encoding" not in empty_api.get(PATH + "/SPX").headers
+    assert builds["history"] == 1
