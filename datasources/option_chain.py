@@ -36,6 +36,9 @@ CHAIN_COLUMNS = [
     "skew_25d",
     "max_pain",
 ]
+# A row's figures (everything but its keys and counts); all of them are ≥ 0 but the skew.
+CHAIN_FIGURES = [c for c in CHAIN_COLUMNS if c not in ("underlying", "date", "expiry", "days_to_expiry", "contracts")]
+NON_NEGATIVE_FIGURES = [c for c in CHAIN_FIGURES if c != "skew_25d"]
 SKEW_DELTA = 0.25
 MARKET_TZ = "America/New_York"
 

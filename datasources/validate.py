@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from datasources.base import DownloadError
+from datasources.option_chain import NON_NEGATIVE_FIGURES
 
 
 class ValidationError(DownloadError):
@@ -77,21 +78,7 @@ def validate_option_chain(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
     if (pd.to_datetime(frame["date"]).dt.date > tomorrow).any():
         raise ValidationError(f"{symbol}: snapshots in the future")
-    measures = [
-        c
-        for c in (
-            "underlying_price",
-            "call_volume",
-            "put_volume",
-            "call_open_interest",
-            "put_open_interest",
-            "put_call_volume",
-            "put_call_oi",
-            "atm_iv",
-            "max_pain",
-        )
-        if c in frame
-    ]
+    measures = [c for c in NON_NEGATIVE_FIGURES if c in frame]
     values = frame[measures].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     present = ~np.isnan(values)
     if not np.isfinite(values[present]).all() or (values[present] < 0).any():

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pandas as pd
 import plotly.graph_objects as go
 from dash import html
+from sqlalchemy import Float
 
 from components.cards import kpi, kpi_text
 from components.catalog import catalog
@@ -20,24 +21,15 @@ from components.grid import data_grid, number_column, text_column
 from config import theme
 from pages.panels import NoData, PanelContext, chart, panel_type
 from sql import read
+from sql.schema import table
 
 DATASET = "options_chain"
 # Snapshot days read back from the newest: enough for the one about a week before it.
 SNAPSHOT_DAYS = 10
 WEEK = timedelta(days=7)
 FRONT_DAYS = 7
-NUMBERS = [
-    "underlying_price",
-    "call_volume",
-    "put_volume",
-    "call_open_interest",
-    "put_open_interest",
-    "put_call_volume",
-    "put_call_oi",
-    "atm_iv",
-    "skew_25d",
-    "max_pain",
-]
+# The table's measured figures (its float columns), converted as numbers before drawing.
+NUMBERS = [c.name for c in table("options_chain").columns if isinstance(c.type, Float)]
 DAY_TICKS = {1: "1D", 7: "1W", 30: "1M", 91: "3M", 182: "6M", 365: "1Y", 730: "2Y"}
 
 
