@@ -134,11 +134,11 @@ def seed(settings) -> None:
 
 def page_paths(settings) -> list[str]:
     """Every registered page without a path template, and the detail pages that exist."""
+    import dataclasses
+
     import dash
 
     import app as webapp
-
-    import dataclasses
 
     webapp.create_app(dataclasses.replace(settings, page_warm_seconds=0))  # the web warms, not this process
     pages = sorted(
