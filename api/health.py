@@ -42,13 +42,19 @@ def _preload_check(database_ok: bool) -> dict:
 
 
 @health_bp.route("/health")
-@health_bp.response(200, HealthSchema, description="Ready: the database and cache answer and data is stored.")
+@health_bp.response(
+    200,
+    HealthSchema,
+    description="Ready: the database answers and data is stored (status degraded while the cache is down).",
+)
 @health_bp.alt_response(503, schema=HealthSchema, description="Live but not ready; checks says why.")
 def health():
     """Liveness and readiness
 
     Checks the database (SELECT 1), the cache (a write/read round trip) and the preload (data
-    stored, or the sidecar's preload complete). Query parameters are ignored: probes differ.
+    stored, or the sidecar's preload complete). Ready needs the database and the data; a cache
+    that is down makes the station slower, not unable to serve (readers go to the database),
+    so it reports ``degraded`` with 200. Query parameters are ignored: probes differ.
     """
     settings = get_store().settings
     database = _database_check()
@@ -58,8 +64,9 @@ def health():
         "cache": {"ok": cache_ok, "backend": settings.cache_backend, **({} if cache_ok else {"error": cache_detail})},
         "preload": _preload_check(database["ok"]),
     }
-    ready = all(check["ok"] for check in checks.values())
-    body = {"status": "ok" if ready else "not_ready", "live": True, "ready": ready, "checks": checks}
+    ready = checks["database"]["ok"] and checks["preload"]["ok"]
+    status = "not_ready" if not ready else "ok" if cache_ok else "degraded"
+    body = {"status": status, "live": True, "ready": ready, "checks": checks}
     response = jsonify(body)
     response.status_code = 200 if ready else 503
     response.headers["Cache-Control"] = "no-store"

@@ -314,7 +314,7 @@ class StatusSchema(ma.Schema):
 
 
 class HealthSchema(ma.Schema):
-    status = fields.String(required=True, **_describe("ok or not_ready."))
+    status = fields.String(required=True, **_describe("ok, degraded (the cache is down) or not_ready."))
     live = fields.Boolean(required=True)
     ready = fields.Boolean(required=True)
     checks = fields.Dict(
