@@ -69,3 +69,7 @@ plotly-bundle: install
 	  --banner:js="/*! plotly.js $(PLOTLYJS_VERSION) (MIT, LICENSE-plotly.txt), traces: $(PLOTLY_TRACES); make plotly-bundle */" \
 	  --outfile=$(CURDIR)/assets/plotly-spartan.min.js && \
 	cp node_modules/plotly.js/LICENSE $(CURDIR)/assets/LICENSE-plotly.txt
+	# The only CDN address left is the default topojson URL of geo maps, a trace type not in
+	# the bundle: point it at the station, so nothing could ever be fetched from a CDN.
+	sed -i 's#https://cdn.plot.ly/un/#/assets/topojson/#' assets/plotly-spartan.min.js
+	! grep -qE 'https?://(cdn\.|cdnjs\.|unpkg\.com)' assets/plotly-spartan.min.js
