@@ -29,7 +29,7 @@ LOCK_TTL = 3600
 
 def data_signature() -> str:
     """Changes whenever a dataset's version or the sidecar's run moves (one cache round trip)."""
-    state = repr((read._all_versions(), read.system_version()))
+    state = repr((read.all_versions(), read.system_version()))
     return hashlib.sha1(state.encode(), usedforsecurity=False).hexdigest()
 
 

@@ -111,7 +111,7 @@ def last_two(name: str) -> pd.DataFrame:
 STATUS_TTL = 15 * 60
 
 
-def _all_versions() -> tuple[tuple[str, int], ...]:
+def all_versions() -> tuple[tuple[str, int], ...]:
     """Every dataset's version in one cache round trip (the database only for missing ones)."""
     names = list(DATASETS)
     cached = cache.get_many(*[version_key(name) for name in names])
@@ -158,7 +158,7 @@ def _dataset_status(versions: tuple[tuple[str, int], ...], run: int = 0) -> pd.D
 def dataset_status() -> pd.DataFrame:
     """Per dataset: row and instrument counts, newest observation, last update, sources."""
     try:
-        return _dataset_status(_all_versions(), system_version())
+        return _dataset_status(all_versions(), system_version())
     except SQLAlchemyError as exc:
         raise StorageUnavailable(f"database unavailable: {type(exc).__name__}") from exc
 
