@@ -55,12 +55,17 @@ PLOTLY_BUNDLE = "plotly-spartan.min.js"
 DASH_PLOTLY_PATH = "_dash-component-suites/plotly/package_data/plotly.min.js"
 
 
-def _serve_station_plotly(app: dash.Dash) -> None:
+@functools.cache
+def _plotly_bundle() -> tuple[bytes, bytes, str]:
+    """(body, gzipped body, ETag) of the bundle: read and compressed once per process, on the
+    first page that draws a chart (not at every app's start)."""
     body = (ROOT / "assets" / PLOTLY_BUNDLE).read_bytes()
-    gzipped = gzip.compress(body, compresslevel=9, mtime=0)  # once, not per request
-    etag = hashlib.sha256(body).hexdigest()[:32]
+    return body, gzip.compress(body, compresslevel=9, mtime=0), hashlib.sha256(body).hexdigest()[:32]
 
+
+def _serve_station_plotly(app: dash.Dash) -> None:
     def station_plotly():
+        body, gzipped, etag = _plotly_bundle()
         compressed = "gzip" in request.headers.get("Accept-Encoding", "")
         response = Response(gzipped if compressed else body, mimetype="text/javascript")
         if compressed:
