@@ -68,7 +68,7 @@ HTTP_IN_PROGRESS = Gauge(
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED = "unmatched"
-PRELOAD_PHASES = ("unknown", "running", "stalled", "complete")
+PRELOAD_PHASES = ("unknown", "running", "stalled", "interrupted", "complete")
 # health_status states (jobs/bookkeeping.py) and the readers' "never needed yet".
 SOURCE_STATES = ("ok", "degraded", "failing", "circuit_open", "not_configured", "not_used_yet")
 HEALTHY_STATES = {"ok": 1.0, "degraded": 1.0, "failing": 0.0, "circuit_open": 0.0}

@@ -1,6 +1,7 @@
-"""The preload, as the web shows it from the sidecar's ``preload:status`` in the shared cache:
-the body of the /preload page (refreshed by an interval until the preload is complete) and
-the banner every other page shows while it runs.
+"""The preload, as the web shows it from the sidecar's ``preload:status`` (the shared cache, else
+its ``sidecar_status`` row): the body of the /preload page (refreshed by an interval until the
+data is complete) and the banner every other page shows while it runs or after it was
+interrupted.
 
 Callbacks are registered on each app by ``register_callbacks`` (not with ``dash.callback``,
 whose process-wide list goes to whichever app serves first).
@@ -16,7 +17,7 @@ from dash import Input, Output, dcc, html
 
 from components.cards import empty_state, format_age, kpi_text, panel
 from config import theme
-from sql import read
+from sql import sidecar
 
 PRELOAD_PATH = "/preload"
 PRELOAD_BANNER_ID = "preload-banner"
@@ -24,13 +25,14 @@ BODY_ID = "preload-body"
 INTERVAL_ID = "preload-interval"
 
 POLL_MS = 2_000
-# No status yet, or a stalled one: keep watching for a preload to (re)start, less often.
+# No status yet, a stalled or an interrupted one: keep watching for a run to take over, less often.
 IDLE_POLL_MS = 10_000
 
 PHASE_BADGES = {
     "unknown": ("status unknown", "missing"),
     "running": ("running", "fresh"),
     "stalled": ("stalled", "very-stale"),
+    "interrupted": ("interrupted", "very-stale"),
     "complete": ("complete", "fresh"),
 }
 
@@ -48,8 +50,19 @@ def _when(value: datetime | None, now: datetime | None = None) -> str:
 
 def _silence(status: dict, now: datetime) -> str:
     """ " for 14 min": how long a stalled preload has said nothing (empty when unknown)."""
-    last = read.parse_time(status.get("updated_at")) or read.parse_time(status.get("started_at"))
+    last = sidecar.parse_time(status.get("updated_at")) or sidecar.parse_time(status.get("started_at"))
     return f" for {format_age(max((now - last).total_seconds(), 0))}" if last else ""
+
+
+def _last_heard(status: dict, now: datetime) -> str:
+    """ " (last heard of 3 min ago)" for an interrupted run (empty when unknown)."""
+    last = sidecar.last_heard(status)
+    return f" (last heard of {format_age(max((now - last).total_seconds(), 0))} ago)" if last else ""
+
+
+def _owner(status: dict) -> str:
+    owner = status.get("owner") if isinstance(status.get("owner"), dict) else {}
+    return f"{owner.get('host', '?')}, pid {owner.get('pid', '?')}"
 
 
 def _duration(seconds: float | None) -> str:
@@ -66,7 +79,7 @@ def _details(rows: list[tuple[str, str]]) -> html.Dl:
 def _bar(done: int, total: int, phase: str, failed: int) -> dbc.Progress:
     share = done / total if total else (1.0 if phase == "complete" else 0.0)
     live = phase == "running"
-    color = {"running": theme.RED_LIGHT, "stalled": theme.DANGER}.get(phase, theme.SUCCESS)
+    color = {"running": theme.RED_LIGHT, "stalled": theme.DANGER, "interrupted": theme.DANGER}.get(phase, theme.SUCCESS)
     if phase == "complete" and failed:
         color = "#f0ad4e"  # amber: finished, with failures
     return dbc.Progress(
@@ -96,15 +109,15 @@ def _unknown() -> list:
     return [
         empty_state(
             "No preload status",
-            "No preload has run yet, or its status is no longer in the cache (status unknown). When the sidecar"
-            " runs `python -m jobs preload` its progress shows here by itself.",
+            "No preload has run yet, or neither the cache nor the database holds its status (status unknown)."
+            " When the sidecar runs `python -m jobs preload` its progress shows here by itself.",
         ),
         html.Div(_sources_link(), className="mt-3"),
     ]
 
 
 def _skipped(status: dict) -> list:
-    finished = read.parse_time(status.get("finished_at"))
+    finished = sidecar.parse_time(status.get("finished_at"))
     return [
         html.Div(
             [
@@ -160,9 +173,9 @@ def _failures(status: dict) -> list:
 def _progress(status: dict, phase: str, now: datetime) -> list:
     done, total, failed = (_count(status.get(k)) for k in ("done", "total", "failed"))
     done, total, failed = done or 0, total or 0, failed or 0
-    started = read.parse_time(status.get("started_at"))
-    updated = read.parse_time(status.get("updated_at"))
-    finished = read.parse_time(status.get("finished_at"))
+    started = sidecar.parse_time(status.get("started_at"))
+    updated = sidecar.parse_time(status.get("updated_at"))
+    finished = sidecar.parse_time(status.get("finished_at"))
     complete = phase == "complete"
     ok = _count(status.get("ok"))
     end = finished if complete and finished else now
@@ -182,12 +195,17 @@ def _progress(status: dict, phase: str, now: datetime) -> list:
                 id="preload-stalled",
             )
         )
+    if phase == "interrupted":
+        parts.append(_interrupted_notice(status, now))
     if complete:
         ok_text = f"{ok} of {total} instruments OK" if ok is not None else f"{total} instruments processed"
+        done_by = "Refresh completed the data" if status.get("completed_by") == "refresh" else "Preload complete"
         if failed:
-            summary = [html.Strong(f"Preload complete with {failed} failed source(s): "), f"{ok_text}."]
+            summary = [html.Strong(f"{done_by} with {failed} failed source(s): "), f"{ok_text}."]
         else:
-            summary = [html.Strong("Preload complete: "), f"{ok_text}, no source failed."]
+            summary = [html.Strong(f"{done_by}: "), f"{ok_text}, no source failed."]
+        if isinstance(status.get("interrupted"), dict):
+            summary.append(" The preload before it had been interrupted; this refresh downloaded what it missed.")
         parts.append(
             html.Div(
                 summary,
@@ -239,14 +257,31 @@ def _progress(status: dict, phase: str, now: datetime) -> list:
             ("Started", _when(started, now)),
             ("Last update", _when(updated, now)),
         ]
+        if phase == "interrupted":
+            rows += [("Last heard of", _when(sidecar.last_heard(status), now)), ("Sidecar", _owner(status))]
         parts.append(panel("Details", _details(rows)))
     return parts
+
+
+def _interrupted_notice(status: dict, now: datetime) -> html.Div:
+    error = f" It ended on an error: {status['error']}." if status.get("error") else ""
+    return html.Div(
+        [
+            html.Strong("Interrupted: "),
+            f"the sidecar running this preload ({_owner(status)}) stopped before it finished{_last_heard(status, now)}"
+            f" — it was stopped, killed or crashed.{error} What it stored is served meanwhile; the next refresh"
+            " (at the top of the hour) or preload completes the data and replaces this status.",
+        ],
+        className="alert alert-danger",
+        role="alert",
+        id="preload-interrupted",
+    )
 
 
 def view(status: dict | None, now: datetime | None = None) -> tuple[list, bool, int]:
     """The page body for ``status``, whether the interval is off, and its period (ms)."""
     now = now or datetime.now(UTC)
-    phase = read.preload_phase(status, now)
+    phase = sidecar.preload_phase(status, now)
     if phase == "unknown":
         return _unknown(), False, IDLE_POLL_MS
     if phase == "complete" and status.get("skipped"):
@@ -256,17 +291,27 @@ def view(status: dict | None, now: datetime | None = None) -> tuple[list, bool, 
 
 
 def refresh(_n_intervals=None) -> tuple[list, bool, int]:
-    """The interval's callback: re-read the status (one cache get); once complete the interval stops."""
-    return view(read.preload_status())
+    """The interval's callback: re-read the status (a cache get, see sidecar.preload_status); once the
+    data is complete the interval stops."""
+    return view(sidecar.preload_status())
 
 
 def preload_banner(status: dict | None, now: datetime | None = None) -> html.Div | None:
-    """A one-line notice linking to the preload page while a preload runs (or seems stalled)."""
+    """A one-line notice linking to the preload page while a preload runs (or seems stalled),
+    or after it was interrupted."""
     now = now or datetime.now(UTC)
-    phase = read.preload_phase(status, now)
-    if phase not in ("running", "stalled"):
+    phase = sidecar.preload_phase(status, now)
+    if phase not in ("running", "stalled", "interrupted"):
         return None
     link = dcc.Link("View progress", href=PRELOAD_PATH)
+    if phase == "interrupted":
+        text = (
+            f"Preload interrupted{_last_heard(status, now)}: data may be incomplete until the next refresh"
+            " completes it. "
+        )
+        return html.Div(
+            [text, dcc.Link("Details", href=PRELOAD_PATH)], className="preload-banner stalled", role="status"
+        )
     if phase == "stalled":
         text = f"Preload stalled: no progress reported{_silence(status, now)}; the sidecar may have stopped. "
         return html.Div([text, link], className="preload-banner stalled", role="status")
@@ -278,10 +323,10 @@ def preload_banner(status: dict | None, now: datetime | None = None) -> html.Div
 
 
 def banner_for_page(pathname: str | None) -> html.Div | None:
-    """On every navigation: the banner from a fresh read (one cache get); none on /preload itself."""
+    """On every navigation: the banner from a fresh read (a cache get); none on /preload itself."""
     if "/" + (dash.strip_relative_path(pathname or "/") or "") == PRELOAD_PATH:
         return None
-    return preload_banner(read.preload_status())
+    return preload_banner(sidecar.preload_status())
 
 
 def register_callbacks(app: dash.Dash) -> None:

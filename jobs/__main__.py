@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from config.catalog import CatalogError, load_catalog
 from config.logging_setup import setup_logging
 from config.settings import SettingsError, load_settings
-from sql.cache import PRELOAD_STATUS_KEY, cache
+from jobs.gate import status_command
 from sql.migrate import upgrade
 from sql.store import configure
 
@@ -26,8 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("analytics", help="recompute the analytics tables from the stored data")
     d = sub.add_parser("demo", help="fill every dataset with labelled synthetic data (no internet needed)")
     d.add_argument("--remove", action="store_true", help="delete the demo rows again")
-    st = sub.add_parser("status", help="print preload status; exit 0 once the preload has finished")
-    st.add_argument("--wait-complete", action="store_true", help="exit 1 unless the preload is complete")
+    st = sub.add_parser("status", help="print the preload's status (running, interrupted, complete…)")
+    st.add_argument(
+        "--wait-complete", action="store_true", help="exit 1 unless the data is complete (the compose gate)"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -39,9 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     store = configure(settings)
     if args.command == "status":
-        state = cache.get(PRELOAD_STATUS_KEY) or {"state": "unknown"}
-        print(json.dumps(state, indent=2, default=str))
-        return 0 if not args.wait_complete or state.get("state") == "complete" else 1
+        return status_command(args.wait_complete)
     upgrade(settings, store.engine)
     if args.command == "migrate":
         return 0
@@ -62,13 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name}: NOT WRITTEN ({error})")
         return 1 if result.errors else 0
     if args.command == "demo":
-        from jobs import demo
-
-        done = demo.remove_demo(store) if args.remove else demo.seed_demo(store, catalog)
-        verb = "removed" if args.remove else "written"
-        for name, rows in done.items():
-            print(f"  {name}: {rows} demo rows {verb}")
-        return 0
+        return commands.demo(store, catalog, remove=args.remove)
     scheduler.run_scheduler(store, catalog, preload=not args.no_preload)
     return 0
 

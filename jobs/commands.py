@@ -112,6 +112,7 @@ def preload(store: Store, catalog: Catalog, show_progress: bool = True, report: 
 
 def _preload(store: Store, catalog: Catalog, show_progress: bool, report: bool = True) -> int:
     total = len(catalog.instruments)
+    status.interrupt_dead_runs()
     status.preload_started(total)
     bar = tqdm(total=total, desc="preload", unit="instr", disable=not show_progress, file=sys.stderr)
 
@@ -120,9 +121,10 @@ def _preload(store: Store, catalog: Catalog, show_progress: bool, report: bool =
         bar.set_postfix_str(f"failed sources={failed} {current}")
         status.preload_progress(done, total, failed, current)
 
-    summary = run_downloads(store, catalog, "preload", progress=progress)
-    bar.close()
-    after_downloads(store, summary)
+    with status.heartbeat("preload"):
+        summary = run_downloads(store, catalog, "preload", progress=progress)
+        bar.close()
+        after_downloads(store, summary)
     status.preload_finished(summary)
     log_summary(summary)
     if report:
@@ -147,8 +149,11 @@ def refresh(store: Store, catalog: Catalog, report: bool = True) -> int:
 
 
 def _refresh(store: Store, catalog: Catalog, report: bool = True) -> int:
-    summary = run_downloads(store, catalog, "refresh")
-    after_downloads(store, summary)
+    status.interrupt_dead_runs()
+    status.refresh_started()
+    with status.heartbeat("refresh"):
+        summary = run_downloads(store, catalog, "refresh")
+        after_downloads(store, summary)
     status.refresh_finished(summary)
     log_summary(summary)
     if report:
@@ -170,3 +175,17 @@ def data_age(store: Store) -> timedelta | None:
 def needs_preload(store: Store) -> bool:
     age = data_age(store)
     return age is None or age > timedelta(minutes=store.settings.preload_max_age_minutes)
+
+
+def demo(store: Store, catalog: Catalog, remove: bool = False) -> int:
+    """Write the demo data (or ``remove`` it) holding the run lock, like a download run."""
+    from jobs.demo import remove_demo, seed_demo
+
+    with run_lock(store) as held:
+        if not held:
+            return _locked_out("demo")
+        done = remove_demo(store) if remove else seed_demo(store, catalog)
+    verb = "removed" if remove else "written"
+    for name, rows in done.items():
+        print(f"  {name}: {rows} demo rows {verb}")
+    return 0

@@ -34,6 +34,11 @@ def run_scheduler(store: Store, catalog: Catalog, preload: bool = True) -> None:
         if commands.needs_preload(store):
             log.info("data missing or older than %d min: preloading", store.settings.preload_max_age_minutes)
             commands.preload(store, catalog, show_progress=False, report=False)
+        elif status.preload_unfinished():
+            # Fresh but partial data (a preload killed part-way): a refresh downloads what it
+            # missed now, instead of a "skipped" status claiming the data complete.
+            log.info("the last preload did not finish: refreshing now to complete the data")
+            commands.refresh(store, catalog, report=False)
         else:
             status.preload_skipped()
     scheduler = build_scheduler(store, catalog)

@@ -1,6 +1,7 @@
-"""Preload progress: the sidecar's ``preload:status`` from the shared cache, live while the
-preload runs (a 2 s interval that switches itself off once it is complete), then its result.
-The body and its callback live in components/preload.py."""
+"""Preload progress: the sidecar's ``preload:status`` from the shared cache (else the database),
+live while the preload runs (a 2 s interval that switches itself off once the data is complete),
+then its result, or what became of it when it was interrupted. The body and its callback live
+in components/preload.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import dash
 from dash import dcc, html
 
 from components.preload import BODY_ID, INTERVAL_ID, view
-from sql import read
+from sql import sidecar
 
 dash.register_page(
     __name__,
@@ -22,13 +23,13 @@ dash.register_page(
 
 def layout(**_query) -> html.Div:
     # Built from the cache on the server: the first paint already has the current figures.
-    body, disabled, period = view(read.preload_status())
+    body, disabled, period = view(sidecar.preload_status())
     return html.Div(
         [
             html.H1("Preload progress", className="spartan-page-title"),
             html.P(
                 "The sidecar's first download of every catalogued instrument, as it reports it to the shared"
-                " cache. This page follows it live until it is complete.",
+                " cache and the database. This page follows it live until the data is complete.",
                 className="spartan-subtitle",
             ),
             html.Div(body, id=BODY_ID),

@@ -264,9 +264,25 @@ DATA_TABLES = (
     "market_breadth",
     "options_chain",
 )
-SYSTEM_TABLES = ("data_sources", "download_log", "health_status", "api_rate_limits")
-# Data tables beyond the seed's 17.
-EXTRA_TABLES = ("equities", "options_chain")
+SYSTEM_TABLES = ("data_sources", "download_log", "health_status", "api_rate_limits", "sidecar_status")
+# Tables beyond the seed's 17.
+EXTRA_TABLES = ("equities", "options_chain", "sidecar_status")
+
+# --- the sidecar's runs ------------------------------------------------------------
+# Its last preload and refresh (name), as it also writes them to the cache's preload:status
+# and refresh:last_run: a cache loss or outage leaves the status here (sql/sidecar.py).
+sidecar_status = Table(
+    "sidecar_status",
+    metadata,
+    Column("name", String(16), primary_key=True, comment="preload | refresh"),
+    Column("state", String(16), nullable=False, comment="running | complete | interrupted"),
+    Column("owner", String(255), comment="host:pid of the run's process"),
+    Column("run_id", String(36)),
+    Column("started_at", DateTime(timezone=True)),
+    Column("heartbeat_at", DateTime(timezone=True), comment="moved every few seconds while the run lives"),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("detail", Text, nullable=False, comment="the whole status as JSON"),
+)
 
 
 def table(name: str) -> Table:

@@ -1,7 +1,11 @@
 """The preload progress page and banner, on each storage backend: the status the sidecar writes
 (jobs.status, the real writer) read back from the shared cache by the web — no status, running,
-stalled, complete (with failures, or skipped) — the interval callback called directly, the
-banner on other pages only while a preload runs, and /health following the status."""
+stalled, interrupted, complete (with failures, skipped, or completed by a refresh) — the
+interval callback called directly, the banner on other pages only while a preload runs or
+after it was interrupted, and /health following the status.
+
+The ``web`` fixture holds the jobs run lock, as the live sidecar of a running preload does;
+``web_without_sidecar`` does not (a "running" status there belongs to a dead run)."""
 
 from __future__ import annotations
 
@@ -13,21 +17,34 @@ import pytest
 from components import preload as preload_view
 from config.catalog import load_catalog
 from jobs import status as sidecar_status
+from jobs.locks import run_lock
 from jobs.summary import Attempt, RunSummary
-from sql import read
+from sql import read, sidecar
 from sql.cache import PRELOAD_STATUS_KEY, cache
 from tests.conftest import drop_backend, make_settings
 
 
 @pytest.fixture
-def web(tmp_path, backend):
-    """The app on an empty, migrated database (nothing in the cache)."""
+def web_without_sidecar(tmp_path, backend):
+    """The app on an empty, migrated database (nothing in the cache), no run holding the lock."""
     import app as webapp
+    from sql.store import get_store
 
     settings = make_settings(tmp_path, backend)
     dash_app = webapp.create_app(settings)
     yield dash_app, settings
+    get_store().engine.dispose()
     drop_backend(settings)
+
+
+@pytest.fixture
+def web(web_without_sidecar):
+    """The same, with the run lock held throughout: the sidecar of a running preload is alive."""
+    from sql.store import get_store
+
+    with run_lock(get_store()) as held:
+        assert held
+        yield web_without_sidecar
 
 
 def page(dash_app):
@@ -128,6 +145,46 @@ def test_a_running_status_silent_for_ten_minutes_is_flagged_stalled(web):
     # Still watched (a new preload replaces the status), but less often.
     assert layout[preload_view.INTERVAL_ID].disabled is False
     assert layout[preload_view.INTERVAL_ID].interval == preload_view.IDLE_POLL_MS
+
+
+def test_a_running_status_whose_sidecar_holds_no_lock_reads_interrupted_with_when_it_was_last_heard_of(
+    web_without_sidecar,
+):
+    dash_app, _ = web_without_sidecar
+    running(done=3, total=8, failed=0)
+    status = cache.get(PRELOAD_STATUS_KEY)
+    heard = (datetime.now(UTC) - timedelta(minutes=4)).isoformat()
+    cache.set(PRELOAD_STATUS_KEY, {**status, "started_at": heard, "updated_at": heard, "heartbeat_at": heard})
+    status = sidecar.preload_status()
+    assert status["lock_held"] is False and sidecar.preload_phase(status) == "interrupted"
+    layout = page(dash_app)
+    notice = text_of(layout["preload-interrupted"])
+    assert "stopped before it finished (last heard of 4 min ago)" in notice
+    assert "the next refresh" in notice and "completes the data" in notice
+    assert layout["preload-state"].children == "interrupted"
+    assert layout["preload-progress"].animated is False
+    assert "3 of 8 instruments" in text_of(layout) and "Last heard of" in text_of(layout)
+    assert layout[preload_view.INTERVAL_ID].disabled is False
+    assert layout[preload_view.INTERVAL_ID].interval == preload_view.IDLE_POLL_MS
+    shell = app_shell(dash_app)
+    assert "Preload interrupted (last heard of 4 min ago): data may be incomplete until the next refresh" in shell
+
+
+def test_a_refresh_that_completed_an_interrupted_preload_says_so_and_stops_polling(web_without_sidecar):
+    dash_app, _ = web_without_sidecar
+    running(done=3, total=8, failed=0)
+    summary = summary_with_a_failed_source()
+    summary.kind, summary.run_id = "refresh", "run-43"
+    sidecar_status.refresh_finished(summary)
+    status = sidecar.preload_status()
+    assert status["state"] == "complete" and status["completed_by"] == "refresh" and status["run_id"] == "run-43"
+    assert status["interrupted"]["done"] == 3 and status["interrupted"]["last_heard_at"]
+    layout = page(dash_app)
+    result = text_of(layout["preload-result"])
+    assert "Refresh completed the data with 1 failed source(s): 1 of 2 instruments OK" in result
+    assert "The preload before it had been interrupted" in result
+    assert layout[preload_view.INTERVAL_ID].disabled is True
+    assert preload_view.banner_for_page("/rates") is None
 
 
 def test_complete_with_failures_lists_them_links_to_sources_and_stops_polling(web):

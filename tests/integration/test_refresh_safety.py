@@ -42,7 +42,7 @@ import jobs.pipeline as pipeline
 import sql.write as sql_write
 from config.catalog import Catalog, load_catalog
 from config.settings import Settings, load_settings
-from jobs.locks import RUN_LOCK_KEY, _schema_key
+from jobs.locks import RUN_LOCK_KEY, schema_lock_key
 from jobs.pipeline import DownloadRun, run_downloads
 from sql.datasets import DATASETS
 from sql.migrate import upgrade
@@ -384,7 +384,7 @@ class WriteWatch:
     def remember_sessions(self, table_name: str) -> None:
         """PostgreSQL: the sidecar's sessions, its writer's and its run lock's."""
         writer = self._pg_writer(table_name)
-        keys = {"k": RUN_LOCK_KEY, "s": _schema_key(self.st.settings.db_schema) & 0xFFFFFFFF}
+        keys = {"k": RUN_LOCK_KEY, "s": schema_lock_key(self.st.settings.db_schema) & 0xFFFFFFFF}
         sql = "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = :k AND objid::bigint = :s"
         with self.st.store.engine.connect() as conn:
             locker = conn.execute(text(sql), keys).scalar()
