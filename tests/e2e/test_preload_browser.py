@@ -18,9 +18,16 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def empty_app(tmp_path):
+    """The app on an empty database, the jobs run lock held as a live preload's sidecar holds it
+    (a "running" status with no run behind it reads "interrupted")."""
     import app as webapp
+    from jobs.locks import run_lock
+    from sql.store import get_store
 
-    return webapp.create_app(make_settings(tmp_path, "sqlite"))
+    dash_app = webapp.create_app(make_settings(tmp_path, "sqlite"))
+    with run_lock(get_store()) as held:
+        assert held
+        yield dash_app
 
 
 def finished_summary() -> RunSummary:
