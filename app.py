@@ -16,14 +16,14 @@ import dash
 import dash_bootstrap_components as dbc  # noqa: F401 - registers the components used by pages
 from flask import Response, redirect, request
 
-from api import metrics, rest, security
+from api import dash_requests, metrics, rest, security
 from components import grid, preload
 from components.shell import app_layout, page_frame
 from components.view_state import parse_view
 from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
-from pages import warm
+from pages import routing, warm
 from pages.panels import markets
 from pages.panels.export import instrument_csv, panel_csv, series_csv
 from sql import read
@@ -34,13 +34,14 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
 
 
-def _framed(layout):
+def _framed(layout, path_template: str | None = None):
     """Wrap a page's layout function in the page frame (navbar/footer, or the embed credit)."""
 
     embed_only = getattr(layout, "embed_only", False)
 
     @functools.wraps(layout)
     def framed(**query):
+        query = routing.layout_arguments(path_template, query)
         return page_frame(layout(**query), embed=embed_only or parse_view(query).embed)
 
     return framed
@@ -119,13 +120,15 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     security.init_app(app, settings)  # rate limits, security headers, audit log
     metrics.init_app(app, settings)  # /metrics, request ids, access log
     _add_redirects(server)
+    dash_requests.init_app(app)  # malformed callback requests are 400s, unknown bundle files 404s
+    routing.answer_404_off_pages(app)  # paths that are no page: the shell with a 404
     _serve_station_plotly(app)
     preload.register_callbacks(app)
     grid.register_callbacks(app)  # the "Export CSV" buttons
     markets.register_callbacks(app)  # the instrument pickers of the detail pages and the explorer
     for page in dash.page_registry.values():
         if callable(page["layout"]) and not getattr(page["layout"], "__wrapped__", None):
-            page["layout"] = _framed(page["layout"])
+            page["layout"] = _framed(page["layout"], page.get("path_template"))
     app.layout = _layout
     # Dash finishes its set-up on a worker's first request; two threads of a fresh gunicorn
     # worker racing through it serve "not a registered library" errors (plotly/dash#3971).

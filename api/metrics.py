@@ -38,7 +38,7 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import text
 
-from config.logging_setup import bind, new_id, sanitize_request_id, unbind
+from config.logging_setup import bind, clip, new_id, sanitize_request_id, unbind
 from config.settings import Settings
 from sql import read
 from sql.cache import REFRESH_LAST_RUN_KEY, cache, ping
@@ -134,7 +134,7 @@ def _observe(environ: dict, status: int, seconds: float, request_id: str) -> Non
     endpoint = environ.get(_ENDPOINT) or UNMATCHED
     HTTP_REQUESTS.labels(method_label, endpoint, f"{status // 100}xx").inc()
     HTTP_LATENCY.labels(endpoint).observe(seconds)
-    path = (environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))[:PATH_MAX]
+    path = clip(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), PATH_MAX)
     duration_ms = round(seconds * 1000, 2)
     access_log.info(
         "%s %s %s %.1fms",
@@ -149,7 +149,7 @@ def _observe(environ: dict, status: int, seconds: float, request_id: str) -> Non
             "duration_ms": duration_ms,
             "remote_addr": environ.get(_REMOTE_ADDR) or environ.get("REMOTE_ADDR"),
             "endpoint": endpoint,
-            "user_agent": (environ.get("HTTP_USER_AGENT") or "")[:USER_AGENT_MAX] or None,
+            "user_agent": clip(environ.get("HTTP_USER_AGENT") or "", USER_AGENT_MAX) or None,
             "request_id": request_id,
         },
     )

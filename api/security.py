@@ -45,6 +45,7 @@ from flask_limiter import Limit, Limiter, RateLimitExceeded
 from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from config.logging_setup import clip
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,6 @@ _JWT = re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*")
 _OPAQUE = re.compile(r"[A-Za-z0-9+/=_.~-]{32,}")
 _BEARER = re.compile(r"(bearer|basic|token)\s+\S+", re.IGNORECASE)
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # --- request classes -----------------------------------------------------------------------------
@@ -314,8 +314,7 @@ def _rate_limits(server: Flask, settings: Settings) -> Limiter | None:
 
 def _clean(value: object, limit: int = VALUE_MAX) -> str:
     """Text safe for a log line: control characters escaped, at most ``limit`` characters."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(value, limit)
 
 
 def secret_looking(name: str, value: str) -> bool:
@@ -406,7 +405,9 @@ def _callback_fields(datasets: _Datasets) -> dict[str, Any]:
         return {}
     fields: dict[str, Any] = {"output": _clean(body.get("output", ""), 300)}
     url: dict[str, str] = {}
-    for item in [*(body.get("inputs") or []), *(body.get("state") or [])]:
+    # Any JSON may come here (a malformed request is refused, but audited too).
+    lists = [body.get(name) for name in ("inputs", "state")]
+    for item in [item for items in lists if isinstance(items, list) for item in items]:
         if isinstance(item, dict) and item.get("property") in ("pathname", "search"):
             url[item["property"]] = str(item.get("value") or "")
     if url.get("pathname"):

@@ -139,10 +139,11 @@ def page_paths(settings) -> list[str]:
     import dash
 
     import app as webapp
+    from pages.routing import is_not_found
 
     webapp.create_app(dataclasses.replace(settings, page_warm_seconds=0))  # the web warms, not this process
     pages = sorted(
-        (p for p in dash.page_registry.values() if not p.get("path_template")),
+        (p for p in dash.page_registry.values() if not p.get("path_template") and not is_not_found(p)),
         key=lambda p: (p.get("order", 99), p["path"]),
     )
     templates = {p["path_template"].split("<")[0] for p in dash.page_registry.values() if p.get("path_template")}

@@ -44,6 +44,7 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 _SECRET_PARAM = re.compile(
     r"(?i)\b(api[_-]?key|apikey|access[_-]?token|token|password|passwd|secret|client[_-]?secret)=([^&\s\"']+)"
 )
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The core keys of a JSON line; extras never overwrite them.
 _CORE = ("time", "level", "logger", "message", "pid")
 _SKIP = set(RESERVED_ATTRS) | {"taskName", "color_message"}
@@ -111,6 +112,13 @@ def run_log_context(kind: str, run_id: str | None = None) -> Iterator[str]:
         with _process_lock:
             _process_context.clear()
             _process_context.update(previous)
+
+
+def clip(value: object, limit: int = 200) -> str:
+    """``value`` as text for one log line: control characters escaped (a newline cannot start a
+    forged line), at most ``limit`` characters (a 100 KB value is not logged whole)."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def redact(text: str) -> str:

@@ -115,7 +115,8 @@ def render_dashboard(board: Dashboard, view: ViewState, panels: list | None = No
     )
 
 
-def layout_for(board_id: str, **query) -> html.Div:
+def layout_for(board_id: str, /, **query) -> html.Div:
+    # Positional-only: a ``?board_id=`` in the URL is one more (ignored) query parameter.
     return render_dashboard(DASHBOARDS[board_id], parse_view(query))
 
 

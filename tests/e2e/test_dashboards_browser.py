@@ -178,7 +178,10 @@ def wait_rendered(duo, timeout: float = 30) -> None:
 def pages_to_check() -> list[str]:
     import dash
 
-    paths = sorted(p["path"] for p in dash.page_registry.values() if not p.get("path_template"))
+    from pages.routing import is_not_found
+
+    registered = [p for p in dash.page_registry.values() if not is_not_found(p)]  # that one answers 404
+    paths = sorted(p["path"] for p in registered if not p.get("path_template"))
     templates = {p["path_template"].split("<")[0] for p in dash.page_registry.values() if p.get("path_template")}
     return paths + [path for path in INSTRUMENT_PAGES if path.rsplit("/", 1)[0] + "/" in templates]
 

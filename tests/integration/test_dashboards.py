@@ -23,9 +23,12 @@ GARBAGE = {
 
 
 def pages() -> list[dict]:
+    """Every page without a path template, but the not-found page (it has no data to show)."""
     import dash
 
-    return [p for p in dash.page_registry.values() if not p.get("path_template")]
+    from pages.routing import is_not_found
+
+    return [p for p in dash.page_registry.values() if not p.get("path_template") and not is_not_found(p)]
 
 
 def render(dash_app, page: dict, **query) -> str:
@@ -161,6 +164,7 @@ def test_an_embedded_panel_is_that_panel_alone(demo_web):
     page = next(p for p in dash.page_registry.values() if p.get("path_template") == "/embed/<dashboard>/<panel>")
     with dash_app.server.test_request_context("/embed/commodities/energy"):
         body = json.dumps(page["layout"](dashboard="commodities", panel="energy"), cls=PlotlyJSONEncoder)
+    with dash_app.server.test_request_context("/embed/commodities/<x>"):  # the path names the panel
         missing = json.dumps(page["layout"](dashboard="commodities", panel="<x>"), cls=PlotlyJSONEncoder)
     assert "graph-commodities-energy" in body and "graph-commodities-metals" not in body
     assert "spartan-navbar" not in body and "embed-credit" in body

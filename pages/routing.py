@@ -1,0 +1,91 @@
+"""Which page a path shows, what its layout is called with, and HTTP 404 for paths that are no page.
+
+Dash serves its app shell at every path, and its pages router picks the page in the browser.
+The matching here is the router's own (``dash._pages``), so the status the server answers and
+the page the browser shows agree: a path that is no page gets the shell with a 404, and the
+router draws pages/not_found_404.py into it (as it does after a client-side navigation).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import dash
+from dash._pages import _parse_path_variables, _path_to_page
+from dash.exceptions import MissingCallbackContextException, UnsupportedRelativePath
+from flask import Response, has_request_context, request
+
+NOT_FOUND_MODULE = "not_found_404"  # Dash's name for the page its router shows for unknown paths
+ROUTER_PATHNAME = "_pages_location.pathname"  # the router callback's input: the browser's path
+
+
+def _path_id(pathname: str | None) -> str | None:
+    try:
+        return dash.strip_relative_path(pathname)
+    except UnsupportedRelativePath:
+        return None
+
+
+def is_not_found(page: dict) -> bool:
+    """Whether ``page`` is the not-found page (listed in dash.page_registry like the others)."""
+    return page["module"].split(".")[-1] == NOT_FOUND_MODULE
+
+
+def page_at(pathname: str) -> dict | None:
+    """The registered page the pages router shows at ``pathname``; None where it shows the
+    not-found page."""
+    path_id = _path_id(pathname)
+    if path_id is None:
+        return None
+    try:
+        page, _variables = _path_to_page(path_id)
+    except IndexError:  # a template whose wildcard matches but whose pattern does not (a newline)
+        return None
+    return page if page and not is_not_found(page) else None
+
+
+def _shown_pathname() -> str | None:
+    """The path being drawn: the router callback's input, else the request's own path (a page
+    built on the server, e.g. by the warmer or a test)."""
+    try:
+        return dash.callback_context.inputs.get(ROUTER_PATHNAME)
+    except MissingCallbackContextException:
+        return request.path if has_request_context() else None
+
+
+def layout_arguments(path_template: str | None, query: dict) -> dict:
+    """A layout's keyword arguments: the query string's parameters, but a path template's
+    variables as the path has them (Dash lets ``/instrument/SPX?symbol=NDX`` say NDX)."""
+    path_id = _path_id(_shown_pathname()) if path_template else None
+    if path_id is None:
+        return query
+    try:
+        variables = _parse_path_variables(path_id, path_template.strip("/"))
+    except IndexError:
+        variables = None
+    return {**query, **(variables or {})}
+
+
+def _not_found_title(default: str) -> str:
+    return next((p["title"] for p in dash.page_registry.values() if is_not_found(p)), default)
+
+
+def _shell_or_404(app: dash.Dash, serve_shell):
+    @functools.wraps(serve_shell)
+    def serve(*args, **kwargs):
+        shell = serve_shell(*args, **kwargs)
+        if page_at(request.path) is not None or not isinstance(shell, str):
+            return shell
+        title = app.title
+        shell = shell.replace(f"<title>{title}</title>", f"<title>{_not_found_title(title)}</title>", 1)
+        return Response(shell, status=404, mimetype="text/html")
+
+    return serve
+
+
+def answer_404_off_pages(app: dash.Dash) -> None:
+    """Dash's index and catch-all views on ``app``'s server: 404 at paths that are no page."""
+    views = app.server.view_functions
+    prefix = app.config.routes_pathname_prefix
+    for endpoint in (prefix, prefix + "<path:path>"):
+        views[endpoint] = _shell_or_404(app, views[endpoint])
