@@ -40,7 +40,10 @@ def make_settings(tmp_path: Path, backend: str, **extra: str) -> Settings:
         "SPARTAN_SOURCES_FILE": str(FRED_CATALOG),
         "SPARTAN_CACHE_PREFIX": f"spartan-test-{uuid.uuid4().hex[:8]}:",
         "SPARTAN_HTTP_RETRIES": "1",
-        "SPARTAN_HTTP_TIMEOUT": "2",
+        # Generous: the local fixture servers answer in milliseconds, but a loaded machine (another
+        # suite beside this one) can stall a request for seconds. A test of timeouts sets its own
+        # small timeout and a server that really stalls.
+        "SPARTAN_HTTP_TIMEOUT": "30",
         "SPARTAN_HTTP_MAX_RETRY_AFTER": "1",
         "SPARTAN_PAGE_WARM_SECONDS": "0",  # no background page warming in tests (tests call it)
     }
@@ -50,6 +53,16 @@ def make_settings(tmp_path: Path, backend: str, **extra: str) -> Settings:
         env["SPARTAN_DB_SCHEMA"] = f"t_{uuid.uuid4().hex[:12]}"
     env.update(extra)
     return load_settings(env)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now: a test server's own, not dash.testing's fixed 58050 and
+    up, which another test run on the same machine may hold already."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def drop_backend(settings: Settings) -> None:

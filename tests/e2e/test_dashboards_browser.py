@@ -8,6 +8,9 @@
 
 The demo data is seeded once and one server and one browser serve the whole module (the
 function-scoped ``dash_duo`` would start both again for every test).
+
+Every wait is on a condition, with a deadline sized for a loaded machine (another suite beside
+this one, a page built cold): a slow page passes, only one that never comes fails.
 """
 
 from __future__ import annotations
@@ -26,15 +29,27 @@ import pandas as pd
 import pytest
 from dash.testing.application_runners import ThreadedRunner
 from dash.testing.composite import DashComposite
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
 from config.dashboard_specs import load_dashboards
-from tests.conftest import demo_settings
+from tests.conftest import demo_settings, free_port
 
 pytestmark = pytest.mark.e2e
 
 INSTRUMENT_PAGES = ("/instrument/SPX",)  # detail pages to load when their template is registered
+
+PAGE_DEADLINE = 120  # seconds for a page to render: a cold build on a loaded 2-core machine
+DEADLINE = 60  # seconds for anything else to appear (a download, a redraw, a message)
+# A page that re-renders replaces its elements: a reference found a moment ago may be gone.
+# Waits look elements up again on every poll instead of failing on such a reference.
+TRANSIENT = (NoSuchElementException, StaleElementReferenceException, ElementClickInterceptedException)
 
 # "Rendered": the page content is in, every chart has drawn its SVG, every grid has rows, and no
 # loading state is left. Returns true, or what is still missing.
@@ -143,7 +158,7 @@ def duo(request, tmp_path_factory, demo_app):
             pause=config.getoption("pause"),
         ) as composite,
     ):
-        composite.start_server(demo_app)
+        composite.start_server(demo_app, start_timeout=DEADLINE, port=free_port())
         composite.driver.set_window_size(1400, 1000)
         # Chrome drops downloads in headless mode unless told where to put them (dash sets this
         # too in recent versions; repeated here so the test does not depend on it).
@@ -162,7 +177,14 @@ def browser(duo):
     duo.driver.switch_to.default_content()
 
 
-def wait_rendered(duo, timeout: float = 30) -> None:
+def until(browser, condition, message: str, timeout: float = DEADLINE):
+    """``condition(driver)``'s first truthy value, polled until ``timeout``; a lookup that finds
+    nothing yet or an element the page has just replaced is polled again, not an error."""
+    wait = WebDriverWait(browser.driver, timeout, poll_frequency=0.1, ignored_exceptions=TRANSIENT)
+    return wait.until(condition, f"{message} (after {timeout}s)")
+
+
+def wait_rendered(duo, timeout: float = PAGE_DEADLINE) -> None:
     state = {"last": None}
 
     def rendered(driver):
@@ -173,6 +195,22 @@ def wait_rendered(duo, timeout: float = 30) -> None:
         WebDriverWait(duo.driver, timeout, poll_frequency=0.1).until(rendered)
     except Exception as exc:
         raise AssertionError(f"{duo.driver.current_url} not rendered after {timeout}s: {state['last']}") from exc
+
+
+def click(browser, css: str, xpath: str | None = None) -> None:
+    """Scroll the element at ``css`` (then ``xpath`` inside it) into view and click it, looking it
+    up again if the page replaced it in between."""
+
+    def clicked(driver):
+        element = driver.find_element(By.CSS_SELECTOR, css)
+        if xpath:
+            element = element.find_element(By.XPATH, xpath)
+        # Bootstrap scrolls smoothly: bring the element into view at once, or the click lands short.
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+        element.click()
+        return True
+
+    until(browser, clicked, f"could not click {css} {xpath or ''}")
 
 
 def pages_to_check() -> list[str]:
@@ -232,7 +270,7 @@ def test_every_page_renders_its_charts_and_grids_without_console_errors(browser)
     assert charts >= len(pages) and grids >= 5, (charts, grids)
 
 
-def read_download(folder: Path, name: str, timeout: float = 20) -> list[dict[str, str]]:
+def read_download(folder: Path, name: str, timeout: float = DEADLINE) -> list[dict[str, str]]:
     path = folder / name
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -264,11 +302,7 @@ def test_export_csv_downloads_the_rows_of_the_grid_and_the_database(browser):
         "return rows;",
         grid_id,
     )
-    panel = browser.find_element("#panel-commodities-table")
-    # Bootstrap scrolls smoothly: bring the button into view at once, or the click lands short.
-    button = panel.find_element(By.XPATH, ".//button[normalize-space()='Export CSV']")
-    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
-    button.click()
+    click(browser, "#panel-commodities-table", ".//button[normalize-space()='Export CSV']")
     rows = read_download(folder, "spartan-commodities-table.csv")
 
     assert len(rows) == len(shown) >= 20
@@ -298,30 +332,55 @@ def test_export_csv_downloads_the_rows_of_the_grid_and_the_database(browser):
 
 
 def pick(browser, panel: str, search: str, option_text: str) -> None:
-    """Open the picker of ``panel``, type ``search`` and click the option showing ``option_text``."""
-    trigger = browser.find_element(f"#panel-{panel} .view-picker .dash-dropdown")
-    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", trigger)
-    trigger.click()
-    field = WebDriverWait(browser.driver, 10).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, ".dash-dropdown-content input.dash-dropdown-search")
-    )
-    field.send_keys(search)
-    option = WebDriverWait(browser.driver, 10).until(
-        lambda d: next(
-            (o for o in d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option") if option_text in o.text), None
-        )
-    )
-    option.click()
+    """Open the picker of ``panel``, type ``search`` and click the option showing ``option_text``.
+    Each step looks its element up afresh: the dropdown redraws its options as one types."""
+    search_field = ".dash-dropdown-content input.dash-dropdown-search"
+
+    def opened(driver):
+        if driver.find_elements(By.CSS_SELECTOR, search_field):
+            return True
+        click(browser, f"#panel-{panel} .view-picker .dash-dropdown")
+        # A click opens it; give it the time to show before clicking again (which would close it).
+        try:
+            WebDriverWait(driver, 15, poll_frequency=0.1).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, search_field)
+            )
+        except Exception:  # noqa: BLE001 - not open yet: the next poll clicks again
+            return False
+        return True
+
+    def typed(driver):
+        field = driver.find_element(By.CSS_SELECTOR, search_field)
+        value = field.get_attribute("value")
+        if value != search:
+            if value:
+                field.send_keys(Keys.CONTROL, "a")
+                field.send_keys(Keys.BACKSPACE)
+            field.send_keys(search)
+        return driver.find_element(By.CSS_SELECTOR, search_field).get_attribute("value") == search
+
+    def chosen(driver):
+        options = driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")
+        option = next((o for o in options if option_text in o.text), None)
+        if option is None:
+            return False
+        option.click()
+        return True
+
+    until(browser, opened, f"the picker of {panel} did not open")
+    until(browser, typed, f"could not type {search!r} in the picker of {panel}")
+    until(browser, chosen, f"no option {option_text!r} in the picker of {panel}")
 
 
 def test_the_instrument_picker_redraws_the_detail_page_for_the_pick(browser):
     browser.driver.get(browser.server_url + "/indices/detail?range=1Y")
     wait_rendered(browser)
     heading = "#panel-index-detail-detail h3"
-    assert "(SPX)" in browser.find_element(heading).text
+    until(browser, lambda d: "(SPX)" in d.find_element(By.CSS_SELECTOR, heading).text, "SPX is not the default")
     pick(browser, "index-detail-detail", "NDX", "(NDX)")
-    WebDriverWait(browser.driver, 15).until(lambda d: "compare=NDX" in d.current_url)
-    WebDriverWait(browser.driver, 15).until(lambda d: "(NDX)" in d.find_element(By.CSS_SELECTOR, heading).text)
+    # The pick moves the URL and the page is drawn again: every element is looked up anew.
+    until(browser, lambda d: "compare=NDX" in d.current_url, "the URL did not follow the pick")
+    until(browser, lambda d: "(NDX)" in d.find_element(By.CSS_SELECTOR, heading).text, "the heading did not follow")
     wait_rendered(browser)
     assert parse_qs(urlparse(browser.driver.current_url).query) == {"range": ["1Y"], "compare": ["NDX"]}
     # The chart and the panel's CSV link follow the pick; the range chosen before is kept.
@@ -329,7 +388,11 @@ def test_the_instrument_picker_redraws_the_detail_page_for_the_pick(browser):
         "return document.querySelector('#panel-index-detail-detail .js-plotly-plot').data.map(t => t.name);"
     )
     assert any("NDX" in (name or "") or "Nasdaq" in (name or "") for name in names), names
-    csv_link = browser.find_element("#panel-index-detail-detail a[href^='/csv/']").get_attribute("href")
+    csv_link = until(
+        browser,
+        lambda d: d.find_element(By.CSS_SELECTOR, "#panel-index-detail-detail a[href^='/csv/']").get_attribute("href"),
+        "no CSV link on the panel",
+    )
     assert "compare=NDX" in csv_link and "range=1Y" in csv_link
     assert browser.get_logs() == []
 
@@ -342,7 +405,7 @@ def frame_parent(browser, parent_origin: str, src: str) -> None:
     browser.driver.switch_to.frame(frame)
 
 
-def embed_heights(browser, timeout: float = 15) -> list[dict]:
+def embed_heights(browser, timeout: float = DEADLINE) -> list[dict]:
     browser.driver.switch_to.default_content()
     WebDriverWait(browser.driver, timeout, poll_frequency=0.1).until(
         lambda d: d.execute_script("return window.spartanHeights.length > 0")
@@ -390,7 +453,14 @@ def test_an_embed_tells_the_parent_its_height(browser, parent_origin, path):
 
 def test_a_page_that_is_not_an_embed_refuses_to_be_framed(browser, parent_origin):
     frame_parent(browser, parent_origin, browser.server_url + "/commodities")
-    time.sleep(1.5)  # nothing is going to appear; give it the time it would have had
+    # The browser says in the console that it refused the frame: once it has, nothing else comes.
+    logs: list[str] = []
+
+    def refused(_driver):
+        logs.extend(entry["message"] for entry in browser.get_logs())
+        return any("frame-ancestors" in message for message in logs)
+
+    until(browser, refused, "the browser did not report refusing the frame")
     framed = browser.driver.execute_script(
         "return {url: location.href, app: !!document.querySelector('#_pages_content, #react-entry-point'),"
         " text: document.body ? document.body.innerText.slice(0, 200) : ''}"
@@ -399,5 +469,5 @@ def test_a_page_that_is_not_an_embed_refuses_to_be_framed(browser, parent_origin
     assert "Commodities" not in framed["text"], framed
     browser.driver.switch_to.default_content()
     assert browser.driver.execute_script("return window.spartanHeights") == []
-    logs = [entry["message"] for entry in browser.get_logs()]
+    logs += [entry["message"] for entry in browser.get_logs()]
     assert logs and all("frame-ancestors" in message for message in logs), logs

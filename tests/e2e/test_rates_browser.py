@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 from config.catalog import load_catalog
 from jobs.pipeline import run_downloads
-from tests.conftest import make_settings, serve_fred
+from tests.conftest import free_port, make_settings, serve_fred
 
 pytestmark = pytest.mark.e2e
+
+DEADLINE = 90  # seconds for the page to draw: a loaded machine, a page built cold
 
 
 @pytest.fixture
@@ -23,20 +27,25 @@ def rates_app(tmp_path, httpserver):
 
 
 def test_rates_page_shows_the_curve_and_the_grid_with_data(dash_duo, rates_app):
-    dash_duo.start_server(rates_app)
+    dash_duo.start_server(rates_app, start_timeout=DEADLINE, port=free_port())
+    dash_duo.wait_timeout = DEADLINE  # dash.testing's waits without an explicit timeout
     dash_duo.driver.get(dash_duo.server_url + "/rates")
-    dash_duo.wait_for_element("#graph-rates-curve .js-plotly-plot", timeout=20)
+    dash_duo.wait_for_element("#graph-rates-curve .js-plotly-plot")
     # Three curve snapshots drawn as lines.
-    dash_duo.wait_for_element("#graph-rates-curve .scatterlayer .trace:nth-child(3)", timeout=10)
+    dash_duo.wait_for_element("#graph-rates-curve .scatterlayer .trace:nth-child(3)")
     dash_duo.wait_for_element("#graph-rates-term .js-plotly-plot")
     dash_duo.wait_for_element("#graph-rates-credit .js-plotly-plot")
     # The grid is below the fold of the test window; the browser skips painting rows off screen
     # (their text reads empty there), so bring it into view as a reader scrolling down would.
     grid = dash_duo.find_element(".ag-center-cols-container")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", grid)
-    dash_duo.wait_for_contains_text(".ag-center-cols-container", "10-Year", timeout=20)
-    rows = dash_duo.find_elements(".ag-center-cols-container .ag-row")
-    assert len(rows) == 8  # five tenors and three spreads, in two grids
+    dash_duo.wait_for_contains_text(".ag-center-cols-container", "10-Year")
+    # Five tenors and three spreads, in two grids (the second may fill a moment after the first).
+    rows = ".ag-center-cols-container .ag-row"
+    WebDriverWait(dash_duo.driver, DEADLINE, poll_frequency=0.1).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) >= 8
+    )
+    assert len(dash_duo.find_elements(rows)) == 8
     assert dash_duo.find_element(".spartan-logo").get_attribute("alt")
     assert dash_duo.driver.title.startswith("Rates & spreads")
     assert dash_duo.get_logs() == []

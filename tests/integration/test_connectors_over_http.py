@@ -4,6 +4,7 @@ and an empty body, a malformed body, a 5xx and a 429 end in the right error — 
 from __future__ import annotations
 
 import re
+import threading
 import time
 from datetime import date
 
@@ -105,13 +106,30 @@ def test_failures_end_in_a_download_error(provider, answer, error, client, https
         fetch_and_parse(client, httpserver, provider)
 
 
-@pytest.mark.parametrize("provider", sorted(SYMBOLS))
-def test_a_server_that_does_not_answer_in_time_is_a_timeout(provider, tmp_path, httpserver):
-    def too_slow(_request):
-        time.sleep(0.3)
+STALL_SECONDS = 120  # far past the client's timeout, and past any pause of a loaded machine
+
+
+@pytest.fixture
+def stalled_server(httpserver):
+    """A server that takes every request and answers none of them until the test is over."""
+    release = threading.Event()
+
+    def stall(_request):
+        release.wait(STALL_SECONDS)
         return Response("late")
 
-    httpserver.expect_request(re.compile(".*")).respond_with_handler(too_slow)
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(stall)
+    yield httpserver
+    release.set()
+    # The single-threaded server still owes the abandoned request: let it answer it now, so that
+    # it is free (and its log clean) for the next test.
+    deadline = time.monotonic() + STALL_SECONDS
+    while not httpserver.log and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("provider", sorted(SYMBOLS))
+def test_a_server_that_does_not_answer_in_time_is_a_timeout(provider, tmp_path, stalled_server):
     impatient = HttpClient(make_settings(tmp_path, "sqlite", SPARTAN_HTTP_RETRIES="0", SPARTAN_HTTP_TIMEOUT="0.1"))
-    with pytest.raises(FetchError, match="timed out"):
-        fetch_and_parse(impatient, httpserver, provider)
+    with pytest.raises(FetchError, match=r"timed out after 0\.1s"):  # not the late answer
+        fetch_and_parse(impatient, stalled_server, provider)

@@ -111,7 +111,7 @@ def test_demo_command(tmp_path):
         "SPARTAN_SOURCES_FILE": str(FRED_CATALOG),
     }
     result = subprocess.run(
-        [sys.executable, "-m", "jobs", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "jobs", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stderr
     assert "treasury_yields:" in result.stdout and "demo rows written" in result.stdout
@@ -121,6 +121,6 @@ def test_demo_command(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert "demo rows removed" in again.stdout

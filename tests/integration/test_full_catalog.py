@@ -31,8 +31,9 @@ def full_store(tmp_path, backend, httpserver):
         SPARTAN_SOURCES_FILE=str(PROJECT_ROOT / "config" / "sources.yaml"),
         SPARTAN_BASE_URL_ALL=httpserver.url_for("/").rstrip("/"),
         SPARTAN_RATE_LIMIT_MULTIPLIER="1000",  # a local server: the providers' limits do not apply
-        # One single-threaded server answers ten workers' requests in turn: give the last in line time.
-        SPARTAN_HTTP_TIMEOUT="20",
+        # One single-threaded server answers ten workers' requests in turn: give the last in line
+        # time, on a loaded machine too.
+        SPARTAN_HTTP_TIMEOUT="60",
     )
     store = configure(settings)
     upgrade(settings, store.engine)

@@ -17,7 +17,7 @@ from tests.conftest import FRED_CATALOG, ROOT, make_settings, serve_fred
 def run_jobs(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SPARTAN_SOURCES_FILE": str(FRED_CATALOG), **env}
     return subprocess.run(
-        [sys.executable, "-m", "jobs", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "jobs", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=600
     )
 
 

@@ -317,7 +317,7 @@ def _free_port() -> int:
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - a local test server
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - a local test server
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, dict(exc.headers), exc.read().decode()
@@ -382,6 +382,21 @@ def _served_by(log: Path, path: str) -> dict[int, int]:
     return counts
 
 
+def _logged(log: Path, path: str, count: int, timeout: float = 60) -> dict[int, int]:
+    """:func:`_served_by` once ``count`` access lines of ``path`` are in the log: a worker writes
+    its line once the response is out, a moment after the client has it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            served = _served_by(log, path)
+        except json.JSONDecodeError:  # a line being written just now
+            served = {}
+        if sum(served.values()) >= count:
+            return served
+        assert time.monotonic() < deadline, f"{count} access lines of {path} not written in {timeout} s: {served}"
+        time.sleep(0.05)
+
+
 def _scraped(base: str, endpoint: str) -> float:
     status, _headers, body = _get(f"{base}/metrics")
     assert status == 200
@@ -398,8 +413,7 @@ def test_counts_of_several_gunicorn_workers_add_up(gunicorn_web):
             statuses = list(pool.map(lambda _: _get(f"{base}/api/system/status")[0], range(24)))
             assert statuses == [200] * 24
             sent += 24
-            time.sleep(0.2)  # the access line is written once the response is out
-            if len(_served_by(log, "/api/system/status")) >= 2:
+            if len(_logged(log, "/api/system/status", sent)) >= 2:
                 break
     served = _served_by(log, "/api/system/status")
     assert len(served) == 2, served

@@ -86,5 +86,5 @@ def test_a_database_outage_skips_a_round_without_stopping_the_warmer(demo_app, m
     warmer.join(0.1)
     assert warmer.is_alive()  # still checking
     warmer.stopped.set()
-    warmer.join(2)
+    warmer.join(30)  # a deadline: it stops at once
     assert not warmer.is_alive()

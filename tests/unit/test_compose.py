@@ -43,7 +43,7 @@ def test_compose_file_is_valid():
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
 

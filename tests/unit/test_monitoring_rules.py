@@ -136,7 +136,7 @@ def test_prometheus_config_scrapes_the_compose_services_and_loads_the_rules():
 )
 def test_promtool(args):
     promtool = tool(PROMTOOL, "prometheus")
-    result = subprocess.run([promtool, *args], cwd=PROMETHEUS, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([promtool, *args], cwd=PROMETHEUS, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS" in result.stdout + result.stderr
 
@@ -149,7 +149,7 @@ def test_the_rule_unit_tests_fail_when_a_threshold_moves(tmp_path):
     rules_file = copy / "alerts.yml"
     rules_file.write_text(rules_file.read_text().replace(") > 0.10", ") >= 0.10"))
     result = subprocess.run(
-        [promtool, "test", "rules", "alerts_test.yml"], cwd=copy, capture_output=True, text=True, timeout=120
+        [promtool, "test", "rules", "alerts_test.yml"], cwd=copy, capture_output=True, text=True, timeout=300
     )
     assert result.returncode != 0
     assert "SpartanDataSourcesFailing" in result.stdout + result.stderr
@@ -170,10 +170,10 @@ def test_node_metrics_of_the_rules_are_exported_by_a_real_node_exporter():
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded machine starts it slowly
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30) as response:  # noqa: S310
                     body = response.read().decode()
                 break
             except OSError:
@@ -181,7 +181,7 @@ def test_node_metrics_of_the_rules_are_exported_by_a_real_node_exporter():
                 time.sleep(0.2)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
     exported = {line.split("{")[0].split(" ")[0] for line in body.splitlines() if line and not line.startswith("#")}
     used = {name for name in rule_metric_names() if name.startswith("node_")}
     assert used == {
@@ -210,7 +210,7 @@ def render_alertmanager(tmp_path: Path, **env: str) -> tuple[subprocess.Complete
         },
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=120,
     )
     return result, out
 
@@ -242,7 +242,7 @@ def test_alertmanager_config_is_rendered_from_the_environment(tmp_path):
     assert config["route"]["receiver"] == receiver["name"]
     assert receiver["email_configs"] == [{"to": "ops@example.com, oncall@example.com", "send_resolved": True}]
     amtool = tool(AMTOOL, "prometheus-alertmanager")
-    check = subprocess.run([amtool, "check-config", str(config_file)], capture_output=True, text=True, timeout=60)
+    check = subprocess.run([amtool, "check-config", str(config_file)], capture_output=True, text=True, timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -254,7 +254,7 @@ def test_without_a_recipient_alerts_are_kept_but_not_emailed(tmp_path):
     assert config["receivers"] == [{"name": "email"}]
     amtool = tool(AMTOOL, "prometheus-alertmanager")
     check = subprocess.run(
-        [amtool, "check-config", str(out / "alertmanager.yml")], capture_output=True, text=True, timeout=60
+        [amtool, "check-config", str(out / "alertmanager.yml")], capture_output=True, text=True, timeout=300
     )
     assert check.returncode == 0, check.stdout + check.stderr
 
