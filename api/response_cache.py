@@ -18,6 +18,7 @@ from collections import OrderedDict
 from flask import Response, request
 
 from sql.cache import cache
+from sql.store import get_store
 
 LOCAL_ENTRIES = 256  # bodies per process
 MAX_BODY = 1_000_000  # bytes; a larger body is rebuilt each time rather than kept
@@ -31,7 +32,9 @@ _lock = threading.Lock()
 
 
 def _key(etag: str) -> str:
-    host = hashlib.sha256(request.host_url.encode()).hexdigest()[:12]
+    # The cache prefix names the station (its database) the body was read from.
+    station = f"{request.host_url}|{get_store().settings.cache_prefix}"
+    host = hashlib.sha256(station.encode()).hexdigest()[:12]
     return f"api:body:{etag}:{host}"
 
 

@@ -130,7 +130,15 @@ class Settings:
     log_format: str = "auto"
     # How often each web process checks whether the data moved, to rebuild every page's default
     # view into the cache (pages/warm.py); 0: never.
-    page_warm_seconds: int = 60
+    page_warm_seconds: int = 5
+    # The read path (sql/versions.py, sql/memo.py): how long a process trusts its copy of the
+    # dataset versions before asking the database again; how long after a failed database read
+    # it serves from the cache alone before trying again; the per-process memo of reads in MB;
+    # how long the shared cache keeps a read (the version in its key decides its freshness).
+    version_check_seconds: float = 1.0
+    db_retry_seconds: float = 2.0
+    local_cache_mb: int = 128
+    cache_data_ttl: int = 6 * 3600
 
     @property
     def is_postgres(self) -> bool:
@@ -217,5 +225,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=_int(env, "SPARTAN_TRUSTED_PROXIES", 0, maximum=10),
         audit_log=Path(env["SPARTAN_AUDIT_LOG"]) if env.get("SPARTAN_AUDIT_LOG") else None,
         log_format=_choice(env, "SPARTAN_LOG_FORMAT", "auto", ("auto", "json", "text")),
-        page_warm_seconds=_int(env, "SPARTAN_PAGE_WARM_SECONDS", 60, minimum=0),
+        page_warm_seconds=_int(env, "SPARTAN_PAGE_WARM_SECONDS", 5, minimum=0),
+        version_check_seconds=_float(env, "SPARTAN_VERSION_CHECK_SECONDS", 1.0),
+        db_retry_seconds=_float(env, "SPARTAN_DB_RETRY_SECONDS", 2.0),
+        local_cache_mb=_int(env, "SPARTAN_LOCAL_CACHE_MB", 128, minimum=0),
+        cache_data_ttl=_int(env, "SPARTAN_CACHE_DATA_TTL", 6 * 3600, minimum=60),
     )

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, func, select
 from config.catalog import Catalog
 from jobs.summary import Attempt
 from sql.datasets import DatasetSpec
-from sql.schema import api_rate_limits, download_log, table
+from sql.schema import api_rate_limits, download_log, series_stats
 from sql.write import upsert_frame
 
 # How often series that move slowly are asked for again (daily ones: every run).
@@ -78,11 +78,13 @@ def _as_date(value) -> date:
 
 
 def stored_spans(conn: Connection, spec: DatasetSpec) -> dict[str, StoredSpan]:
-    """Per instrument: newest and oldest stored date and the row count (one aggregate query)."""
-    tbl = table(spec.table)
-    key, when = tbl.c[spec.key_column], tbl.c[spec.date_column]
-    rows = conn.execute(select(key, func.max(when), func.min(when), func.count()).group_by(key))
-    return {k: StoredSpan(_as_date(hi), _as_date(lo), n) for k, hi, lo, n in rows if hi is not None}
+    """Per instrument: newest and oldest stored date and the row count, as the writer keeps
+    them in ``series_stats`` (no aggregate over the data)."""
+    stats = series_stats.c
+    rows = conn.execute(
+        select(stats.key, stats.last_date, stats.first_date, stats.row_count).where(stats.dataset == spec.name)
+    )
+    return {k: StoredSpan(_as_date(hi), _as_date(lo), n) for k, hi, lo, n in rows if n}
 
 
 def last_successes(conn: Connection, dataset: str) -> dict[str, datetime]:

@@ -17,6 +17,7 @@ from jobs.locks import run_lock
 from jobs.pipeline import run_downloads
 from jobs.summary import RunSummary
 from sql import read
+from sql.cache import SYSTEM_DATASET
 from sql.schema import dataset_versions
 from sql.store import Store
 
@@ -164,7 +165,9 @@ def _refresh(store: Store, catalog: Catalog, report: bool = True) -> int:
 def data_age(store: Store) -> timedelta | None:
     """Time since the newest committed write, or None when nothing was ever written."""
     with store.engine.connect() as conn:
-        newest = conn.execute(select(func.max(dataset_versions.c.updated_at))).scalar()
+        newest = conn.execute(
+            select(func.max(dataset_versions.c.updated_at)).where(dataset_versions.c.dataset != SYSTEM_DATASET)
+        ).scalar()
     if newest is None:
         return None
     if newest.tzinfo is None:

@@ -19,12 +19,12 @@ from sqlalchemy import delete
 from config.catalog import Catalog, Instrument
 from jobs.analytics.run import run_analytics
 from jobs.demo_options import demo_chain_history
-from sql.cache import publish_version
 from sql.datasets import DATASETS
 from sql.schema import table
 from sql.store import Store
 from sql.transforms import tenor_months
-from sql.write import bump_version, upsert_frame
+from sql.versions import publish_version
+from sql.write import bump_version, rebuild_stats, write_dataset
 
 DEMO_SOURCE = "demo"
 # Term spreads are differences of two demo tenors, so they agree with the demo curve.
@@ -170,8 +170,7 @@ def seed_demo(store: Store, catalog: Catalog) -> dict[str, int]:
             [demo_frame(dataset, inst, days, now) for inst in catalog.for_dataset(dataset)], ignore_index=True
         )
         with store.engine.begin() as conn:
-            rows = upsert_frame(conn, DATASETS[dataset].table, frame)
-            version = bump_version(conn, dataset, rows, DEMO_SOURCE, demo=True)
+            rows, version = write_dataset(conn, dataset, frame, DEMO_SOURCE, demo=True)
         publish_version(dataset, version)
         written[dataset] = rows
     # The analytics tables: computed from the demo data by the real computations.
@@ -189,6 +188,7 @@ def remove_demo(store: Store) -> dict[str, int]:
         with store.engine.begin() as conn:
             count = conn.execute(delete(tbl).where(tbl.c.source == DEMO_SOURCE)).rowcount
             if count:
+                rebuild_stats(conn, spec)
                 version = bump_version(conn, name, count, None, demo=False)
         if count:
             publish_version(name, version)

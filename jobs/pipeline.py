@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -27,11 +26,12 @@ from datasources.registry import CONNECTORS
 from datasources.validate import ValidationError, validate_bars, validate_observations, validate_rows
 from jobs.bookkeeping import health_rows, is_due, last_successes, record_usage, stored_spans, sync_catalog
 from jobs.summary import Attempt, RunSummary
-from sql.cache import SYSTEM_DATASET, cache, health_key, publish_version
+from sql.cache import SYSTEM_DATASET, cache, health_key
 from sql.datasets import DATASETS, DatasetSpec
 from sql.schema import download_log, health_status, table
 from sql.store import Store
-from sql.write import WriteError, bump_version, upsert_frame
+from sql.versions import publish_version
+from sql.write import WriteError, bump_version, upsert_frame, write_dataset
 
 log = logging.getLogger(__name__)
 
@@ -241,8 +241,7 @@ class DownloadRun:
         sources = ",".join(sorted(frame["source"].unique()))
         try:
             with self.store.engine.begin() as conn:
-                rows = upsert_frame(conn, spec.table, frame)
-                version = bump_version(conn, spec.name, rows, sources)
+                rows, version = write_dataset(conn, spec.name, frame, sources)
         except (SQLAlchemyError, WriteError) as exc:
             # The transaction rolled back: nothing of this dataset was written.
             self.summary.write_errors[spec.name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
@@ -291,12 +290,14 @@ class DownloadRun:
             previous = {r.source_id: r for r in conn.execute(select(health_status))}
             rows = health_rows(self.summary.attempts, previous)
             upsert_frame(conn, "health_status", pd.DataFrame(list(rows.values())))
+            # The health and log readers' version: in the database, so it is known with the cache down.
+            system_version = bump_version(conn, SYSTEM_DATASET, len(log_rows), None)
         # After the commit: readers may now see the new health and log.
         for source_id, row in rows.items():
             cache.set(
                 health_key(source_id), {k: str(v) if isinstance(v, datetime) else v for k, v in row.items()}, timeout=0
             )
-        publish_version(SYSTEM_DATASET, time.time_ns() // 1000)
+        publish_version(SYSTEM_DATASET, system_version)
 
 
 def run_downloads(

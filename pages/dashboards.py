@@ -17,8 +17,9 @@ from components.cards import failing_sources_notice
 from components.catalog import catalog
 from components.view_state import RANGES, ViewState, parse_view
 from config.dashboard_specs import Dashboard, load_dashboards
-from pages.panels import PANEL_TYPES, PanelContext, render_panel
+from pages.panels import PANEL_TYPES, PanelContext, panel_reads, render_panel
 from sql import read
+from sql.plans import Read
 
 DASHBOARDS: dict[str, Dashboard] = load_dashboards()
 
@@ -99,10 +100,20 @@ def failing_notice(board: Dashboard):
     return failing_sources_notice(health[health["source_id"].isin(feeding)])
 
 
+def page_reads(board: Dashboard, view: ViewState, panels: list | None = None) -> list[Read]:
+    """Everything the panels of ``board`` (or just ``panels``) read for ``view``."""
+    settings = read.current_settings()
+    chosen = [p for p in board.panels if panels is None or p.id in panels]
+    return [r for spec in chosen for r in panel_reads(PanelContext(board, spec, view, settings))]
+
+
 def render_dashboard(board: Dashboard, view: ViewState, panels: list | None = None, title: bool = True) -> html.Div:
     settings = read.current_settings()
     chosen = [p for p in board.panels if panels is None or p.id in panels]
-    cards = [render_panel(PanelContext(board, spec, view, settings)) for spec in chosen]
+    contexts = [PanelContext(board, spec, view, settings) for spec in chosen]
+    # Every panel's reads at once, merged: one query per dataset the page shows.
+    with read.batch(r for ctx in contexts for r in panel_reads(ctx)):
+        cards = [render_panel(ctx) for ctx in contexts]
     header = [] if view.embed else [failing_notice(board), *([toolbar(board, view)] if board.toolbar else [])]
     return html.Div(
         [

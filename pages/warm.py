@@ -1,11 +1,11 @@
 """Warm the cache with what every page's default view reads, whenever the data moves.
 
-The sidecar warms the reads it knows of right after each refresh (``sql.read.warm``: latest
-values, status tables, history and curve charts). The pages know best what they read
-(correlations, rotation, breadth, sentiment, detail pages, the explorer), so a background
-thread of each web process builds every page's default layout once per change of the data;
-a cache lock lets one process do it per change. The first visitor after a refresh then gets
-a page built from the cache instead of the database.
+The panels declare their reads (sql/plans.py), so warming a dashboard is running its default
+view's reads merged — the very queries and cache keys a visit asks for — without drawing
+anything. A background thread of each web process checks every few seconds whether the data
+moved (its versions are one memoized read); a cache lock lets one process warm each change.
+It also publishes those plans, so the sidecar warms the same keys right after its next
+refresh. Pages that are not dashboards (explorer, API docs) are built once instead.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ import time
 
 import dash
 
-from sql import read
+from components.view_state import ViewState
+from sql import read, versions
 from sql.cache import cache
+from sql.plans import Read
 
 log = logging.getLogger(__name__)
 
@@ -28,23 +30,42 @@ LOCK_TTL = 3600
 
 
 def data_signature() -> str:
-    """Changes whenever a dataset's version or the sidecar's run moves (one cache round trip)."""
-    state = repr((read.all_versions(), read.system_version()))
+    """Changes whenever a dataset's version or the sidecar's run moves (a memoized read)."""
+    state = repr(versions.current().signature)
     return hashlib.sha1(state.encode(), usedforsecurity=False).hexdigest()
 
 
+def dashboard_plans() -> dict[str, list[Read]]:
+    """Each dashboard's path → the reads of its default view, from its panels' declarations."""
+    from pages.dashboards import DASHBOARDS, page_reads
+
+    return {board.path: page_reads(board, ViewState()) for board in DASHBOARDS.values()}
+
+
 def warm_pages(app: dash.Dash) -> tuple[int, list[str]]:
-    """Build the default layout of every page without a path template; (pages built, failures)."""
+    """Run every dashboard's default reads and build the other pages without a path template;
+    (pages warmed, failures)."""
     built, failed = 0, []
+    plans = dashboard_plans()
+    read.publish_page_plans(list(plans.values()))
+    for reads in (read.dataset_status, read.source_health, lambda: read.recent_downloads(500)):
+        reads()
+    for path, reads in plans.items():
+        try:
+            with read.batch(reads):
+                built += 1
+        except Exception:  # one broken page must not stop the others being warmed
+            log.exception("warming %s failed", path)
+            failed.append(path)
     for page in list(dash.page_registry.values()):
         layout = page.get("layout")
-        if page.get("path_template") or not callable(layout):
+        if page["path"] in plans or page.get("path_template") or not callable(layout):
             continue
         with app.server.test_request_context(page["path"]):
             try:
                 layout()
                 built += 1
-            except Exception:  # one broken page must not stop the others being warmed
+            except Exception:
                 log.exception("warming %s failed", page["path"])
                 failed.append(page["path"])
     return built, failed
@@ -52,7 +73,7 @@ def warm_pages(app: dash.Dash) -> tuple[int, list[str]]:
 
 class PageWarmer(threading.Thread):
     """Every ``interval`` seconds: if the data moved and no other process took this change,
-    build every page once."""
+    warm every page once."""
 
     def __init__(self, app: dash.Dash, interval: float):
         super().__init__(name="page-warmer", daemon=True)

@@ -23,9 +23,6 @@ cache = Cache()
 
 PRELOAD_STATUS_KEY = "preload:status"
 REFRESH_LAST_RUN_KEY = "refresh:last_run"
-# A cached dataset version is re-read from the database after this long, so a sidecar
-# that died between its commit and publishing the version is caught up with anyway.
-VERSION_TTL = 60
 
 
 def health_key(source_id: str) -> str:
@@ -38,11 +35,6 @@ def version_key(dataset: str) -> str:
 
 # Pseudo-dataset whose version moves when the sidecar records a run (health, download log).
 SYSTEM_DATASET = "_system"
-
-
-def publish_version(dataset: str, version: int) -> None:
-    """Tell every reader (all processes) that ``dataset`` moved to ``version``."""
-    cache.set(version_key(dataset), version, timeout=VERSION_TTL)
 
 
 def cache_config(settings: Settings) -> dict[str, Any]:

@@ -17,7 +17,8 @@ def make_engine(settings: Settings) -> Engine:
             max_overflow=10,
             pool_recycle=1800,
             connect_args={
-                "options": f"-csearch_path={settings.db_schema}",
+                # UTC: dates compare with timestamps at midnight UTC (sql/read.py's latest rows).
+                "options": f"-csearch_path={settings.db_schema} -ctimezone=UTC",
                 "connect_timeout": 5,
                 "application_name": "spartan",
             },

@@ -163,6 +163,10 @@ class _CountingCache:
     def _available(self) -> bool:
         return time.monotonic() >= self._down_until
 
+    def available(self) -> bool:
+        """False while the backend is left alone after a failure."""
+        return self._available()
+
     def _failed(self, operation: str, exc: Exception) -> None:
         now = time.monotonic()
         self._down_until = now + self.RETRY_AFTER

@@ -1,45 +1,55 @@
 """Readers: the only way pages and the API see stored data.
 
-Each public reader looks up the dataset's version (cheap, cached) and calls a memoized
-function whose arguments include that version, so a committed refresh invalidates every
-cached read by moving the version, never by deleting keys.
+Each reader names the version of the data it reads (sql/versions.py: one small read per
+process a second, whatever the traffic) and is memoized on it (sql/memo.py: this process's
+memory, then the shared cache, then the database), so a committed refresh invalidates every
+cached read by moving the version, never by deleting keys. Reads are designed for the
+database: each is one indexed query over the window it needs, and what would need a scan
+(counts, first and last dates, each series' latest rows) the writer keeps with the data.
+
+Panels declare their reads as data (sql/plans.py); a page runs them inside :func:`batch`,
+which asks the database once per dataset the page shows, and :func:`fetch` hands each panel
+its part.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import and_, func, or_, select
 
-from config.dashboard_specs import DEFAULT_RANGE, history_read_start, load_dashboards
-from sql.cache import PRELOAD_STATUS_KEY, SYSTEM_DATASET, VERSION_TTL, cache, version_key
+from sql import plans, versions
+from sql.cache import cache
 from sql.datasets import DATASETS, dataset
-from sql.schema import data_sources, dataset_versions, download_log, health_status, table
-from sql.store import get_store
+from sql.memo import versioned
+from sql.plans import Query, Read
+from sql.schema import series_stats, table
+from sql.sidecar import PRELOAD_STALLED_AFTER, parse_time, preload_phase, preload_status  # noqa: F401 - re-exported
+from sql.station import (  # noqa: F401 - the status readers, re-exported: pages and the API use read.*
+    current_settings,
+    dataset_status,
+    demo_active,
+    download_log_page,
+    recent_downloads,
+    source_health,
+    staleness,
+)
+from sql.versions import StorageUnavailable, dataset_version, frame_of, system_version  # noqa: F401 - re-exported
 
-DATA_TTL = 3600  # versioned keys: the version, not the TTL, decides freshness
-SYSTEM_TTL = 15  # upper bound for health and log reads, should a system version be lost
-
-
-class StorageUnavailable(RuntimeError):
-    """The database could not answer; callers show a degraded state instead of failing."""
-
-
-def _frame(statement, params: dict | None = None) -> pd.DataFrame:
-    try:
-        with get_store().engine.connect() as conn:
-            result = conn.execute(statement, params or {})
-            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    except SQLAlchemyError as exc:
-        raise StorageUnavailable(f"database unavailable: {type(exc).__name__}") from exc
+# Days of history a yield-curve panel reads (today, one month and one year ago, with slack).
+CURVE_DAYS = 400
+# Where the web publishes the reads of every page's default view, for the sidecar to warm.
+PAGE_PLANS_KEY = "plans:pages"
 
 
 def _utc(series: pd.Series) -> pd.Series:
     """Timestamps as tz-aware UTC (SQLite hands them back naive)."""
     values = pd.to_datetime(series)
-    return values.dt.tz_localize(UTC) if values.dt.tz is None else values.dt.tz_convert(UTC)
+    return values.dt.tz_localize("UTC") if values.dt.tz is None else values.dt.tz_convert("UTC")
 
 
 def _value_column(name: str) -> str:
@@ -49,19 +59,20 @@ def _value_column(name: str) -> str:
     return column
 
 
-def dataset_version(name: str) -> int:
-    """The dataset's current version (0 before its first write)."""
-    key = version_key(name)
-    cached = cache.get(key)
-    if cached is not None:
-        return int(cached)
-    rows = _frame(select(dataset_versions.c.version).where(dataset_versions.c.dataset == name))
-    version = int(rows.iloc[0, 0]) if not rows.empty else 0
-    cache.set(key, version, timeout=VERSION_TTL)
-    return version
+def dataset_state(name: str) -> versions.DatasetState:
+    """A dataset's version, last update, sources and totals, as the writer recorded them."""
+    return versions.current().state(dataset(name).name)
 
 
-@cache.memoize(timeout=DATA_TTL)
+def latest_date(name: str) -> date | None:
+    """The newest observation date stored for a dataset (kept by the writer), None when empty."""
+    return versions.current().state(dataset(name).name).last_date
+
+
+# --- one value a row: key, date, value, source -------------------------------------------------
+
+
+@versioned
 def _observations(version: int, name: str, keys: tuple[str, ...] | None, start: str | None) -> pd.DataFrame:
     spec = dataset(name)
     tbl = table(spec.table)
@@ -72,7 +83,7 @@ def _observations(version: int, name: str, keys: tuple[str, ...] | None, start: 
         stmt = stmt.where(key_col.in_(keys))
     if start:
         stmt = stmt.where(date_col >= date.fromisoformat(start))
-    frame = _frame(stmt.order_by(key_col, date_col))
+    frame = frame_of(stmt.order_by(key_col, date_col))
     if not frame.empty:
         frame["date"] = pd.to_datetime(frame["date"])
     return frame
@@ -81,150 +92,8 @@ def _observations(version: int, name: str, keys: tuple[str, ...] | None, start: 
 def observations(name: str, keys: list[str] | tuple[str, ...] | None = None, start: date | None = None) -> pd.DataFrame:
     """``key, date, value, source`` rows of a dataset, oldest first, optionally filtered."""
     spec = dataset(name)
-    key_tuple = tuple(sorted(keys)) if keys else None
+    key_tuple = tuple(sorted(str(k) for k in keys)) if keys else None
     return _observations(dataset_version(spec.name), spec.name, key_tuple, start.isoformat() if start else None)
-
-
-@cache.memoize(timeout=DATA_TTL)
-def _last_two(version: int, name: str) -> pd.DataFrame:
-    spec = dataset(name)
-    value = _value_column(name)
-    # Identifiers come from sql.datasets, never from input.
-    sql = text(
-        f"SELECT key, date, value, source FROM ("
-        f'SELECT "{spec.key_column}" AS key, "{spec.date_column}" AS date, "{value}" AS value, source, '
-        f'ROW_NUMBER() OVER (PARTITION BY "{spec.key_column}" ORDER BY "{spec.date_column}" DESC) AS rn '
-        f'FROM "{spec.table}") ranked WHERE rn <= 2'
-    )
-    frame = _frame(sql)
-    if not frame.empty:
-        frame["date"] = pd.to_datetime(frame["date"])
-    return frame
-
-
-def last_two(name: str) -> pd.DataFrame:
-    """The two newest rows of every instrument of a dataset (for latest value and change)."""
-    spec = dataset(name)
-    return _last_two(dataset_version(spec.name), spec.name)
-
-
-STATUS_TTL = 15 * 60
-
-
-def all_versions() -> tuple[tuple[str, int], ...]:
-    """Every dataset's version in one cache round trip (the database only for missing ones)."""
-    names = list(DATASETS)
-    cached = cache.get_many(*[version_key(name) for name in names])
-    return tuple(
-        (name, int(value) if value is not None else dataset_version(name))
-        for name, value in zip(names, cached, strict=True)
-    )
-
-
-# Keyed by every dataset's version and the system version, which the sidecar moves after each
-# run (so "last update" moves after a refresh that changed nothing); the TTL only bounds how
-# stale it can get should the cache lose that version.
-@cache.memoize(timeout=STATUS_TTL)
-def _dataset_status(versions: tuple[tuple[str, int], ...], run: int = 0) -> pd.DataFrame:
-    rows = []
-    with get_store().engine.connect() as conn:
-        meta = {r.dataset: r for r in conn.execute(select(dataset_versions))}
-        for name, _version in versions:
-            spec = DATASETS[name]
-            tbl = table(spec.table)
-            date_col = tbl.c[spec.date_column]
-            stats = conn.execute(
-                select(func.count(), func.count(func.distinct(tbl.c[spec.key_column])), func.max(date_col))
-            ).one()
-            sources = conn.execute(select(tbl.c.source).distinct().limit(10)).scalars().all()
-            m = meta.get(name)
-            rows.append(
-                {
-                    "dataset": name,
-                    "title": spec.title,
-                    "rows": stats[0],
-                    "instruments": stats[1],
-                    "latest_observation": stats[2],
-                    "last_update": m.updated_at if m else None,
-                    "sources": ", ".join(sorted(sources)),
-                    "demo": bool(m.demo) if m else False,
-                }
-            )
-    frame = pd.DataFrame(rows)
-    frame["last_update"] = _utc(frame["last_update"])
-    return frame
-
-
-def dataset_status() -> pd.DataFrame:
-    """Per dataset: row and instrument counts, newest observation, last update, sources."""
-    try:
-        return _dataset_status(all_versions(), system_version())
-    except SQLAlchemyError as exc:
-        raise StorageUnavailable(f"database unavailable: {type(exc).__name__}") from exc
-
-
-def system_version() -> int:
-    """Moved by the sidecar after it records a run (health, log); 0 when unknown."""
-    return int(cache.get(version_key(SYSTEM_DATASET)) or 0)
-
-
-def source_health() -> pd.DataFrame:
-    """Health of every catalogued source, joined with its catalog entry."""
-    return _source_health(system_version())
-
-
-@cache.memoize(timeout=SYSTEM_TTL)
-def _source_health(version: int) -> pd.DataFrame:
-    stmt = (
-        select(
-            data_sources.c.source_id,
-            data_sources.c.provider,
-            data_sources.c.category,
-            health_status.c.state,
-            health_status.c.last_success_at,
-            health_status.c.last_failure_at,
-            health_status.c.last_error,
-            health_status.c.consecutive_failures,
-            health_status.c.latency_ms,
-            health_status.c.checked_at,
-        )
-        .select_from(data_sources.outerjoin(health_status, data_sources.c.source_id == health_status.c.source_id))
-        .order_by(data_sources.c.category, data_sources.c.source_id)
-    )
-    frame = _frame(stmt)
-    # A fallback that was never needed has no health row yet.
-    frame["state"] = frame["state"].fillna("not_used_yet")
-    for col in ("last_success_at", "last_failure_at", "checked_at"):
-        frame[col] = _utc(frame[col])
-    return frame
-
-
-def recent_downloads(limit: int = 200) -> pd.DataFrame:
-    """The newest entries of the download log."""
-    return _recent_downloads(system_version(), limit)
-
-
-@cache.memoize(timeout=SYSTEM_TTL)
-def _recent_downloads(version: int, limit: int) -> pd.DataFrame:
-    frame = _frame(select(download_log).order_by(download_log.c.id.desc()).limit(limit))
-    for col in ("started_at", "finished_at"):
-        frame[col] = _utc(frame[col])
-    return frame
-
-
-@cache.memoize(timeout=DATA_TTL)
-def _latest_date(version: int, name: str) -> str | None:
-    spec = dataset(name)
-    tbl = table(spec.table)
-    newest = _frame(select(func.max(tbl.c[spec.date_column]).label("newest"))).iloc[0, 0]
-    return None if newest is None or pd.isna(newest) else pd.Timestamp(newest).date().isoformat()
-
-
-def latest_date(name: str) -> date | None:
-    """The newest observation date stored for a dataset, or None when it is empty."""
-    spec = dataset(name)
-    newest = _latest_date(dataset_version(spec.name), spec.name)
-    return date.fromisoformat(newest) if newest else None
 
 
 def recent_observations(name: str, keys: list[str] | None = None, days: int = 5 * 365) -> pd.DataFrame:
@@ -236,98 +105,36 @@ def recent_observations(name: str, keys: list[str] | None = None, days: int = 5 
     return observations(name, keys, start=newest - timedelta(days=days))
 
 
-# Days of history a yield-curve panel reads (today, one month and one year ago, with slack).
-CURVE_DAYS = 400
+@versioned
+def _last_two(version: int, name: str) -> pd.DataFrame:
+    spec = dataset(name)
+    tbl = table(spec.table)
+    key_col, date_col = tbl.c[spec.key_column], tbl.c[spec.date_column]
+    stats = series_stats.c
+    # Each series' rows from its second-newest date on, found by its primary key (the writer
+    # keeps that date in series_stats): a few rows a series, however long its history.
+    since_prev = and_(stats.dataset == name, stats.key == key_col, date_col >= stats.prev_date)
+    stmt = select(
+        key_col.label("key"), date_col.label("date"), tbl.c[_value_column(name)].label("value"), tbl.c.source
+    ).select_from(tbl.join(series_stats, since_prev))
+    frame = frame_of(stmt)
+    if frame.empty:
+        return frame
+    frame["date"] = pd.to_datetime(frame["date"])
+    newest_first = frame.sort_values(["key", "date"], ascending=[True, False], kind="stable")
+    return newest_first.groupby("key", sort=False).head(2).reset_index(drop=True)
 
 
-def _dashboard_reads() -> list:
-    """The reads of every dashboard's default view (config/dashboards), as the panels make them."""
-    reads = []
-    for board in load_dashboards().values():
-        for panel in board.panels:
-            if not panel.dataset or panel.dataset not in DATASETS:
-                continue
-            if panel.type == "history":
-
-                def history(panel=panel):
-                    newest = latest_date(panel.dataset)
-                    if newest is not None:
-                        start = history_read_start(DEFAULT_RANGE, newest, panel.option("transform"))
-                        observations(panel.dataset, list(panel.keys) if panel.keys else None, start)
-
-                reads.append(history)
-            elif panel.type == "yield_curve":
-                reads.append(lambda panel=panel: recent_observations(panel.dataset, days=CURVE_DAYS))
-    return reads
-
-
-def warm() -> int:
-    """Fill the hot keys after a refresh (the sidecar calls this once its writes committed):
-    every dataset's latest values, the status and health tables, each dashboard's default
-    charts. Returns how many reads were warmed."""
-    reads = [dataset_status, source_health, lambda: recent_downloads(500)]
-    for name, spec in DATASETS.items():
-        reads.append(lambda name=name: latest_date(name))
-        if spec.value_column:
-            reads.append(lambda name=name: last_two(name))
-    reads += _dashboard_reads()
-    for read in reads:
-        read()
-    return len(reads)
-
-
-def current_settings():
-    """The settings this process's store was configured with."""
-    return get_store().settings
-
-
-def demo_active() -> bool:
-    """Whether any dataset holds demo rows (the web shows a DEMO ribbon)."""
-    try:
-        return bool(dataset_status()["demo"].any())
-    except StorageUnavailable:
-        return False
-
-
-# A "running" preload that has reported nothing for this long has most likely lost its sidecar.
-PRELOAD_STALLED_AFTER = timedelta(minutes=10)
-
-
-def preload_status() -> dict | None:
-    """The sidecar's ``preload:status`` as it wrote it (one cache get); None when there is none."""
-    status = cache.get(PRELOAD_STATUS_KEY)
-    return status if isinstance(status, dict) else None
-
-
-def parse_time(value) -> datetime | None:
-    """An ISO 8601 time from the status as tz-aware UTC; None when missing or unreadable."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        stamp = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
-
-
-def preload_phase(status: dict | None, now: datetime | None = None) -> str:
-    """``unknown`` (no status), ``running``, ``stalled`` (running, but silent for longer than
-    PRELOAD_STALLED_AFTER: the sidecar probably died) or ``complete``."""
-    state = (status or {}).get("state")
-    if state == "complete":
-        return "complete"
-    if state != "running":
-        return "unknown"
-    last = parse_time(status.get("updated_at")) or parse_time(status.get("started_at"))
-    if last is not None and (now or datetime.now(UTC)) - last > PRELOAD_STALLED_AFTER:
-        return "stalled"
-    return "running"
+def last_two(name: str) -> pd.DataFrame:
+    """The two newest rows of every series of a dataset (for latest value and change)."""
+    spec = dataset(name)
+    return _last_two(dataset_version(spec.name), spec.name)
 
 
 # --- whole rows (the analytics panels: tables with several value columns) ----------------------
 
 
-@cache.memoize(timeout=DATA_TTL)
+@versioned
 def _rows(version: int, name: str, keys: tuple[str, ...] | None, start: str | None) -> pd.DataFrame:
     spec = dataset(name)
     tbl = table(spec.table)
@@ -337,7 +144,7 @@ def _rows(version: int, name: str, keys: tuple[str, ...] | None, start: str | No
         stmt = stmt.where(key_col.in_(keys))
     if start:
         stmt = stmt.where(date_col >= date.fromisoformat(start))
-    frame = _frame(stmt.order_by(key_col, date_col))
+    frame = frame_of(stmt.order_by(key_col, date_col))
     if not frame.empty:
         frame[spec.date_column] = pd.to_datetime(frame[spec.date_column])
     return frame
@@ -351,7 +158,7 @@ def rows(name: str, keys: list[str] | tuple[str, ...] | None = None, start: date
     return _rows(dataset_version(spec.name), spec.name, key_tuple, start.isoformat() if start else None)
 
 
-@cache.memoize(timeout=DATA_TTL)
+@versioned
 def _correlation_pairs(
     version: int, pairs: tuple[tuple[str, str], ...], window: int, start: str | None
 ) -> pd.DataFrame:
@@ -365,7 +172,7 @@ def _correlation_pairs(
     )
     if start:
         stmt = stmt.where(tbl.c.date >= date.fromisoformat(start))
-    frame = _frame(stmt.order_by(tbl.c.asset_a, tbl.c.asset_b, tbl.c.date))
+    frame = frame_of(stmt.order_by(tbl.c.asset_a, tbl.c.asset_b, tbl.c.date))
     if not frame.empty:
         frame["date"] = pd.to_datetime(frame["date"])
     return frame
@@ -383,7 +190,7 @@ def correlation_pairs(pairs: list[tuple[str, str]], window: int, start: date | N
 BAR_FIELDS = ("open", "high", "low", "close", "volume")
 
 
-@cache.memoize(timeout=DATA_TTL)
+@versioned
 def _bars(version: int, name: str, key: str, start: str | None) -> pd.DataFrame:
     spec = dataset(name)
     tbl = table(spec.table)
@@ -393,7 +200,7 @@ def _bars(version: int, name: str, key: str, start: str | None) -> pd.DataFrame:
     )
     if start:
         stmt = stmt.where(date_col >= date.fromisoformat(start))
-    frame = _frame(stmt.order_by(date_col))
+    frame = frame_of(stmt.order_by(date_col))
     if not frame.empty:
         # Naive UTC timestamps on both backends (PostgreSQL hands them back tz-aware).
         frame["date"] = _utc(frame["date"]).dt.tz_localize(None)
@@ -416,43 +223,14 @@ def bars(name: str, key: str, start: date | None = None) -> pd.DataFrame:
     return _bars(dataset_version(spec.name), spec.name, str(key), start.isoformat() if start else None)
 
 
-# --- the REST API (api/): dataset metadata, latest rows per instrument, the download log -------
-
-
-@cache.memoize(timeout=DATA_TTL)
-def _dataset_meta(version: int, name: str) -> dict:
-    rows = _frame(select(dataset_versions).where(dataset_versions.c.dataset == name))
-    if rows.empty:
-        return {"version": version, "updated_at": None, "source": None, "demo": False}
-    row = rows.iloc[0]
-    updated = _utc(rows["updated_at"]).iloc[0]
-    return {
-        "version": version,
-        "updated_at": None if pd.isna(updated) else updated.to_pydatetime(),
-        "source": row["source"],
-        "demo": bool(row["demo"]),
-    }
-
-
-# A dataset's meta for one version never changes: each process keeps the few it has read, so
-# an API request pays one cache round trip (the version) instead of three.
-_META_LOCAL: dict[tuple[str, int, str], dict] = {}
+# --- the REST API (api/): dataset metadata, latest rows per series -----------------------------
 
 
 def dataset_meta(name: str) -> dict:
     """``version``, ``updated_at`` (the last committed write, tz-aware UTC, None before the
     first), ``source`` (of that write) and ``demo`` of a dataset."""
-    spec = dataset(name)
-    version = dataset_version(spec.name)
-    key = (spec.name, version, get_store().settings.cache_prefix)
-    meta = _META_LOCAL.get(key)
-    if meta is None:
-        meta = _dataset_meta(version, spec.name)
-        if version:  # before the first write there is no version to pin it to
-            if len(_META_LOCAL) > 256:
-                _META_LOCAL.clear()
-            _META_LOCAL[key] = meta
-    return dict(meta)
+    state = versions.current().state(dataset(name).name)
+    return {"version": state.version, "updated_at": state.updated_at, "source": state.source, "demo": state.demo}
 
 
 def identity_columns(name: str) -> list[str]:
@@ -463,7 +241,7 @@ def identity_columns(name: str) -> list[str]:
     return [c.name for c in tbl.primary_key.columns if c.name not in (spec.date_column, "interval")]
 
 
-@cache.memoize(timeout=DATA_TTL)
+@versioned
 def _latest_rows(version: int, name: str) -> pd.DataFrame:
     spec = dataset(name)
     tbl = table(spec.table)
@@ -473,8 +251,14 @@ def _latest_rows(version: int, name: str) -> pd.DataFrame:
     inner = select(*[c for c in tbl.c if c.name not in ("fetched_at", "interval")], rank)
     if "interval" in tbl.c:
         inner = inner.where(tbl.c.interval == "1d")
+    if len(identity) == 1:
+        # A series per key: only its rows from its second-newest date on (series_stats).
+        stats = series_stats.c
+        inner = inner.select_from(
+            tbl.join(series_stats, and_(stats.dataset == name, stats.key == identity[0], date_col >= stats.prev_date))
+        )
     ranked = inner.subquery("ranked")
-    frame = _frame(select(ranked).where(ranked.c.rn <= 2).order_by(*[ranked.c[c.name] for c in identity], "rn"))
+    frame = frame_of(select(ranked).where(ranked.c.rn <= 2).order_by(*[ranked.c[c.name] for c in identity], "rn"))
     if not frame.empty:
         frame[spec.date_column] = _utc(frame[spec.date_column]).dt.tz_localize(None)
     return frame
@@ -487,32 +271,111 @@ def latest_rows(name: str) -> pd.DataFrame:
     return _latest_rows(dataset_version(spec.name), spec.name)
 
 
-def download_log_page(
-    limit: int,
-    offset: int = 0,
-    source_id: str | None = None,
-    dataset_name: str | None = None,
-    status: str | None = None,
-) -> tuple[pd.DataFrame, int, datetime | None]:
-    """One page of the download log, newest first, optionally of one source, dataset or status;
-    how many entries match in all, and when the newest of them finished. Not memoized: pages
-    and filters are the client's choice, and each would otherwise leave a cache entry behind."""
-    conditions = []
-    if source_id:
-        conditions.append(download_log.c.source_id == source_id)
-    if dataset_name:
-        conditions.append(download_log.c.dataset == dataset_name)
-    if status:
-        conditions.append(download_log.c.status == status)
-    summary = _frame(
-        select(func.count().label("n"), func.max(download_log.c.finished_at).label("newest"))
-        .select_from(download_log)
-        .where(*conditions)
-    )
-    total, newest = int(summary.iloc[0, 0]), _utc(summary["newest"]).iloc[0]
-    frame = _frame(
-        select(download_log).where(*conditions).order_by(download_log.c.id.desc()).limit(int(limit)).offset(int(offset))
-    )
-    for col in ("started_at", "finished_at"):
-        frame[col] = _utc(frame[col])
-    return frame, total, None if pd.isna(newest) else newest.to_pydatetime()
+# --- declared reads: a page's batch, a panel's part of it -------------------------------------
+
+_BATCH: ContextVar[dict[tuple, tuple[Query, pd.DataFrame]] | None] = ContextVar("spartan_read_batch", default=None)
+_DATASET_OF = {"pairs": "correlations"}
+
+
+def _resolve(read: Read) -> Query | None:
+    return plans.resolve(read, latest_date(_DATASET_OF.get(read.kind, read.dataset)))
+
+
+def _run(query: Query) -> pd.DataFrame:
+    start = query.start
+    if query.kind == "observations":
+        return observations(query.dataset, query.keys, start)
+    if query.kind == "rows":
+        return rows(query.dataset, query.keys, start)
+    if query.kind == "bars":
+        return bars(query.dataset, query.keys[0], start)
+    if query.kind == "last_two":
+        return last_two(query.dataset)
+    return correlation_pairs(list(query.pairs), query.window, start)
+
+
+def _part(frame: pd.DataFrame, query: Query) -> pd.DataFrame:
+    """The rows of a merged query's ``frame`` that ``query`` asks for."""
+    if frame.empty or query.kind == "last_two":
+        return frame
+    if query.kind == "pairs":
+        a, b = frame["asset_a"].astype(str), frame["asset_b"].astype(str)
+        pair = a.where(a <= b, b) + "\x1f" + b.where(a <= b, a)
+        keep = pair.isin({f"{x}\x1f{y}" for x, y in query.pairs})
+        key_col, date_col = None, "date"
+    else:
+        spec = dataset(query.dataset)
+        plain = query.kind in ("observations", "bars")
+        key_col = None if query.kind == "bars" else "key" if plain else spec.key_column
+        date_col = "date" if plain else spec.date_column
+        keep = pd.Series(True, index=frame.index)
+    if key_col and query.keys is not None:
+        keep &= frame[key_col].astype(str).isin(query.keys)
+    if query.start is not None:
+        stamps = pd.to_datetime(frame[date_col])
+        if stamps.dt.tz is not None:  # PostgreSQL's timestamps: UTC, as the query compared them
+            stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+        keep &= stamps >= pd.Timestamp(query.start)
+    return frame[keep].reset_index(drop=True)
+
+
+def fetch(read: Read) -> pd.DataFrame:
+    """The rows of a declared read: the page's batch's part when it ran one, else its own query.
+    Empty when the dataset holds nothing yet."""
+    query = _resolve(read)
+    if query is None:
+        return pd.DataFrame()
+    found = (_BATCH.get() or {}).get(query.group)
+    if found is not None and found[0].covers(query):
+        return _part(found[1], query)
+    return _run(query)
+
+
+@contextmanager
+def batch(reads: Iterable[Read]) -> Iterator[int]:
+    """Run ``reads`` merged — one query per dataset (or correlation window) — and let
+    :func:`fetch` serve each of them from those rows inside the block; yields the query count.
+    A query the database cannot answer is left out: the panels that need it say so."""
+    queries = []
+    for read in reads:
+        try:
+            query = _resolve(read)
+        except StorageUnavailable:
+            continue
+        if query is not None:
+            queries.append(query)
+    found = {}
+    for query in plans.merge(queries):
+        try:
+            found[query.group] = (query, _run(query))
+        except StorageUnavailable:
+            continue
+    token = _BATCH.set({**(_BATCH.get() or {}), **found})
+    try:
+        yield len(found)
+    finally:
+        _BATCH.reset(token)
+
+
+# --- warming ----------------------------------------------------------------------------------
+
+
+def publish_page_plans(page_reads: list[list[Read]]) -> None:
+    """The reads of every page's default view (the web computes them from the panels'
+    declarations), for the sidecar to warm right after each refresh."""
+    cache.set(PAGE_PLANS_KEY, page_reads, timeout=0)
+
+
+def warm() -> int:
+    """Fill the hot keys after a refresh (the sidecar calls this once its writes committed):
+    every dataset's latest values, the status and health tables, and every page's default
+    reads as the web last published them. Returns how many reads were warmed."""
+    reads = [dataset_status, source_health, lambda: recent_downloads(500)]
+    reads += [lambda name=name: last_two(name) for name, spec in DATASETS.items() if spec.value_column]
+    for read in reads:
+        read()
+    pages = cache.get(PAGE_PLANS_KEY) or []
+    for page_reads in pages:
+        with batch(page_reads) as queries:
+            reads.extend([None] * queries)
+    return len(reads)

@@ -235,7 +235,9 @@ api_rate_limits = Table(
     Column("limit_per_window", Integer),
 )
 
-# Moved forward after every committed write; cache keys carry it.
+# Moved forward after every committed write; cache keys carry it. The writer keeps the
+# dataset's totals here in the same transaction as the data (sql/write.py), so its status is
+# one read of this small table, never a count over the data.
 dataset_versions = Table(
     "dataset_versions",
     metadata,
@@ -245,6 +247,28 @@ dataset_versions = Table(
     Column("rows_written", BigInteger, nullable=False),
     Column("source", String(64)),
     Column("demo", Boolean, nullable=False, default=False),
+    Column("row_count", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("key_count", Integer, nullable=False, default=0, server_default="0"),
+    Column("first_date", Date, comment="oldest observation date"),
+    Column("last_date", Date, comment="newest observation date"),
+    Column("sources", Text, comment="providers of the stored series, comma-separated"),
+)
+
+# Per series of a dataset (its key column's value), kept by the writer with the data: row
+# count, oldest, newest and second-newest observation date, and the provider of the last
+# write. Pages read "the latest two of every series" through it by index, and the sidecar
+# plans its next downloads from it, without aggregating the data tables.
+series_stats = Table(
+    "series_stats",
+    metadata,
+    Column("dataset", String(64), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("row_count", BigInteger, nullable=False),
+    Column("first_date", Date, nullable=False),
+    Column("last_date", Date, nullable=False),
+    Column("prev_date", Date, nullable=False, comment="second-newest observation date (= last_date with one)"),
+    Column("source", String(64), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 DATA_TABLES = (

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, func, or_, select, text
+from sqlalchemy import Connection, Date, DateTime, Table, case, func, or_, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 
-from sql.schema import dataset_versions, table
+from sql.datasets import DATASETS, DatasetSpec
+from sql.schema import dataset_versions, series_stats, table
 
 SQLITE_BATCH_ROWS = 5_000
 
@@ -52,14 +54,52 @@ def _value_columns(tbl: Table, columns: list[str]) -> list[str]:
 
 def upsert_frame(conn: Connection, table_name: str, frame: pd.DataFrame) -> int:
     """Insert or update ``frame`` into ``table_name``; returns rows inserted or changed."""
-    tbl = table(table_name)
+    return _upsert(conn, table(table_name), frame)[0]
+
+
+def _upsert(
+    conn: Connection, tbl: Table, frame: pd.DataFrame, spec: DatasetSpec | None = None, spans: dict | None = None
+) -> tuple[int, dict]:
+    """Rows inserted or changed, and for a dataset's table (``spec``) how many rows of each key
+    were new to it, counted against the table before the write by its primary key. ``spans``
+    (key → (first, last) stored date) spares SQLite looking up rows outside what is stored."""
     if frame.empty:
-        return 0
+        return 0, {}
     pk = _check_frame(tbl, frame)
     columns = list(frame.columns)
     if conn.dialect.name == "postgresql":
-        return _upsert_postgres(conn, tbl, frame, pk, columns)
-    return _upsert_sqlite(conn, tbl, frame, pk, columns)
+        return _upsert_postgres(conn, tbl, frame, pk, columns, spec.key_column if spec else None)
+    new = _new_rows_sqlite(conn, tbl, frame, pk, spec, spans or {}) if spec else {}
+    return _upsert_sqlite(conn, tbl, frame, pk, columns), new
+
+
+def _new_rows_sqlite(
+    conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list[str], spec: DatasetSpec, spans: dict
+) -> dict[str, int]:
+    """New rows per key: rows dated outside their key's stored span are new without asking;
+    the others are looked up through a temporary table of their primary keys, bound as the
+    upsert binds them (the same stored text)."""
+    key = spec.key_column
+    days = observation_dates(frame[spec.date_column])
+    first = frame[key].map(lambda k: spans.get(k, (None, None))[0])
+    last = frame[key].map(lambda k: spans.get(k, (None, None))[1])
+    maybe = (first.notna() & (days >= first) & (days <= last)).to_numpy(dtype=bool)
+    new = frame.loc[~maybe, key].value_counts().to_dict()
+    if maybe.any():
+        stage = f"stage_pk_{tbl.name}"
+        conn.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{stage}"')
+        conn.exec_driver_sql(f'CREATE TEMP TABLE "{stage}" AS SELECT {_quote(pk)} FROM "{tbl.name}" WHERE 0')
+        candidates = frame.loc[maybe, pk]
+        rows = list(zip(*(_sqlite_values(candidates[c]) for c in pk), strict=True))
+        placeholders = ", ".join("?" for _ in pk)
+        for start in range(0, len(rows), SQLITE_BATCH_ROWS):
+            conn.exec_driver_sql(
+                f'INSERT INTO temp."{stage}" VALUES ({placeholders})', rows[start : start + SQLITE_BATCH_ROWS]
+            )
+        for k, n in conn.execute(text(_new_rows_sql(tbl.name, f'temp."{stage}"', pk, key))):
+            new[k] = new.get(k, 0) + n
+        conn.exec_driver_sql(f'DROP TABLE temp."{stage}"')
+    return {str(k): int(n) for k, n in new.items()}
 
 
 def _quote(names: list[str]) -> str:
@@ -106,7 +146,19 @@ def _copy(conn: Connection, sql: str, buffer: io.StringIO) -> None:
     raise error from error.orig
 
 
-def _upsert_postgres(conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list[str], columns: list[str]) -> int:
+def _new_rows_sql(tbl_name: str, stage: str, pk: list[str], key: str) -> str:
+    """Rows of the staging table whose primary key the table does not hold yet, by key."""
+    # Identifiers come from sql.schema, never from input.
+    match = " AND ".join(f't."{c}" = s."{c}"' for c in pk)
+    return (
+        f'SELECT s."{key}", count(*) FROM {stage} s '
+        f'WHERE NOT EXISTS (SELECT 1 FROM "{tbl_name}" t WHERE {match}) GROUP BY s."{key}"'
+    )
+
+
+def _upsert_postgres(
+    conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list[str], columns: list[str], count_new_by: str | None
+) -> tuple[int, dict]:
     # Identifiers below come from sql.schema, never from input.
     stage = f"stage_{tbl.name}"
     conn.execute(text(f'DROP TABLE IF EXISTS pg_temp."{stage}"'))
@@ -116,6 +168,9 @@ def _upsert_postgres(conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list
     _csv_frame(frame[columns]).to_csv(buffer, index=False, header=False)
     buffer.seek(0)
     _copy(conn, f'COPY pg_temp."{stage}" ({_quote(columns)}) FROM STDIN WITH (FORMAT csv)', buffer)
+    new_rows = {}
+    if count_new_by:
+        new_rows = dict(conn.execute(text(_new_rows_sql(tbl.name, f'pg_temp."{stage}"', pk, count_new_by))).all())
     sql = f'INSERT INTO "{tbl.name}" ({_quote(columns)}) SELECT {_quote(columns)} FROM pg_temp."{stage}" '
     value_cols = _value_columns(tbl, columns)
     if value_cols:
@@ -125,7 +180,7 @@ def _upsert_postgres(conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list
         sql += f"ON CONFLICT ({_quote(pk)}) DO UPDATE SET {sets} WHERE ROW({old}) IS DISTINCT FROM ROW({new})"
     else:
         sql += f"ON CONFLICT ({_quote(pk)}) DO NOTHING"
-    return conn.execute(text(sql)).rowcount
+    return conn.execute(text(sql)).rowcount, new_rows
 
 
 def _sqlite_values(values: pd.Series) -> list:
@@ -176,10 +231,11 @@ def bump_version(
     Versions are microsecond timestamps kept strictly increasing, so a recreated database
     never reuses a version that a cache still holds keys for. ``demo`` sets or clears the
     dataset's DEMO flag; None leaves it as it was (a real refresh does not hide demo rows).
+    The dataset's totals are summed from its series' stats (a few hundred rows at most).
     """
     now = datetime.now(UTC)
     current = conn.execute(select(dataset_versions.c.version).where(dataset_versions.c.dataset == dataset)).scalar()
-    values = {"updated_at": now, "rows_written": rows_written, "source": source}
+    values = {"updated_at": now, "rows_written": rows_written, "source": source, **_totals(conn, dataset)}
     if demo is not None:
         values["demo"] = demo
     if current is None:
@@ -192,6 +248,148 @@ def bump_version(
         dataset_versions.update().where(dataset_versions.c.dataset == dataset).values(version=version, **values)
     )
     return version
+
+
+def _totals(conn: Connection, dataset: str) -> dict:
+    stats = series_stats.c
+    mine = stats.dataset == dataset
+    count, rows, first, last = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(stats.row_count), 0),
+            func.min(stats.first_date),
+            func.max(stats.last_date),
+        ).where(mine)
+    ).one()
+    sources = conn.execute(select(stats.source).where(mine).distinct().order_by(stats.source)).scalars().all()
+    return {
+        "key_count": int(count),
+        "row_count": int(rows),
+        "first_date": first,
+        "last_date": last,
+        "sources": ", ".join(sources),
+    }
+
+
+# --- datasets: data, series stats and version in one transaction --------------------------------
+
+
+def observation_dates(values: pd.Series) -> pd.Series:
+    """A date or timestamp column as calendar dates (``datetime.date``; of UTC for timestamps)."""
+    stamps = pd.to_datetime(values, utc=True).dt.tz_localize(None)
+    return pd.Series(stamps.dt.date, index=values.index)
+
+
+def _stored_stats(conn: Connection, dataset: str, keys: Iterable[str]) -> dict[str, dict]:
+    stats = series_stats.c
+    keys, found = list(keys), {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = conn.execute(select(series_stats).where(stats.dataset == dataset, stats.key.in_(chunk))).mappings()
+        found.update({row["key"]: dict(row) for row in rows})
+    return found
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def _merged_stats(spec: DatasetSpec, frame: pd.DataFrame, old: dict[str, dict], new: dict[str, int]) -> pd.DataFrame:
+    """The series' stats after the write: counts grow by the new rows, the span widens, and the
+    two newest dates are the newest two of the stored pair and the frame's dates."""
+    now = datetime.now(UTC)
+    days = observation_dates(frame[spec.date_column])
+    out = []
+    for key, dates in days.groupby(frame[spec.key_column].astype(str), sort=False):
+        before = old.get(key)
+        candidates = set(dates.unique())
+        if before:
+            candidates |= {_as_date(before["last_date"]), _as_date(before["prev_date"])}
+        newest = sorted(candidates, reverse=True)
+        out.append(
+            {
+                "dataset": spec.name,
+                "key": key,
+                "row_count": (before["row_count"] if before else 0) + new.get(key, 0),
+                "first_date": min(candidates) if not before else min(min(candidates), _as_date(before["first_date"])),
+                "last_date": newest[0],
+                "prev_date": newest[1] if len(newest) > 1 else newest[0],
+                "source": str(frame.loc[dates.index, "source"].iloc[-1]),
+                "updated_at": now,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def write_dataset(
+    conn: Connection, name: str, frame: pd.DataFrame, source: str | None, demo: bool | None = None
+) -> tuple[int, int]:
+    """Upsert ``frame`` into dataset ``name``'s table, keep its series' stats, and move its
+    version, all on the caller's transaction; (rows inserted or changed, new version)."""
+    spec = DATASETS[name]
+    rows = 0
+    if not frame.empty:
+        keys = frame[spec.key_column].astype(str).unique()
+        old = _stored_stats(conn, name, keys)
+        spans = {k: (_as_date(v["first_date"]), _as_date(v["last_date"])) for k, v in old.items()}
+        rows, new = _upsert(conn, table(spec.table), frame, spec, spans)
+        _upsert(conn, series_stats, _merged_stats(spec, frame, old, new))
+    return rows, bump_version(conn, name, rows, source, demo)
+
+
+def rebuild_stats(conn: Connection, spec: DatasetSpec) -> None:
+    """Recount a dataset's series stats from its table, on the caller's transaction: once at
+    migration and after rows were deleted (demo removal), never on the read path."""
+    conn.execute(series_stats.delete().where(series_stats.c.dataset == spec.name))
+    tbl = table(spec.table)
+    key, when = tbl.c[spec.key_column], tbl.c[spec.date_column]
+    day = (
+        func.date(when)
+        if conn.dialect.name == "sqlite"
+        else func.cast(func.timezone("UTC", when), Date)
+        if isinstance(when.type, DateTime)
+        else when
+    )
+    per_day = (
+        select(key.label("key"), day.label("d"), func.count().label("n"), func.max(tbl.c.source).label("source"))
+        .group_by(key, day)
+        .subquery()
+    )
+    ranked = select(
+        per_day, func.row_number().over(partition_by=per_day.c.key, order_by=per_day.c.d.desc()).label("rk")
+    ).subquery()
+    r = ranked.c
+    stats = conn.execute(
+        select(
+            r.key,
+            func.sum(r.n),
+            func.min(r.d),
+            func.max(r.d),
+            func.max(case((r.rk == 2, r.d))),
+            func.max(case((r.rk == 1, r.source))),
+        ).group_by(r.key)
+    ).all()
+    now = datetime.now(UTC)
+    frame = pd.DataFrame(
+        [
+            {
+                "dataset": spec.name,
+                "key": str(k),
+                "row_count": int(n),
+                "first_date": _as_date(first),
+                "last_date": _as_date(last),
+                "prev_date": _as_date(prev or last),
+                "source": source,
+                "updated_at": now,
+            }
+            for k, n, first, last, prev, source in stats
+        ]
+    )
+    _upsert(conn, series_stats, frame)
 
 
 def row_count(conn: Connection, table_name: str) -> int:

@@ -18,11 +18,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from config.analytics import AnalyticsConfig, load_analytics
 from jobs.analytics import compute
-from sql.cache import publish_version
 from sql.datasets import DATASETS
 from sql.schema import table
 from sql.store import Store
-from sql.write import WriteError, bump_version, upsert_frame
+from sql.versions import publish_version
+from sql.write import WriteError, write_dataset
 
 log = logging.getLogger(__name__)
 
@@ -210,8 +210,7 @@ def _write(store: Store, name: str, frame: pd.DataFrame, source: str, demo: bool
     frame = frame.assign(source=source, fetched_at=datetime.now(UTC))
     try:
         with store.engine.begin() as conn:
-            rows = upsert_frame(conn, DATASETS[name].table, frame)
-            version = bump_version(conn, name, rows, source, demo=demo)
+            rows, version = write_dataset(conn, name, frame, source, demo=demo)
     except (SQLAlchemyError, WriteError) as exc:
         result.errors[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
         log.error("writing %s failed: %s", name, result.errors[name])

@@ -1,7 +1,10 @@
 """Panel types: how each kind of dashboard panel draws its data, and which rows its CSV holds.
 
-A panel type registers two functions with ``@panel_type(name)``:
+A panel type registers three functions with ``@panel_type(name)``:
 
+- ``reads(ctx) -> list[Read]``: what it reads, declared as data (sql/plans.py). The panel takes
+  its rows through ``read.fetch`` of these; a page runs all its panels' reads merged, one query
+  per dataset, before drawing them; the warmers run them after each change of the data;
 - ``render(ctx) -> component``: the panel body, built server-side from the cache/database, so
   the first paint has data;
 - ``data(ctx) -> DataFrame``: the rows behind it, with the column names the user sees (the
@@ -26,6 +29,8 @@ from components.view_state import ViewState
 from config.dashboard_specs import Dashboard, PanelSpec
 from config.settings import Settings
 from sql import read
+from sql.datasets import DATASETS
+from sql.plans import Read
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +51,11 @@ class PanelContext:
         return f"{self.dashboard.id}-{self.spec.id}"
 
 
+def no_reads(ctx: PanelContext) -> list[Read]:
+    """Panels drawn from the station's own status (no dataset rows)."""
+    return []
+
+
 @dataclass(frozen=True)
 class PanelType:
     name: str
@@ -55,6 +65,7 @@ class PanelType:
     # The toolbar's view options this type follows ("range", "log", "rebase"): a dashboard
     # shows only the toolbar groups one of its panels follows.
     view_options: frozenset[str] = frozenset()
+    reads: Callable[[PanelContext], list[Read]] = no_reads
 
 
 VIEW_OPTIONS = ("range", "log", "rebase")
@@ -64,17 +75,18 @@ PANEL_TYPES: dict[str, PanelType] = {}
 def panel_type(
     name: str,
     data: Callable[[PanelContext], pd.DataFrame],
+    reads: Callable[[PanelContext], list[Read]],
     needs_dataset: bool = True,
     view: tuple[str, ...] = (),
 ):
-    """Register the decorated render function as panel type ``name`` with its ``data`` function;
-    ``view`` names the toolbar options (``VIEW_OPTIONS``) the type follows."""
+    """Register the decorated render function as panel type ``name`` with its ``data`` and
+    ``reads`` functions; ``view`` names the toolbar options (``VIEW_OPTIONS``) the type follows."""
     unknown = set(view) - set(VIEW_OPTIONS)
     if unknown:
         raise ValueError(f"panel type {name!r}: unknown view options {sorted(unknown)}")
 
     def register(render: Callable[[PanelContext], object]):
-        PANEL_TYPES[name] = PanelType(name, render, data, needs_dataset, frozenset(view))
+        PANEL_TYPES[name] = PanelType(name, render, data, needs_dataset, frozenset(view), reads)
         return render
 
     return register
@@ -89,17 +101,23 @@ def embed_href(ctx: PanelContext) -> str:
     return f"/embed/{quote(ctx.dashboard.id)}/{quote(ctx.spec.id)}{ctx.view.query(embed=False)}"
 
 
+def panel_reads(ctx: PanelContext) -> list[Read]:
+    """The reads a panel declares (none when its options are broken: it says so when drawn)."""
+    try:
+        return PANEL_TYPES[ctx.spec.type].reads(ctx)
+    except (NoData, ValueError) as exc:
+        log.debug("panel %s declares no reads: %s", ctx.dom_id, exc)
+        return []
+
+
 def _badge(ctx: PanelContext):
-    if not ctx.spec.dataset:
+    if not ctx.spec.dataset or ctx.spec.dataset not in DATASETS:
         return None
     try:
-        status = read.dataset_status().set_index("dataset")
+        state = read.dataset_state(ctx.spec.dataset)
     except read.StorageUnavailable:
         return None
-    if ctx.spec.dataset not in status.index:
-        return None
-    row = status.loc[ctx.spec.dataset]
-    return freshness_badge(row["last_update"], row["sources"], ctx.settings.freshness_target_minutes)
+    return freshness_badge(state.updated_at, state.sources, ctx.settings.freshness_target_minutes)
 
 
 def render_panel(ctx: PanelContext) -> html.Section:

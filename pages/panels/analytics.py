@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
@@ -27,6 +27,7 @@ from config import theme
 from config.analytics import AnalyticsConfig, load_analytics
 from pages.panels import NoData, PanelContext, chart, panel_type
 from sql import read
+from sql.plans import Read
 
 log = logging.getLogger(__name__)
 
@@ -113,12 +114,17 @@ def _window(ctx: PanelContext) -> int:
     return int(ctx.spec.option("window", analytics_config().correlation_window))
 
 
+def heatmap_reads(ctx: PanelContext) -> list[Read]:
+    """Every pair's correlations of the last days (the newest matrix is among them)."""
+    return [Read("rows", "correlations", days=10)]
+
+
 def latest_matrix(ctx: PanelContext) -> tuple[pd.DataFrame, date, int]:
     """The newest correlation matrix of the panel's window: symmetric, 1 on the diagonal,
     assets in basket order (only those stored, or the panel's ``keys``)."""
     window = _window(ctx)
-    newest = _newest("correlations")
-    frame = read.rows("correlations", start=newest - timedelta(days=10))
+    _newest("correlations")
+    frame = read.fetch(heatmap_reads(ctx)[0])
     frame = frame[frame["window_days"] == window] if not frame.empty else frame
     if frame.empty:
         raise NoData(f"No {window}-day correlations stored yet.")
@@ -152,7 +158,7 @@ def heatmap_data(ctx: PanelContext) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-@panel_type("correlation_heatmap", heatmap_data, needs_dataset=False)
+@panel_type("correlation_heatmap", heatmap_data, heatmap_reads, needs_dataset=False)
 def correlation_heatmap(ctx: PanelContext):
     matrix, as_of, window = latest_matrix(ctx)
     label = basket_labels(ctx)
@@ -208,13 +214,19 @@ def _pairs(ctx: PanelContext) -> list[tuple[str, str]]:
     return pairs
 
 
+def pair_reads(ctx: PanelContext) -> list[Read]:
+    """The panel's pairs over the URL's range."""
+    pairs = tuple(_pairs(ctx))
+    return [Read("pairs", "correlations", pairs=pairs, window=_window(ctx), range=ctx.view.range)] if pairs else []
+
+
 def pair_history(ctx: PanelContext) -> tuple[pd.DataFrame, dict[str, str]]:
     """``pair, date, value`` of the panel's pairs over the URL's range (either stored order)."""
-    newest = _newest("correlations")
+    _newest("correlations")
     pairs = _pairs(ctx)
     if not pairs:
         raise NoData("This panel names no pairs.")
-    frame = read.correlation_pairs(pairs, _window(ctx), ctx.view.start(newest))
+    frame = read.fetch(pair_reads(ctx)[0])
     if frame.empty:
         raise NoData("No correlations stored for these pairs yet.")
     label = basket_labels(ctx)
@@ -242,7 +254,7 @@ def pair_history_data(ctx: PanelContext) -> pd.DataFrame:
     return wide.reset_index(names="Date")
 
 
-@panel_type("correlation_history", pair_history_data, needs_dataset=False, view=("range",))
+@panel_type("correlation_history", pair_history_data, pair_reads, needs_dataset=False, view=("range",))
 def correlation_history(ctx: PanelContext):
     frame, names = pair_history(ctx)
     fig = _figure(int(ctx.spec.option("height", 340)))
@@ -294,11 +306,29 @@ RETURN_COLUMNS = {
 }
 
 
+def _tail_weeks(ctx: PanelContext) -> int:
+    return max(1, int(ctx.spec.option("tail_weeks", 8)))
+
+
+def rotation_read(ctx: PanelContext, days: int) -> Read:
+    return Read("rows", "sector_rotation", tuple(_sectors(ctx)), days=days)
+
+
+def rotation_graph_reads(ctx: PanelContext) -> list[Read]:
+    """The sectors' weekly tails: ``tail_weeks`` weeks and a month of slack."""
+    return [rotation_read(ctx, 7 * _tail_weeks(ctx) + 30)]
+
+
+def rotation_table_reads(ctx: PanelContext) -> list[Read]:
+    """The sectors' last three weeks (their newest rows)."""
+    return [rotation_read(ctx, 21)]
+
+
 def rotation_rows(ctx: PanelContext, days: int) -> pd.DataFrame:
     """The sectors' rows against the benchmark over the ``days`` up to the newest date."""
-    newest = _newest("sector_rotation")
+    _newest("sector_rotation")
     benchmark = str(ctx.spec.option("benchmark", analytics_config().rotation_benchmark))
-    frame = read.rows("sector_rotation", keys=_sectors(ctx), start=newest - timedelta(days=days))
+    frame = read.fetch(rotation_read(ctx, days))
     if not frame.empty:
         frame = frame[frame["benchmark"] == benchmark]
     if frame.empty:
@@ -309,7 +339,7 @@ def rotation_rows(ctx: PanelContext, days: int) -> pd.DataFrame:
 
 def rotation_tails(ctx: PanelContext) -> pd.DataFrame:
     """Per sector its last ``tail_weeks`` weekly points (every 5th trading day back from its newest)."""
-    tail = max(1, int(ctx.spec.option("tail_weeks", 8)))
+    tail = _tail_weeks(ctx)
     frame = rotation_rows(ctx, days=7 * tail + 30).dropna(subset=["rs_ratio", "rs_momentum"])
     order = {s: i for i, s in enumerate(_sectors(ctx))}
     parts = []
@@ -337,7 +367,7 @@ def rotation_graph_data(ctx: PanelContext) -> pd.DataFrame:
     )
 
 
-@panel_type("rotation_graph", rotation_graph_data, needs_dataset=False)
+@panel_type("rotation_graph", rotation_graph_data, rotation_graph_reads, needs_dataset=False)
 def rotation_graph(ctx: PanelContext):
     tails = rotation_tails(ctx)
     names = _sector_names(ctx)
@@ -413,7 +443,7 @@ def rotation_table_data(ctx: PanelContext) -> pd.DataFrame:
     return out.sort_values("RS-Ratio", ascending=False, na_position="last").reset_index(drop=True)
 
 
-@panel_type("rotation_table", rotation_table_data, needs_dataset=False)
+@panel_type("rotation_table", rotation_table_data, rotation_table_reads, needs_dataset=False)
 def rotation_table(ctx: PanelContext):
     frame = rotation_table_data(ctx)
     columns = [
@@ -446,11 +476,20 @@ def _breadth_view(ctx: PanelContext) -> str:
     return view
 
 
-def breadth_rows(ctx: PanelContext) -> pd.DataFrame:
+def _universe(ctx: PanelContext) -> str:
     universes = analytics_config().breadth_universes
-    universe = str(ctx.spec.option("universe", universes[0][0] if universes else ""))
-    newest = _newest("market_breadth")
-    frame = read.rows("market_breadth", keys=[universe], start=ctx.view.start(newest))
+    return str(ctx.spec.option("universe", universes[0][0] if universes else ""))
+
+
+def breadth_reads(ctx: PanelContext) -> list[Read]:
+    """The universe's breadth over the URL's range."""
+    return [Read("rows", "market_breadth", (_universe(ctx),), range=ctx.view.range)]
+
+
+def breadth_rows(ctx: PanelContext) -> pd.DataFrame:
+    universe = _universe(ctx)
+    _newest("market_breadth")
+    frame = read.fetch(breadth_reads(ctx)[0])
     if frame.empty:
         raise NoData(f"No breadth stored for {universe} yet.")
     numbers = [c for columns in BREADTH_COLUMNS.values() for c in columns if c != "net"]
@@ -479,7 +518,7 @@ def breadth_data(ctx: PanelContext) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-@panel_type("breadth", breadth_data, needs_dataset=False, view=("range",))
+@panel_type("breadth", breadth_data, breadth_reads, needs_dataset=False, view=("range",))
 def breadth(ctx: PanelContext):
     frame = breadth_rows(ctx)
     view = _breadth_view(ctx)
@@ -586,11 +625,21 @@ def _component_names(ctx: PanelContext) -> dict[str, str]:
     return names
 
 
+def sentiment_reads(ctx: PanelContext) -> list[Read]:
+    """The composite and its components over the URL's range; the KPIs' last three months."""
+    components = (COMPOSITE, *_component_names(ctx))
+    return [
+        Read("rows", "sentiment_indicators", components, range=ctx.view.range),
+        Read("rows", "sentiment_indicators", tuple(SENTIMENT_KPIS), days=90),
+    ]
+
+
 def sentiment_rows(ctx: PanelContext) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """(composite + components over the URL's range, wide by date; the KPIs' recent rows; names)."""
-    newest = _newest("sentiment_indicators")
+    _newest("sentiment_indicators")
     components = _component_names(ctx)
-    frame = read.rows("sentiment_indicators", keys=[COMPOSITE, *components], start=ctx.view.start(newest))
+    history_read, kpis_read = sentiment_reads(ctx)
+    frame = read.fetch(history_read)
     composite = frame[frame["indicator_id"] == COMPOSITE] if not frame.empty else frame
     if composite.empty:
         raise NoData("The fear/greed composite has not been computed yet.")
@@ -600,7 +649,7 @@ def sentiment_rows(ctx: PanelContext) -> tuple[pd.DataFrame, pd.DataFrame, dict[
     labels_ = frame[frame["indicator_id"] == COMPOSITE].set_index("date")["label"]
     wide.insert(1, "label", labels_.reindex(wide.index))
     wide = wide[wide[COMPOSITE].notna()]
-    kpis = read.rows("sentiment_indicators", keys=list(SENTIMENT_KPIS), start=newest - timedelta(days=90))
+    kpis = read.fetch(kpis_read)
     if not kpis.empty:
         kpis = kpis.assign(date=_days(kpis["date"])).sort_values("date")
     return wide, kpis, components
@@ -729,7 +778,7 @@ def _sentiment_kpis(ctx: PanelContext, wide: pd.DataFrame, kpis: pd.DataFrame) -
     return html.Div(cards, className="kpi-row mb-2")
 
 
-@panel_type("sentiment", sentiment_data, needs_dataset=False, view=("range",))
+@panel_type("sentiment", sentiment_data, sentiment_reads, needs_dataset=False, view=("range",))
 def sentiment(ctx: PanelContext):
     wide, kpis, components = sentiment_rows(ctx)
     return html.Div(
@@ -759,10 +808,23 @@ def _term_view(ctx: PanelContext) -> str:
     return view
 
 
+CURVE_READ = Read("observations", "volatility_indicators", tuple(VIX_CURVE), days=50)
+
+
+def ratio_read(ctx: PanelContext) -> Read:
+    return Read("observations", "sentiment_indicators", (TERM_STRUCTURE_ID,), range=ctx.view.range)
+
+
+def term_reads(ctx: PanelContext) -> list[Read]:
+    """The VIX indices' last weeks (the curve) and/or the VIX/VIX3M ratio over the URL's range."""
+    view = _term_view(ctx)
+    return [*([CURVE_READ] if view in ("both", "curve") else []), *([ratio_read(ctx)] if view != "curve" else [])]
+
+
 def vix_curve(ctx: PanelContext) -> tuple[pd.DataFrame, dict[str, date]]:
     """Per index (by maturity) its level today, a week and a month before; and the dates used."""
-    newest = _newest("volatility_indicators")
-    frame = read.observations("volatility_indicators", list(VIX_CURVE), start=newest - timedelta(days=50))
+    _newest("volatility_indicators")
+    frame = read.fetch(CURVE_READ)
     if frame.empty:
         raise NoData("No VIX term-structure indices stored yet.")
     wide = frame.assign(date=_days(frame["date"])).pivot_table(
@@ -784,8 +846,8 @@ def vix_curve(ctx: PanelContext) -> tuple[pd.DataFrame, dict[str, date]]:
 
 
 def term_ratio(ctx: PanelContext) -> pd.DataFrame:
-    newest = _newest("sentiment_indicators")
-    frame = read.observations("sentiment_indicators", [TERM_STRUCTURE_ID], start=ctx.view.start(newest))
+    _newest("sentiment_indicators")
+    frame = read.fetch(ratio_read(ctx))
     if frame.empty:
         raise NoData("The VIX/VIX3M ratio has not been computed yet.")
     return frame.assign(date=_days(frame["date"])).sort_values("date")
@@ -917,7 +979,7 @@ def _ratio_figure(ratio: pd.DataFrame, height: int) -> go.Figure:
     return fig
 
 
-@panel_type("term_structure", term_structure_data, needs_dataset=False, view=("range",))
+@panel_type("term_structure", term_structure_data, term_reads, needs_dataset=False, view=("range",))
 def term_structure(ctx: PanelContext):
     curve, ratio = _term_parts(ctx)
     height = int(ctx.spec.option("height", 340))

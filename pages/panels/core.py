@@ -10,9 +10,10 @@ from components.cards import kpi
 from components.catalog import catalog, labels
 from components.figures import history_figure, yield_curve_figure
 from components.grid import data_grid, number_column, text_column
-from config.dashboard_specs import history_read_start
+from config.dashboard_specs import YOY_LOOKBACK_DAYS
 from pages.panels import NoData, PanelContext, chart, panel_type
 from sql import read
+from sql.plans import Read
 from sql.transforms import curve_snapshots, latest_with_change, tenor_months
 
 # Datasets whose instruments are series (detail page /series/<id>), the rest are instruments.
@@ -42,8 +43,13 @@ def panel_keys(ctx: PanelContext) -> list[str] | None:
 # --- latest values ----------------------------------------------------------------------------
 
 
+def latest_reads(ctx: PanelContext) -> list[Read]:
+    """The two newest rows of every series of the panel's dataset."""
+    return [Read("last_two", ctx.spec.dataset)]
+
+
 def latest_rows(ctx: PanelContext) -> pd.DataFrame:
-    latest = latest_with_change(read.last_two(ctx.spec.dataset))
+    latest = latest_with_change(read.fetch(latest_reads(ctx)[0]))
     keys = panel_keys(ctx)
     if keys:
         latest = latest[latest["key"].isin(keys)]
@@ -72,7 +78,7 @@ def kpis_data(ctx: PanelContext) -> pd.DataFrame:
     )
 
 
-@panel_type("kpis", kpis_data)
+@panel_type("kpis", kpis_data, latest_reads)
 def kpis(ctx: PanelContext):
     rows = latest_rows(ctx)
     unit, decimals = ctx.spec.option("unit", ""), int(ctx.spec.option("decimals", 2))
@@ -97,7 +103,7 @@ def table_data(ctx: PanelContext) -> pd.DataFrame:
     )
 
 
-@panel_type("latest_table", table_data)
+@panel_type("latest_table", table_data, latest_reads)
 def latest_table(ctx: PanelContext):
     frame = table_data(ctx)
     dataset = ctx.spec.dataset
@@ -132,15 +138,22 @@ def _yoy(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True) if out else frame
 
 
+def history_reads(ctx: PanelContext) -> list[Read]:
+    """The panel's instruments over the URL's range (a year more for a year-on-year view)."""
+    keys = panel_keys(ctx)
+    lookback = YOY_LOOKBACK_DAYS if ctx.spec.option("transform") == "yoy" else 0
+    return [
+        Read("observations", ctx.spec.dataset, tuple(keys) if keys else None, range=ctx.view.range, lookback=lookback)
+    ]
+
+
 def history_rows(ctx: PanelContext) -> pd.DataFrame:
     """``key, date, value, source`` of the panel's instruments over the URL's range."""
-    dataset = ctx.spec.dataset
-    newest = read.latest_date(dataset)
+    newest = read.latest_date(ctx.spec.dataset)
     if newest is None:
         raise NoData()
     transform = ctx.spec.option("transform")
-    start = history_read_start(ctx.view.range, newest, transform)
-    frame = read.observations(dataset, panel_keys(ctx), start)
+    frame = read.fetch(history_reads(ctx)[0])
     if frame.empty:
         raise NoData("Nothing stored for these instruments yet.")
     if transform == "yoy":
@@ -164,7 +177,7 @@ def history_data(ctx: PanelContext) -> pd.DataFrame:
     return wide.reset_index(names="Date")
 
 
-@panel_type("history", history_data, view=("range", "log", "rebase"))
+@panel_type("history", history_data, history_reads, view=("range", "log", "rebase"))
 def history(ctx: PanelContext):
     frame = history_rows(ctx)
     rebased = ctx.view.rebase and ctx.spec.option("rebase_allowed", True) and ctx.spec.option("transform") != "yoy"
@@ -189,19 +202,26 @@ CURVE_DAYS = read.CURVE_DAYS
 CURVE_SNAPSHOTS = {"Today": pd.DateOffset(days=0), "1M ago": pd.DateOffset(months=1), "1Y ago": pd.DateOffset(years=1)}
 
 
-def curve_data(ctx: PanelContext) -> pd.DataFrame:
-    frame = read.recent_observations(ctx.spec.dataset, days=CURVE_DAYS)
+def curve_reads(ctx: PanelContext) -> list[Read]:
+    """Every tenor over the days the curve's snapshots need (today, a month and a year ago)."""
+    return [Read("observations", ctx.spec.dataset, days=CURVE_DAYS)]
+
+
+def curve_rows(ctx: PanelContext) -> pd.DataFrame:
+    frame = read.fetch(curve_reads(ctx)[0])
     if frame.empty:
         raise NoData()
-    snapshots = curve_snapshots(frame, CURVE_SNAPSHOTS)
+    return frame
+
+
+def curve_data(ctx: PanelContext) -> pd.DataFrame:
+    snapshots = curve_snapshots(curve_rows(ctx), CURVE_SNAPSHOTS)
     return snapshots.drop(columns="months").rename(columns={"tenor": "Tenor"})
 
 
-@panel_type("yield_curve", curve_data)
+@panel_type("yield_curve", curve_data, curve_reads)
 def yield_curve(ctx: PanelContext):
-    frame = read.recent_observations(ctx.spec.dataset, days=CURVE_DAYS)
-    if frame.empty:
-        raise NoData()
+    frame = curve_rows(ctx)
     snapshots = curve_snapshots(frame, CURVE_SNAPSHOTS)
     return chart(ctx, yield_curve_figure(snapshots, list(CURVE_SNAPSHOTS)))
 

@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from types import MappingProxyType
 from urllib.parse import parse_qsl, unquote, urlencode
 from urllib.parse import quote as url_quote
@@ -43,6 +43,7 @@ from pages.panels import NoData, PanelContext, chart, panel_type
 from pages.panels.core import SERIES_DATASETS, _yoy, detail_href
 from sql import read
 from sql.datasets import DATASETS
+from sql.plans import Read
 from sql.transforms import latest_with_change
 
 APP_NAME = "Spartan Research Station"
@@ -85,10 +86,15 @@ def cross_matrix(usd: Mapping[str, float], currencies: list[str]) -> pd.DataFram
     return pd.DataFrame(values[:, None] / values[None, :], index=currencies, columns=currencies)
 
 
+def fx_reads(ctx: PanelContext) -> list[Read]:
+    """The two newest quotes of every pair."""
+    return [Read("last_two", ctx.spec.dataset or "forex_rates")]
+
+
 def fx_frames(ctx: PanelContext) -> tuple[pd.DataFrame, pd.DataFrame, date | None]:
     """The cross-rate matrix, the % change of each cross since the previous observation, and
     the newest quote date."""
-    latest = latest_with_change(read.last_two(ctx.spec.dataset or "forex_rates"))
+    latest = latest_with_change(read.fetch(fx_reads(ctx)[0]))
     if latest.empty:
         raise NoData("No exchange rates stored yet.")
     now = dict(zip(latest["key"], latest["value"], strict=True))
@@ -136,7 +142,7 @@ def fx_heatmap(change: pd.DataFrame, height: int) -> go.Figure:
     return fig
 
 
-@panel_type("fx_matrix", fx_matrix_data)
+@panel_type("fx_matrix", fx_matrix_data, fx_reads)
 def fx_matrix(ctx: PanelContext):
     matrix, change, newest = fx_frames(ctx)
     frame = matrix.reset_index(names="Currency")
@@ -267,6 +273,20 @@ def _yoy_wanted(ctx: PanelContext) -> bool:
     return ctx.spec.option("transform") == "yoy"
 
 
+def instrument_read(ctx: PanelContext, key: str) -> Read:
+    """The instrument over the URL's range and the year before it (its change figures), and at
+    least the window of its stats (a year of bars, six of a slower series)."""
+    bars = read.is_bar_dataset(ctx.spec.dataset)
+    days = STATS_DAYS_BARS if bars else STATS_DAYS_SERIES
+    return Read(
+        "bars" if bars else "observations", ctx.spec.dataset, (key,), range=ctx.view.range, lookback=400, days=days
+    )
+
+
+def instrument_reads(ctx: PanelContext) -> list[Read]:
+    return [instrument_read(ctx, chosen_symbol(ctx))]
+
+
 def instrument_rows(ctx: PanelContext, key: str) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
     """The instrument's rows over the stats window and the URL's range (``date`` + OHLCV +
     ``source``), those of the range alone (``yoy`` added in YoY mode), and whether YoY applies."""
@@ -276,12 +296,10 @@ def instrument_rows(ctx: PanelContext, key: str) -> tuple[pd.DataFrame, pd.DataF
         raise NoData()
     start = ctx.view.start(newest)
     bars = read.is_bar_dataset(dataset)
-    lookback = newest - timedelta(days=STATS_DAYS_BARS if bars else STATS_DAYS_SERIES)
-    load_start = None if start is None else min(start - timedelta(days=400), lookback)
     if bars:
-        frame = read.bars(dataset, key, load_start)
+        frame = read.fetch(instrument_read(ctx, key))
     else:
-        obs = read.observations(dataset, [key], load_start)
+        obs = read.fetch(instrument_read(ctx, key))
         frame = pd.DataFrame(
             {
                 "date": pd.to_datetime(obs["date"]),
@@ -508,7 +526,7 @@ def register_callbacks(app: dash.Dash) -> None:
     )(_on_pick)
 
 
-@panel_type("instrument_detail", instrument_data, view=("range", "log"))
+@panel_type("instrument_detail", instrument_data, instrument_reads, view=("range", "log"))
 def instrument_detail(ctx: PanelContext):
     settings, dataset = ctx.settings, ctx.spec.dataset
     keys = dataset_keys(settings, dataset)

@@ -21,6 +21,7 @@ from components.grid import data_grid, number_column, text_column
 from config import theme
 from pages.panels import NoData, PanelContext, chart, panel_type
 from sql import read
+from sql.plans import Read
 from sql.schema import table
 
 DATASET = "options_chain"
@@ -46,14 +47,18 @@ def underlying(ctx: PanelContext) -> str:
     return known[0].key
 
 
+def chain_reads(ctx: PanelContext) -> list[Read]:
+    """The underlying's snapshots of the last ``SNAPSHOT_DAYS``."""
+    return [Read("rows", DATASET, (underlying(ctx),), days=SNAPSHOT_DAYS)]
+
+
 def snapshots(ctx: PanelContext) -> pd.DataFrame:
     """The underlying's stored snapshots of the last ``SNAPSHOT_DAYS``: one row per snapshot date
     and expiry, ``date`` and ``expiry`` as timestamps, figures as floats (NaN where missing)."""
-    newest = read.latest_date(DATASET)
-    if newest is None:
+    if read.latest_date(DATASET) is None:
         raise NoData()
     name = underlying(ctx)
-    frame = read.rows(DATASET, keys=[name], start=newest - timedelta(days=SNAPSHOT_DAYS))
+    frame = read.fetch(chain_reads(ctx)[0])
     if frame.empty:
         raise NoData(f"No {name} option chain stored yet.")
     numbers = {c: pd.to_numeric(frame[c], errors="coerce").astype(float) for c in NUMBERS}
@@ -231,7 +236,7 @@ def _grid(ctx: PanelContext, table: pd.DataFrame) -> html.Div:
     return data_grid(ctx.dom_id, table, columns, filename=f"spartan-{ctx.dom_id}", height=height)
 
 
-@panel_type("option_chain", option_chain_data, needs_dataset=False)
+@panel_type("option_chain", option_chain_data, chain_reads, needs_dataset=False)
 def option_chain(ctx: PanelContext):
     frame = snapshots(ctx)
     latest, before = latest_and_before(frame, WEEK)

@@ -14,7 +14,7 @@ from config.analytics import parse_analytics
 from jobs.analytics import compute
 from jobs.analytics.run import read_levels, run_analytics
 from sql.schema import table
-from sql.write import bump_version, upsert_frame
+from sql.write import write_dataset
 
 FETCHED = datetime(2026, 11, 20, tzinfo=UTC)
 DAYS = pd.bdate_range("2025-06-02", periods=300)
@@ -57,7 +57,7 @@ def observations(key_column: str, series: dict[str, np.ndarray]) -> pd.DataFrame
 
 def write(store, dataset: str, frame: pd.DataFrame) -> None:
     with store.engine.begin() as conn:
-        bump_version(conn, dataset, upsert_frame(conn, dataset, frame), "test")
+        write_dataset(conn, dataset, frame, "test")
 
 
 @pytest.fixture
@@ -128,31 +128,37 @@ def test_an_empty_store_gives_empty_analytics_not_errors(store):
 
 
 def test_a_refresh_computes_the_analytics_then_serves_the_hot_reads_from_the_cache(store, httpserver, monkeypatch):
+    import app as webapp
     from config.catalog import load_catalog
-    from config.dashboard_specs import DEFAULT_RANGE, history_read_start
     from jobs import commands
-    from sql import read
+    from pages.warm import dashboard_plans
+    from sql import memo, read, station
+    from sql.store import get_store
     from tests.conftest import serve_fred
 
     settings = store.settings.__class__(**{**store.settings.__dict__, "fred_base_url": serve_fred(httpserver)})
-    store.settings = settings
+    webapp.create_app(settings)  # the web: its pages' default reads, published for the sidecar
+    plans = dashboard_plans()
+    read.publish_page_plans(list(plans.values()))
     catalog = load_catalog(settings)  # the test catalog: Treasury yields and credit spreads from FRED
-    assert commands.refresh(store, catalog) == 0
+    assert commands.refresh(get_store(), catalog) == 0
     # The shipped basket's rates (2Y, 10Y, high-yield OAS) are what this catalog downloads.
-    with store.engine.connect() as conn:
+    with get_store().engine.connect() as conn:
         pairs = set(pd.read_sql("SELECT DISTINCT asset_a, asset_b FROM correlations", conn).itertuples(index=False))
     assert pairs == {("2Y", "10Y"), ("2Y", "HY_OAS"), ("10Y", "HY_OAS")}
 
     def no_database(*_args, **_kwargs):
         raise AssertionError("a warmed read went to the database")
 
-    monkeypatch.setattr(read, "_frame", no_database)
+    memo.clear_local()  # what a web process finds in the shared cache, not the sidecar's memory
+    monkeypatch.setattr(read, "frame_of", no_database)
+    monkeypatch.setattr(station, "frame_of", no_database)
     assert not read.last_two("treasury_yields").empty
+    assert not read.dataset_status().empty and not read.source_health().empty
     # The default views of the rates dashboard (config/dashboards/rates.yaml): curve and credit.
-    assert not read.recent_observations("treasury_yields", days=read.CURVE_DAYS).empty
-    start = history_read_start(DEFAULT_RANGE, read.latest_date("credit_spreads"))
-    assert not read.observations("credit_spreads", ["HY_OAS", "BBB_OAS"], start).empty
-    assert not read.dataset_status().empty
+    with read.batch(plans["/rates"]) as queries:
+        assert queries >= 2
+        assert not read.fetch(plans["/rates"][0]).empty
 
 
 def test_wide_analytics_tables_have_no_single_value_to_read_as_one(store):

@@ -33,14 +33,13 @@ def csv_rows(response) -> list[dict]:
 
 def store_rows(dataset: str, frame: pd.DataFrame, source: str = "test") -> int:
     """Write rows as the sidecar does (one transaction, version bumped and published)."""
-    from sql.cache import publish_version
     from sql.store import get_store
-    from sql.write import bump_version, upsert_frame
+    from sql.versions import publish_version
+    from sql.write import write_dataset
 
     frame = frame.assign(source=source, fetched_at=datetime.now(UTC))
     with get_store().engine.begin() as conn:
-        written = upsert_frame(conn, dataset, frame)
-        version = bump_version(conn, dataset, written, source)
+        _written, version = write_dataset(conn, dataset, frame, source)
     publish_version(dataset, version)
     return version
 

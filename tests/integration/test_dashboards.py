@@ -281,4 +281,4 @@ def test_the_toolbar_offers_only_the_view_options_its_panels_follow(empty_web):
     with pytest.raises(ValueError, match="unknown view options"):
         from pages.panels import panel_type
 
-        panel_type("x", lambda ctx: None, view=("zoom",))
+        panel_type("x", lambda ctx: None, lambda ctx: [], view=("zoom",))

@@ -57,14 +57,12 @@ def empty_app(tmp_path, backend):
 
 
 def _write(dataset: str, frame: pd.DataFrame) -> None:
-    from sql.cache import publish_version
-    from sql.datasets import DATASETS
     from sql.store import get_store
-    from sql.write import bump_version, upsert_frame
+    from sql.versions import publish_version
+    from sql.write import write_dataset
 
     with get_store().engine.begin() as conn:
-        rows = upsert_frame(conn, DATASETS[dataset].table, frame)
-        version = bump_version(conn, dataset, rows, "test_src")
+        _rows, version = write_dataset(conn, dataset, frame, "test_src")
     publish_version(dataset, version)
 
 

@@ -187,18 +187,20 @@ def test_queries_are_timed_and_connections_in_use_followed(web):
 
 
 def test_cache_reads_count_hits_and_misses_on_each_backend(web):
-    from sql import read
-    from sql.cache import cache, ping, version_key
+    from sql import memo, read
+    from sql.cache import cache, ping
+    from sql.versions import SNAPSHOT_KEY
 
     _dash_app, settings = web
     backend = "redis" if settings.redis_url else "filesystem"
-    cache.delete(version_key("treasury_yields"))
+    cache.delete(SNAPSHOT_KEY)
     miss = {"backend": backend, "keyspace": "dsver", "result": "miss"}
     hit = {**miss, "result": "hit"}
     misses, hits = local("spartan_cache_requests_total", **miss), local("spartan_cache_requests_total", **hit)
-    read.dataset_version("treasury_yields")  # not cached: a miss, read from the database, stored
-    read.dataset_version("treasury_yields")  # a hit
-    cache.get_many(version_key("treasury_yields"), version_key("no_such_dataset"))  # one of each
+    assert cache.get(SNAPSHOT_KEY) is None  # a miss
+    cache.set(SNAPSHOT_KEY, {"datasets": {}}, timeout=0)
+    cache.get(SNAPSHOT_KEY)  # a hit
+    cache.get_many(SNAPSHOT_KEY, "dsver:no_such_key")  # one of each
     assert local("spartan_cache_requests_total", **miss) == misses + 2
     assert local("spartan_cache_requests_total", **hit) == hits + 2
     # A health probe is no read of the station's data: not counted.
@@ -206,15 +208,20 @@ def test_cache_reads_count_hits_and_misses_on_each_backend(web):
     assert ping(settings)[0] is True
     assert local("spartan_cache_requests_total", backend=backend, keyspace="health", result="hit") == probes
     # Memoized readers count too (their own version bookkeeping keys do not).
-    memo = {"backend": backend, "keyspace": "memoized"}
+    memo_labels = {"backend": backend, "keyspace": "memoized"}
     m0, h0 = (
-        local("spartan_cache_requests_total", **memo, result="miss"),
-        local("spartan_cache_requests_total", **memo, result="hit"),
+        local("spartan_cache_requests_total", **memo_labels, result="miss"),
+        local("spartan_cache_requests_total", **memo_labels, result="hit"),
     )
-    read.source_health()  # computed and stored
-    read.source_health()  # from the cache
-    assert local("spartan_cache_requests_total", **memo, result="miss") == m0 + 1
-    assert local("spartan_cache_requests_total", **memo, result="hit") == h0 + 1
+    local_hits = local("spartan_local_cache_requests_total", result="hit")
+    memo.clear_local()
+    read.source_health()  # computed and stored in both layers
+    read.source_health()  # from this process's memory: the shared cache is not asked
+    assert local("spartan_local_cache_requests_total", result="hit") == local_hits + 1
+    memo.clear_local()
+    read.source_health()  # from the shared cache
+    assert local("spartan_cache_requests_total", **memo_labels, result="miss") == m0 + 1
+    assert local("spartan_cache_requests_total", **memo_labels, result="hit") == h0 + 1
 
 
 # --- the stored state at scrape time -------------------------------------------------------------

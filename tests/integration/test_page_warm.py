@@ -1,5 +1,6 @@
 """The web's page warmer (pages/warm.py): after it ran, every page's default view is served from
-the cache alone — analytics panels included — and one process warms each change of the data."""
+the shared cache alone — analytics panels included, in any web process — and one process warms
+each change of the data."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def page_body(dash_app, path: str) -> str:
 
 def test_after_warming_every_page_is_built_from_the_cache_alone(demo_app, monkeypatch):
     from pages import warm
+    from sql import memo, station
 
     built, failed = warm.warm_pages(demo_app)
     assert failed == [] and built >= 25
@@ -36,7 +38,9 @@ def test_after_warming_every_page_is_built_from_the_cache_alone(demo_app, monkey
     def no_database(*args, **kwargs):
         raise AssertionError("a page read the database after warming")
 
-    monkeypatch.setattr(read, "_frame", no_database)
+    memo.clear_local()  # another web process: only the shared cache is warm for it
+    monkeypatch.setattr(read, "frame_of", no_database)
+    monkeypatch.setattr(station, "frame_of", no_database)
     for path, marker in (
         ("/correlations", '"type": "heatmap"'),
         ("/sector-rotation", "XLK"),
@@ -53,7 +57,10 @@ def test_after_warming_every_page_is_built_from_the_cache_alone(demo_app, monkey
 
 def test_one_process_warms_each_change_of_the_data(demo_app, monkeypatch):
     from pages import warm
-    from sql.cache import cache, publish_version
+    from sql.cache import cache
+    from sql.store import get_store
+    from sql.versions import publish_version
+    from sql.write import bump_version
 
     calls = []
     monkeypatch.setattr(warm, "warm_pages", lambda app: calls.append(app) or (1, []))
@@ -63,13 +70,13 @@ def test_one_process_warms_each_change_of_the_data(demo_app, monkeypatch):
     assert first.tick() is False  # nothing moved since
     assert len(calls) == 1
 
-    version = read.dataset_version("commodities")
-    publish_version("commodities", version + 1)  # what the sidecar does after a refresh
+    with get_store().engine.begin() as conn:  # what the sidecar does when a refresh changed rows
+        version = bump_version(conn, "commodities", 1, "demo")
+    publish_version("commodities", version)
     try:
         assert second.tick() is True and first.tick() is False
         assert len(calls) == 2
     finally:
-        publish_version("commodities", version)
         cache.delete(warm.LOCK_KEY.format(warm.data_signature()))
 
 

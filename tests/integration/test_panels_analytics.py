@@ -33,12 +33,12 @@ def settings(tmp_path, backend):
 
 
 def write(store, dataset: str, frame: pd.DataFrame) -> None:
-    from sql.cache import publish_version
-    from sql.write import bump_version, upsert_frame
+    from sql.versions import publish_version
+    from sql.write import write_dataset
 
     frame = frame.assign(source="test", fetched_at=FETCHED)
     with store.engine.begin() as conn:
-        version = bump_version(conn, dataset, upsert_frame(conn, dataset, frame), "test")
+        _rows, version = write_dataset(conn, dataset, frame, "test")
     publish_version(dataset, version)
 
 

@@ -15,7 +15,7 @@ from datasources.http import HttpClient
 from jobs import commands
 from jobs.pipeline import run_downloads
 from sql import read
-from sql.cache import PRELOAD_STATUS_KEY, cache, health_key
+from sql.cache import PRELOAD_STATUS_KEY, SYSTEM_DATASET, cache, health_key
 from sql.schema import data_sources, dataset_versions, download_log, health_status
 from sql.store import configure
 from sql.write import row_count
@@ -69,7 +69,7 @@ def test_preload_fills_treasury_yields_and_credit_spreads(fred_store):
     assert set(curve["source"]) == {"fred_graph"}
     with store.engine.connect() as conn:
         assert conn.execute(select(data_sources.c.source_id)).scalars().all() == ["fred_graph"]
-        assert {r.dataset for r in conn.execute(select(dataset_versions))} == set(FIXTURE_ROWS)
+        assert {r.dataset for r in conn.execute(select(dataset_versions))} == {*FIXTURE_ROWS, SYSTEM_DATASET}
     assert health(store)["fred_graph"].state == "ok"
     assert (log_rows(store)["status"] == "ok").sum() == 8
 
@@ -187,16 +187,16 @@ def test_a_database_error_during_the_write_records_it_and_writes_nothing(fred_st
     store, catalog = fred_store
     from sqlalchemy.exc import OperationalError
 
-    import jobs.pipeline as pipeline
+    import sql.write as sql_write
 
-    real_upsert = pipeline.upsert_frame
+    real_upsert = sql_write._upsert
 
-    def broken(conn, table, frame):
-        if table != "treasury_yields":
-            return real_upsert(conn, table, frame)
+    def broken(conn, tbl, frame, *args, **kwargs):
+        if tbl.name != "treasury_yields":
+            return real_upsert(conn, tbl, frame, *args, **kwargs)
         raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
 
-    monkeypatch.setattr(pipeline, "upsert_frame", broken)
+    monkeypatch.setattr(sql_write, "_upsert", broken)
     summary = run_downloads(store, catalog, "refresh", datasets=["treasury_yields"])
     assert "treasury_yields" in summary.write_errors
     assert counts(store)["treasury_yields"] == 0
@@ -217,18 +217,18 @@ def test_requests_per_source_are_recorded_in_api_rate_limits(fred_store):
 
 
 def test_a_frame_the_writer_refuses_fails_its_dataset_not_the_run(fred_store, monkeypatch):
-    from jobs import pipeline
+    import sql.write as sql_write
     from sql.write import WriteError
 
     store, catalog = fred_store
-    real = pipeline.upsert_frame
+    real = sql_write._upsert
 
-    def refuse_yields(conn, table_name, frame):
-        if table_name == "treasury_yields":
+    def refuse_yields(conn, tbl, frame, *args, **kwargs):
+        if tbl.name == "treasury_yields":
             raise WriteError("treasury_yields: 3 rows repeat a primary key ['tenor', 'date']")
-        return real(conn, table_name, frame)
+        return real(conn, tbl, frame, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "upsert_frame", refuse_yields)
+    monkeypatch.setattr(sql_write, "_upsert", refuse_yields)
     summary = run_downloads(store, catalog, "preload")
     assert summary.write_errors == {
         "treasury_yields": "WriteError: treasury_yields: 3 rows repeat a primary key ['tenor', 'date']"

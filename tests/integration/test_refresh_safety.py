@@ -38,12 +38,12 @@ from sqlalchemy.exc import OperationalError
 from werkzeug import Request, Response
 from werkzeug.serving import make_server
 
-import jobs.pipeline as pipeline
 import sql.write as sql_write
 from config.catalog import Catalog, load_catalog
 from config.settings import Settings, load_settings
 from jobs.locks import RUN_LOCK_KEY, schema_lock_key
 from jobs.pipeline import DownloadRun, run_downloads
+from sql.cache import SYSTEM_DATASET
 from sql.datasets import DATASETS
 from sql.migrate import upgrade
 from sql.schema import dataset_versions, download_log, health_status, table
@@ -281,7 +281,7 @@ def test_a_reader_sees_the_old_data_or_the_new_never_a_mix(store, monkeypatch):
         except Exception as exc:  # noqa: BLE001 - reported by the test
             reader_errors.append(exc)
 
-    def reads_in(label: str, at_least: int = 3, timeout: float = 15) -> None:
+    def reads_in(label: str, at_least: int = 3, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while sum(o.phase_before == label for o in observations) < at_least:
             assert not reader_errors, f"the reader failed while the writer was {label}: {reader_errors[0]!r}"
@@ -293,25 +293,27 @@ def test_a_reader_sees_the_old_data_or_the_new_never_a_mix(store, monkeypatch):
         reads_in(label)
         phase["now"] = "writing"
 
-    real_upsert, real_bump = pipeline.upsert_frame, pipeline.bump_version
+    real_upsert, real_bump = sql_write._upsert, sql_write.bump_version
 
-    def upsert_in_two_halves(conn, table_name, frame):
+    def upsert_in_two_halves(conn, tbl, frame, *args, **kwargs):
+        if tbl.name != "fred_series":  # the series' stats, written after the data
+            return real_upsert(conn, tbl, frame, *args, **kwargs)
         half = len(frame) // 2
-        written = real_upsert(conn, table_name, frame.iloc[:half])
+        written, new = real_upsert(conn, tbl, frame.iloc[:half], *args, **kwargs)
         # Inside the writer's transaction half the rows are new already: the pause is mid-write.
         assert conn.execute(text("SELECT count(*) FROM fred_series WHERE value = 2.0")).scalar_one() == half
         pause("half written")
-        written += real_upsert(conn, table_name, frame.iloc[half:])
+        more, new_more = real_upsert(conn, tbl, frame.iloc[half:], *args, **kwargs)
         pause("all rows written, version not moved")
-        return written
+        return written + more, {k: new.get(k, 0) + new_more.get(k, 0) for k in {*new, *new_more}}
 
     def bump_then_wait(conn, *args, **kwargs):
         version = real_bump(conn, *args, **kwargs)
         pause("version moved, not committed")
         return version
 
-    monkeypatch.setattr(pipeline, "upsert_frame", upsert_in_two_halves)
-    monkeypatch.setattr(pipeline, "bump_version", bump_then_wait)
+    monkeypatch.setattr(sql_write, "_upsert", upsert_in_two_halves)
+    monkeypatch.setattr(sql_write, "bump_version", bump_then_wait)
     thread = threading.Thread(target=reader, name="reader")
     thread.start()
     try:
@@ -523,7 +525,7 @@ def _terminate(settings: Settings, pid: int) -> None:
 
 def break_the_database_in(monkeypatch, st: Station, target: str, failure: str) -> list[int]:
     """Half of ``target``'s rows are written in its transaction, then the database fails."""
-    real_upsert, real_csv = pipeline.upsert_frame, sql_write._csv_frame
+    real_upsert, real_csv = sql_write._upsert, sql_write._csv_frame
     written_before_failure: list[int] = []
     before_copy: list[Callable[[], None]] = []  # runs once the staging table exists, before its COPY
 
@@ -532,11 +534,11 @@ def break_the_database_in(monkeypatch, st: Station, target: str, failure: str) -
             before_copy.pop()()
         return real_csv(frame)
 
-    def failing_upsert(conn, table_name, frame):
-        if table_name != target:
-            return real_upsert(conn, table_name, frame)
+    def failing_upsert(conn, tbl, frame, *args, **kwargs):
+        if tbl.name != target:
+            return real_upsert(conn, tbl, frame, *args, **kwargs)
         half = len(frame) // 2
-        written = real_upsert(conn, table_name, frame.iloc[:half])
+        written, _new = real_upsert(conn, tbl, frame.iloc[:half], *args, **kwargs)
         written_before_failure.append(written)
         if failure == "i/o error":
             raise OperationalError("INSERT INTO fred_series …", {}, sqlite3.OperationalError("disk I/O error"))
@@ -547,9 +549,10 @@ def break_the_database_in(monkeypatch, st: Station, target: str, failure: str) -
             before_copy.append(lambda: _terminate(st.settings, pid))
         else:
             before_copy.append(lambda: conn.exec_driver_sql(DISK_FULL))
-        return written + real_upsert(conn, table_name, frame.iloc[half:])
+        more, new = real_upsert(conn, tbl, frame.iloc[half:], *args, **kwargs)
+        return written + more, new
 
-    monkeypatch.setattr(pipeline, "upsert_frame", failing_upsert)
+    monkeypatch.setattr(sql_write, "_upsert", failing_upsert)
     monkeypatch.setattr(sql_write, "_csv_frame", csv_then_fail)
     return written_before_failure
 
@@ -632,7 +635,7 @@ def test_a_failing_source_never_aborts_the_refresh_of_the_others(station, wire, 
     assert keys_of(st.store, "treasury_yields") == {"2Y", "10Y"}
     assert keys_of(st.store, "crypto_prices") == {"ETHUSD"}  # its own dataset's other instrument too
     assert keys_of(st.store, "credit_spreads") == {"A", "B"}
-    assert set(versions(st.store)) == set(SOURCE_CATALOG)
+    assert set(versions(st.store)) == {*SOURCE_CATALOG, SYSTEM_DATASET}  # and the recorded run's
     log = log_rows(st.store).set_index("instrument")
     assert log.loc["BTCUSD", "status"] == "failed" and log.loc["BTCUSD", "error"]
     assert (log.drop(index="BTCUSD")["status"] == "ok").all()

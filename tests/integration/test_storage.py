@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
 
 from sql import read
-from sql.cache import cache, version_key
-from sql.migrate import current_revision, upgrade
+from sql.migrate import alembic_config, current_revision, upgrade
 from sql.schema import DATA_TABLES, EXTRA_TABLES, SYSTEM_TABLES, dataset_versions
-from sql.write import WriteError, bump_version, row_count, upsert_frame
+from sql.versions import publish_version
+from sql.write import WriteError, bump_version, row_count, upsert_frame, write_dataset
 
 FETCHED = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -32,10 +33,13 @@ def observations(n: int, value: float = 4.0, tenor: str = "10Y") -> pd.DataFrame
 
 
 def write(store, table: str, frame: pd.DataFrame, dataset: str | None = None) -> int:
+    """Rows into ``table``; with ``dataset``, as the sidecar writes them (stats and version with
+    the data, then published)."""
     with store.engine.begin() as conn:
-        rows = upsert_frame(conn, table, frame)
-        if dataset:
-            bump_version(conn, dataset, rows, "fred_graph")
+        if not dataset:
+            return upsert_frame(conn, table, frame)
+        rows, version = write_dataset(conn, dataset, frame, "fred_graph")
+    publish_version(dataset, version)
     return rows
 
 
@@ -45,7 +49,8 @@ def test_migration_creates_the_seeds_17_tables_and_ours_and_is_idempotent(store,
     assert len(DATA_TABLES) + len(SYSTEM_TABLES) - len(EXTRA_TABLES) == 17
     assert "dataset_versions" in names
     upgrade(settings, store.engine)  # a second run changes nothing and does not fail
-    assert current_revision(store.engine, settings) == "0003"
+    head = ScriptDirectory.from_config(alembic_config(settings)).get_current_head()
+    assert current_revision(store.engine, settings) == head
 
 
 def test_postgres_tables_live_in_the_configured_schema(store, settings):
@@ -128,14 +133,13 @@ def test_readers_serve_from_cache_until_the_version_moves(store):
 
     with store.engine.begin() as conn:
         version = bump_version(conn, "treasury_yields", 5, "fred_graph")
-    cache.set(version_key("treasury_yields"), version)
+    publish_version("treasury_yields", version)
     assert read.observations("treasury_yields")["value"].iloc[0] == pytest.approx(5.0)
 
 
 def test_reader_filters_by_key_and_start(store):
     frame = pd.concat([observations(30, tenor="2Y"), observations(30, value=4.5, tenor="10Y")], ignore_index=True)
     write(store, "treasury_yields", frame, dataset="treasury_yields")
-    cache.delete(version_key("treasury_yields"))
     rows = read.observations("treasury_yields", ["2Y"], start=date(2026, 1, 21))
     assert set(rows["key"]) == {"2Y"}
     assert rows["date"].min() == pd.Timestamp("2026-01-21")
@@ -147,7 +151,6 @@ def test_reader_filters_by_key_and_start(store):
 
 def test_dataset_status_counts_rows_and_names_sources(store):
     write(store, "treasury_yields", observations(7), dataset="treasury_yields")
-    cache.delete(version_key("treasury_yields"))
     status = read.dataset_status().set_index("dataset")
     assert status.loc["treasury_yields", "rows"] == 7
     assert status.loc["treasury_yields", "instruments"] == 1
