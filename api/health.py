@@ -1,73 +1,145 @@
-"""``/health``: liveness plus readiness (database, cache, preload); 503 when not ready."""
+"""Health of the web process, cheap enough to ask every second:
+
+- ``/health/live``: the process answers (never touches the database or the cache): for a
+  supervisor deciding whether to restart it;
+- ``/health/ready``: the database and the cache answer and the data is there (preload
+  complete, or data stored), with the age of the last refresh: for a balancer deciding whether
+  to send it traffic. 503 when not ready; a cache that is down is ``degraded`` with 200 (the
+  station still serves, from the database);
+- ``/health``: both in one body, as before.
+
+Each check reads what is maintained, never computes it by scanning: ``SELECT 1`` (skipped
+while the database is known to be down), one cache round trip (skipped while the cache backs
+off), the sidecar's status, and the dataset versions the readers hold anyway.
+"""
 
 from __future__ import annotations
 
+import os
 import time
+from datetime import UTC, datetime
 
 from flask import jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.blueprints import api_blueprint
-from api.schemas import HealthSchema
-from sql import read
-from sql.cache import PRELOAD_STATUS_KEY, cache, ping
+from api.schemas import HealthSchema, LiveSchema
+from sql import sidecar, versions
+from sql.cache import REFRESH_LAST_RUN_KEY, cache, ping
 from sql.store import get_store
 
 health_bp = api_blueprint("health", None, "Liveness and readiness of the web process")
+STARTED = time.monotonic()
 
 
 def _database_check() -> dict:
+    if not versions.database_available():
+        return {"ok": False, "error": "database unreachable (checked again shortly)"}
     started = time.perf_counter()
     try:
         with get_store().engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
+        versions.database_failed(exc)
         return {"ok": False, "error": f"{type(exc).__name__}: database unreachable"}
     return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
 
 
-def _preload_check(database_ok: bool) -> dict:
-    status = cache.get(PRELOAD_STATUS_KEY) or {}
-    state = status.get("state", "unknown")
-    has_data = False
-    if database_ok:
-        try:
-            has_data = bool(read.dataset_status()["last_update"].notna().any())
-        except read.StorageUnavailable:
-            has_data = False
-    # Data already stored serves users even while a new preload runs (or the cache lost the key).
-    ok = state == "complete" or has_data
-    return {"ok": ok, "state": state, "has_data": has_data, "done": status.get("done"), "total": status.get("total")}
+def _cache_check(settings) -> dict:
+    backend = cache.cache
+    if hasattr(backend, "available") and not backend.available():
+        return {"ok": False, "backend": settings.cache_backend, "error": "cache unreachable (checked again shortly)"}
+    ok, detail = ping(settings)
+    return {"ok": ok, "backend": settings.cache_backend, **({} if ok else {"error": detail})}
+
+
+def _data_check() -> dict:
+    """The preload's phase, whether data is stored, and how old the newest write is."""
+    status = sidecar.preload_status()
+    phase = sidecar.preload_phase(status)
+    try:
+        snapshot = versions.current()
+    except versions.StorageUnavailable:
+        snapshot = None
+    states = [s for name, s in (snapshot.datasets.items() if snapshot else ()) if not name.startswith("_")]
+    has_data = any(s.row_count for s in states)
+    updates = [s.updated_at for s in states if s.updated_at is not None]
+    age = round((datetime.now(UTC) - max(updates)).total_seconds(), 1) if updates else None
+    refresh = cache.get(REFRESH_LAST_RUN_KEY)
+    return {
+        # Data already stored serves users even while a new preload runs (or after one died).
+        "ok": phase == "complete" or has_data,
+        "state": phase,
+        "has_data": has_data,
+        "done": (status or {}).get("done"),
+        "total": (status or {}).get("total"),
+        "last_update_age_seconds": age,
+        "last_refresh_finished_at": refresh.get("finished_at") if isinstance(refresh, dict) else None,
+        "stale": bool(snapshot and snapshot.stale),
+    }
+
+
+def _readiness() -> tuple[dict, bool]:
+    settings = get_store().settings
+    checks = {
+        "database": {**_database_check(), "backend": "postgresql" if settings.is_postgres else "sqlite"},
+        "cache": _cache_check(settings),
+        "preload": _data_check(),
+    }
+    ready = checks["database"]["ok"] and checks["preload"]["ok"]
+    return checks, ready
+
+
+def _answer(body: dict, code: int):
+    response = jsonify(body)
+    response.status_code = code
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@health_bp.route("/health/live")
+@health_bp.response(200, LiveSchema, description="The process answers.")
+def live():
+    """Liveness
+
+    The web process answers; it checks nothing else (no database, no cache), so a supervisor
+    restarts a process only when the process itself is stuck.
+    """
+    return _answer({"status": "live", "live": True, "pid": os.getpid(), "uptime_seconds": _uptime()}, 200)
+
+
+def _uptime() -> float:
+    return round(time.monotonic() - STARTED, 1)
+
+
+@health_bp.route("/health/ready")
+@health_bp.response(200, HealthSchema, description="Ready (status degraded while the cache is down).")
+@health_bp.alt_response(503, schema=HealthSchema, description="Not ready; checks says why.")
+def ready():
+    """Readiness
+
+    The database answers (``SELECT 1``), the cache answers (a write/read round trip), and the
+    data is there (the preload complete, or data stored), with the age of the newest write and
+    the last refresh. A cache that is down makes the station slower, not unable to serve: it
+    reports ``degraded`` with 200. Query parameters are ignored: probes differ.
+    """
+    checks, ok = _readiness()
+    status = "not_ready" if not ok else "ok" if checks["cache"]["ok"] else "degraded"
+    return _answer({"status": status, "live": True, "ready": ok, "checks": checks}, 200 if ok else 503)
 
 
 @health_bp.route("/health")
 @health_bp.response(
     200,
     HealthSchema,
-    description="Ready: the database answers and data is stored (status degraded while the cache is down).",
+    description="Live and ready: the database answers and data is stored (status degraded while the cache is down).",
 )
 @health_bp.alt_response(503, schema=HealthSchema, description="Live but not ready; checks says why.")
 def health():
     """Liveness and readiness
 
-    Checks the database (SELECT 1), the cache (a write/read round trip) and the preload (data
-    stored, or the sidecar's preload complete). Ready needs the database and the data; a cache
-    that is down makes the station slower, not unable to serve (readers go to the database),
-    so it reports ``degraded`` with 200. Query parameters are ignored: probes differ.
+    ``/health/live`` and ``/health/ready`` in one answer: 200 when ready (``degraded`` while
+    the cache is down), 503 when the database or the data is missing.
     """
-    settings = get_store().settings
-    database = _database_check()
-    cache_ok, cache_detail = ping(settings)
-    checks = {
-        "database": {**database, "backend": "postgresql" if settings.is_postgres else "sqlite"},
-        "cache": {"ok": cache_ok, "backend": settings.cache_backend, **({} if cache_ok else {"error": cache_detail})},
-        "preload": _preload_check(database["ok"]),
-    }
-    ready = checks["database"]["ok"] and checks["preload"]["ok"]
-    status = "not_ready" if not ready else "ok" if cache_ok else "degraded"
-    body = {"status": status, "live": True, "ready": ready, "checks": checks}
-    response = jsonify(body)
-    response.status_code = 200 if ready else 503
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return ready()

@@ -313,6 +313,13 @@ class StatusSchema(ma.Schema):
     refresh_last_run = fields.Raw(allow_none=True, **_describe("What the last refresh reported."))
 
 
+class LiveSchema(ma.Schema):
+    status = fields.String(required=True, **_describe("Always live."))
+    live = fields.Boolean(required=True)
+    pid = fields.Integer(required=True)
+    uptime_seconds = fields.Float(required=True)
+
+
 class HealthSchema(ma.Schema):
     status = fields.String(required=True, **_describe("ok, degraded (the cache is down) or not_ready."))
     live = fields.Boolean(required=True)

@@ -52,7 +52,18 @@ log = logging.getLogger(__name__)
 audit_log = logging.getLogger("spartan.audit")
 
 # Never rate limited nor audited: probes and static files (Dash's JS bundles, assets/).
-EXEMPT_PATHS = frozenset({"/health", "/metrics", "/_favicon.ico", "/favicon.ico", "/_reload-hash", "/robots.txt"})
+EXEMPT_PATHS = frozenset(
+    {
+        "/health",
+        "/health/live",
+        "/health/ready",
+        "/metrics",
+        "/_favicon.ico",
+        "/favicon.ico",
+        "/_reload-hash",
+        "/robots.txt",
+    }
+)
 EXEMPT_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/")
 DATA_PREFIXES = ("/api/", "/csv/")
 # Dash's own endpoints: the callbacks are audited (they render pages); layout and dependencies not.

@@ -107,6 +107,9 @@ def test_health_is_not_ready_before_any_preload(web):
         "has_data": False,
         "done": None,
         "total": None,
+        "last_update_age_seconds": None,
+        "last_refresh_finished_at": None,
+        "stale": False,
     }
 
 
