@@ -42,7 +42,8 @@ def _framed(layout, path_template: str | None = None):
     @functools.wraps(layout)
     def framed(**query):
         query = routing.layout_arguments(path_template, query)
-        return page_frame(layout(**query), embed=embed_only or parse_view(query).embed)
+        content = layout(**query)
+        return page_frame(content, embed=embed_only or parse_view(query).embed, stale_seconds=read.staleness())
 
     return framed
 

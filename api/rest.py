@@ -4,7 +4,7 @@ blueprint, JSON errors for all of ``/api/``, and compression of the JSON, CSV an
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import NotFound
 
@@ -15,6 +15,7 @@ from api.formats import MEDIA_TYPES
 from api.health import health_bp
 from api.schemas import DEFAULT_LIMIT, MAX_LIMIT, ErrorSchema
 from api.system import system_bp
+from sql import read
 
 API_TITLE = "Spartan Research Station API"
 API_VERSION = "1.0"
@@ -80,6 +81,22 @@ def _compress_api_formats(server: Flask) -> None:
             compressor.compress_mimetypes_set |= wanted
 
 
+STALE_PREFIXES = ("/api/", "/csv/")
+
+
+def flag_stale(response: Response) -> Response:
+    """Data served while the database cannot be reached comes from the cache: say so, and since
+    when the database has not confirmed it (``X-Data-Stale``, ``X-Data-Stale-Seconds`` and the
+    standard ``Warning: 110``)."""
+    if request.path.startswith(STALE_PREFIXES) and response.status_code in (200, 304):
+        stale = read.staleness()
+        if stale is not None:
+            response.headers["X-Data-Stale"] = "true"
+            response.headers["X-Data-Stale-Seconds"] = str(round(stale))
+            response.headers["Warning"] = '110 - "Response is Stale"'
+    return response
+
+
 def init_app(app) -> StationApi:
     """The API on a Dash app's server (``app`` may also be a bare Flask app)."""
     server = getattr(app, "server", app)
@@ -95,6 +112,7 @@ def init_app(app) -> StationApi:
     for blueprint in (health_bp, *BLUEPRINTS.values(), system_bp):
         api.register_blueprint(blueprint)
     server.register_blueprint(fallback_bp)
+    server.after_request(flag_stale)
     server.extensions["spartan_api"] = api
     _compress_api_formats(server)
     return api

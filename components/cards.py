@@ -80,6 +80,19 @@ def empty_state(title: str = "No data yet", message: str = "") -> html.Div:
     return html.Div([html.H3(title), html.P(message)], className="empty-state", role="status")
 
 
+def stale_notice(age_seconds: float) -> html.Div:
+    """Above a page served from the cache while the database cannot be reached."""
+    return html.Div(
+        [
+            html.Strong("Database unreachable: "),
+            f"showing the data as last stored, confirmed {format_age(age_seconds)} ago. "
+            "The page shows newer data as soon as the database answers again.",
+        ],
+        className="stale-notice",
+        role="status",
+    )
+
+
 def degraded_state(message: str) -> html.Div:
     """Shown instead of data when the database cannot answer."""
     return html.Div(

@@ -7,6 +7,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.cards import stale_notice
 from components.preload import PRELOAD_BANNER_ID, PRELOAD_PATH, preload_banner
 
 APP_NAME = "Spartan Research Station"
@@ -87,13 +88,15 @@ def embed_credit() -> html.Div:
     )
 
 
-def page_frame(content, embed: bool = False) -> html.Div:
-    """A page with the navbar and footer, or, embedded (``?embed=1``), with only a small credit."""
+def page_frame(content, embed: bool = False, stale_seconds: float | None = None) -> html.Div:
+    """A page with the navbar and footer, or, embedded (``?embed=1``), with only a small credit;
+    with ``stale_seconds``, a notice that it shows stored data the database has not confirmed
+    for that long (the database is down)."""
+    notice = [stale_notice(stale_seconds)] if stale_seconds is not None else []
+    main = html.Main([*notice, content], className="spartan-main container-fluid")
     if embed:
-        return html.Div(
-            [html.Main(content, className="spartan-main container-fluid"), embed_credit()], className="embedded"
-        )
-    return html.Div([navbar(), html.Main(content, className="spartan-main container-fluid"), footer()])
+        return html.Div([main, embed_credit()], className="embedded")
+    return html.Div([navbar(), main, footer()])
 
 
 def app_layout(demo: bool = False, preload_status: dict | None = None) -> html.Div:

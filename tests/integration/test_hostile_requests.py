@@ -16,6 +16,7 @@ import pytest
 
 from config.logging_setup import make_handler
 from tests.conftest import demo_settings, drop_backend, make_settings
+from tests.fixtures.pages import router_callback
 
 BIG = "Z" * 100_000
 HOSTILE = [
@@ -32,7 +33,6 @@ HOSTILE = [
 # Names a page layout takes or Dash's router uses, beside each layout's own (read from it).
 COLLIDING = {"board_id", "symbol", "series_id", "dashboard", "panel", "pathname", "search", "pathname_", "search_"}
 DETAIL_EXAMPLES = {"symbol": "SPX", "series_id": "DGS10", "dashboard": "rates", "panel": "curve"}
-ROUTER = ".._pages_content.children..._pages_store.data.."
 NOT_FOUND_TITLE = "Page not found · Spartan Research Station"
 LINE_MAX = 16_000  # the audit line of 50 parameters of 200 characters is the longest there is
 
@@ -71,20 +71,6 @@ def assert_no_traceback(lines: list[dict]) -> None:
         assert line["level"] not in ("ERROR", "CRITICAL") and "exc_info" not in line, text[:2000]
         assert "Traceback" not in text, text[:2000]
         assert len(text) < LINE_MAX and BIG[:1000] not in text, text[:500]
-
-
-def router_callback(pathname, search="") -> dict:
-    """The body Dash's renderer posts to draw a page from its URL (the pages router)."""
-    return {
-        "output": ROUTER,
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": pathname},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
 
 
 def page_urls() -> dict[str, dict]:
