@@ -51,13 +51,11 @@ from config.settings import Settings
 log = logging.getLogger(__name__)
 audit_log = logging.getLogger("spartan.audit")
 
-# Never rate limited nor audited: probes and static files (Dash's JS bundles, assets/).
+# Never rate limited nor audited: the liveness probe (it touches nothing) and static files
+# (Dash's JS bundles, assets/).
 EXEMPT_PATHS = frozenset(
     {
-        "/health",
         "/health/live",
-        "/health/ready",
-        "/metrics",
         "/_favicon.ico",
         "/favicon.ico",
         "/_reload-hash",
@@ -95,10 +93,18 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # --- request classes -----------------------------------------------------------------------------
 
 
+# Probes and scrapes that ask the database or the cache something (cheap, but not free): a bucket
+# of their own per client, not audited.
+PROBE_PATHS = frozenset({"/health", "/health/ready", "/metrics"})
+
+
 def request_class(path: str) -> str:
-    """``exempt`` (probes, static files), ``api`` (``/api/*``, ``/csv/*``) or ``web`` (the rest)."""
+    """``exempt`` (liveness, static files), ``probe`` (readiness, metrics), ``api`` (``/api/*``,
+    ``/csv/*``) or ``web`` (the rest)."""
     if path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES):
         return "exempt"
+    if path in PROBE_PATHS:
+        return "probe"
     if path.startswith(DATA_PREFIXES) or path == "/api":
         return "api"
     return "web"
@@ -106,7 +112,7 @@ def request_class(path: str) -> str:
 
 def audit_kind(path: str, method: str) -> str | None:
     """What an audit record calls this request, or None for requests that read no data."""
-    if request_class(path) == "exempt" or method == "OPTIONS":
+    if request_class(path) in ("exempt", "probe") or method == "OPTIONS":
         return None
     if path.startswith("/csv/"):
         return "csv"
@@ -250,7 +256,8 @@ def limiter_storage(settings: Settings) -> tuple[str, dict[str, Any]]:
 
 def _limits(settings: Settings) -> list[Limit]:
     out = []
-    for scope, value in (("api", settings.rate_limit_api), ("web", settings.rate_limit_web)):
+    classes = (("api", settings.rate_limit_api), ("web", settings.rate_limit_web), ("probe", settings.rate_limit_probe))
+    for scope, value in classes:
         if value:
             out.append(
                 Limit(

@@ -124,6 +124,7 @@ class Settings:
     rate_limit_enabled: bool = True
     rate_limit_api: str = "120/minute,2000/hour"
     rate_limit_web: str = "600/minute,10000/hour"
+    rate_limit_probe: str = "600/minute"
     trusted_proxies: int = 0
     audit_log: Path | None = None
     # Log lines: "json" (one object a line), "text" (readable) or "auto" (text on a terminal).
@@ -222,6 +223,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rate_limit_enabled=_bool(env, "SPARTAN_RATE_LIMIT_ENABLED", True),
         rate_limit_api=_rate_limits(env, "SPARTAN_RATE_LIMIT_API", "120/minute,2000/hour"),
         rate_limit_web=_rate_limits(env, "SPARTAN_RATE_LIMIT_WEB", "600/minute,10000/hour"),
+        rate_limit_probe=_rate_limits(env, "SPARTAN_RATE_LIMIT_PROBE", "600/minute"),
         trusted_proxies=_int(env, "SPARTAN_TRUSTED_PROXIES", 0, maximum=10),
         audit_log=Path(env["SPARTAN_AUDIT_LOG"]) if env.get("SPARTAN_AUDIT_LOG") else None,
         log_format=_choice(env, "SPARTAN_LOG_FORMAT", "auto", ("auto", "json", "text")),

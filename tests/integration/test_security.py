@@ -210,21 +210,32 @@ def test_pages_and_dash_callbacks_have_a_budget_of_their_own(make_app):
     assert callback.status_code == 429 and callback.mimetype == "text/plain"
 
 
-def test_health_metrics_and_static_files_are_never_limited_nor_audited(make_app, audit):
+def test_liveness_and_static_files_are_never_limited_nor_audited(make_app, audit):
     dash_app, _ = make_app(SPARTAN_RATE_LIMIT_API="1/minute", SPARTAN_RATE_LIMIT_WEB="1/minute")
     client = dash_app.server.test_client()
     html = client.get("/").get_data(as_text=True)
     suite = re.search(r'src="(/_dash-component-suites/[^"]+)"', html).group(1)
     audit.clear()
     for _ in range(4):
-        for path in ("/health", "/metrics", "/assets/20-spartan.css", suite, "/_favicon.ico"):
+        for path in ("/health/live", "/assets/20-spartan.css", suite, "/_favicon.ico"):
             response = client.get(path)
             assert response.status_code != 429, path
             assert "X-RateLimit-Limit" not in response.headers, path
-        assert client.get("/health").status_code in (200, 503)
+        assert client.get("/health/live").status_code == 200
         assert client.get("/assets/20-spartan.css").status_code == 200
     assert audit == []
     assert client.get("/rates").status_code == 429  # the web budget was spent by the first page
+
+
+def test_probes_that_ask_the_database_have_a_budget_of_their_own_and_are_not_audited(make_app, audit):
+    dash_app, _ = make_app(SPARTAN_RATE_LIMIT_PROBE="3/minute", SPARTAN_RATE_LIMIT_WEB="1/minute")
+    client = dash_app.server.test_client()
+    audit.clear()
+    codes = [client.get(path).status_code for path in ("/health/ready", "/metrics", "/health", "/health/ready")]
+    assert codes[:3] != [429] * 3 and codes[3] == 429
+    assert client.get("/health/live").status_code == 200  # liveness is never limited
+    assert audit == []
+    assert client.get("/rates").status_code == 200  # the web budget is untouched
 
 
 def test_rate_limits_can_be_switched_off_for_a_benchmark(make_app):
@@ -623,8 +634,10 @@ def test_redact_query_keeps_repeated_values_and_cuts_long_ones():
         ("/_dash-update-component", "web"),
         ("/embed/rates/curve", "web"),
         ("/api-docs", "web"),
-        ("/health", "exempt"),
-        ("/metrics", "exempt"),
+        ("/health/live", "exempt"),
+        ("/health", "probe"),
+        ("/health/ready", "probe"),
+        ("/metrics", "probe"),
         ("/assets/20-spartan.css", "exempt"),
         ("/_dash-component-suites/dash/dash-renderer/build/dash_renderer.v4.min.js", "exempt"),
     ],
