@@ -18,7 +18,7 @@ from sql import versions
 from sql.datasets import DATASETS
 from sql.memo import versioned
 from sql.schema import data_sources, download_log, health_status
-from sql.store import get_store
+from sql.store import configured, get_store
 from sql.versions import DatasetState, StorageUnavailable, frame_of, system_version
 
 
@@ -74,6 +74,8 @@ def demo_active() -> bool:
 def staleness() -> float | None:
     """Seconds since the database last confirmed the data being served, while it cannot be
     reached (pages and the API flag the data stale); None while it answers."""
+    if not configured():
+        return None
     try:
         snapshot = versions.current()
     except StorageUnavailable:

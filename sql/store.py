@@ -32,6 +32,12 @@ def configure(settings: Settings, app: Flask | None = None) -> Store:
     return _store
 
 
+def configured() -> bool:
+    """Whether this process has a store (an app built on a bare Flask server, e.g. for its
+    OpenAPI document alone, has none)."""
+    return _store is not None
+
+
 def get_store() -> Store:
     if _store is None:
         raise RuntimeError("storage is not configured: call sql.store.configure(settings) first")
