@@ -13,9 +13,11 @@ the project's dash[testing] pins 1.26) asks for ``--path`` again and again:
 - saturation: 50 users, no think time — the most requests per second the server gives;
 - 1,000 users with a think time of 0.5–1.5 s each — the seed's "1,000 concurrent users".
 
-The same scenarios then run against the ceiling, ``bench/ceiling.py``: a trivial Flask app on the
-same gunicorn settings returning the very bytes the endpoint returned (gzip by flask-compress,
-as the station does). Statistics are reset once every user has started. The cache hit rate is
+The saturation scenario then runs once more against the same station with its Redis
+unreachable (a port nothing listens on): what the database and each worker's own memory
+give, as a ratio to the figure with Redis. The same scenarios then run against the ceiling,
+``bench/ceiling.py``: a trivial Flask app on the same gunicorn settings returning the very
+bytes the endpoint returned (gzip by flask-compress, as the station does). Statistics are reset once every user has started. The cache hit rate is
 read from the station's own /metrics (cache lookups by result) before and after the runs.
 Figures are printed, nothing is asserted. Locust shares the machine's cores with the server.
 """
@@ -42,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCUST_VENV = ROOT / "var" / "bench" / "locust-venv"
 LOCUST_REQUIREMENTS = ROOT / "bench" / "requirements-locust.txt"
 GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens there
+CACHE_DOWN = "station, Redis down"
 SCENARIOS = (
     ("saturation: 50 users, no think time", 50, "0"),
     ("1,000 users, 0.5–1.5 s think time", 1000, "0.5-1.5"),
@@ -160,11 +164,11 @@ def fetch(url: str) -> tuple[bytes, str]:
 
 def table(rows: list[tuple[str, str, Result]]) -> None:
     heads = ("req/s", "p50 ms", "p95 ms", "p99 ms")
-    print(f"{'scenario':38} {'server':9} " + " ".join(f"{h:>8}" for h in heads) + f" {'requests':>9} {'failed':>7}")
-    print("-" * 104)
+    print(f"{'scenario':38} {'server':20} " + " ".join(f"{h:>8}" for h in heads) + f" {'requests':>9} {'failed':>7}")
+    print("-" * 115)
     for scenario, server, r in rows:
         print(
-            f"{scenario:38} {server:9} {r.rps:8,.0f} {r.p50:8,.0f} {r.p95:8,.0f} {r.p99:8,.0f} "
+            f"{scenario:38} {server:20} {r.rps:8,.0f} {r.p50:8,.0f} {r.p95:8,.0f} {r.p99:8,.0f} "
             f"{r.requests:9,} {r.failures:7,}"
         )
 
@@ -219,6 +223,24 @@ def main() -> None:
         after = cache_lookups(base)
         stop(server)
 
+        # The same station with its cache unreachable: the database and each worker's memory.
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = gunicorn(
+            "app:server",
+            {**env, "SPARTAN_REDIS_URL": DEAD_REDIS},
+            port,
+            args.workers,
+            args.threads,
+            scratch / "web-down.log",
+        )
+        wait_http(base + "/health", server, timeout=120)
+        for _ in range(20 * args.workers):
+            fetch(base + args.path)
+        scenario, users, wait = SCENARIOS[0]
+        rows.append((scenario, CACHE_DOWN, run_locust(python, base, args.path, users, wait, args.duration, scratch)))
+        stop(server)
+
         ceiling_env = {
             **env,
             "SPARTAN_CEILING_BODY": str(scratch / "body"),
@@ -237,7 +259,10 @@ def main() -> None:
             f"{args.threads} threads | PostgreSQL + Redis | {os.cpu_count()} cores shared with Locust | "
             f"{args.duration} s a run\n"
         )
-        table(sorted(rows, key=lambda r: (r[0] != SCENARIOS[0][0], r[1] != "station")))
+        table(sorted(rows, key=lambda r: (r[0] != SCENARIOS[0][0], ("station", CACHE_DOWN, "ceiling").index(r[1]))))
+        up = next(r for s, server, r in rows if s == SCENARIOS[0][0] and server == "station")
+        down = next(r for s, server, r in rows if server == CACHE_DOWN)
+        print(f"\nsaturation throughput with Redis down / with Redis up: {down.rps / up.rps:.2f}")
         if before is not None and after is not None:
             hits, misses = after[0] - before[0], after[1] - before[1]
             rate = hits / (hits + misses) if hits + misses else float("nan")

@@ -143,9 +143,8 @@ def report(up: list[dict], down: list[dict]) -> None:
     for row in down:
         if "path" in row:
             by_path[row["path"]].update(row)
-    print(
-        f"{'page':24} {'warm':>8} {'cold':>8} {'down':>8} {'cold/warm':>10} {'down/warm':>10} {'SQL cold':>9} {'SQL down':>9}"
-    )
+    heads = ("warm", "cold", "down", "cold/warm", "down/warm", "SQL cold", "SQL down")
+    print(f"{'page':24} " + " ".join(f"{h:>9}" for h in heads))
     rows = list(by_path.values())
     for r in rows:
         print(
@@ -153,17 +152,14 @@ def report(up: list[dict], down: list[dict]) -> None:
             f"{r['down'] / r['warm']:9.1f}x {r['cold_q']:9d} {r['down_q']:9d}"
         )
     for label, key in (("warm", "warm"), ("cold", "cold"), ("cache down", "down")):
-        values = sorted(rows, key=lambda r: r[key])
-        print(
-            f"{label:10}: median {statistics.median(r[key] for r in rows):.0f} ms, slowest {values[-1]['path']} {values[-1][key]:.0f} ms"
-        )
+        median, slowest = statistics.median(r[key] for r in rows), max(rows, key=lambda r: r[key])
+        print(f"{label:10}: median {median:.0f} ms, slowest {slowest['path']} {slowest[key]:.0f} ms")
     worst = max(rows, key=lambda r: max(r["cold"], r["down"]) / r["warm"])
     print(f"largest ratio to warm: {worst['path']} {max(worst['cold'], worst['down']) / worst['warm']:.1f}x")
     health = next((r for r in down if "health_ready_p95" in r), None)
     if health:
-        print(
-            f"/health/ready with the cache down: median {health['health_ready_median']:.1f} ms, p95 {health['health_ready_p95']:.1f} ms"
-        )
+        median, p95 = health["health_ready_median"], health["health_ready_p95"]
+        print(f"/health/ready with the cache down: median {median:.1f} ms, p95 {p95:.1f} ms")
 
 
 def main() -> None:
