@@ -17,8 +17,9 @@ The saturation scenario then runs once more against the same station with its Re
 unreachable (a port nothing listens on): what the database and each worker's own memory
 give, as a ratio to the figure with Redis. The same scenarios then run against the ceiling,
 ``bench/ceiling.py``: a trivial Flask app on the same gunicorn settings returning the very
-bytes the endpoint returned (gzip by flask-compress, as the station does). Statistics are reset once every user has started. The cache hit rate is
-read from the station's own /metrics (cache lookups by result) before and after the runs.
+bytes the endpoint returned (gzip by flask-compress, as the station does). Statistics are
+reset once every user has started. The cache hit rate is read from the station's own /metrics
+(cache lookups by result) before and after the runs.
 Figures are printed, nothing is asserted. Locust shares the machine's cores with the server.
 """
 
