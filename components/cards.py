@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import pandas as pd
 from dash import html
+
+from components.numbers import NumberStyle, format_pct
 
 
 def panel(title: str, *children, badge=None, panel_id: str | None = None) -> html.Section:
@@ -38,26 +41,64 @@ def freshness_badge(last_update: datetime | None, source: str | None, target_min
     return html.Span(text, className=f"freshness-badge {state}", title=f"Last update {last_update:%Y-%m-%d %H:%M} UTC")
 
 
+def period_label(as_of, previous=None) -> str:
+    """The period an observation refers to, read from the gap to the one before it: "Q3 2025",
+    "Oct 2025", "week of 2025-10-27", else the date."""
+    when = pd.Timestamp(as_of)
+    gap = (when - pd.Timestamp(previous)).days if previous is not None and not pd.isna(previous) else None
+    if gap is not None and gap >= 80:
+        return f"Q{when.quarter} {when.year}"
+    if gap is not None and gap >= 25:
+        return f"{when:%b %Y}"
+    if gap is not None and gap >= 6:
+        return f"week of {when:%Y-%m-%d}"
+    return f"as of {when:%Y-%m-%d}"
+
+
+def fitted_value(text: str, class_name: str = "kpi-value", **extra) -> html.Div:
+    """A KPI's big number, its size bounded by the card's width so long numbers never overflow
+    ("52W HIGH 29,528.33"): a monospace digit is ~0.62 em, the card is 100 cqi wide."""
+    size = f"min(1.6rem, {150 / max(len(text), 1):.1f}cqi)"
+    style = {**extra.pop("style", {}), "fontSize": size}
+    return html.Div(text, className=class_name, style=style, **extra)
+
+
 def kpi(
-    label: str, value: float | None, unit: str = "", change: float | None = None, as_of=None, decimals: int = 2
+    label: str,
+    value: float | None,
+    unit: str = "",
+    change: float | None = None,
+    as_of=None,
+    decimals: int = 2,
+    *,
+    style: NumberStyle | None = None,
+    previous_date=None,
 ) -> html.Div:
-    """A headline number with its change since the previous observation."""
+    """A headline number with its unit and its change since the previous observation: in basis
+    points for rates, else in the value's unit and in percent ("+12.34 (+0.18%)")."""
+    head = html.Div(label, className="kpi-label", title=label)
     if value is None or pd.isna(value):
-        return html.Div(
-            [html.Div(label, className="kpi-label"), html.Div("—", className="kpi-value")], className="kpi spartan-card"
-        )
-    parts = [html.Div(label, className="kpi-label"), html.Div(f"{value:,.{decimals}f}{unit}", className="kpi-value")]
+        return html.Div([head, html.Div("—", className="kpi-value")], className="kpi spartan-card")
+    style = style or NumberStyle(decimals, unit, "level")
+    parts = [head, fitted_value(style.level(value))]
     if change is not None and not pd.isna(change):
-        direction = "up" if change > 0 else "down" if change < 0 else ""
-        parts.append(html.Div(f"{change:+.2f}{unit}", className=f"kpi-change {direction}"))
+        text = style.delta(change)
+        if style.change == "level" and style.unit == "%":
+            text = text.removesuffix("%") + " pp"  # a change of a percentage, in points
+        elif style.change == "level":
+            before = value - change
+            pct = 100 * change / before if before else None
+            if pct is not None and math.isfinite(pct):
+                text = f"{text} ({format_pct(pct)})"
+        parts.append(html.Div(text, className=f"kpi-change {style.delta_direction(change)}".strip()))
     if as_of is not None and not pd.isna(as_of):
-        parts.append(html.Div(f"as of {as_of:%Y-%m-%d}", className="kpi-asof"))
+        parts.append(html.Div(period_label(as_of, previous_date), className="kpi-asof"))
     return html.Div(parts, className="kpi spartan-card")
 
 
 def kpi_text(label: str, text: str, note: str | None = None) -> html.Div:
     """A KPI card whose value is already text ("123 / 456", "4 min")."""
-    parts = [html.Div(label, className="kpi-label"), html.Div(text, className="kpi-value")]
+    parts = [html.Div(label, className="kpi-label", title=label), fitted_value(text)]
     if note:
         parts.append(html.Div(note, className="kpi-asof"))
     return html.Div(parts, className="kpi spartan-card")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_ag_grid as dag
 import pandas as pd
@@ -22,23 +24,40 @@ SPARTAN_GRID_THEME = {
 }
 
 
-def number_format(decimals: int) -> dict:
-    return {"function": f"params.value == null ? '' : d3.format(',.{decimals}f')(params.value)"}
+# ``decimals=ROW_DECIMALS``: each row's own decimals, from its ``_decimals`` field (a table of
+# instruments of different kinds: BTC 87,000.00 beside DOGE 0.15123, USDJPY 156.23 beside EURUSD).
+ROW_DECIMALS = "row"
 
 
-CHANGE_CLASSES = {"up": "params.value > 0", "down": "params.value < 0"}
+def _decimals_js(decimals: int | str) -> str:
+    return "(params.data ? params.data._decimals : 2)" if decimals == ROW_DECIMALS else str(int(decimals))
 
 
-def number_column(field: str, header: str, change: bool = False, decimals: int = 2) -> dict:
+def number_format(decimals: int | str, signed: bool = False, unit: str = "") -> dict:
+    """The station's number rules in the browser (assets/dashAgGridFunctions.js spartanNumber):
+    rounded, separators, no negative zero; ``unit`` " bp" shows a change of a rate in basis points."""
+    args = f"params.value, {_decimals_js(decimals)}, {str(signed).lower()}, {json.dumps(unit)}"
+    return {"function": f"spartanNumber({args})"}
+
+
+def change_classes(decimals: int | str, unit: str = "") -> dict:
+    """Green/red by the sign of the change as shown (a change that rounds to zero is neither)."""
+    call = f"spartanDirection(params.value, {_decimals_js(decimals)}, {json.dumps(unit)})"
+    return {"up": f"{call} > 0", "down": f"{call} < 0"}
+
+
+def number_column(field: str, header: str, change: bool = False, decimals: int | str = 2, unit: str = "") -> dict:
+    """A right-aligned number column; ``change``: signed and coloured; ``unit`` " bp": a change
+    of a rate (percentage points) shown in basis points; ``decimals=ROW_DECIMALS``: per row."""
     col = {
         "field": field,
         "headerName": header,
         "type": "rightAligned",
-        "valueFormatter": number_format(decimals),
+        "valueFormatter": number_format(decimals, signed=change, unit=unit),
         "filter": "agNumberColumnFilter",
     }
     if change:
-        col["cellClassRules"] = CHANGE_CLASSES
+        col["cellClassRules"] = change_classes(decimals, unit)
     return col
 
 

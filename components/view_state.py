@@ -22,7 +22,7 @@ MAX_COMPARE = 12
 class ViewState:
     range: str = DEFAULT_RANGE
     log: bool = False
-    rebase: bool = False
+    rebase: bool | None = None  # None: each panel's own default (pages/panels/core.rebase_by_default)
     compare: tuple[str, ...] = ()  # instrument keys / series ids asked for in the URL
     embed: bool = False
 
@@ -38,8 +38,8 @@ class ViewState:
             params["range"] = state.range
         if state.log:
             params["scale"] = "log"
-        if state.rebase:
-            params["rebase"] = "1"
+        if state.rebase is not None:
+            params["rebase"] = "1" if state.rebase else "0"
         if state.compare:
             params["compare"] = ",".join(state.compare)
         if state.embed:
@@ -49,6 +49,12 @@ class ViewState:
 
 def _flag(value: object) -> bool:
     return str(value).lower() in ("1", "true", "yes", "on")
+
+
+def _choice(value: str) -> bool | None:
+    """A yes/no the URL may leave open: None when absent or neither (the default applies)."""
+    value = value.lower()
+    return True if value in ("1", "true", "yes", "on") else False if value in ("0", "false", "no", "off") else None
 
 
 def parse_view(query: dict[str, object] | None) -> ViewState:
@@ -68,7 +74,7 @@ def parse_view(query: dict[str, object] | None) -> ViewState:
     return ViewState(
         range=range_ if range_ in RANGES else DEFAULT_RANGE,
         log=text("scale").lower() == "log",
-        rebase=_flag(text("rebase")),
+        rebase=_choice(text("rebase")),
         compare=compare,
         embed=_flag(text("embed")),
     )

@@ -18,6 +18,7 @@ from components.catalog import catalog
 from components.view_state import RANGES, ViewState, parse_view
 from config.dashboard_specs import Dashboard, load_dashboards
 from pages.panels import PANEL_TYPES, PanelContext, panel_reads, render_panel
+from pages.panels.core import rebase_by_default
 from sql import read
 from sql.plans import Read
 
@@ -56,7 +57,9 @@ def toolbar(board: Dashboard, view: ViewState) -> html.Div:
 
     ranges = [link(r if r != "MAX" else "Max", view.range == r, range=r) for r in RANGES]
     scale = [link("Linear", not view.log, log=False), link("Log", view.log, log=True)]
-    rebase = [link("Levels", not view.rebase, rebase=False), link("Rebased to 100", view.rebase, rebase=True)]
+    followers = [s for s in board.panels if "rebase" in PANEL_TYPES[s.type].view_options]
+    on = view.rebase if view.rebase is not None else any(rebase_by_default(s, view) for s in followers)
+    rebase = [link("Levels", not on, rebase=False), link("Rebased to 100", on, rebase=True)]
     groups = {"range": ("Range", ranges), "log": ("Scale", scale), "rebase": ("Comparison", rebase)}
     shown = view_options(board)
     return html.Nav(

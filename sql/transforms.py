@@ -49,14 +49,18 @@ def curve_snapshots(observations: pd.DataFrame, offsets: dict[str, pd.DateOffset
 
 
 def latest_with_change(observations: pd.DataFrame) -> pd.DataFrame:
-    """Per key: the latest value, its date, the previous value and the change between them."""
+    """Per key: the latest value, its date, the previous value (and its date) and the change
+    between them."""
     if observations.empty:
-        return pd.DataFrame(columns=["key", "date", "value", "previous", "change", "source"])
+        return pd.DataFrame(columns=["key", "date", "value", "previous", "change", "source", "previous_date"])
     ordered = observations.sort_values(["key", "date"], kind="stable").reset_index(drop=True)
     grouped = ordered.groupby("key", sort=False)
     latest = grouped.tail(1).set_index("key")
     previous = grouped["value"].nth(-2)
     previous.index = ordered.loc[previous.index, "key"]
+    previous_date = grouped["date"].nth(-2)
+    previous_date.index = ordered.loc[previous_date.index, "key"]
     latest["previous"] = previous.reindex(latest.index)
+    latest["previous_date"] = previous_date.reindex(latest.index)
     latest["change"] = latest["value"] - latest["previous"]
-    return latest.reset_index()[["key", "date", "value", "previous", "change", "source"]]
+    return latest.reset_index()[["key", "date", "value", "previous", "change", "source", "previous_date"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import plotly.graph_objects as go
 from dash import html
@@ -9,7 +11,8 @@ from dash import html
 from components.cards import kpi
 from components.catalog import catalog, labels
 from components.figures import history_figure, yield_curve_figure
-from components.grid import data_grid, number_column, text_column
+from components.grid import ROW_DECIMALS, data_grid, number_column, text_column
+from components.numbers import NumberStyle, style_for
 from config.dashboard_specs import YOY_LOOKBACK_DAYS
 from pages.panels import NoData, PanelContext, chart, panel_type
 from sql import read
@@ -38,6 +41,20 @@ def panel_keys(ctx: PanelContext) -> list[str] | None:
         extra = [k for k in ctx.view.compare if k in known and k not in (keys or [])]
         keys = (keys or []) + extra
     return keys
+
+
+def number_style(ctx: PanelContext, key: str | None = None, value: float | None = None) -> NumberStyle:
+    """How the panel writes one instrument's numbers: the dataset's kind (components/numbers.py),
+    with the panel's ``unit``, ``decimals`` and ``change`` ("bp" or "level") options on top."""
+    style = style_for(ctx.spec.dataset, key, value)
+    changes = {}
+    if ctx.spec.option("unit") is not None:
+        changes["unit"] = str(ctx.spec.option("unit"))
+    if ctx.spec.option("decimals") is not None:
+        changes["decimals"] = int(ctx.spec.option("decimals"))
+    if ctx.spec.option("change") in ("bp", "level"):
+        changes["change"] = ctx.spec.option("change")
+    return replace(style, **changes) if changes else style
 
 
 # --- latest values ----------------------------------------------------------------------------
@@ -81,8 +98,17 @@ def kpis_data(ctx: PanelContext) -> pd.DataFrame:
 @panel_type("kpis", kpis_data, latest_reads)
 def kpis(ctx: PanelContext):
     rows = latest_rows(ctx)
-    unit, decimals = ctx.spec.option("unit", ""), int(ctx.spec.option("decimals", 2))
-    cards = [kpi(r.name, r.value, unit, r.change, r.date, decimals) for r in rows.itertuples()]
+    cards = [
+        kpi(
+            r.name,
+            r.value,
+            change=r.change,
+            as_of=r.date,
+            style=number_style(ctx, r.key, r.value),
+            previous_date=r.previous_date,
+        )
+        for r in rows.itertuples()
+    ]
     return html.Div(cards, className="kpi-row")
 
 
@@ -107,16 +133,20 @@ def table_data(ctx: PanelContext) -> pd.DataFrame:
 def latest_table(ctx: PanelContext):
     frame = table_data(ctx)
     dataset = ctx.spec.dataset
-    frame = frame.assign(Symbol=[f"[{k}]({detail_href(dataset, k)})" for k in frame["Symbol"]])
-    decimals = int(ctx.spec.option("decimals", 2))
+    styles = [number_style(ctx, k, v) for k, v in zip(frame["Symbol"], frame["Last"], strict=True)]
+    frame = frame.assign(
+        Symbol=[f"[{k}]({detail_href(dataset, k)})" for k in frame["Symbol"]],
+        _decimals=[s.decimals for s in styles],
+    )
+    bp = bool(styles) and all(s.change == "bp" for s in styles)
     columns = [
-        text_column("Name", "Name", minWidth=200),
-        text_column("Symbol", "Symbol", cellRenderer="markdown"),
-        number_column("Last", "Last", decimals=decimals),
-        number_column("Change", "Change", change=True, decimals=decimals),
-        number_column("Change %", "Change %", change=True, decimals=2),
-        text_column("Date", "Date"),
-        text_column("Source", "Source"),
+        text_column("Name", "Name", minWidth=180),
+        text_column("Symbol", "Symbol", cellRenderer="markdown", minWidth=90),
+        number_column("Last", "Last" + (" (%)" if bp else ""), decimals=ROW_DECIMALS),
+        number_column("Change", "Change", change=True, decimals=0 if bp else ROW_DECIMALS, unit=" bp" if bp else ""),
+        *([] if bp else [number_column("Change %", "Change %", change=True, decimals=2)]),
+        text_column("Date", "Date", minWidth=110),
+        text_column("Source", "Source", minWidth=100),
     ]
     height = min(560, 56 + 42 * len(frame))
     return data_grid(ctx.dom_id, frame, columns, filename=f"spartan-{ctx.dom_id}", height=max(height, 160))
@@ -136,6 +166,30 @@ def _yoy(frame: pd.DataFrame) -> pd.DataFrame:
         merged["value"] = 100 * (merged["value"] / merged["past"] - 1)
         out.append(merged.drop(columns="past").dropna(subset=["value"]))
     return pd.concat(out, ignore_index=True) if out else frame
+
+
+# Datasets of prices in different currencies and scales: several of them on one chart are
+# compared rebased to 100 unless the URL or the panel says otherwise.
+REBASE_DATASETS = frozenset({"market_indices", "equities", "commodities", "crypto_prices", "forex_rates"})
+
+
+def rebase_by_default(spec, view) -> bool:
+    """A panel's rebasing when the URL does not choose: its ``rebase`` option, else rebased when
+    it draws several prices (Nikkei at ~48,000 beside the S&P at ~6,700 squashes one of them)."""
+    if spec.option("rebase") is not None:
+        return bool(spec.option("rebase"))
+    if spec.dataset not in REBASE_DATASETS:
+        return False
+    keys = list(spec.keys or [])
+    shown = len(keys) + (len(view.compare) if spec.option("comparable") else 0)
+    return not keys or shown > 1
+
+
+def rebased(ctx: PanelContext) -> bool:
+    """Whether the panel draws its instruments rebased to 100 (the URL's choice, else its default)."""
+    if not ctx.spec.option("rebase_allowed", True) or ctx.spec.option("transform") == "yoy":
+        return False
+    return ctx.view.rebase if ctx.view.rebase is not None else rebase_by_default(ctx.spec, ctx.view)
 
 
 def history_reads(ctx: PanelContext) -> list[Read]:
@@ -160,7 +214,7 @@ def history_rows(ctx: PanelContext) -> pd.DataFrame:
         frame = _yoy(frame)
         if ctx.view.start(newest) is not None:
             frame = frame[frame["date"] >= pd.Timestamp(ctx.view.start(newest))]
-    if ctx.view.rebase and ctx.spec.option("rebase_allowed", True) and transform != "yoy":
+    if rebased(ctx):
         first = frame.groupby("key")["value"].transform("first")
         frame = frame.assign(value=(100 * frame["value"] / first.where(first != 0)).round(6))
     return frame
@@ -180,14 +234,14 @@ def history_data(ctx: PanelContext) -> pd.DataFrame:
 @panel_type("history", history_data, history_reads, view=("range", "log", "rebase"))
 def history(ctx: PanelContext):
     frame = history_rows(ctx)
-    rebased = ctx.view.rebase and ctx.spec.option("rebase_allowed", True) and ctx.spec.option("transform") != "yoy"
-    unit = "" if rebased else ("%" if ctx.spec.option("transform") == "yoy" else ctx.spec.option("unit", ""))
+    is_rebased = rebased(ctx)
+    unit = "" if is_rebased else ("%" if ctx.spec.option("transform") == "yoy" else ctx.spec.option("unit", ""))
     order = {k: i for i, k in enumerate(panel_keys(ctx) or [])}
     frame = frame.sort_values(["key", "date"], key=lambda c: c.map(order).fillna(len(order)) if c.name == "key" else c)
     fig = history_figure(
         frame, names(ctx), unit, height=int(ctx.spec.option("height", 340)), range_selector=ctx.view.embed
     )
-    if rebased:
+    if is_rebased:
         fig.update_yaxes(title_text="rebased to 100")
     if ctx.view.log and not ctx.spec.option("transform"):
         fig.update_yaxes(type="log")

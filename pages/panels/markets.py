@@ -33,14 +33,15 @@ import plotly.graph_objects as go
 from dash import MATCH, Input, Output, State, dcc, html
 from plotly.subplots import make_subplots
 
-from components.cards import degraded_state, empty_state
+from components.cards import degraded_state, empty_state, fitted_value
 from components.catalog import catalog
 from components.grid import data_grid, number_column, text_column
+from components.numbers import NumberStyle, currency_decimals, format_bp, format_number, format_pct, rounded
 from components.view_state import RANGES, ViewState, parse_view
 from config import theme
 from config.dashboard_specs import Dashboard, PanelSpec
 from pages.panels import NoData, PanelContext, chart, panel_type
-from pages.panels.core import SERIES_DATASETS, _yoy, detail_href
+from pages.panels.core import SERIES_DATASETS, _yoy, detail_href, number_style
 from sql import read
 from sql.datasets import DATASETS
 from sql.plans import Read
@@ -115,11 +116,6 @@ def fx_matrix_data(ctx: PanelContext) -> pd.DataFrame:
     return matrix.round(6).reset_index(names="Currency")
 
 
-FX_FORMAT = {
-    "function": "params.value == null ? '' : d3.format(Math.abs(params.value) >= 100 ? ',.2f' : ',.4f')(params.value)"
-}
-
-
 def fx_heatmap(change: pd.DataFrame, height: int) -> go.Figure:
     z = change.to_numpy(copy=True)
     np.fill_diagonal(z, np.nan)
@@ -147,7 +143,7 @@ def fx_matrix(ctx: PanelContext):
     matrix, change, newest = fx_frames(ctx)
     frame = matrix.reset_index(names="Currency")
     columns = [text_column("Currency", "1 unit of", pinned="left", minWidth=100, maxWidth=120)] + [
-        {**number_column(c, c), "valueFormatter": FX_FORMAT, "minWidth": 90} for c in matrix.columns
+        {**number_column(c, c, decimals=currency_decimals(c)), "minWidth": 90} for c in matrix.columns
     ]
     height = int(ctx.spec.option("height", 72 + 42 * len(frame)))
     grid = data_grid(ctx.dom_id, frame, columns, filename=f"spartan-{ctx.dom_id}", height=height)
@@ -223,7 +219,7 @@ def instrument_stats(frame: pd.DataFrame) -> dict:
         return {}
     last_date, last = series.index[-1], float(series.iloc[-1])
     freq = frequency(series.index)
-    changes = {}
+    changes, deltas = {}, {}
     for period in FREQUENCIES[freq]:
         if period == "1D":
             base = float(series.iloc[-2]) if len(series) > 1 else math.nan
@@ -232,6 +228,7 @@ def instrument_stats(frame: pd.DataFrame) -> dict:
         else:
             base = _value_at(series, last_date - OFFSETS[period])
         changes[period] = _pct(last, base)
+        deltas[period] = last - base if math.isfinite(base) else None
     year = series[series.index > last_date - pd.DateOffset(years=1)]
     returns = year.pct_change().replace([np.inf, -np.inf], np.nan).dropna()
     vol = float(returns.std(ddof=1) * math.sqrt(len(year)) * 100) if len(returns) >= 2 else None
@@ -244,6 +241,7 @@ def instrument_stats(frame: pd.DataFrame) -> dict:
         "date": last_date,
         "frequency": freq,
         "changes": changes,
+        "deltas": deltas,
         "high_52w": float(max(highs.max(), year.max()) if len(highs) else year.max()),
         "low_52w": float(min(lows.min(), year.min()) if len(lows) else year.min()),
         "vol_1y": vol,
@@ -323,19 +321,17 @@ def instrument_rows(ctx: PanelContext, key: str) -> tuple[pd.DataFrame, pd.DataF
     return frame, shown.reset_index(drop=True), yoy
 
 
-def _decimals(ctx: PanelContext, value: float) -> int:
-    if ctx.spec.option("decimals") is not None:
-        return int(ctx.spec.option("decimals"))
-    size = abs(value) if value is not None and math.isfinite(value) else 1
-    return 2 if size >= 1 else 4 if size >= 0.01 else 6
+def _style(ctx: PanelContext, value: float) -> NumberStyle:
+    """The instrument's number style (components/numbers.py), the panel's options on top."""
+    return number_style(ctx, chosen_symbol(ctx), value)
 
 
 def _card(label: str, value: str, change: float | None = None, note: str | None = None) -> html.Div:
-    """A KPI card; a ``change`` colours its value green (up) or red (down)."""
+    """A KPI card; a ``change`` (as shown, rounded) colours its value green (up) or red (down)."""
     color = theme.SUCCESS if change and change > 0 else theme.DANGER if change and change < 0 else None
     parts = [
-        html.Div(label, className="kpi-label"),
-        html.Div(value, className="kpi-value", style={"color": color} if color else None),
+        html.Div(label, className="kpi-label", title=label),
+        fitted_value(value, style={"color": color} if color else {}),
     ]
     if note:
         parts.append(html.Div(note, className="kpi-asof"))
@@ -343,27 +339,32 @@ def _card(label: str, value: str, change: float | None = None, note: str | None 
 
 
 def stats_cards(ctx: PanelContext, stats: dict, yoy_frame: pd.DataFrame | None = None) -> html.Div:
-    decimals = _decimals(ctx, stats["last"])
-    number = f"{{:,.{decimals}f}}"
-    cards = [_card("Last", number.format(stats["last"]), note=f"as of {stats['date']:%Y-%m-%d}")]
+    """Last, changes over the periods of its frequency (basis points for rates, else %), the
+    52-week range and the 1-year volatility, each number as the station writes it."""
+    style = _style(ctx, stats["last"])
+    cards = [_card("Last", style.level(stats["last"]), note=f"as of {stats['date']:%Y-%m-%d}")]
     if yoy_frame is not None:
         growth = yoy_frame.dropna(subset=["yoy"])
         if not growth.empty:
-            cards.append(_card("YoY", f"{growth['yoy'].iloc[-1]:+.2f}%", note=f"{growth['date'].iloc[-1]:%Y-%m}"))
+            cards.append(_card("YoY", format_pct(growth["yoy"].iloc[-1]), note=f"{growth['date'].iloc[-1]:%Y-%m}"))
         if len(growth) > 1:
             cards.append(
-                _card("YoY, prior", f"{growth['yoy'].iloc[-2]:+.2f}%", note=f"{growth['date'].iloc[-2]:%Y-%m}")
+                _card("YoY, prior", format_pct(growth["yoy"].iloc[-2]), note=f"{growth['date'].iloc[-2]:%Y-%m}")
             )
     for period, change in stats["changes"].items():
-        cards.append(_card(period, "—" if change is None else f"{change:+.2f}%", change))
+        if style.change == "bp":
+            delta = stats.get("deltas", {}).get(period)
+            cards.append(_card(period, format_bp(delta), None if delta is None else 100 * rounded(delta, 4)))
+        else:
+            shown = None if change is None else rounded(change, 2)
+            cards.append(_card(period, format_pct(change), shown))
+    vol = stats["vol_1y"]
     cards += [
-        _card("52W high", number.format(stats["high_52w"])),
-        _card("52W low", number.format(stats["low_52w"])),
-        _card("1Y volatility", "—" if stats["vol_1y"] is None else f"{stats['vol_1y']:.1f}%", note="annualised"),
+        _card("52W high", style.level(stats["high_52w"])),
+        _card("52W low", style.level(stats["low_52w"])),
+        _card("1Y volatility", "—" if vol is None else format_number(vol, 1, unit="%"), note="annualised"),
     ]
-    return html.Div(
-        cards, className="kpi-row mb-3", style={"gridTemplateColumns": "repeat(auto-fit, minmax(124px, 1fr))"}
-    )
+    return html.Div(cards, className="kpi-row kpi-row-compact mb-3")
 
 
 def detail_figure(frame: pd.DataFrame, label: str, view: ViewState, yoy: bool = False, height: int = 440) -> go.Figure:
@@ -425,7 +426,7 @@ def detail_figure(frame: pd.DataFrame, label: str, view: ViewState, yoy: bool = 
 def rows_grid(ctx: PanelContext, frame: pd.DataFrame, bars: bool, yoy: bool) -> html.Div:
     count = int(ctx.spec.option("rows", 30))
     recent = frame.assign(change_pct=100 * frame["close"].pct_change()).tail(count).iloc[::-1]
-    decimals = _decimals(ctx, float(frame["close"].iloc[-1]))
+    decimals = _style(ctx, float(frame["close"].iloc[-1])).decimals
     columns = [text_column("date", "Date")]
     if bars:
         columns += [number_column(c, c.title(), decimals=decimals) for c in ("open", "high", "low", "close")]

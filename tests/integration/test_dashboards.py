@@ -230,6 +230,33 @@ def test_view_state_from_garbage_is_the_default_view():
     view = parse_view(GARBAGE)
     assert view == ViewState(compare=("SPX",))
     assert parse_view({"range": "ytd", "scale": "LOG", "rebase": "true"}).query() == "?range=YTD&scale=log&rebase=1"
+    # No rebase in the URL: each panel's own default; an explicit "levels" stays in the link.
+    assert parse_view({}).rebase is None
+    assert parse_view({"rebase": "0"}).rebase is False
+    assert parse_view({"rebase": "0"}).query() == "?rebase=0"
+
+
+def test_several_prices_are_rebased_by_default_and_rates_never(demo_web):
+    """"World equities rebased" drew the Nikkei at ~48k over a flat S&P: several prices on one
+    chart are rebased to 100 unless the URL asks for levels; rates and single series are not."""
+    from components.view_state import parse_view
+    from config.dashboard_specs import load_dashboards
+    from pages.panels import PanelContext
+    from pages.panels.core import history_rows, rebased
+
+    dash_app, settings = demo_web
+    boards = load_dashboards()
+    home = boards["home"]
+    world = next(p for p in home.panels if p.id == "world")
+    ctx = PanelContext(home, world, parse_view({}), settings)
+    assert rebased(ctx)
+    frame = history_rows(ctx)
+    firsts = frame.sort_values("date").groupby("key")["value"].first()
+    assert firsts.round(6).eq(100).all() and len(firsts) == 4
+    assert not rebased(PanelContext(home, world, parse_view({"rebase": "0"}), settings))
+    credit = next(p for p in boards["rates"].panels if p.id == "credit")
+    assert not rebased(PanelContext(boards["rates"], credit, parse_view({}), settings))
+    assert not rebased(PanelContext(boards["rates"], credit, parse_view({"rebase": "1"}), settings))
 
 
 def test_detail_pages_have_a_plain_csv_route(demo_web):

@@ -136,12 +136,13 @@ def test_latest_with_change_gives_each_key_its_latest_value_previous_and_change(
         ]
     )
     latest = latest_with_change(frame)
-    assert latest.columns.tolist() == ["key", "date", "value", "previous", "change", "source"]
+    assert latest.columns.tolist() == ["key", "date", "value", "previous", "change", "source", "previous_date"]
     assert latest.set_index("key")[["value", "previous", "change"]].to_dict("index") == {
         "DGS10": {"value": 4.50, "previous": 4.25, "change": 0.25},
         "DGS2": {"value": 3.50, "previous": 3.75, "change": -0.25},
     }
     assert set(latest["date"]) == {pd.Timestamp("2026-11-20")}
+    assert set(latest["previous_date"]) == {pd.Timestamp("2026-11-19")}
     assert set(latest["source"]) == {"fred_graph"}
 
 
@@ -172,7 +173,7 @@ def test_latest_with_change_keeps_the_source_of_the_latest_row():
 def test_latest_with_change_of_empty_input_is_an_empty_frame_with_the_columns():
     latest = latest_with_change(pd.DataFrame(columns=["key", "date", "value", "source"]))
     assert latest.empty
-    assert latest.columns.tolist() == ["key", "date", "value", "previous", "change", "source"]
+    assert latest.columns.tolist() == ["key", "date", "value", "previous", "change", "source", "previous_date"]
 
 
 def test_latest_with_change_ignores_the_index_it_is_given():
