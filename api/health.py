@@ -2,10 +2,12 @@
 
 - ``/health/live``: the process answers (never touches the database or the cache): for a
   supervisor deciding whether to restart it;
-- ``/health/ready``: the database and the cache answer and the data is there (preload
-  complete, or data stored), with the age of the last refresh: for a balancer deciding whether
-  to send it traffic. 503 when not ready; a cache that is down is ``degraded`` with 200 (the
-  station still serves, from the database);
+- ``/health/ready``: the database and the cache answer and data is stored, with the age of
+  the last refresh: for a balancer deciding whether to send it traffic. 503 when not ready:
+  ``no_data`` (with a ``hint``: run the preload or ``python -m jobs demo``) when the database
+  answers but holds nothing — a preload that finished offline stored nothing either — else
+  ``not_ready``; a cache that is down is ``degraded`` with 200 (the station still serves, from
+  the database);
 - ``/health``: both in one body, as before.
 
 Each check reads what is maintained, never computes it by scanning: ``SELECT 1`` (skipped
@@ -31,6 +33,12 @@ from sql.store import get_store
 
 health_bp = api_blueprint("health", None, "Liveness and readiness of the web process")
 STARTED = time.monotonic()
+# What a station with nothing stored says (the README's set-up says the same).
+NO_DATA_HINT = (
+    "Nothing is stored yet. Download the data with `python -m jobs preload` (needs the internet; "
+    "`make run` does it at start), or write labelled demo data with `python -m jobs demo`."
+)
+PRELOAD_RUNNING_HINT = "Nothing is stored yet: the preload is running (its progress is at /preload)."
 
 
 def _database_check() -> dict:
@@ -68,8 +76,9 @@ def _data_check() -> dict:
     age = round((datetime.now(UTC) - max(updates)).total_seconds(), 1) if updates else None
     refresh = cache.get(REFRESH_LAST_RUN_KEY)
     return {
-        # Data already stored serves users even while a new preload runs (or after one died).
-        "ok": phase == "complete" or has_data,
+        # Data already stored serves users even while a new preload runs (or after one died);
+        # a preload that finished without storing anything (offline) left nothing to serve.
+        "ok": has_data,
         "state": phase,
         "has_data": has_data,
         "done": (status or {}).get("done"),
@@ -119,14 +128,22 @@ def _uptime() -> float:
 def ready():
     """Readiness
 
-    The database answers (``SELECT 1``), the cache answers (a write/read round trip), and the
-    data is there (the preload complete, or data stored), with the age of the newest write and
-    the last refresh. A cache that is down makes the station slower, not unable to serve: it
-    reports ``degraded`` with 200. Query parameters are ignored: probes differ.
+    The database answers (``SELECT 1``), the cache answers (a write/read round trip), and
+    data is stored, with the age of the newest write and the last refresh. Nothing stored
+    (before the first preload, or after one that could reach no source) is 503 ``no_data``
+    with a ``hint`` saying how to get data. A cache that is down makes the station slower, not
+    unable to serve: it reports ``degraded`` with 200. Query parameters are ignored: probes differ.
     """
     checks, ok = _readiness()
-    status = "not_ready" if not ok else "ok" if checks["cache"]["ok"] else "degraded"
-    return _answer({"status": status, "live": True, "ready": ok, "checks": checks}, 200 if ok else 503)
+    body: dict = {"live": True, "ready": ok, "checks": checks}
+    if ok:
+        body["status"] = "ok" if checks["cache"]["ok"] else "degraded"
+    elif checks["database"]["ok"] and not checks["preload"]["has_data"]:
+        body["status"] = "no_data"
+        body["hint"] = NO_DATA_HINT if checks["preload"]["state"] != "running" else PRELOAD_RUNNING_HINT
+    else:
+        body["status"] = "not_ready"
+    return _answer(body, 200 if ok else 503)
 
 
 @health_bp.route("/health")
@@ -140,6 +157,7 @@ def health():
     """Liveness and readiness
 
     ``/health/live`` and ``/health/ready`` in one answer: 200 when ready (``degraded`` while
-    the cache is down), 503 when the database or the data is missing.
+    the cache is down), 503 when the database is down (``not_ready``) or nothing is stored
+    (``no_data``, with a ``hint``).
     """
     return ready()

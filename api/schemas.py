@@ -321,7 +321,11 @@ class LiveSchema(ma.Schema):
 
 
 class HealthSchema(ma.Schema):
-    status = fields.String(required=True, **_describe("ok, degraded (the cache is down) or not_ready."))
+    status = fields.String(
+        required=True,
+        **_describe("ok, degraded (the cache is down), no_data (nothing stored yet: see hint) or not_ready."),
+    )
+    hint = fields.String(**_describe("With no_data: how to get data (the preload, or `python -m jobs demo`)."))
     live = fields.Boolean(required=True)
     ready = fields.Boolean(required=True)
     checks = fields.Dict(

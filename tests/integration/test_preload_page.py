@@ -303,9 +303,15 @@ def test_health_readiness_follows_the_preload_status(web):
         "done": 1,
         "total": 10,
     }
+    assert response.get_json()["status"] == "no_data" and "preload is running" in response.get_json()["hint"]
+    # A preload that finished having stored nothing (offline) leaves nothing to serve: still
+    # not ready, and the answer says how to get data (the README says the same).
     sidecar_status.preload_finished(summary_with_a_failed_source())
-    check = client.get("/health").get_json()["checks"]["preload"]
-    assert check["ok"] is True and check["state"] == "complete"
+    response = client.get("/health")
+    check = response.get_json()["checks"]["preload"]
+    assert response.status_code == 503 and check["ok"] is False and check["state"] == "complete"
+    assert response.get_json()["status"] == "no_data" and "python -m jobs demo" in response.get_json()["hint"]
+    assert client.get("/health/live").status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -101,6 +101,8 @@ def test_health_is_ready_with_data_and_reports_each_check(web_with_data):
 def test_health_is_not_ready_before_any_preload(web):
     response = web[0].server.test_client().get("/health")
     assert response.status_code == 503
+    assert response.get_json()["status"] == "no_data"
+    assert "python -m jobs demo" in response.get_json()["hint"]
     assert response.get_json()["checks"]["preload"] == {
         "ok": False,
         "state": "unknown",
