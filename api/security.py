@@ -378,6 +378,8 @@ class _Datasets:
                         for panel in board.panels:
                             if panel.dataset:
                                 self._panels[(board.id, panel.id)] = panel.dataset
+                                # /embed/ takes the page's path as well as the id (pages/embed.py)
+                                self._panels.setdefault((board.path.strip("/"), panel.id), panel.dataset)
                 except Exception:  # noqa: BLE001 - the audit record goes without the dataset
                     log.exception("dashboard definitions unreadable; audit records carry no dataset")
                 self._pages = pages
@@ -387,7 +389,7 @@ class _Datasets:
         pages = self._load()
         if path.startswith("/embed/"):
             parts = path.strip("/").split("/")
-            return self._panels.get((parts[1], parts[2])) if len(parts) >= 3 else None
+            return self._panels.get(("/".join(parts[1:-1]), parts[-1])) if len(parts) >= 3 else None
         return pages.get(path.rstrip("/") or "/") or None
 
     def for_panel(self, dashboard: str, panel: str) -> str | None:

@@ -6,7 +6,7 @@ import math
 from datetime import UTC, datetime
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from components.numbers import NumberStyle, format_pct
 
@@ -117,8 +117,31 @@ def kpi_row(latest: pd.DataFrame, picks: list[tuple[str, str]], unit: str = "", 
     return html.Div(cards, className="kpi-row")
 
 
-def empty_state(title: str = "No data yet", message: str = "") -> html.Div:
-    return html.Div([html.H3(title), html.P(message)], className="empty-state", role="status")
+NO_DATA = "No data yet"
+DEMO_COMMAND = "python -m jobs demo"
+
+
+def demo_hint() -> html.P:
+    """How to see the station without the internet: its labelled demo data."""
+    return html.P(
+        [
+            "No internet? ",
+            html.Code(DEMO_COMMAND),
+            " fills every dataset with labelled demo data (",
+            html.Code(f"{DEMO_COMMAND} --remove"),
+            " takes it out again).",
+        ],
+        className="empty-state-hint",
+    )
+
+
+def empty_state(title: str = NO_DATA, message: str = "", hint: bool | None = None) -> html.Div:
+    """A panel with nothing to show; a "no data yet" state (``hint``: by default when the
+    title is :data:`NO_DATA`) also says how to get demo data."""
+    parts = [html.H3(title), html.P(message)]
+    if hint if hint is not None else title == NO_DATA:
+        parts.append(demo_hint())
+    return html.Div(parts, className="empty-state", role="status")
 
 
 def stale_notice(age_seconds: float) -> html.Div:
@@ -143,12 +166,39 @@ def degraded_state(message: str) -> html.Div:
     )
 
 
-def failing_sources_notice(health: pd.DataFrame) -> html.Div | None:
-    """A warning naming every source whose last run failed, with its error; None when all is well."""
+# Errors that mean the source could not be reached at all (no network, DNS, a firewall), as
+# datasources/http.py words them. A source whose circuit opened keeps the error that opened it.
+_UNREACHABLE = ("connection failed", "timed out")
+NAMES_SHOWN = 3
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def failing_sources_notice(health: pd.DataFrame, details_href: str | None = None) -> html.Div | None:
+    """One line over a page whose sources failed: "23 sources unreachable (offline?): a, b, c
+    and 20 more · details". Each distinct error is told once, in the line's tooltip, with the
+    sources that hit it; ``details_href`` (the System page) has the rest. None when all is well."""
     failing = health[health["state"].isin(["failing", "circuit_open"])]
     if failing.empty:
         return None
-    names = ", ".join(f"{r.source_id} ({r.last_error})" for r in failing.itertuples())
+    errors = failing["last_error"].fillna("failed").astype(str)
+    unreachable = all(any(mark in e.lower() for mark in _UNREACHABLE) for e in errors)
+    names = list(failing["source_id"].astype(str))
+    more = len(names) - NAMES_SHOWN
+    shown = ", ".join(names[:NAMES_SHOWN]) + (f" and {more} more" if more > 0 else "")
+    what = "unreachable (offline?)" if unreachable else "failing"
+    by_error: dict[str, list[str]] = {}
+    for name, error in zip(names, errors, strict=True):
+        by_error.setdefault(error, []).append(name)
+    tooltip = "\n".join(f"{error}: {', '.join(group)}" for error, group in by_error.items())
+    parts: list = [html.Strong(f"{_plural(len(names), 'source')} {what}"), f": {shown}"]
+    if details_href:
+        parts += [" · ", dcc.Link("details", href=details_href, className="alert-link")]
     return html.Div(
-        [html.Strong(f"{len(failing)} source(s) failing: "), names], className="alert alert-warning", role="alert"
+        parts,
+        className="alert alert-warning failing-sources text-truncate py-2",
+        role="alert",
+        title=tooltip,
     )

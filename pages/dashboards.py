@@ -7,7 +7,7 @@ is plain links that change it, so any view is a shareable URL.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import lru_cache, partial
 
 import dash
 import flask
@@ -16,6 +16,7 @@ from dash import dcc, html
 from components.cards import failing_sources_notice
 from components.catalog import catalog
 from components.view_state import RANGES, ViewState, parse_view
+from config.analytics import Ref, load_analytics
 from config.dashboard_specs import Dashboard, load_dashboards
 from pages.panels import PANEL_TYPES, PanelContext, panel_reads, render_panel
 from pages.panels.core import rebase_by_default
@@ -89,18 +90,86 @@ def embed_snippet(src: str) -> html.Details:
     )
 
 
-def failing_notice(board: Dashboard):
-    """The failing sources among those that feed this dashboard's datasets, named with their errors."""
-    settings = read.current_settings()
-    datasets = {p.dataset for p in board.panels if p.dataset}
-    feeding = {
-        prov.source for inst in catalog(settings).instruments if inst.dataset in datasets for prov in inst.providers
+@lru_cache(maxsize=1)
+def _computed_from() -> dict[str, tuple[tuple[str, frozenset[str] | None], ...]]:
+    """What each computed dataset (or computed series of a dataset) is made of, as
+    ``(catalog dataset, its keys or None for all)`` (config/analytics.yaml)."""
+    config = load_analytics()
+
+    def grouped(refs) -> tuple[tuple[str, frozenset[str]], ...]:
+        keys: dict[str, set[str]] = {}
+        for ref in refs:
+            if ref.dataset:
+                keys.setdefault(ref.dataset, set()).add(ref.key)
+        return tuple((dataset, frozenset(found)) for dataset, found in keys.items())
+
+    sentiment = [*config.sentiment_scores, *config.sentiment_fear_high]
+    if config.term_structure:
+        dataset, front, back = config.term_structure
+        sentiment += [Ref(dataset, front), Ref(dataset, back)]
+    rotation = frozenset({*config.rotation_sectors, config.rotation_benchmark})
+    return {
+        "correlations": grouped(config.correlation_basket),
+        "sector_rotation": ((config.rotation_dataset, rotation),),
+        "market_breadth": tuple((dataset, None) for _universe, dataset in config.breadth_universes),
+        "sentiment_indicators": grouped(sentiment),
     }
+
+
+def feeding_sources(contexts: list[PanelContext], reads: list[list[Read]]) -> set[str]:
+    """The sources that feed what the panels show: the instruments a panel names (its
+    ``keys``), else those it reads (a detail page's symbol), else its whole dataset; computed
+    series (correlations, rotation, breadth, the sentiment composite) count their inputs."""
+    cat = catalog(read.current_settings())
+    wanted: dict[str, set[str] | None] = {}  # dataset → keys (None: every instrument)
+
+    def want(dataset: str, keys) -> None:
+        catalogued = {i.key for i in cat.for_dataset(dataset)}
+        if catalogued and (keys is None or wanted.get(dataset, set()) is None):
+            wanted[dataset] = None
+        elif catalogued:
+            wanted.setdefault(dataset, set()).update(str(k) for k in keys)
+        if not catalogued or keys is None or not {str(k) for k in keys} <= catalogued:
+            for source_dataset, inputs in _computed_from().get(dataset, ()):
+                want(source_dataset, inputs)
+
+    for ctx, panel_reads_ in zip(contexts, reads, strict=True):
+        spec = ctx.spec
+        if spec.dataset and spec.keys:
+            want(spec.dataset, spec.keys)
+        own = [r for r in panel_reads_ if not (spec.keys and r.dataset == spec.dataset)]
+        for r in own:
+            want(r.dataset, r.keys)
+        if spec.dataset and not spec.keys and not any(r.dataset == spec.dataset for r in own):
+            want(spec.dataset, None)
+    return {
+        provider.source
+        for inst in cat.instruments
+        if inst.dataset in wanted and (wanted[inst.dataset] is None or inst.key in wanted[inst.dataset])
+        for provider in inst.providers
+    }
+
+
+def sources_page_href() -> str | None:
+    """Where every source's state and error is listed: the panel of source health."""
+    for board in DASHBOARDS.values():
+        for spec in board.panels:
+            if spec.type == "sources_health":
+                return f"{board.path}#panel-{board.id}-{spec.id}"
+    return None
+
+
+def failing_notice(contexts: list[PanelContext], reads: list[list[Read]]):
+    """One line naming the failing sources among those that feed these panels, linking to
+    the System page for their errors; None when they all work."""
+    feeding = feeding_sources(contexts, reads)
+    if not feeding:
+        return None
     try:
         health = read.source_health()
     except read.StorageUnavailable:
         return None
-    return failing_sources_notice(health[health["source_id"].isin(feeding)])
+    return failing_sources_notice(health[health["source_id"].isin(feeding)], details_href=sources_page_href())
 
 
 def page_reads(board: Dashboard, view: ViewState, panels: list | None = None) -> list[Read]:
@@ -114,10 +183,11 @@ def render_dashboard(board: Dashboard, view: ViewState, panels: list | None = No
     settings = read.current_settings()
     chosen = [p for p in board.panels if panels is None or p.id in panels]
     contexts = [PanelContext(board, spec, view, settings) for spec in chosen]
+    reads = [panel_reads(ctx) for ctx in contexts]
     # Every panel's reads at once, merged: one query per dataset the page shows.
-    with read.batch(r for ctx in contexts for r in panel_reads(ctx)):
+    with read.batch(r for panel in reads for r in panel):
         cards = [render_panel(ctx) for ctx in contexts]
-    header = [] if view.embed else [failing_notice(board), *([toolbar(board, view)] if board.toolbar else [])]
+    header = [] if view.embed else [failing_notice(contexts, reads), *([toolbar(board, view)] if board.toolbar else [])]
     return html.Div(
         [
             *([html.H1(board.title, className="spartan-page-title")] if title else []),

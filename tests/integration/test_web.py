@@ -215,8 +215,9 @@ def test_pages_name_the_failing_sources_when_downloads_failed(web):
     run_downloads(get_store(), load_catalog(offline), "preload", client=HttpClient(offline))
     for path in ("/", "/rates"):
         body = render(dash_app, path)
-        assert "1 source(s) failing" in body
-        assert "fred_graph (FetchError: connection failed" in body
+        assert "1 source unreachable (offline?)" in body and ": fred_graph" in body
+        assert "/system#panel-system-sources" in body  # "details": the System page's sources
+        assert body.count("FetchError: connection failed: connection refused") == 1  # the tooltip
 
 
 def test_system_page_lists_every_source_with_state_and_error(web):
