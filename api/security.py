@@ -19,8 +19,10 @@
   Referrer-Policy, Permissions-Policy, Cross-Origin-Opener-Policy (where browsers apply it).
 - **Audit log**: one record per data access (``/api/*``, ``/csv/*``, page views, Dash
   callbacks) on the logger ``spartan.audit``, its fields as ``extra``; also appended as a JSON
-  line to ``SPARTAN_AUDIT_LOG`` when that is set. Secret-looking query parameters are
-  redacted; request headers other than the user agent are never recorded.
+  line to ``SPARTAN_AUDIT_LOG`` when that is set. On a terminal (the text log format) the
+  console shows one line per request, the access line, and the audit records go to that file,
+  ``var/audit.jsonl`` by default. Secret-looking query parameters are redacted; request
+  headers other than the user agent are never recorded.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from flask_limiter import Limit, Limiter, RateLimitExceeded
 from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config.logging_setup import clip
+from config.logging_setup import clip, resolve_format
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -514,9 +516,18 @@ class AuditFile:
         os.close(self._fd)
 
 
+def audit_path(settings: Settings) -> Path | None:
+    """Where the audit records are appended: ``SPARTAN_AUDIT_LOG``; on a terminal, where the
+    text log leaves them out (one line per request there), ``var/audit.jsonl`` by default."""
+    if settings.audit_log:
+        return settings.audit_log
+    return settings.var_dir / "audit.jsonl" if resolve_format(settings.log_format) == "text" else None
+
+
 def _audit(server: Flask, settings: Settings) -> None:
     datasets = _Datasets()
-    sink = AuditFile(settings.audit_log) if settings.audit_log else None
+    path = audit_path(settings)
+    sink = AuditFile(path) if path else None
     if sink is not None:
         weakref.finalize(server, sink.close)
     server.extensions["spartan_audit_file"] = sink

@@ -7,6 +7,11 @@ of the current context (``request_id`` during a web request, ``run_id``/``run_ki
 sidecar run) and whatever the call passed as ``extra={…}``. ``SPARTAN_LOG_FORMAT=text`` (and
 ``auto`` on a terminal) prints the same as one readable line for development.
 
+A terminal shows one line per request (the access line, ``spartan.access``): the audit trail
+(``spartan.audit``) stays out of the text format, and goes to its file (api/security.py). A
+record logged with ``extra={PRINTED: True}`` says what the command already printed for the
+person at the terminal (a run's summary): the text format leaves it out, JSON keeps it.
+
 Connection-URL passwords and secret-looking query parameters are masked in every line.
 """
 
@@ -47,7 +52,9 @@ _SECRET_PARAM = re.compile(
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The core keys of a JSON line; extras never overwrite them.
 _CORE = ("time", "level", "logger", "message", "pid")
-_SKIP = set(RESERVED_ATTRS) | {"taskName", "color_message"}
+AUDIT_LOGGER = "spartan.audit"
+PRINTED = "printed"  # an ``extra`` flag: the command printed this record's content already
+_SKIP = set(RESERVED_ATTRS) | {"taskName", "color_message", PRINTED}
 
 
 def new_id() -> str:
@@ -206,12 +213,23 @@ def make_formatter(fmt: str = "auto", stream=None) -> logging.Formatter:
     return SpartanTextFormatter() if resolve_format(fmt, stream) == "text" else SpartanJsonFormatter()
 
 
+class TerminalFilter(logging.Filter):
+    """What a person at a terminal does not need twice: the audit record of a request whose
+    access line is shown, and records of what the command printed itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name != AUDIT_LOGGER and not getattr(record, PRINTED, False)
+
+
 def make_handler(fmt: str = "auto", stream=None) -> logging.Handler:
-    """A stderr handler with the station's formatter and context filter."""
+    """A stderr handler with the station's formatter and context filter (and, in the text
+    format, the terminal's filter)."""
     stream = stream or sys.stderr
     handler = logging.StreamHandler(stream)
     handler.setFormatter(make_formatter(fmt, stream))
     handler.addFilter(ContextFilter())
+    if resolve_format(fmt, stream) == "text":
+        handler.addFilter(TerminalFilter())
     return handler
 
 

@@ -7,14 +7,14 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
-from tqdm import tqdm
 
 from config.catalog import Catalog
-from config.logging_setup import run_log_context
+from config.logging_setup import PRINTED, run_log_context
 from jobs import status
 from jobs.analytics.run import run_analytics
 from jobs.locks import run_lock
 from jobs.pipeline import run_downloads
+from jobs.progress import RunProgress
 from jobs.summary import RunSummary
 from sql import read
 from sql.cache import SYSTEM_DATASET
@@ -30,7 +30,18 @@ EXIT_LOCKED = 3
 
 
 def print_summary(summary: RunSummary, out=None) -> None:
+    """One line per failed source (not per instrument), then the run's summary."""
     out = out or sys.stdout
+    failed = summary.failed_sources()
+    if failed:
+        print(f"failed sources ({len(failed)}):", file=out)
+        for source_id, error in failed.items():
+            print(f"  {source_id}: {error}", file=out)
+    partly = summary.partly_failed_sources()
+    if partly:
+        print(f"sources with failed instruments ({len(partly)}):", file=out)
+        for source_id, what in partly.items():
+            print(f"  {source_id}: {what}", file=out)
     elapsed = ((summary.finished_at or datetime.now(UTC)) - summary.started_at).total_seconds()
     print(f"\n{summary.kind} {summary.run_id} finished in {elapsed:.1f}s", file=out)
     skipped = f", {summary.instruments_skipped} not due yet" if summary.instruments_skipped else ""
@@ -39,17 +50,28 @@ def print_summary(summary: RunSummary, out=None) -> None:
         print(f"  {name}: {rows} rows inserted or changed", file=out)
     for name, error in summary.write_errors.items():
         print(f"  {name}: NOT WRITTEN ({error})", file=out)
-    failed = summary.failed_sources()
-    if failed:
-        print(f"  failed sources ({len(failed)}):", file=out)
-        for source_id, error in failed.items():
-            print(f"    {source_id}: {error}", file=out)
 
 
-def log_summary(summary: RunSummary) -> None:
-    """The run's outcome as one log record (a JSON line with its fields, under the run's id)."""
+def log_summary(summary: RunSummary, printed: bool = False) -> None:
+    """The run's outcome as one log record (a JSON line with its fields, under the run's id),
+    after one record per source that failed, wholly or for some instruments, with its error.
+    ``printed``: the command printed the same (print_summary), so a terminal's text log
+    leaves these records out."""
     elapsed = ((summary.finished_at or datetime.now(UTC)) - summary.started_at).total_seconds()
     failed = summary.failed_sources()
+    attempts: dict[str, int] = {}
+    for attempt in summary.attempts:
+        if attempt.source_id in failed:
+            attempts[attempt.source_id] = attempts.get(attempt.source_id, 0) + 1
+    for source_id, error in failed.items():
+        log.warning(
+            "source %s failed: %s",
+            source_id,
+            error,
+            extra={"source_id": source_id, "error": error, "attempts": attempts.get(source_id, 0), PRINTED: printed},
+        )
+    for source_id, what in summary.partly_failed_sources().items():
+        log.warning("source %s: %s", source_id, what, extra={"source_id": source_id, PRINTED: printed})
     log.log(
         logging.WARNING if failed or summary.write_errors else logging.INFO,
         "%s finished in %.1fs: %d/%d instruments, %d failed source(s), %d write error(s)",
@@ -68,6 +90,7 @@ def log_summary(summary: RunSummary) -> None:
             "rows_written": sum(summary.rows_written.values()),
             "failed_sources": sorted(failed),
             "write_errors": sorted(summary.write_errors),
+            PRINTED: printed,
         },
     )
 
@@ -115,24 +138,23 @@ def _preload(store: Store, catalog: Catalog, show_progress: bool, report: bool =
     total = len(catalog.instruments)
     status.interrupt_dead_runs()
     status.preload_started(total)
-    bar = tqdm(total=total, desc="preload", unit="instr", disable=not show_progress, file=sys.stderr)
-
-    def progress(done: int, total: int, failed: int, current: str) -> None:
-        bar.update(done - bar.n)
-        bar.set_postfix_str(f"failed sources={failed} {current}")
-        status.preload_progress(done, total, failed, current)
 
     with status.heartbeat("preload"):
-        summary = run_downloads(store, catalog, "preload", progress=progress)
-        bar.close()
+        with RunProgress(total, "preload", enabled=show_progress) as shown:
+
+            def progress(done: int, total: int, failed: int, current: str) -> None:
+                shown.update(done, total, failed, current)
+                status.preload_progress(done, total, failed, current)
+
+            summary = run_downloads(store, catalog, "preload", progress=progress)
         after_downloads(store, summary)
     status.preload_finished(summary)
-    log_summary(summary)
+    log_summary(summary, printed=report)
     if report:
         print_summary(summary)
     ratio = operational_ratio(summary)
     if ratio < PRELOAD_SUCCESS_RATIO or summary.write_errors:
-        log.warning("preload degraded: %.0f%% of sources operational", ratio * 100)
+        log.warning("preload degraded: %.0f%% of sources operational", ratio * 100, extra={PRINTED: report})
         if report:
             print(f"preload degraded: {ratio:.0%} of sources operational (need {PRELOAD_SUCCESS_RATIO:.0%})")
         return 2
@@ -156,7 +178,7 @@ def _refresh(store: Store, catalog: Catalog, report: bool = True) -> int:
         summary = run_downloads(store, catalog, "refresh")
         after_downloads(store, summary)
     status.refresh_finished(summary)
-    log_summary(summary)
+    log_summary(summary, printed=report)
     if report:
         print_summary(summary)
     return 0 if not summary.write_errors and not summary.failed_sources() else 1

@@ -93,7 +93,7 @@ class DownloadRun:
                     or (exc.http_status and 400 <= exc.http_status < 500 and exc.http_status != 429)
                 ):
                     raise
-                log.info("%s: batch of %d failed (%s); asking for %s alone", source.id, len(batch), exc, symbol)
+                log.debug("%s: batch of %d failed (%s); asking for %s alone", source.id, len(batch), exc, symbol)
         frames = []
         for request in connector.build_requests(source.base_url, symbol, since, self.fetcher.api_key(source.id)):
             while True:
@@ -151,7 +151,9 @@ class DownloadRun:
                 attempt.error = f"{type(exc).__name__}: {exc}"
                 attempt.finished_at = datetime.now(UTC)
                 if isinstance(exc, DownloadError):
-                    log.warning("%s %s/%s failed: %s", source.id, inst.dataset, inst.key, attempt.error)
+                    # Per instrument at DEBUG (offline that is hundreds of lines): the run logs one
+                    # line per failed source at its end (jobs/commands.py), the download log all.
+                    log.debug("%s %s/%s failed: %s", source.id, inst.dataset, inst.key, attempt.error)
                 else:  # not one of the errors a download can end in: a body the parser did not expect
                     log.exception("%s %s/%s failed unexpectedly: %s", source.id, inst.dataset, inst.key, attempt.error)
                 continue

@@ -51,6 +51,23 @@ class RunSummary:
             if all(a.status in ("failed", "circuit_open") for a in attempts)
         }
 
+    def partly_failed_sources(self) -> dict[str, str]:
+        """Sources some (not all) of whose attempts failed in this run: "2 of 8 instruments
+        failed, last DGS10: FetchError: HTTP 500"."""
+        by_source: dict[str, list[Attempt]] = {}
+        for a in self.attempts:
+            by_source.setdefault(a.source_id, []).append(a)
+        failed = self.failed_sources()
+        out = {}
+        for source_id, attempts in by_source.items():
+            failures = [a for a in attempts if a.status == "failed"]
+            if failures and source_id not in failed:
+                last = failures[-1]
+                out[source_id] = (
+                    f"{len(failures)} of {len(attempts)} instruments failed, last {last.instrument}: {last.error}"
+                )
+        return out
+
     def as_dict(self) -> dict:
         return {
             "run_id": self.run_id,

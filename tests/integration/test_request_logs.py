@@ -24,9 +24,9 @@ def log_lines():
     handlers, level = root.handlers[:], root.level
     buffer = io.StringIO()
 
-    def install() -> None:
+    def install(level: int = logging.INFO) -> None:
         root.handlers[:] = [make_handler("json", stream=buffer)]
-        root.setLevel(logging.INFO)
+        root.setLevel(level)
 
     def lines() -> list[dict]:
         return [json.loads(line) for line in buffer.getvalue().splitlines()]
@@ -127,12 +127,13 @@ def test_a_refresh_has_one_run_id_on_its_lines_and_in_the_download_log(tmp_path,
     from sql.schema import download_log
     from sql.store import configure
 
-    # One series fails: its warning is logged from a download thread, not the run's own.
+    # One series fails: its line is logged from a download thread (at DEBUG: per instrument),
+    # not the run's own.
     base = serve_fred(httpserver, {"DGS10": Response("upstream broke", status=500)})
     settings = make_settings(tmp_path, "sqlite", SPARTAN_FRED_BASE_URL=base)
     store = configure(settings)
     upgrade(settings, store.engine)
-    log_lines.install()
+    log_lines.install(logging.DEBUG)
     try:
         commands.refresh(store, load_catalog(settings))
         with store.engine.connect() as conn:
@@ -145,8 +146,12 @@ def test_a_refresh_has_one_run_id_on_its_lines_and_in_the_download_log(tmp_path,
     run_lines = [r for r in log_lines() if "run_id" in r]
     assert {r["run_id"] for r in run_lines} == {run_id}
     assert {r["run_kind"] for r in run_lines} == {"refresh"}
-    failed = [r for r in run_lines if r["logger"] == "jobs.pipeline" and "DGS10" in r["message"]]
-    assert failed, [r["message"] for r in log_lines()]
+    failed = [r for r in run_lines if r["logger"] == "jobs.pipeline" and "treasury_yields/10Y" in r["message"]]
+    assert failed and {r["level"] for r in failed} == {"DEBUG"}, [r["message"] for r in log_lines()]
+    # At INFO and up, one line for the source: how many of its instruments failed, the last error.
+    (source,) = [r for r in run_lines if r["level"] == "WARNING" and r.get("source_id") == "fred_graph"]
+    assert source["message"] == "source fred_graph: 1 of 8 instruments failed, last 10Y: FetchError: HTTP 500"
+    assert "printed" not in source
     # The run's outcome is one record with its numbers as fields (what the scheduler logs
     # instead of printing the summary).
     (finished,) = [r for r in run_lines if r["logger"] == "jobs.commands" and "finished in" in r["message"]]
