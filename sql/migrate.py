@@ -30,7 +30,11 @@ def alembic_config(settings: Settings) -> Config:
 def _migration_lock(settings: Settings, engine: Engine):
     if settings.is_postgres:
         with engine.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{settings.db_schema}"'))
+            # Even with IF NOT EXISTS, CREATE SCHEMA needs CREATE on the database: a schema made
+            # beforehand by an administrator (README "Running on PostgreSQL") is left alone.
+            found = conn.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": settings.db_schema})
+            if found.scalar() is None:
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{settings.db_schema}"'))
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
             conn.commit()
             try:
