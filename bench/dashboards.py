@@ -38,13 +38,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
+REFERENCE_PATHS = ("/bare", "/chart-grid")  # bench/reference_pages.py
+GOAL_WARM_MS, GOAL_COLD_MS, GOAL_WARM_RATIO = 1000, 1500, 1.25  # issue: what users see
 DETAIL_PAGES = ("/instrument/SPX", "/series/UNRATE")  # measured when their template is registered
 
-# True once the page is fully rendered, else what is missing.
+# True once the page's first screen is fully rendered, else what is missing: page content in,
+# every chart on the first screen drawn (charts further down are drawn as they scroll into view:
+# components/figures.lazy_graph), every drawn chart's SVG there, every AG Grid with rows, no
+# Dash loading state.
 RENDERED_JS = """
 const content = document.getElementById('_pages_content');
 if (document.querySelector('._dash-loading')) return 'the Dash app is loading';
 if (!content || !content.children.length) return 'no page content';
+const screen = window.innerHeight;
+for (const p of document.querySelectorAll('.lazy-chart')) {
+  const box = p.getBoundingClientRect();
+  if (box.top < screen && box.bottom > 0 && !p.querySelector('.js-plotly-plot .main-svg')) {
+    return 'chart ' + p.dataset.graph + ' (first screen) not drawn';
+  }
+}
 for (const g of document.querySelectorAll('[id^="graph-"]')) {
   if (!g.querySelector('.js-plotly-plot .main-svg')) return 'chart ' + g.id + ' not drawn';
 }
@@ -70,7 +82,7 @@ function poll() {
     done({
       ms: performance.now(),
       missing: state === true ? null : state,
-      charts: document.querySelectorAll('[id^="graph-"]').length,
+      charts: document.querySelectorAll('.lazy-chart').length || document.querySelectorAll('[id^="graph-"]').length,
       grids: document.querySelectorAll('[id*=\\'"type":"grid"\\']').length,
     });
   } else {
@@ -261,16 +273,56 @@ def report(results: dict[str, dict[str, Load]]) -> None:
             f"{cold.requests:>4}/{warm.requests:<4}  {warm.charts:>6} {warm.grids:>5}  {'; '.join(flags)}"
         )
     print()
+    station = {name: runs for name, runs in results.items() if not name.startswith("reference ")}
     for kind in ("cold", "warm"):
-        times = {path: runs[kind].ms for path, runs in results.items()}
+        times = {path: runs[kind].ms for path, runs in station.items()}
         slowest = max(times, key=times.get)
-        sizes = [runs[kind].bytes for runs in results.values()]
+        sizes = [runs[kind].bytes for runs in station.values()]
         print(
             f"{kind}: median {statistics.median(times.values()):,.0f} ms, slowest {slowest} "
             f"{times[slowest]:,.0f} ms, total {sum(times.values()) / 1000:,.1f} s for {len(times)} pages | "
             f"median {kib(statistics.median(sizes))} KiB, largest {kib(max(sizes))} KiB, "
             f"total {sum(sizes) / 1024 / 1024:,.1f} MiB"
         )
+    reference = results.get("reference /chart-grid")
+    if reference:
+        warm_median = statistics.median(runs["warm"].ms for runs in station.values())
+        print(
+            f"\nwarm median / one-chart reference page (warm {reference['warm'].ms:,.0f} ms): "
+            f"{warm_median / reference['warm'].ms:.2f} (goal ≤ {GOAL_WARM_RATIO})"
+        )
+    over_warm = [p for p, runs in station.items() if runs["warm"].ms > GOAL_WARM_MS]
+    over_cold = [p for p, runs in station.items() if runs["cold"].ms > GOAL_COLD_MS]
+    print(f"pages over {GOAL_WARM_MS} ms warm: {len(over_warm)} {' '.join(over_warm)}")
+    print(f"pages over {GOAL_COLD_MS} ms cold: {len(over_cold)} {' '.join(over_cold)}")
+
+
+def start_web(target: str, port: int, args, env: dict, log_path: Path) -> subprocess.Popen:
+    """``gunicorn target`` as in production (config/gunicorn.conf.py, the workers and threads
+    asked for) on ``port``, its output to ``log_path``."""
+    config = ["-c", str(GUNICORN_CONF)] if GUNICORN_CONF.exists() else []
+    with log_path.open("w") as log:
+        return subprocess.Popen(  # noqa: S603 - our own app, fixed arguments
+            [
+                *(sys.executable, "-m", "gunicorn", *config, target),
+                *("--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads)),
+                *("--timeout", "120"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def ready(base: str, server: subprocess.Popen, workers: int, probe: str = "/assets/favicon.ico") -> None:
+    """Until every worker answers. Dash sets a process up on its first request, and a request
+    arriving while that runs can find no JS bundle registered (plotly/dash#3971): one request at
+    a time first, so every worker is set up before the browser's bursts. No page data is read."""
+    wait_http(base + probe, server)
+    time.sleep(2)  # the other workers finish booting
+    for _ in range(10 * workers):
+        wait_http(base + probe, server)
 
 
 def main() -> None:
@@ -302,7 +354,7 @@ def main() -> None:
     for name in ("SPARTAN_DATABASE_URL", "SPARTAN_REDIS_URL"):
         env.pop(name, None)
     settings = load_settings(env)
-    server = driver = None
+    server = reference = driver = None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         if has_data(settings):
@@ -311,49 +363,38 @@ def main() -> None:
             seed(settings)
         paths = page_paths(settings)
         port = free_port()
-        config = ["-c", str(GUNICORN_CONF)] if GUNICORN_CONF.exists() else []
-        with (scratch / "web.log").open("w") as log:
-            server = subprocess.Popen(  # noqa: S603 - our own app, fixed arguments
-                [
-                    *(sys.executable, "-m", "gunicorn", *config, "app:server"),
-                    *("--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads)),
-                    *("--timeout", "120"),
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        server = start_web("app:server", port, args, env, scratch / "web.log")
         base = f"http://127.0.0.1:{port}"
-        wait_http(base + "/assets/favicon.ico", server)
-        time.sleep(2)  # the other workers finish booting
-        # Dash sets a process up on its first request, and a request arriving while that runs
-        # can find no JS bundle registered (plotly/dash#3971): one request at a time first, so
-        # every worker is set up before the browser's bursts. No page data is read.
-        for _ in range(10 * args.workers):
-            wait_http(base + "/assets/favicon.ico", server)
+        ready(base, server, args.workers)
         if not args.no_warm:
             wait_warmed(scratch / "web.log", server)
+        ref_port = free_port()
+        reference = start_web("bench.reference_pages:server", ref_port, args, env, scratch / "reference.log")
+        ref_base = f"http://127.0.0.1:{ref_port}"
+        ready(ref_base, reference, args.workers, probe="/bare")
         driver = browser()
         version = driver.capabilities.get("browserVersion", "?")
         print(
-            f"{len(paths)} pages | gunicorn {args.workers} workers × {args.threads} threads | "
-            f"Chromium {version} headless 1400×1000 | {os.cpu_count()} cores\n"
+            f"{len(paths)} pages and {len(REFERENCE_PATHS)} reference pages | gunicorn {args.workers} workers × "
+            f"{args.threads} threads | Chromium {version} headless 1400×1000 | {os.cpu_count()} cores\n"
         )
-        results: dict[str, dict[str, Load]] = {path: {} for path in paths}
+        urls = {path: base + path for path in paths}
+        urls.update({f"reference {path}": ref_base + path for path in REFERENCE_PATHS})
+        results: dict[str, dict[str, Load]] = {name: {} for name in urls}
         for kind in ("cold", "warm"):
-            for path in paths:
-                results[path][kind] = load(driver, base + path, cold=kind == "cold")
+            for name, url in urls.items():
+                results[name][kind] = load(driver, url, cold=kind == "cold")
         report(results)
     finally:
         if driver is not None:
             driver.quit()
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        for process in (server, reference):
+            if process is not None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -16,7 +16,7 @@ from dash import html
 
 from components.cards import degraded_state, empty_state, panel
 from components.catalog import catalog
-from components.figures import history_figure
+from components.figures import history_figure, lazy_graph
 from components.grid import data_grid, number_column, text_column
 from components.view_state import ViewState, parse_view
 from pages.panels import graph_config
@@ -82,9 +82,7 @@ def chart_card(keys: list[str], labels: dict[str, str], view: ViewState):
         fig.update_yaxes(title_text="rebased to 100")
     if view.log and frame["value"].min() > 0:
         fig.update_yaxes(type="log")
-    graph = dash.dcc.Graph(
-        id=f"graph-{DOM_ID}", figure=fig, config=graph_config(f"spartan-{DOM_ID}"), style={"height": "440px"}
-    )
+    graph = lazy_graph(f"graph-{DOM_ID}", fig, graph_config(f"spartan-{DOM_ID}"), 440)
     return panel("Chart", graph)
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.cards import degraded_state, empty_state, freshness_badge
+from components.figures import lazy_graph
 from components.view_state import ViewState
 from config.dashboard_specs import Dashboard, PanelSpec
 from config.settings import Settings
@@ -168,16 +169,16 @@ def graph_config(filename: str) -> dict:
     }
 
 
-def chart(ctx: PanelContext, figure, part: str | None = None) -> dcc.Graph:
-    """A panel's chart (``part`` names one of several charts of the same panel)."""
+def chart(ctx: PanelContext, figure, part: str | None = None):
+    """A panel's chart (``part`` names one of several charts of the same panel), drawn when it
+    scrolls into view (components/figures.lazy_graph) — at once in an embed, which a report
+    frames at its full height and prints."""
     name = f"{ctx.dom_id}-{part}" if part else ctx.dom_id
     height = figure.layout.height or (320 if part else 360)
-    return dcc.Graph(
-        id=f"graph-{name}",
-        figure=figure,
-        config=graph_config(f"spartan-{name}"),
-        style={"height": f"{height}px"},
-    )
+    graph_id, config = f"graph-{name}", graph_config(f"spartan-{name}")
+    if ctx.view.embed:
+        return dcc.Graph(id=graph_id, figure=figure, config=config, style={"height": f"{height}px"})
+    return lazy_graph(graph_id, figure, config, height)
 
 
 # Register the panel types (import for their side effect).

@@ -33,6 +33,7 @@ from selenium.common.exceptions import (
     ElementClickInterceptedException,
     NoSuchElementException,
     StaleElementReferenceException,
+    TimeoutException,
 )
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -51,12 +52,20 @@ DEADLINE = 60  # seconds for anything else to appear (a download, a redraw, a me
 # Waits look elements up again on every poll instead of failing on such a reference.
 TRANSIENT = (NoSuchElementException, StaleElementReferenceException, ElementClickInterceptedException)
 
-# "Rendered": the page content is in, every chart has drawn its SVG, every grid has rows, and no
-# loading state is left. Returns true, or what is still missing.
+# "Rendered": the page content is in, every chart on the first screen has drawn its SVG (charts
+# further down are drawn as they scroll into view: components/figures.lazy_graph), every drawn
+# chart's SVG is there, every grid has rows, and no loading state is left. Returns true, or what
+# is still missing.
 RENDERED_JS = """
 const content = document.getElementById('_pages_content');
 if (document.querySelector('._dash-loading')) return 'the Dash app is still loading';
 if (!content || !content.children.length) return 'no page content yet';
+for (const p of document.querySelectorAll('.lazy-chart')) {
+  const box = p.getBoundingClientRect();
+  if (box.top < window.innerHeight && box.bottom > 0 && !p.querySelector('.js-plotly-plot .main-svg')) {
+    return 'chart ' + p.dataset.graph + ' (first screen) not drawn';
+  }
+}
 for (const g of document.querySelectorAll('[id^="graph-"]')) {
   if (!g.querySelector('.js-plotly-plot .main-svg')) return 'chart ' + g.id + ' not drawn';
 }
@@ -65,6 +74,12 @@ for (const g of document.querySelectorAll('[id*=\\'"type":"grid"\\']')) {
 }
 if (document.querySelector('[data-dash-is-loading="true"]')) return 'a component is loading';
 return true;
+"""
+
+# The lazy charts not drawn yet (their graph ids), in page order.
+UNDRAWN_JS = """
+return [...document.querySelectorAll('.lazy-chart')]
+  .filter(p => !p.querySelector('.js-plotly-plot .main-svg')).map(p => p.dataset.graph);
 """
 
 # What the page holds once rendered: charts, grids with their row counts, visible spinners,
@@ -86,6 +101,14 @@ return {
   errors: [...document.querySelectorAll('.dash-fe-error__title, .dash-debug-menu__error-count')]
     .map(e => e.innerText),
   title: document.title,
+  // KPI text wider than its card (clipped or spilling over): the card's id path and the text.
+  overflowing: [...document.querySelectorAll('.kpi')].flatMap(card => {
+    const box = card.getBoundingClientRect();
+    return [...card.children].filter(line => {
+      const r = line.getBoundingClientRect();
+      return line.scrollWidth > line.clientWidth + 1 || r.right > box.right + 1 || r.left < box.left - 1;
+    }).map(line => ((card.closest('section.panel') || {}).id || '') + ': ' + line.innerText);
+  }),
 };
 """
 
@@ -197,6 +220,25 @@ def wait_rendered(duo, timeout: float = PAGE_DEADLINE) -> None:
         raise AssertionError(f"{duo.driver.current_url} not rendered after {timeout}s: {state['last']}") from exc
 
 
+def undrawn(duo) -> list[str]:
+    return duo.driver.execute_script(UNDRAWN_JS)
+
+
+def draw_every_chart(duo) -> None:
+    """Scroll as a reader would until every chart of the page has been drawn."""
+    for _ in range(50):
+        left = undrawn(duo)
+        if not left:
+            break
+        duo.driver.execute_script(
+            'document.querySelector(`.lazy-chart[data-graph="${arguments[0]}"]`)'
+            ".scrollIntoView({block: 'center', behavior: 'instant'});",
+            left[0],
+        )
+        until(duo, lambda _d, graph=left[0]: graph not in undrawn(duo), f"chart {left[0]} not drawn in view")
+    wait_rendered(duo)
+
+
 def click(browser, css: str, xpath: str | None = None) -> None:
     """Scroll the element at ``css`` (then ``xpath`` inside it) into view and click it, looking it
     up again if the page replaced it in between."""
@@ -240,6 +282,13 @@ def test_every_page_renders_its_charts_and_grids_without_console_errors(browser)
             problems[path] = [str(exc)]
             browser.get_logs()
             continue
+        # Below the first screen nothing is drawn until it is seen; a reader scrolling sees it all.
+        try:
+            draw_every_chart(browser)
+        except (AssertionError, TimeoutException) as exc:  # noqa: PERF203 - one page at a time
+            problems[path] = [f"scrolling down: {exc}"]
+            browser.get_logs()
+            continue
         page = browser.driver.execute_script(INVENTORY_JS)
         found = []
         if page["drawn"] != len(page["charts"]):
@@ -257,6 +306,8 @@ def test_every_page_renders_its_charts_and_grids_without_console_errors(browser)
         empty = [f"{panel}: {title}" for panel, title in page["empty"] if panel in data_panels]
         if empty:
             found.append(f"panels without data: {empty}")
+        if page["overflowing"]:
+            found.append(f"KPI text overflowing its card: {page['overflowing']}")
         if "Spartan Research Station" not in page["title"]:
             found.append(f"title {page['title']!r}")
         logs = [entry["message"] for entry in browser.get_logs()]
@@ -370,6 +421,24 @@ def pick(browser, panel: str, search: str, option_text: str) -> None:
     until(browser, opened, f"the picker of {panel} did not open")
     until(browser, typed, f"could not type {search!r} in the picker of {panel}")
     until(browser, chosen, f"no option {option_text!r} in the picker of {panel}")
+
+
+def test_charts_below_the_first_screen_are_drawn_when_scrolled_to(browser):
+    """The first screen is drawn first: a long page's lower charts wait until the reader gets
+    there, then draw without a server round trip."""
+    browser.driver.get(browser.server_url + "/economy/labor")
+    wait_rendered(browser)
+    left = undrawn(browser)
+    charts = browser.driver.execute_script("return document.querySelectorAll('.lazy-chart').length")
+    assert left and len(left) < charts, (left, charts)
+    server_calls = (
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update-component')).length"
+    )
+    before = browser.driver.execute_script(server_calls)
+    draw_every_chart(browser)
+    assert undrawn(browser) == []
+    assert browser.driver.execute_script(server_calls) == before, "drawing a chart asked the server"
+    assert browser.get_logs() == []
 
 
 def test_the_instrument_picker_redraws_the_detail_page_for_the_pick(browser):

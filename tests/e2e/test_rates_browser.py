@@ -30,11 +30,15 @@ def test_rates_page_shows_the_curve_and_the_grid_with_data(dash_duo, rates_app):
     dash_duo.start_server(rates_app, start_timeout=DEADLINE, port=free_port())
     dash_duo.wait_timeout = DEADLINE  # dash.testing's waits without an explicit timeout
     dash_duo.driver.get(dash_duo.server_url + "/rates")
-    dash_duo.wait_for_element("#graph-rates-curve .js-plotly-plot")
+    # Charts are drawn as they scroll into view (components/figures.lazy_graph): look at each.
+    for graph in ("graph-rates-curve", "graph-rates-term", "graph-rates-credit"):
+        placeholder = dash_duo.find_element(f'.lazy-chart[data-graph="{graph}"]')
+        dash_duo.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", placeholder
+        )
+        dash_duo.wait_for_element(f"#{graph} .js-plotly-plot")
     # Three curve snapshots drawn as lines.
     dash_duo.wait_for_element("#graph-rates-curve .scatterlayer .trace:nth-child(3)")
-    dash_duo.wait_for_element("#graph-rates-term .js-plotly-plot")
-    dash_duo.wait_for_element("#graph-rates-credit .js-plotly-plot")
     # The grid is below the fold of the test window; the browser skips painting rows off screen
     # (their text reads empty there), so bring it into view as a reader scrolling down would.
     grid = dash_duo.find_element(".ag-center-cols-container")

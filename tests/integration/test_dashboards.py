@@ -237,7 +237,7 @@ def test_view_state_from_garbage_is_the_default_view():
 
 
 def test_several_prices_are_rebased_by_default_and_rates_never(demo_web):
-    """"World equities rebased" drew the Nikkei at ~48k over a flat S&P: several prices on one
+    """ "World equities rebased" drew the Nikkei at ~48k over a flat S&P: several prices on one
     chart are rebased to 100 unless the URL asks for levels; rates and single series are not."""
     from components.view_state import parse_view
     from config.dashboard_specs import load_dashboards

@@ -76,8 +76,13 @@ def walk(component):
 
 
 def figures(component) -> dict[str, go.Figure]:
-    """The charts of a panel body by their id."""
-    return {c.id: c.figure for c in walk(component) if type(c).__name__ == "Graph"}
+    """The charts of a panel body by their id: graphs, and the figures of charts drawn when they
+    scroll into view (components/figures.lazy_graph)."""
+    found = {c.id: c.figure for c in walk(component) if type(c).__name__ == "Graph"}
+    for c in walk(component):
+        if type(c).__name__ == "Store" and isinstance(c.id, dict) and c.id.get("type") == "lazy-figure":
+            found[c.data["id"]] = c.data["figure"]
+    return found
 
 
 def only_figure(component) -> go.Figure:
