@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from dash import MATCH, Input, Output, State, dcc, html
+from tsdownsample import MinMaxLTTBDownsampler
 
 from config import theme
 
@@ -60,20 +64,72 @@ def yield_curve_figure(snapshots: pd.DataFrame, labels: list[str]) -> go.Figure:
     return fig
 
 
+# About two points per pixel of plot width (plotly-resampler's default ratio): more cannot be seen.
+POINTS_PER_PIXEL = 2
+PAGE_WIDTH_PX = 1340  # the content width of a 12-column panel at 1440 px
+
+
+def plot_points(width_columns: int = 12) -> int:
+    """How many points a trace of a panel ``width_columns`` of 12 wide can show."""
+    return POINTS_PER_PIXEL * PAGE_WIDTH_PX * max(1, min(12, width_columns)) // 12
+
+
+def thin(x: pd.Series, y: pd.Series, max_points: int | None) -> tuple[pd.Series, pd.Series]:
+    """``x, y`` (x dates or numbers, ascending) with at most ``max_points`` points, chosen by
+    MinMax-LTTB (tsdownsample) so the line keeps its shape, its peaks and troughs; the full series
+    is in the panel's CSV and the API."""
+    if max_points is None or len(x) <= max_points:
+        return x, y
+    keep = y.notna().to_numpy()
+    x, y = x[keep], y[keep]
+    if len(x) <= max_points:
+        return x, y
+    xs = x.to_numpy()
+    xs = xs.astype("datetime64[ns]").astype(np.int64) if np.issubdtype(xs.dtype, np.datetime64) else xs
+    index = MinMaxLTTBDownsampler().downsample(xs, y.to_numpy(dtype=float), n_out=max_points)
+    return x.iloc[index], y.iloc[index]
+
+
+def frequency_days(dates: pd.Series) -> float:
+    """The median gap between observations, in days (1 daily, ~30 monthly, ~91 quarterly)."""
+    if len(dates) < 3:
+        return 1.0
+    return float(pd.Series(pd.to_datetime(dates)).diff().dt.total_seconds().median() / 86400)
+
+
+def shape_for(dates: pd.Series) -> dict:
+    """How a series of this frequency is drawn: monthly as steps (a value holds for its month),
+    quarterly and rarer as steps with a marker per observation, daily and weekly as lines."""
+    days = frequency_days(dates)
+    if days >= 80:
+        return {"mode": "lines+markers", "line": {"shape": "hv"}, "marker": {"size": 5}}
+    if days >= 25:
+        return {"mode": "lines", "line": {"shape": "hv"}}
+    return {"mode": "lines"}
+
+
 def history_figure(
-    frame: pd.DataFrame, labels: dict[str, str], unit: str, height: int = 320, range_selector: bool = True
+    frame: pd.DataFrame,
+    labels: dict[str, str],
+    unit: str,
+    height: int = 320,
+    range_selector: bool = True,
+    decimals: int = 2,
+    max_points: int | None = None,
 ) -> go.Figure:
     """Time series per ``key`` from ``key, date, value`` rows (in the order keys first appear),
-    with an in-chart range selector unless the page has its own (``range_selector=False``)."""
+    each drawn at its frequency and thinned to ``max_points``, with an in-chart range selector
+    unless the page has its own (``range_selector=False``)."""
     fig = go.Figure(layout={"template": "spartan", "height": height})
     for key, rows in frame.groupby("key", sort=False):
+        x, y = thin(rows["date"], rows["value"], max_points)
         fig.add_trace(
             go.Scatter(
-                x=rows["date"],
-                y=rows["value"],
+                x=x,
+                y=y,
                 name=labels.get(key, key),
-                mode="lines",
-                hovertemplate="%{y:.2f}" + unit,
+                hovertemplate=f"%{{y:,.{decimals}f}}{unit}",
+                **shape_for(rows["date"]),
             )
         )
     if range_selector:
@@ -82,7 +138,28 @@ def history_figure(
     return fig
 
 
-LAZY_TYPES = ("lazy-chart", "lazy-seen", "lazy-figure")
+def log_axis(fig: go.Figure, values, **where) -> go.Figure:
+    """A log y axis with readable ticks: 1-2-5 steps across the data's range, written in full
+    ("2,000", "5,000", "10,000") instead of plotly's "2, 5, 10k" digits."""
+    data = pd.to_numeric(pd.Series(values), errors="coerce")
+    data = data[data > 0]
+    if data.empty:
+        return fig
+    low, high = float(data.min()), float(data.max())
+    span = range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1)
+    ticks = []
+    decades = math.log10(high / low)
+    for mantissas in ((1,),) if decades > 3.5 else ((1, 2, 5), (1, 1.5, 2, 3, 4, 5, 6, 7, 8)):
+        ticks = [m * 10.0**e for e in span for m in mantissas if low / 1.15 <= m * 10.0**e <= high * 1.15]
+        if len(ticks) >= 3:
+            break
+    digits = 2
+    while len(ticks) < 3 and digits <= 6:  # narrower still: five steps evenly spaced on the log scale
+        ticks = sorted({float(f"{t:.{digits}g}") for t in np.geomspace(low, high, 5)})
+        digits += 1
+    text = [f"{t:,.0f}" if t >= 1000 or t == round(t) else f"{t:,.6g}" for t in ticks]
+    fig.update_yaxes(type="log", tickvals=ticks, ticktext=text, **where)
+    return fig
 
 
 def lazy_graph(graph_id: str, figure: go.Figure, config: dict, height: int) -> html.Div:

@@ -16,7 +16,7 @@ from dash import html
 
 from components.cards import degraded_state, empty_state, panel
 from components.catalog import catalog
-from components.figures import history_figure, lazy_graph
+from components.figures import history_figure, lazy_graph, log_axis, plot_points
 from components.grid import data_grid, number_column, text_column
 from components.view_state import ViewState, parse_view
 from pages.panels import graph_config
@@ -77,11 +77,13 @@ def chart_card(keys: list[str], labels: dict[str, str], view: ViewState):
         frame = frame.assign(value=100 * frame["value"] / first.where(first != 0))
     order = {k: i for i, k in enumerate(keys)}
     frame = frame.sort_values(["key", "date"], key=lambda c: c.map(order) if c.name == "key" else c)
-    fig = history_figure(frame, {k: _name(k, labels) for k in keys}, "", height=440, range_selector=False)
+    fig = history_figure(
+        frame, {k: _name(k, labels) for k in keys}, "", height=440, range_selector=False, max_points=plot_points()
+    )
     if view.rebase:
         fig.update_yaxes(title_text="rebased to 100")
     if view.log and frame["value"].min() > 0:
-        fig.update_yaxes(type="log")
+        log_axis(fig, frame["value"])
     graph = lazy_graph(f"graph-{DOM_ID}", fig, graph_config(f"spartan-{DOM_ID}"), 440)
     return panel("Chart", graph)
 

@@ -10,7 +10,7 @@ from dash import html
 
 from components.cards import kpi
 from components.catalog import catalog, labels
-from components.figures import history_figure, yield_curve_figure
+from components.figures import history_figure, log_axis, plot_points, yield_curve_figure
 from components.grid import ROW_DECIMALS, data_grid, number_column, text_column
 from components.numbers import NumberStyle, style_for
 from config.dashboard_specs import YOY_LOOKBACK_DAYS
@@ -238,13 +238,20 @@ def history(ctx: PanelContext):
     unit = "" if is_rebased else ("%" if ctx.spec.option("transform") == "yoy" else ctx.spec.option("unit", ""))
     order = {k: i for i, k in enumerate(panel_keys(ctx) or [])}
     frame = frame.sort_values(["key", "date"], key=lambda c: c.map(order).fillna(len(order)) if c.name == "key" else c)
+    style = number_style(ctx, None, float(frame["value"].abs().median()) if not frame.empty else None)
     fig = history_figure(
-        frame, names(ctx), unit, height=int(ctx.spec.option("height", 340)), range_selector=ctx.view.embed
+        frame,
+        names(ctx),
+        unit,
+        height=int(ctx.spec.option("height", 340)),
+        range_selector=ctx.view.embed,
+        decimals=2 if is_rebased else style.decimals,
+        max_points=plot_points(ctx.spec.width),
     )
     if is_rebased:
         fig.update_yaxes(title_text="rebased to 100")
     if ctx.view.log and not ctx.spec.option("transform"):
-        fig.update_yaxes(type="log")
+        log_axis(fig, frame["value"])
     for line in ctx.spec.option("hlines", []) or []:
         fig.add_hline(y=float(line), line_width=1, line_color="#b0b8c8", line_dash="dot")
     return chart(ctx, fig)

@@ -35,6 +35,7 @@ from plotly.subplots import make_subplots
 
 from components.cards import degraded_state, empty_state, fitted_value
 from components.catalog import catalog
+from components.figures import log_axis, plot_points, shape_for, thin
 from components.grid import data_grid, number_column, text_column
 from components.numbers import NumberStyle, currency_decimals, format_bp, format_number, format_pct, rounded
 from components.view_state import RANGES, ViewState, parse_view
@@ -367,7 +368,9 @@ def stats_cards(ctx: PanelContext, stats: dict, yoy_frame: pd.DataFrame | None =
     return html.Div(cards, className="kpi-row kpi-row-compact mb-3")
 
 
-def detail_figure(frame: pd.DataFrame, label: str, view: ViewState, yoy: bool = False, height: int = 440) -> go.Figure:
+def detail_figure(
+    frame: pd.DataFrame, label: str, view: ViewState, yoy: bool = False, height: int = 440, decimals: int = 2
+) -> go.Figure:
     """Candlesticks when open/high/low are there (else a line of the close, or of YoY %), and
     volume bars underneath when there is volume."""
     ohlc = not yoy and bool(frame[["open", "high", "low"]].notna().all(axis=1).mean() >= 0.9)
@@ -390,14 +393,15 @@ def detail_figure(frame: pd.DataFrame, label: str, view: ViewState, yoy: bool = 
             decreasing={"line": {"color": theme.DANGER}, "fillcolor": theme.DANGER},
         )
     else:
-        y = frame["yoy"] if yoy else frame["close"]
+        x, y = thin(frame["date"], frame["yoy"] if yoy else frame["close"], plot_points())
+        shape = shape_for(frame["date"])
         main = go.Scatter(
-            x=frame["date"],
+            x=x,
             y=y,
             name=f"{label}, YoY %" if yoy else label,
-            mode="lines",
-            line={"color": theme.RED_LIGHT, "width": 2},
-            hovertemplate="%{y:,.4g}" + ("%" if yoy else "") + "<extra></extra>",
+            line={"color": theme.RED_LIGHT, "width": 2, **shape.pop("line", {})},
+            hovertemplate=f"%{{y:,.{2 if yoy else decimals}f}}" + ("%" if yoy else "") + "<extra></extra>",
+            **shape,
         )
     fig.add_trace(main, **where)
     if volume:
@@ -419,7 +423,7 @@ def detail_figure(frame: pd.DataFrame, label: str, view: ViewState, yoy: bool = 
         fig.update_yaxes(ticksuffix="%", **where)
         fig.add_hline(y=0, line_width=1, line_color=theme.TEXT_SECONDARY, line_dash="dot")
     elif view.log and frame["close"].min() > 0:
-        fig.update_yaxes(type="log", **where)
+        log_axis(fig, pd.concat([frame["close"], frame["high"], frame["low"]]).dropna(), **where)
     return fig
 
 
@@ -545,7 +549,8 @@ def instrument_detail(ctx: PanelContext):
             heading.append(dcc.Link("Full page →", href=detail_href(dataset, key), className="ms-2 small"))
         parts.append(html.Div(heading, className="d-flex align-items-baseline gap-2 mb-2"))
     parts.append(stats_cards(ctx, stats, shown if yoy else None))
-    fig = detail_figure(shown, label, ctx.view, yoy, int(ctx.spec.option("height", 440)))
+    decimals = _style(ctx, stats["last"]).decimals
+    fig = detail_figure(shown, label, ctx.view, yoy, int(ctx.spec.option("height", 440)), decimals)
     parts.append(chart(ctx, fig))
     parts.append(html.H3("Recent observations", className="h6 mt-3 mb-2 text-secondary"))
     parts.append(rows_grid(ctx, shown, read.is_bar_dataset(dataset), yoy))

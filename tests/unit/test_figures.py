@@ -1,0 +1,67 @@
+"""Chart rules of components/figures.py: points a trace sends, drawing by frequency, log ticks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.figures import frequency_days, history_figure, log_axis, plot_points, shape_for, thin
+
+
+def daily(n: int, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "key": "X",
+            "date": pd.bdate_range(end="2025-12-01", periods=n),
+            "value": 100 * np.exp(np.cumsum(rng.normal(0, 0.01, n))),
+        }
+    )
+
+
+def test_a_long_series_sends_about_two_points_a_pixel_and_keeps_its_extremes():
+    frame = daily(16_000)  # sixty years of business days
+    budget = plot_points(6)  # a half-width panel
+    assert 1_000 <= budget <= 1_400
+    x, y = thin(frame["date"], frame["value"], budget)
+    assert len(x) == budget
+    assert x.is_monotonic_increasing
+    # The peak and the trough survive; the first and last points too.
+    assert y.max() == frame["value"].max() and y.min() == frame["value"].min()
+    assert x.iloc[0] == frame["date"].iloc[0] and x.iloc[-1] == frame["date"].iloc[-1]
+    fig = history_figure(frame, {}, "", max_points=budget)
+    assert len(fig.data[0].x) == budget
+
+
+def test_a_series_that_fits_is_sent_whole():
+    frame = daily(1_260)  # five years: fits a full-width chart
+    x, y = thin(frame["date"], frame["value"], plot_points(12))
+    assert len(x) == 1_260 and y.equals(frame["value"])
+    gappy = frame.assign(value=frame["value"].where(frame.index % 3 != 0))
+    x, y = thin(gappy["date"], gappy["value"], 500)
+    assert len(x) == 500 and y.notna().all()
+
+
+def test_monthly_and_quarterly_series_are_drawn_at_their_frequency():
+    monthly = pd.Series(pd.date_range("2020-01-01", periods=60, freq="MS"))
+    quarterly = pd.Series(pd.date_range("2020-01-01", periods=20, freq="QS"))
+    assert 28 <= frequency_days(monthly) <= 31 and 89 <= frequency_days(quarterly) <= 92
+    assert shape_for(monthly) == {"mode": "lines", "line": {"shape": "hv"}}
+    assert shape_for(quarterly)["mode"] == "lines+markers"
+    assert shape_for(daily(300)["date"]) == {"mode": "lines"}
+    fig = history_figure(pd.DataFrame({"key": "M", "date": monthly, "value": range(60)}), {}, "%", decimals=1)
+    assert fig.data[0].line.shape == "hv"
+    assert fig.data[0].hovertemplate == "%{y:,.1f}%"
+
+
+def test_log_axis_ticks_are_written_in_full():
+    fig = log_axis(go.Figure(), [3_100, 6_900])
+    assert fig.layout.yaxis.type == "log"
+    assert list(fig.layout.yaxis.ticktext) == ["3,000", "4,000", "5,000", "6,000", "7,000"]
+    wide = log_axis(go.Figure(), [0.05, 90_000])
+    assert list(wide.layout.yaxis.ticktext) == ["0.1", "1", "10", "100", "1,000", "10,000", "100,000"]
+    narrow = log_axis(go.Figure(), [101, 104])
+    assert len(narrow.layout.yaxis.tickvals) >= 3
+    assert all(101 / 1.2 <= t <= 104 * 1.2 for t in narrow.layout.yaxis.tickvals)
+    assert log_axis(go.Figure(), [-1, 0]).layout.yaxis.type is None  # nothing positive: left alone
