@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from config.catalog import Instrument, load_catalog
-from jobs.demo import DEMO_SOURCE, PROFILES, demo_frame, demo_path, remove_demo, seed_demo
+from jobs.demo import DEMO_SOURCE, DemoSeries, demo_frame, remove_demo, seed_demo
 from jobs.pipeline import run_downloads
 from sql import read
 from sql.write import row_count
@@ -19,14 +19,12 @@ from tests.conftest import drop_backend, make_settings, serve_fred
 
 def test_demo_paths_are_deterministic_and_stay_in_their_asset_class():
     days = pd.bdate_range("2021-11-24", "2026-11-23")
-    assert np.array_equal(
-        demo_path("10Y", days, PROFILES["treasury_yields"]), demo_path("10Y", days, PROFILES["treasury_yields"])
-    )
-    yields = demo_path("10Y", days, PROFILES["treasury_yields"])
+    yields = DemoSeries(days).values("10Y", "treasury_yields").to_numpy()
+    assert np.array_equal(DemoSeries(days).values("10Y", "treasury_yields").to_numpy(), yields)
     assert yields.min() > 1.0 and yields.max() < 12.0  # rates revert to their level
-    vix = demo_path("VIX", days, PROFILES["volatility_indicators"])
+    vix = DemoSeries(days).values("VIX").to_numpy()
     assert 5 < np.median(vix) < 60
-    assert not np.array_equal(demo_path("2Y", days, PROFILES["treasury_yields"]), yields)
+    assert not np.array_equal(DemoSeries(days).values("2Y", "treasury_yields").to_numpy(), yields)
 
 
 def test_demo_bars_are_valid_bars():

@@ -116,14 +116,14 @@ def test_a_run_fetches_each_chain_once_and_writes_it_idempotently(chain_store, h
 
 
 def test_demo_chains_are_valid_rows_near_the_demo_spot_and_vix():
-    from jobs.demo import CHAIN_SNAPSHOTS, PROFILES, demo_frame, demo_path
+    from jobs.demo import CHAIN_SNAPSHOTS, demo_frame, demo_path
 
     days = pd.bdate_range("2026-06-01", "2026-11-24")
     frame = demo_frame("options_chain", Instrument("options_chain", "SPX", "SPX", ()), days, datetime.now(UTC))
     assert sorted(set(frame["date"])) == [d.date() for d in days[-CHAIN_SNAPSHOTS:]]
     assert validate_option_chain(frame, "SPX") is frame and not frame.duplicated(["date", "expiry"]).any()
-    spot = demo_path("SPX", days, PROFILES["market_indices"])[-1]
-    vix = demo_path("VIX", days, PROFILES["volatility_indicators"])[-1]
+    spot = demo_path("SPX", days, "market_indices")[-1]
+    vix = demo_path("VIX", days)[-1]
     latest = frame[frame["date"] == days[-1].date()]
     assert latest["underlying_price"].iloc[0] == pytest.approx(spot, abs=0.01)
     month = latest[latest["days_to_expiry"].between(20, 40)]
@@ -132,7 +132,7 @@ def test_demo_chains_are_valid_rows_near_the_demo_spot_and_vix():
     # The chain agrees with the demo's put/call series of the same underlying.
     for measure, key in (("volume", "PUT_CALL_SPX_VOLUME"), ("open_interest", "PUT_CALL_SPX_OI")):
         ratio = latest[f"put_{measure}"].sum() / latest[f"call_{measure}"].sum()
-        assert ratio == pytest.approx(demo_path(key, days, PROFILES["sentiment_indicators"])[-1], abs=1e-3)
+        assert ratio == pytest.approx(demo_path(key, days)[-1], abs=1e-3)
 
 
 # --- the panel --------------------------------------------------------------------------------
