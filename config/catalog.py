@@ -53,6 +53,7 @@ class Instrument:
     key: str
     label: str
     providers: tuple[Provider, ...]
+    unit: str | None = None  # as the source gives it, abbreviated: "%", "index, 2017=100", "thousands"...
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,12 @@ class Catalog:
             if inst.dataset == dataset and inst.key == key:
                 return inst.label
         return key
+
+    def unit(self, dataset: str, key: str) -> str | None:
+        for inst in self.instruments:
+            if inst.dataset == dataset and inst.key == key:
+                return inst.unit
+        return None
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -104,6 +111,16 @@ def _mapping(value: object, what: str, where: str) -> dict:
     if not isinstance(value, dict):
         raise CatalogError(f"{where}: {what} must be a mapping, got {type(value).__name__}")
     return value
+
+
+def _unit(entry: dict, where: str) -> str | None:
+    """The optional ``unit`` of an instrument or family: a non-empty string, or absent."""
+    value = entry.get("unit")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise CatalogError(f"{where}: unit must be a non-empty string, got {value!r}")
+    return value.strip()
 
 
 def _entry(value: object, what: str, filename: str) -> tuple[dict, str]:
@@ -185,7 +202,7 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
         seen: set[str] = set()
         for raw in entries:
             entry, where = _entry(raw, f"instrument of {dataset_name}", filename)
-            _check_fields(entry, {"key", "label", "providers"}, where)
+            _check_fields(entry, {"key", "label", "unit", "providers"}, where)
             key = str(_require(entry, "key", where))
             if key in seen:
                 raise CatalogError(f"{where}: instrument {key!r} appears twice in {dataset_name}")
@@ -198,15 +215,17 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
                 if source_id not in sources:
                     raise CatalogError(f"{pwhere}: provider source {source_id!r} is not a catalogued source")
                 providers.append(Provider(source=source_id, symbol=str(_require(p, "symbol", pwhere))))
-            instruments.append(Instrument(dataset_name, key, str(entry.get("label") or key), tuple(providers)))
+            label = str(entry.get("label") or key)
+            instruments.append(Instrument(dataset_name, key, label, tuple(providers), _unit(entry, where)))
     return Catalog(sources=sources, instruments=tuple(instruments))
 
 
 def _expand_families(doc: dict, filename: str) -> dict[str, list[dict]]:
     """``families`` describe many instruments at once: one per member of a named list.
 
-    ``{source, pattern, key, label, over}``: ``pattern`` (the provider's symbol), ``key`` and
-    ``label`` may use ``{code}`` and ``{name}`` of each member of ``lists[over]``.
+    ``{source, pattern, key, label, unit, over}``: ``pattern`` (the provider's symbol), ``key`` and
+    ``label`` may use ``{code}`` and ``{name}`` of each member of ``lists[over]``; ``unit`` (optional)
+    is every member's.
     """
     lists = _mapping(doc.get("lists"), "'lists'", filename)
     out: dict[str, list[dict]] = {}
@@ -215,7 +234,8 @@ def _expand_families(doc: dict, filename: str) -> dict[str, list[dict]]:
             continue
         for raw in _list(families, f"families of {dataset_name!r}", filename):
             family, where = _entry(raw, "family", filename)
-            _check_fields(family, {"source", "pattern", "key", "label", "over"}, where)
+            _check_fields(family, {"source", "pattern", "key", "label", "unit", "over"}, where)
+            unit = _unit(family, where)
             over = str(_require(family, "over", where))
             members = lists.get(over)
             if not isinstance(members, dict):
@@ -233,6 +253,8 @@ def _expand_families(doc: dict, filename: str) -> dict[str, list[dict]]:
                     }
                 except (KeyError, IndexError) as exc:
                     raise CatalogError(f"{where}: pattern uses an unknown field {exc}") from None
+                if unit is not None:
+                    entry["unit"] = unit
                 line = family.get("__line__", "?")
                 entry["providers"] = [{"source": _require(family, "source", where), "symbol": symbol, "__line__": line}]
                 entry["__line__"] = line

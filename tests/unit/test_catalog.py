@@ -136,6 +136,38 @@ def test_the_same_key_may_appear_in_two_datasets():
     assert catalog.label("credit_spreads", "10Y") == "10Y"
 
 
+def test_a_unit_is_read_from_an_instrument_and_from_a_family_for_every_member():
+    text = (
+        GOOD.replace("label: 10-Year,", "label: 10-Year, unit: '%',")
+        + "lists:\n  states: {CA: California, TX: Texas}\n"
+        + "families:\n  fred_series:\n"
+        + "    - {source: s1, pattern: '{code}NA', label: '{name}: nonfarm', unit: thousands, over: states}\n"
+        + "    - {source: s1, pattern: '{code}UR', over: states}\n"
+    )
+    catalog = parse(text)
+    units = {(i.dataset, i.key): i.unit for i in catalog.instruments}
+    assert units == {
+        ("treasury_yields", "10Y"): "%",
+        ("treasury_yields", "2Y"): None,  # optional: no unit is None
+        ("fred_series", "CANA"): "thousands",
+        ("fred_series", "TXNA"): "thousands",
+        ("fred_series", "CAUR"): None,
+        ("fred_series", "TXUR"): None,
+    }
+    assert catalog.unit("treasury_yields", "10Y") == "%"
+    assert catalog.unit("treasury_yields", "nope") is None
+
+
+@pytest.mark.parametrize("unit", ["''", "3", "[a]"])
+def test_a_unit_must_be_a_non_empty_string(unit):
+    with pytest.raises(CatalogError, match=r"^sources\.yaml:6: unit must be a non-empty string"):
+        parse(GOOD.replace("label: 10-Year,", f"label: 10-Year, unit: {unit},"))
+    family = GOOD + "lists:\n  s: {CA: California}\nfamilies:\n  d:\n"
+    family += f"    - {{source: s1, pattern: '{{code}}UR', unit: {unit}, over: s}}\n"
+    with pytest.raises(CatalogError, match=r"^sources\.yaml:12: unit must be a non-empty string"):
+        parse(family)
+
+
 def test_load_catalog_names_errors_after_the_file(tmp_path: Path):
     path = tmp_path / "mine.yaml"
     path.write_text(GOOD.replace("providers: [{source: s1, symbol: DGS2}]", "providers: [{source: nope, symbol: X}]"))
