@@ -17,7 +17,7 @@ import dash_bootstrap_components as dbc  # noqa: F401 - registers the components
 from flask import Response, redirect, request
 
 from api import dash_requests, metrics, rest, security
-from components import figures, grid, preload
+from components import grid, lazy, preload
 from components.shell import app_layout, page_frame
 from components.view_state import parse_view
 from config.dashboard_specs import load_dashboards
@@ -42,8 +42,11 @@ def _framed(layout, path_template: str | None = None):
     @functools.wraps(layout)
     def framed(**query):
         query = routing.layout_arguments(path_template, query)
+        embed = embed_only or parse_view(query).embed
+        if embed:
+            lazy.draw_everything()  # a report frames an embed at its full height: draw it all
         content = layout(**query)
-        return page_frame(content, embed=embed_only or parse_view(query).embed, stale_seconds=read.staleness())
+        return page_frame(content, embed=embed, stale_seconds=read.staleness())
 
     return framed
 
@@ -126,7 +129,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     _serve_station_plotly(app)
     preload.register_callbacks(app)
     grid.register_callbacks(app)  # the "Export CSV" buttons
-    figures.register_callbacks(app)  # charts drawn as they scroll into view
+    lazy.register_callbacks(app)  # charts and grids drawn as they scroll into view
     markets.register_callbacks(app)  # the instrument pickers of the detail pages and the explorer
     for page in dash.page_registry.values():
         if callable(page["layout"]) and not getattr(page["layout"], "__wrapped__", None):

@@ -18,6 +18,7 @@ import pandas as pd
 import toon_format
 from flask import Response, request
 
+from components.numbers import significant
 from pages.panels.export import safe_cells
 
 FORMATS = ("json", "csv", "toon")
@@ -51,11 +52,12 @@ def negotiate(requested: str | None) -> str:
 
 
 def plain(value):
-    """A JSON-ready scalar: NaN and NaT as None, dates as ISO strings, numpy scalars as Python."""
+    """A JSON-ready scalar: NaN and NaT as None, floats without binary noise (12 significant
+    digits), dates as ISO strings, numpy scalars as Python."""
     if value is None:
         return None
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        return significant(value) if math.isfinite(value) else None
     if isinstance(value, pd.Timestamp | datetime):
         if pd.isna(value):
             return None

@@ -44,17 +44,19 @@ DETAIL_PAGES = ("/instrument/SPX", "/series/UNRATE")  # measured when their temp
 
 # True once the page's first screen is fully rendered, else what is missing: page content in,
 # every chart on the first screen drawn (charts further down are drawn as they scroll into view:
-# components/figures.lazy_graph), every drawn chart's SVG there, every AG Grid with rows, no
+# components/lazy.py), every drawn chart's SVG there, every AG Grid with rows, no
 # Dash loading state.
 RENDERED_JS = """
 const content = document.getElementById('_pages_content');
 if (document.querySelector('._dash-loading')) return 'the Dash app is loading';
 if (!content || !content.children.length) return 'no page content';
 const screen = window.innerHeight;
-for (const p of document.querySelectorAll('.lazy-chart')) {
+for (const p of document.querySelectorAll('.lazy-part')) {
   const box = p.getBoundingClientRect();
-  if (box.top < screen && box.bottom > 0 && !p.querySelector('.js-plotly-plot .main-svg')) {
-    return 'chart ' + p.dataset.graph + ' (first screen) not drawn';
+  const drawn = p.classList.contains('lazy-grid')
+    ? !!p.querySelector('.ag-root') : !!p.querySelector('.js-plotly-plot .main-svg');
+  if (box.top < screen && box.bottom > 0 && !drawn) {
+    return p.id + ' (first screen) not drawn';
   }
 }
 for (const g of document.querySelectorAll('[id^="graph-"]')) {
@@ -82,7 +84,8 @@ function poll() {
     done({
       ms: performance.now(),
       missing: state === true ? null : state,
-      charts: document.querySelectorAll('.lazy-chart').length || document.querySelectorAll('[id^="graph-"]').length,
+      charts: document.querySelectorAll('.lazy-chart').length
+        + document.querySelectorAll('[id^="graph-"]:not(.lazy-part *)').length,
       grids: document.querySelectorAll('[id*=\\'"type":"grid"\\']').length,
     });
   } else {

@@ -2,8 +2,9 @@
 
     gunicorn bench.reference_pages:server
 
-A plain Dash app (dash pages, ``compress=True`` as the station, no stylesheet, no navbar) with two
-pages measured in the same run and the same way as the station's:
+A plain Dash app (dash pages, ``compress=True`` as the station, no stylesheet, no navbar; the
+station's own plotly.js bundle, served the station's way) with two pages measured in the same run
+and the same way as the station's:
 
 - ``/bare``: a heading and a paragraph — the floor of any Dash page;
 - ``/chart-grid``: one five-year daily line chart (1,260 points, plotly's default template) and a
@@ -20,6 +21,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
+
+from app import _serve_station_plotly
 
 DAYS = 1260  # five years of business days
 ROWS = 50
@@ -65,6 +68,7 @@ def chart_grid() -> html.Div:
 
 
 app = dash.Dash(__name__, use_pages=True, pages_folder="", compress=True, assets_folder="_no_assets")
+_serve_station_plotly(app)  # the same plotly.js as the station's charts (assets/plotly-spartan.min.js)
 dash.register_page("bare", path="/bare", layout=bare)
 dash.register_page("chart_grid", path="/chart-grid", layout=chart_grid)
 app.layout = dash.page_container

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-from dash import MATCH, Input, Output, State, dcc, html
+from dash import dcc, html
 from tsdownsample import MinMaxLTTBDownsampler
 
+from components.lazy import lazy
 from config import theme
 
 SPARTAN_TEMPLATE = go.layout.Template(
@@ -20,7 +21,14 @@ SPARTAN_TEMPLATE = go.layout.Template(
         font={"family": theme.FONT_BODY, "color": theme.TEXT, "size": 13},
         colorway=list(theme.SERIES_COLORS),
         xaxis={"gridcolor": theme.GRID_LINE, "zerolinecolor": theme.GRID_LINE, "linecolor": theme.GRID_LINE},
-        yaxis={"gridcolor": theme.GRID_LINE, "zerolinecolor": theme.GRID_LINE, "linecolor": theme.GRID_LINE},
+        # automargin: an axis title never collides with its tick labels nor is clipped.
+        yaxis={
+            "gridcolor": theme.GRID_LINE,
+            "zerolinecolor": theme.GRID_LINE,
+            "linecolor": theme.GRID_LINE,
+            "automargin": True,
+            "title": {"standoff": 6},
+        },
         hoverlabel={"font": {"family": theme.FONT_MONO}, "bgcolor": theme.NAVY_DARK},
         # Below the plot: the range selector and the mode bar share the top edge.
         legend={"orientation": "h", "y": -0.14, "yanchor": "top", "x": 0, "bgcolor": "rgba(0,0,0,0)"},
@@ -163,51 +171,6 @@ def log_axis(fig: go.Figure, values, **where) -> go.Figure:
 
 
 def lazy_graph(graph_id: str, figure: go.Figure, config: dict, height: int) -> html.Div:
-    """A chart drawn when it scrolls into view (``assets/lazy-charts.js``), so a page's first
-    screen is drawn first: each plotly chart costs the browser ~0.1 s however few its points.
-
-    The page carries the figure in a store beside a placeholder of the chart's height; once the
-    placeholder nears the viewport the script marks it seen and a clientside callback
-    (``register_callbacks``) puts the ``dcc.Graph`` ``graph_id`` in its place, with no server
-    round trip. Charts on the first screen are drawn at once."""
-    style = {"height": f"{height}px"}
-    return html.Div(
-        [
-            html.Div(
-                id={"type": "lazy-chart", "index": graph_id},
-                className="lazy-chart",
-                style=style,
-                **{"data-graph": graph_id},
-            ),
-            dcc.Store(id={"type": "lazy-seen", "index": graph_id}, data=False),
-            dcc.Store(
-                id={"type": "lazy-figure", "index": graph_id},
-                data={"id": graph_id, "figure": figure, "config": config, "style": style},
-            ),
-        ],
-        className="lazy-chart-frame",
-    )
-
-
-# The seen flag flips once: the placeholder's children become the graph.
-DRAW_JS = """
-function (seen, spec) {
-    if (!seen || !spec) { return window.dash_clientside.no_update; }
-    return {
-        type: "Graph",
-        namespace: "dash_core_components",
-        props: {id: spec.id, figure: spec.figure, config: spec.config, style: spec.style},
-    };
-}
-"""
-
-
-def register_callbacks(app) -> None:
-    """The clientside callback that draws a lazy chart once it is seen (on ``app``: see
-    components/grid.register_callbacks)."""
-    app.clientside_callback(
-        DRAW_JS,
-        Output({"type": "lazy-chart", "index": MATCH}, "children"),
-        Input({"type": "lazy-seen", "index": MATCH}, "data"),
-        State({"type": "lazy-figure", "index": MATCH}, "data"),
-    )
+    """A chart drawn when it scrolls into view (components/lazy.py): the first screen first."""
+    graph = dcc.Graph(id=graph_id, figure=figure, config=config, style={"height": f"{height}px"})
+    return lazy(graph_id, graph, "chart", height, **{"data-graph": graph_id})

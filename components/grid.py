@@ -9,6 +9,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import MATCH, Input, Output, html
 
+from components.lazy import lazy
 from config import theme
 
 # AG Grid's Theming API (the grid injects its own CSS: nothing to vendor, no CDN).
@@ -87,22 +88,46 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], filename: 
                 ),
                 className="d-flex justify-content-end mb-2",
             ),
-            dag.AgGrid(
-                id={"type": "grid", "index": grid_id},
-                rowData=grid_rows(frame),
-                columnDefs=columns,
-                defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1, "minWidth": 110},
-                dashGridOptions={"animateRows": False, "theme": SPARTAN_GRID_THEME},
-                # Headers as shown; links as their text; formula-like text neutralised (assets/).
-                csvExportParams={
-                    "fileName": f"{filename}.csv",
-                    "processCellCallback": {"function": "spartanCsvCell(params)"},
-                },
-                className="spartan-grid",
-                style={"height": f"{height}px", "width": "100%"},
+            lazy(
+                f"grid-{grid_id}",
+                dag.AgGrid(
+                    id={"type": "grid", "index": grid_id},
+                    rowData=grid_rows(frame),
+                    columnDefs=[sized(c) for c in columns],
+                    # Headers wrap rather than truncate ("Call vol…"); columns share the width but
+                    # never shrink below their header.
+                    defaultColDef={
+                        "sortable": True,
+                        "resizable": True,
+                        "filter": True,
+                        "flex": 1,
+                        "wrapHeaderText": True,
+                        "autoHeaderHeight": True,
+                    },
+                    dashGridOptions={"animateRows": False, "theme": SPARTAN_GRID_THEME},
+                    # Headers as shown; links as their text; formula-like text neutralised (assets/).
+                    csvExportParams={
+                        "fileName": f"{filename}.csv",
+                        "processCellCallback": {"function": "spartanCsvCell(params)"},
+                    },
+                    className="spartan-grid",
+                    style={"height": f"{height}px", "width": "100%"},
+                ),
+                "grid",
+                height,
             ),
         ]
     )
+
+
+def sized(column: dict) -> dict:
+    """A column at least as wide as its header (about 8 px a character at 13 px, plus the sort
+    and filter icons), unless it says its own minimum."""
+    if "minWidth" in column:
+        return column
+    header = str(column.get("headerName") or column.get("field") or "")
+    longest = max((len(word) for word in header.split()), default=0)
+    return {**column, "minWidth": max(90, min(220, 8 * longest + 56))}
 
 
 def register_callbacks(app: dash.Dash) -> None:

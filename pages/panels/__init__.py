@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from components.cards import degraded_state, empty_state, freshness_badge
 from components.figures import lazy_graph
@@ -171,14 +171,10 @@ def graph_config(filename: str) -> dict:
 
 def chart(ctx: PanelContext, figure, part: str | None = None):
     """A panel's chart (``part`` names one of several charts of the same panel), drawn when it
-    scrolls into view (components/figures.lazy_graph) — at once in an embed, which a report
-    frames at its full height and prints."""
+    scrolls into view (components/lazy.py) — at once in an embed."""
     name = f"{ctx.dom_id}-{part}" if part else ctx.dom_id
     height = figure.layout.height or (320 if part else 360)
-    graph_id, config = f"graph-{name}", graph_config(f"spartan-{name}")
-    if ctx.view.embed:
-        return dcc.Graph(id=graph_id, figure=figure, config=config, style={"height": f"{height}px"})
-    return lazy_graph(graph_id, figure, config, height)
+    return lazy_graph(f"graph-{name}", figure, graph_config(f"spartan-{name}"), height)
 
 
 # Register the panel types (import for their side effect).

@@ -183,19 +183,21 @@ def correlation_heatmap(ctx: PanelContext):
             ygap=1,
         )
     )
-    fig.update_xaxes(side="top", tickangle=-40, showgrid=False, automargin=True)
+    fig.update_xaxes(side="bottom", tickangle=-40, showgrid=False, automargin=True)
     fig.update_yaxes(autorange="reversed", showgrid=False, automargin=True)
     fig.add_annotation(
         text=f"{window}-day correlation of daily returns (changes for yields and spreads), {as_of:%Y-%m-%d}",
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.02,
-        yanchor="top",
+        y=1.0,
+        yanchor="bottom",
         showarrow=False,
         font={"size": 11, "color": MUTED},
     )
-    fig.update_layout(margin={"b": 36})
+    # Instrument names below the matrix and the caption above it: the mode bar (top right, on
+    # hover) covers neither.
+    fig.update_layout(margin={"t": 28})
     return chart(ctx, fig)
 
 

@@ -12,6 +12,7 @@ import io
 import pandas as pd
 from flask import Response, jsonify, request
 
+from components.numbers import significant_frame
 from components.view_state import parse_view
 from config.dashboard_specs import load_dashboards
 from pages.panels import NoData, PanelContext, panel_data
@@ -61,7 +62,7 @@ def panel_csv(dashboard: str, panel: str) -> Response:
 
 def csv_response(frame: pd.DataFrame, filename: str) -> Response:
     buffer = io.StringIO()
-    safe_cells(frame).to_csv(buffer, index=False)
+    safe_cells(significant_frame(frame)).to_csv(buffer, index=False)
     return Response(
         buffer.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )

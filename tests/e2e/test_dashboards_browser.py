@@ -53,17 +53,19 @@ DEADLINE = 60  # seconds for anything else to appear (a download, a redraw, a me
 TRANSIENT = (NoSuchElementException, StaleElementReferenceException, ElementClickInterceptedException)
 
 # "Rendered": the page content is in, every chart on the first screen has drawn its SVG (charts
-# further down are drawn as they scroll into view: components/figures.lazy_graph), every drawn
+# further down are drawn as they scroll into view: components/lazy.py), every drawn
 # chart's SVG is there, every grid has rows, and no loading state is left. Returns true, or what
 # is still missing.
 RENDERED_JS = """
 const content = document.getElementById('_pages_content');
 if (document.querySelector('._dash-loading')) return 'the Dash app is still loading';
 if (!content || !content.children.length) return 'no page content yet';
-for (const p of document.querySelectorAll('.lazy-chart')) {
+for (const p of document.querySelectorAll('.lazy-part')) {
   const box = p.getBoundingClientRect();
-  if (box.top < window.innerHeight && box.bottom > 0 && !p.querySelector('.js-plotly-plot .main-svg')) {
-    return 'chart ' + p.dataset.graph + ' (first screen) not drawn';
+  const drawn = p.classList.contains('lazy-grid')
+    ? !!p.querySelector('.ag-root') : !!p.querySelector('.js-plotly-plot .main-svg');
+  if (box.top < window.innerHeight && box.bottom > 0 && !drawn) {
+    return p.id + ' (first screen) not drawn';
   }
 }
 for (const g of document.querySelectorAll('[id^="graph-"]')) {
@@ -76,10 +78,10 @@ if (document.querySelector('[data-dash-is-loading="true"]')) return 'a component
 return true;
 """
 
-# The lazy charts not drawn yet (their graph ids), in page order.
+# The lazy parts (charts, grids) not drawn yet (their placeholders' ids), in page order.
 UNDRAWN_JS = """
-return [...document.querySelectorAll('.lazy-chart')]
-  .filter(p => !p.querySelector('.js-plotly-plot .main-svg')).map(p => p.dataset.graph);
+return [...document.querySelectorAll('.lazy-part')].filter(p => p.classList.contains('lazy-grid')
+  ? !p.querySelector('.ag-root') : !p.querySelector('.js-plotly-plot .main-svg')).map(p => p.id);
 """
 
 # What the page holds once rendered: charts, grids with their row counts, visible spinners,
@@ -225,17 +227,16 @@ def undrawn(duo) -> list[str]:
 
 
 def draw_every_chart(duo) -> None:
-    """Scroll as a reader would until every chart of the page has been drawn."""
+    """Scroll as a reader would until every chart and grid of the page has been drawn."""
     for _ in range(50):
         left = undrawn(duo)
         if not left:
             break
         duo.driver.execute_script(
-            'document.querySelector(`.lazy-chart[data-graph="${arguments[0]}"]`)'
-            ".scrollIntoView({block: 'center', behavior: 'instant'});",
+            "document.getElementById(arguments[0]).scrollIntoView({block: 'center', behavior: 'instant'});",
             left[0],
         )
-        until(duo, lambda _d, graph=left[0]: graph not in undrawn(duo), f"chart {left[0]} not drawn in view")
+        until(duo, lambda _d, part=left[0]: part not in undrawn(duo), f"{left[0]} not drawn in view")
     wait_rendered(duo)
 
 
@@ -345,6 +346,7 @@ def test_export_csv_downloads_the_rows_of_the_grid_and_the_database(browser):
         old.unlink()
     browser.driver.get(browser.server_url + "/commodities")
     wait_rendered(browser)
+    draw_every_chart(browser)  # the grid is drawn once it is scrolled to
     grid_id = json.dumps({"index": "commodities-table", "type": "grid"}, separators=(",", ":"))
     # What the grid shows, in its order (the rows AG Grid holds after sorting and filtering).
     shown = browser.driver.execute_script(
@@ -429,7 +431,7 @@ def test_charts_below_the_first_screen_are_drawn_when_scrolled_to(browser):
     browser.driver.get(browser.server_url + "/economy/labor")
     wait_rendered(browser)
     left = undrawn(browser)
-    charts = browser.driver.execute_script("return document.querySelectorAll('.lazy-chart').length")
+    charts = browser.driver.execute_script("return document.querySelectorAll('.lazy-part').length")
     assert left and len(left) < charts, (left, charts)
     server_calls = (
         "return performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update-component')).length"

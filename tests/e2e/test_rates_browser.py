@@ -30,13 +30,20 @@ def test_rates_page_shows_the_curve_and_the_grid_with_data(dash_duo, rates_app):
     dash_duo.start_server(rates_app, start_timeout=DEADLINE, port=free_port())
     dash_duo.wait_timeout = DEADLINE  # dash.testing's waits without an explicit timeout
     dash_duo.driver.get(dash_duo.server_url + "/rates")
-    # Charts are drawn as they scroll into view (components/figures.lazy_graph): look at each.
+    # Charts and grids are drawn as they scroll into view (components/lazy.py): look at each.
     for graph in ("graph-rates-curve", "graph-rates-term", "graph-rates-credit"):
         placeholder = dash_duo.find_element(f'.lazy-chart[data-graph="{graph}"]')
         dash_duo.driver.execute_script(
             "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", placeholder
         )
         dash_duo.wait_for_element(f"#{graph} .js-plotly-plot")
+    for placeholder in dash_duo.find_elements(".lazy-grid"):
+        dash_duo.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", placeholder
+        )
+        WebDriverWait(dash_duo.driver, DEADLINE, poll_frequency=0.1).until(
+            lambda _d, p=placeholder: p.find_elements(By.CSS_SELECTOR, ".ag-root")
+        )
     # Three curve snapshots drawn as lines.
     dash_duo.wait_for_element("#graph-rates-curve .scatterlayer .trace:nth-child(3)")
     # The grid is below the fold of the test window; the browser skips painting rows off screen

@@ -227,9 +227,9 @@ def test_the_panel_shows_the_newest_snapshot_of_its_underlying(store, settings):
     body = render(ctx)
     text = as_json(body)
     # Whole chain: puts 5,000 / calls 4,000 by volume (1.00 the day before); 143,000 / 141,000 by OI.
-    assert '"1.25"' in text and '"+0.25"' in text and '"1.01"' in text
-    # The front month: the first expiry at least 7 days out (11-21), 0.5 up on the day.
-    assert '"15.50%"' in text and '"+0.50%"' in text and "expiry 2026-11-21 · 11 days" in text
+    assert '"1.25"' in text and '"+0.25 (+25.00%)"' in text and '"1.01"' in text
+    # The front month: the first expiry at least 7 days out (11-21), 0.5 points up on the day.
+    assert '"15.50%"' in text and '"+0.50 pp"' in text and "expiry 2026-11-21 · 11 days" in text
     assert '"5,950"' in text and "spot 6,000.00 (-0.83 %)" in text and '"+4.00 pts"' in text
 
     fig = only_figure(body)

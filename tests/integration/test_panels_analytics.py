@@ -65,8 +65,13 @@ def data(ctx) -> pd.DataFrame:
 
 
 def walk(component):
-    """Every component of a tree (depth first)."""
+    """Every component of a tree (depth first), parts drawn as they scroll into view
+    (components/lazy.py) included as the component they become."""
     yield component
+    if type(component).__name__ == "Store" and isinstance(component.id, dict):
+        if component.id.get("type") == "lazy-spec":
+            yield from walk(drawn(component.data))
+        return
     children = getattr(component, "children", None)
     if isinstance(children, list | tuple):
         for child in children:
@@ -75,14 +80,19 @@ def walk(component):
         yield from walk(children)
 
 
+def drawn(spec: dict):
+    """The component a lazy part's spec becomes in the browser."""
+    import dash_ag_grid as dag
+    from dash import dcc
+
+    kinds = {("Graph", "dash_core_components"): dcc.Graph, ("AgGrid", "dash_ag_grid"): dag.AgGrid}
+    return kinds[(spec["type"], spec["namespace"])](**spec["props"])
+
+
 def figures(component) -> dict[str, go.Figure]:
     """The charts of a panel body by their id: graphs, and the figures of charts drawn when they
-    scroll into view (components/figures.lazy_graph)."""
-    found = {c.id: c.figure for c in walk(component) if type(c).__name__ == "Graph"}
-    for c in walk(component):
-        if type(c).__name__ == "Store" and isinstance(c.id, dict) and c.id.get("type") == "lazy-figure":
-            found[c.data["id"]] = c.data["figure"]
-    return found
+    scroll into view (components/lazy.py)."""
+    return {c.id: c.figure for c in walk(component) if type(c).__name__ == "Graph"}
 
 
 def only_figure(component) -> go.Figure:

@@ -172,3 +172,15 @@ def test_kpi_value_size_shrinks_with_its_length():
     assert size(long) < size(short)
     # ~0.62 em a monospace digit: the text's width stays within the card (100 cqi).
     assert size(long) * 0.62 * len("129,644,300.25") <= 100
+
+
+def test_output_carries_no_binary_noise():
+    from api.formats import plain
+    from components.numbers import significant, significant_frame
+
+    assert significant(0.0035999999999996035) == 0.0036
+    assert significant(87012.34) == 87012.34
+    assert significant(0.00001234) == 0.00001234
+    assert plain(0.1 + 0.2) == 0.3
+    frame = significant_frame(pd.DataFrame({"v": [1.1 * 3, math.nan], "n": [1, 2]}))
+    assert frame["v"].iloc[0] == 3.3 and math.isnan(frame["v"].iloc[1]) and frame["n"].tolist() == [1, 2]

@@ -1,8 +1,8 @@
 /*
- * Charts drawn as they scroll into view (components/figures.lazy_graph): every placeholder
- * (.lazy-chart) is watched; once it comes within 200 px of the viewport its "seen"
- * store is set and a clientside callback puts the plotly graph in its place. The first screen
- * is drawn at once, the rest as the reader scrolls (and all of them when printing starts).
+ * Charts and grids drawn as they scroll into view (components/lazy.py): every placeholder
+ * (.lazy-part) is watched; once it comes within 200 px of the viewport its "seen" store is set
+ * and a clientside callback puts the component in its place. The first screen is drawn at once,
+ * the rest as the reader scrolls (and all of them when printing starts).
  */
 (function () {
   if (!("IntersectionObserver" in window)) {
@@ -33,7 +33,7 @@
   var queued = false;
   function scan() {
     queued = false;
-    var found = document.querySelectorAll(".lazy-chart:not([data-watched])");
+    var found = document.querySelectorAll(".lazy-part:not([data-watched])");
     for (var i = 0; i < found.length; i++) {
       found[i].setAttribute("data-watched", "1");
       observer.observe(found[i]);
@@ -47,8 +47,8 @@
   }).observe(document.documentElement, { childList: true, subtree: true });
   // Printing asks for every chart still undrawn.
   window.addEventListener("beforeprint", function () {
-    document.querySelectorAll(".lazy-chart[data-watched]").forEach(function (el) {
-      if (!el.querySelector(".js-plotly-plot")) {
+    document.querySelectorAll(".lazy-part[data-watched]").forEach(function (el) {
+      if (!el.children.length) {
         observer.unobserve(el);
         reveal(el);
       }

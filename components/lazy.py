@@ -1,0 +1,72 @@
+"""Parts of a page drawn when they scroll into view: the first screen first.
+
+A plotly chart costs the browser ~0.1 s to draw however few its points, an AG Grid ~0.1–0.4 s
+(its code loads with the first grid). A page sends each such part as a placeholder of the part's
+height, a store with the part's component (type, namespace, props) and a "seen" flag. The
+script ``assets/lazy-parts.js`` watches the placeholders; once one comes near the viewport it
+sets the flag, and a clientside callback (``register_callbacks``) puts the component in the
+placeholder: no server round trip, the data came with the page.
+
+In an embed (``?embed=1``, ``/embed/…``) everything is drawn at once: a report frames it at its
+full height and prints it.
+"""
+
+from __future__ import annotations
+
+import flask
+from dash import MATCH, Input, Output, State, dcc, html
+
+EAGER_FLAG = "spartan_draw_everything"
+
+
+def draw_everything() -> None:
+    """For the rest of this request, parts are drawn at once (an embed)."""
+    if flask.has_request_context():
+        setattr(flask.g, EAGER_FLAG, True)
+
+
+def eager() -> bool:
+    return flask.has_request_context() and bool(getattr(flask.g, EAGER_FLAG, False))
+
+
+def lazy(part_id: str, component, kind: str, height: int | None, **attributes) -> html.Div:
+    """``component`` drawn when its placeholder (``height`` px, ``kind`` "chart" or "grid") comes
+    into view; at once when the request draws everything. ``attributes`` go on the placeholder."""
+    if eager():
+        return component
+    payload = component.to_plotly_json()
+    spec = {"type": payload["type"], "namespace": payload["namespace"], "props": payload["props"]}
+    style = {"height": f"{height}px"} if height else {}
+    return html.Div(
+        [
+            html.Div(
+                id={"type": "lazy-part", "index": part_id},
+                className=f"lazy-part lazy-{kind}",
+                style=style,
+                **attributes,
+            ),
+            dcc.Store(id={"type": "lazy-seen", "index": part_id}, data=False),
+            dcc.Store(id={"type": "lazy-spec", "index": part_id}, data=spec),
+        ],
+        className=f"lazy-frame lazy-{kind}-frame",
+    )
+
+
+# The seen flag flips once: the placeholder's children become the component.
+DRAW_JS = """
+function (seen, spec) {
+    if (!seen || !spec) { return window.dash_clientside.no_update; }
+    return {type: spec.type, namespace: spec.namespace, props: spec.props};
+}
+"""
+
+
+def register_callbacks(app) -> None:
+    """The clientside callback that draws a part once it is seen (on ``app``: see
+    components/grid.register_callbacks)."""
+    app.clientside_callback(
+        DRAW_JS,
+        Output({"type": "lazy-part", "index": MATCH}, "children"),
+        Input({"type": "lazy-seen", "index": MATCH}, "data"),
+        State({"type": "lazy-spec", "index": MATCH}, "data"),
+    )
