@@ -1,13 +1,20 @@
 /*
  * Charts and grids drawn as they scroll into view (components/lazy.py): every placeholder
- * (.lazy-part) is watched; once it comes within 200 px of the viewport its "seen" store is set
- * and a clientside callback puts the component in its place. The first screen is drawn at once,
- * the rest as the reader scrolls (and all of them when printing starts).
+ * (.lazy-part) still empty is checked whenever the page changes, scrolls or resizes (and every
+ * 300 ms besides, for browsers that paint without scrolling, such as a headless screenshot);
+ * once it comes within 200 px of the viewport its "seen" store is set and a clientside callback
+ * puts the component in its place. The first screen is drawn at once, the rest as the reader
+ * scrolls, and everything when printing starts.
  */
 (function () {
-  if (!("IntersectionObserver" in window)) {
-    return;
-  }
+  var MARGIN = 200; // px below the viewport that count as "in view"
+  var GRACE = 1000; // ms a revealed placeholder has to be filled before it is asked for again
+  // The placeholders asked for, with their id then and when: React may reuse a placeholder's
+  // element for another part (or the same part of a new page), so an empty one is asked for
+  // again once its id changed or its grace ran out.
+  var asked = new WeakMap();
+  var queued = false;
+
   function reveal(el) {
     var id;
     try {
@@ -15,43 +22,45 @@
     } catch (err) {
       return;
     }
-    if (window.dash_clientside && window.dash_clientside.set_props) {
-      window.dash_clientside.set_props({ type: "lazy-seen", index: id.index }, { data: true });
+    var before = asked.get(el);
+    if (before && before.id === el.id && Date.now() - before.at < GRACE) {
+      return;
     }
+    if (!(window.dash_clientside && window.dash_clientside.set_props)) {
+      return; // Dash not ready yet: the next check asks
+    }
+    asked.set(el, { id: el.id, at: Date.now() });
+    window.dash_clientside.set_props({ type: "lazy-seen", index: id.index }, { data: Date.now() });
   }
-  var observer = new IntersectionObserver(
-    function (entries) {
-      entries.forEach(function (entry) {
-        if (entry.isIntersecting) {
-          observer.unobserve(entry.target);
-          reveal(entry.target);
-        }
-      });
-    },
-    { rootMargin: "0px 0px 200px 0px" }
-  );
-  var queued = false;
-  function scan() {
+
+  function check(all) {
     queued = false;
-    var found = document.querySelectorAll(".lazy-part:not([data-watched])");
+    var found = document.querySelectorAll(".lazy-part:empty");
+    if (!found.length) {
+      return;
+    }
+    var bottom = window.innerHeight + MARGIN;
     for (var i = 0; i < found.length; i++) {
-      found[i].setAttribute("data-watched", "1");
-      observer.observe(found[i]);
+      var box = found[i].getBoundingClientRect();
+      var shown = box.width > 0 || box.height > 0;
+      if (all === true || (shown && box.top < bottom && box.bottom > -MARGIN)) {
+        reveal(found[i]);
+      }
     }
   }
-  new MutationObserver(function () {
+
+  function soon() {
     if (!queued) {
       queued = true;
-      window.setTimeout(scan, 0);
+      window.setTimeout(check, 0);
     }
-  }).observe(document.documentElement, { childList: true, subtree: true });
-  // Printing asks for every chart still undrawn.
+  }
+
+  new MutationObserver(soon).observe(document.documentElement, { childList: true, subtree: true });
+  window.addEventListener("scroll", soon, { passive: true });
+  window.addEventListener("resize", soon);
+  window.setInterval(check, 300);
   window.addEventListener("beforeprint", function () {
-    document.querySelectorAll(".lazy-part[data-watched]").forEach(function (el) {
-      if (!el.children.length) {
-        observer.unobserve(el);
-        reveal(el);
-      }
-    });
+    check(true);
   });
 })();

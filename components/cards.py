@@ -57,10 +57,11 @@ def period_label(as_of, previous=None) -> str:
 
 def fitted_value(text: str, class_name: str = "kpi-value", **extra) -> html.Div:
     """A KPI's big number, its size bounded by the card's width so long numbers never overflow
-    ("52W HIGH 29,528.33"): a monospace digit is ~0.62 em, the card is 100 cqi wide."""
+    ("52W HIGH 29,528.33"): a monospace digit is ~0.62 em and the wrapper is 100 cqi wide (the
+    wrapper is the size container: a card that were one could not share its row's lines)."""
     size = f"min(1.6rem, {150 / max(len(text), 1):.1f}cqi)"
     style = {**extra.pop("style", {}), "fontSize": size}
-    return html.Div(text, className=class_name, style=style, **extra)
+    return html.Div(html.Div(text, className=class_name, style=style, **extra), className="kpi-fit")
 
 
 def kpi(
@@ -83,8 +84,8 @@ def kpi(
     parts = [head, fitted_value(style.level(value))]
     if change is not None and not pd.isna(change):
         text = style.delta(change)
-        if style.change == "level" and style.unit == "%":
-            text = text.removesuffix("%") + " pp"  # a change of a percentage, in points
+        if style.change == "level" and style.unit in ("%", " pp"):
+            text = text.removesuffix("%").removesuffix(" pp") + " pp"  # a change of a percentage, in points
         elif style.change == "level":
             before = value - change
             pct = 100 * change / before if before else None

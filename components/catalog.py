@@ -20,3 +20,13 @@ def catalog(settings: Settings) -> Catalog:
 
 def labels(settings: Settings, dataset: str) -> dict[str, str]:
     return {i.key: i.label for i in catalog(settings).for_dataset(dataset)}
+
+
+@lru_cache(maxsize=64)
+def _units(path: Path, settings: Settings, dataset: str) -> dict[str, str]:
+    return {i.key: i.unit for i in _catalog(path, settings).for_dataset(dataset) if i.unit}
+
+
+def units(settings: Settings, dataset: str) -> dict[str, str]:
+    """The catalog's unit of each instrument of ``dataset`` that has one (key → unit)."""
+    return _units(settings.sources_file, settings, dataset)

@@ -52,7 +52,7 @@ def lazy(part_id: str, component, kind: str, height: int | None, **attributes) -
     )
 
 
-# The seen flag flips once: the placeholder's children become the component.
+# The seen flag (the time the script asked) set: the placeholder's children become the component.
 DRAW_JS = """
 function (seen, spec) {
     if (!seen || !spec) { return window.dash_clientside.no_update; }

@@ -47,19 +47,28 @@ class NumberStyle:
     unit: str = ""  # after a level: "%" for rates
     change: str = "level"  # "level": same decimals as the level; "bp": basis points
     compact: bool = False  # counts in the hundreds of thousands and up: "214 k", "3.2 bn"
+    scale: float = 1.0  # the stored unit in ones: 1,000 for a series in thousands
+    prefix: str = ""  # before the number: "$"
 
     def level(self, value: float | None) -> str:
+        if value is None or not math.isfinite(value):
+            return "—"
         if self.compact:
-            return compact(value) + self.unit
-        return format_number(value, self.decimals, unit=self.unit)
+            return self.prefix + compact(value * self.scale) + self.unit
+        return self.prefix + format_number(value * self.scale, self.decimals, unit=self.unit)
 
     def delta(self, change: float | None) -> str:
         """A change since the previous observation, signed: "+1,133.48", "+4 bp", "+12 k"."""
         if self.change == "bp":
             return format_bp(change)
+        if change is None or not math.isfinite(change):
+            return "—"
         if self.compact:
-            return compact(change, sign=True) + self.unit
-        return format_number(change, self.decimals, sign=True, unit=self.unit)
+            text = compact(change * self.scale, sign=True)
+        else:
+            text = format_number(change * self.scale, self.decimals, sign=True)
+        sign = text[0] if text[:1] in "+-" else ""
+        return sign + self.prefix + text[len(sign) :] + self.unit
 
     def delta_direction(self, change: float | None) -> str:
         if self.change == "bp":
@@ -84,10 +93,37 @@ def currency_decimals(currency: str) -> int:
     return 2 if currency.upper() in LARGE_UNIT_CURRENCIES else 4
 
 
-def style_for(dataset: str | None, key: str | None = None, value: float | None = None) -> NumberStyle:
+# Catalog units (config/sources.yaml ``unit:``) in ones: "thousands" of persons → × 1,000.
+UNIT_SCALES = {"thousands": 1e3, "millions": 1e6, "billions": 1e9, "trillions": 1e12}
+
+
+def style_for_unit(unit: str, value: float | None) -> NumberStyle | None:
+    """The style a catalog unit implies: "%" → "4.40%"; "thousands" (payrolls 159,600) →
+    "159.6 m"; "billions $" → "$29.4 tn"; "$ per barrel" → "$61.20"; None for other units."""
+    words = unit.split()
+    if unit in ("%", "pp"):
+        return NumberStyle(2, "%" if unit == "%" else " pp")
+    if words and words[0] in UNIT_SCALES:
+        dollars = "$" in words
+        return NumberStyle(0, compact=True, scale=UNIT_SCALES[words[0]], prefix="$" if dollars else "")
+    if unit in ("number", "units", "persons"):
+        big = value is not None and math.isfinite(value) and abs(value) >= COMPACT_FROM
+        return NumberStyle(0, compact=big)
+    if unit == "$" or unit.startswith("$ per"):
+        big = value is not None and math.isfinite(value) and abs(value) >= COMPACT_FROM
+        return NumberStyle(2, compact=big, prefix="$")
+    return None
+
+
+def style_for(
+    dataset: str | None, key: str | None = None, value: float | None = None, unit: str | None = None
+) -> NumberStyle:
     """The number style of one instrument of ``dataset`` (``value``: a typical level, for kinds
-    whose decimals follow the magnitude)."""
+    whose decimals follow the magnitude; ``unit``: the catalog's unit of the instrument)."""
     kind = KIND_BY_DATASET.get(dataset or "", "")
+    by_unit = style_for_unit(unit, value) if unit and kind not in ("rate", "fx", "crypto") else None
+    if by_unit is not None:
+        return by_unit
     if kind == "rate":
         return NumberStyle(2, "%", "bp")
     if kind == "fx":

@@ -15,11 +15,12 @@ import pandas as pd
 from dash import html
 
 from components.cards import degraded_state, empty_state, panel
-from components.catalog import catalog
+from components.catalog import catalog, units
 from components.figures import history_figure, lazy_graph, log_axis, plot_points
 from components.grid import data_grid, number_column, text_column
 from components.view_state import ViewState, parse_view
 from pages.panels import graph_config
+from pages.panels.core import axis_unit
 from pages.panels.markets import picker, view_toolbar
 from sql import read
 from sql.transforms import latest_with_change
@@ -82,6 +83,8 @@ def chart_card(keys: list[str], labels: dict[str, str], view: ViewState):
     )
     if view.rebase:
         fig.update_yaxes(title_text="rebased to 100")
+    else:
+        axis_unit(fig, units(read.current_settings(), DATASET), keys)
     if view.log and frame["value"].min() > 0:
         log_axis(fig, frame["value"])
     graph = lazy_graph(f"graph-{DOM_ID}", fig, graph_config(f"spartan-{DOM_ID}"), 440)

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.cards import kpi
-from components.catalog import catalog, labels
+from components.catalog import catalog, labels, units
 from components.figures import history_figure, log_axis, plot_points, yield_curve_figure
 from components.grid import ROW_DECIMALS, data_grid, number_column, text_column
 from components.numbers import NumberStyle, style_for
@@ -46,7 +46,8 @@ def panel_keys(ctx: PanelContext) -> list[str] | None:
 def number_style(ctx: PanelContext, key: str | None = None, value: float | None = None) -> NumberStyle:
     """How the panel writes one instrument's numbers: the dataset's kind (components/numbers.py),
     with the panel's ``unit``, ``decimals`` and ``change`` ("bp" or "level") options on top."""
-    style = style_for(ctx.spec.dataset, key, value)
+    unit = units(ctx.settings, ctx.spec.dataset).get(key) if key and ctx.spec.dataset else None
+    style = style_for(ctx.spec.dataset, key, value, unit)
     changes = {}
     if ctx.spec.option("unit") is not None:
         changes["unit"] = str(ctx.spec.option("unit"))
@@ -250,11 +251,26 @@ def history(ctx: PanelContext):
     )
     if is_rebased:
         fig.update_yaxes(title_text="rebased to 100")
+    elif not unit and not ctx.spec.option("transform"):
+        axis_unit(fig, units(ctx.settings, ctx.spec.dataset), frame["key"].unique())
     if ctx.view.log and not ctx.spec.option("transform"):
         log_axis(fig, frame["value"])
     for line in ctx.spec.option("hlines", []) or []:
         fig.add_hline(y=float(line), line_width=1, line_color="#b0b8c8", line_dash="dot")
     return chart(ctx, fig)
+
+
+def axis_unit(fig, known: dict[str, str], keys) -> None:
+    """The y axis says the unit its series share (catalog units): "%" as a tick suffix, other
+    units ("thousands", "index, 2017=100") as the axis title."""
+    shared = {known.get(k) for k in keys}
+    if len(shared) != 1 or None in shared:
+        return
+    (unit,) = shared
+    if unit == "%":
+        fig.update_yaxes(ticksuffix="%")
+    else:
+        fig.update_yaxes(title_text=unit)
 
 
 # --- the yield curve --------------------------------------------------------------------------

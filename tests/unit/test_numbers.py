@@ -168,7 +168,7 @@ def test_kpi_period_follows_the_series_frequency():
 
 def test_kpi_value_size_shrinks_with_its_length():
     short, long = fitted_value("4.05%"), fitted_value("129,644,300.25")
-    size = lambda c: float(c.style["fontSize"].split(",")[1].removesuffix("cqi)"))  # noqa: E731
+    size = lambda c: float(c.children.style["fontSize"].split(",")[1].removesuffix("cqi)"))  # noqa: E731
     assert size(long) < size(short)
     # ~0.62 em a monospace digit: the text's width stays within the card (100 cqi).
     assert size(long) * 0.62 * len("129,644,300.25") <= 100
@@ -184,3 +184,17 @@ def test_output_carries_no_binary_noise():
     assert plain(0.1 + 0.2) == 0.3
     frame = significant_frame(pd.DataFrame({"v": [1.1 * 3, math.nan], "n": [1, 2]}))
     assert frame["v"].iloc[0] == 3.3 and math.isnan(frame["v"].iloc[1]) and frame["n"].tolist() == [1, 2]
+
+
+def test_catalog_units_give_economic_series_their_unit():
+    payrolls = style_for("fred_series", "PAYEMS", 159_600, "thousands")
+    assert (payrolls.level(159_600), payrolls.delta(50)) == ("159.6 m", "+50 k")
+    assert style_for("fred_series", "GDP", 29_400, "billions $").level(29_400) == "$29.4 tn"
+    oil = style_for("fred_series", "DCOILWTICO", 61.2, "$ per barrel")
+    assert (oil.level(61.2), oil.delta(-1.25)) == ("$61.20", "-$1.25")
+    assert style_for("fred_series", "ICSA", 214_000, "number").level(214_000) == "214 k"
+    assert style_for("fred_series", "CPIAUCSL", 320.5, "index, 1982-84=100").level(320.5) == "320.50"
+    # Market kinds keep their own rules whatever the catalog says.
+    assert style_for("treasury_yields", "10Y", 4.1, "%").change == "bp"
+    card = kpi("Unemployment rate", 4.4, change=0.1, style=style_for("fred_series", "UNRATE", 4.4, "%"))
+    assert texts(card)[1:3] == ["4.40%", "+0.10 pp"]
