@@ -108,6 +108,13 @@ def _panel(raw: object, where: str) -> PanelSpec:
     dataset = raw.get("dataset")
     if dataset is not None and not isinstance(dataset, str):
         raise DashboardError(f"{where}: panel {raw['id']!r}: 'dataset' must be a dataset name")
+    empty = [k for k, v in raw.items() if v is None]
+    if empty:
+        # In a flow mapping an unquoted comma ends the value: "title: A (b, c)" leaves "c)" as
+        # an option without a value and the title cut short.
+        raise DashboardError(
+            f"{where}: panel {raw['id']!r}: {empty} without a value (a comma in an unquoted title? quote it)"
+        )
     return PanelSpec(
         id=raw["id"],
         type=raw["type"],

@@ -141,7 +141,7 @@ def latest_table(ctx: PanelContext):
     )
     bp = bool(styles) and all(s.change == "bp" for s in styles)
     columns = [
-        text_column("Name", "Name", minWidth=180),
+        text_column("Name", "Name", minWidth=180, flex=2),
         text_column("Symbol", "Symbol", cellRenderer="markdown", minWidth=90),
         number_column("Last", "Last" + (" (%)" if bp else ""), decimals=ROW_DECIMALS),
         number_column("Change", "Change", change=True, decimals=0 if bp else ROW_DECIMALS, unit=" bp" if bp else ""),
@@ -269,6 +269,8 @@ def axis_unit(fig, known: dict[str, str], keys) -> None:
     (unit,) = shared
     if unit == "%":
         fig.update_yaxes(ticksuffix="%")
+    elif unit.split()[0] in ("thousands", "millions", "billions", "trillions"):
+        fig.update_yaxes(title_text=unit, tickformat=",.0f")  # "12,000" thousands, not "12k" thousands
     else:
         fig.update_yaxes(title_text=unit)
 

@@ -209,6 +209,7 @@ def test_text_on_navy_meets_wcag_aa_contrast():
         ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, width: 13}]\n", "'width' must be 1..12"),
         ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, keys: SPX}]\n", "'keys' must be a list"),
         ("- a list", "must be a mapping"),
+        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, title: Credit (HYG, LQD)}]\n", "without a value"),
         ("id: x\ntitle: X\npath: /x\nredirect_from: /old\npanels: [{id: a, type: kpis}]\n", "'redirect_from' must"),
     ],
 )
