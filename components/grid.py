@@ -104,7 +104,13 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], filename: 
                         "wrapHeaderText": True,
                         "autoHeaderHeight": True,
                     },
-                    dashGridOptions={"animateRows": False, "theme": SPARTAN_GRID_THEME},
+                    # Every column rendered (the station's grids are narrow): a grid mounted after
+                    # the page must not wait for a resize to show its columns.
+                    dashGridOptions={
+                        "animateRows": False,
+                        "theme": SPARTAN_GRID_THEME,
+                        "suppressColumnVirtualisation": True,
+                    },
                     # Headers as shown; links as their text; formula-like text neutralised (assets/).
                     csvExportParams={
                         "fileName": f"{filename}.csv",

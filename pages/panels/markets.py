@@ -143,7 +143,7 @@ def fx_heatmap(change: pd.DataFrame, height: int) -> go.Figure:
 def fx_matrix(ctx: PanelContext):
     matrix, change, newest = fx_frames(ctx)
     frame = matrix.reset_index(names="Currency")
-    columns = [text_column("Currency", "1 unit of", pinned="left", minWidth=100, maxWidth=120)] + [
+    columns = [text_column("Currency", "1 unit of", minWidth=100, maxWidth=120)] + [
         {**number_column(c, c, decimals=currency_decimals(c)), "minWidth": 90} for c in matrix.columns
     ]
     height = int(ctx.spec.option("height", 72 + 42 * len(frame)))
