@@ -94,15 +94,14 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], filename: 
                     id={"type": "grid", "index": grid_id},
                     rowData=grid_rows(frame),
                     columnDefs=[sized(c) for c in columns],
-                    # Headers wrap rather than truncate ("Call vol…"); columns share the width but
-                    # never shrink below their header.
+                    # Headers wrap onto two lines rather than truncate ("Call vol…"); columns share
+                    # the width but never shrink below their header (``sized``).
                     defaultColDef={
                         "sortable": True,
                         "resizable": True,
                         "filter": True,
                         "flex": 1,
                         "wrapHeaderText": True,
-                        "autoHeaderHeight": True,
                     },
                     # Every column rendered (the station's grids are narrow): a grid mounted after
                     # the page must not wait for a resize to show its columns.
@@ -110,6 +109,8 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], filename: 
                         "animateRows": False,
                         "theme": SPARTAN_GRID_THEME,
                         "suppressColumnVirtualisation": True,
+                        # Room for two lines (a fixed height: the grid may be drawn off screen).
+                        "headerHeight": 52 if any(" " in str(c.get("headerName", "")) for c in columns) else 40,
                     },
                     # Headers as shown; links as their text; formula-like text neutralised (assets/).
                     csvExportParams={
@@ -127,13 +128,14 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], filename: 
 
 
 def sized(column: dict) -> dict:
-    """A column at least as wide as its header (about 8 px a character at 13 px, plus the sort
-    and filter icons), unless it says its own minimum."""
+    """A column at least as wide as its header on two lines (about 8 px a character at 13 px,
+    plus the sort and filter icons), unless it says its own minimum."""
     if "minWidth" in column:
         return column
     header = str(column.get("headerName") or column.get("field") or "")
     longest = max((len(word) for word in header.split()), default=0)
-    return {**column, "minWidth": max(90, min(220, 8 * longest + 56))}
+    line = max(longest, -(-len(header) // 2))  # the header on at most two lines
+    return {**column, "minWidth": max(90, min(220, 8 * line + 56))}
 
 
 def register_callbacks(app: dash.Dash) -> None:
