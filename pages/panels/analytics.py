@@ -399,6 +399,12 @@ def rotation_graph(ctx: PanelContext):
         )
     fig.add_hline(y=100, line_width=1, line_color=MUTED)
     fig.add_vline(x=100, line_width=1, line_color=MUTED)
+    ends = tails.sort_values("date").groupby("symbol", sort=False).tail(1)
+    placed = label_positions(
+        {r.symbol: (r.rs_ratio, r.rs_momentum) for r in ends.itertuples()},
+        (100 - span_x, 100 + span_x),
+        (100 - span_y, 100 + span_y),
+    )
     for i, (symbol, rows) in enumerate(tails.groupby("symbol", sort=False)):
         colour = SECTOR_COLORS[i % len(SECTOR_COLORS)]
         title = names.get(symbol, symbol)
@@ -414,7 +420,7 @@ def rotation_graph(ctx: PanelContext):
                 line={"color": colour, "width": 1.5},
                 marker={"color": colour, "size": size, "line": {"width": 0}},
                 text=[""] * (len(rows) - 1) + [symbol],
-                textposition="top center",
+                textposition=placed.get(symbol, "top center"),
                 textfont={"color": colour, "size": 11},
                 customdata=np.stack([dates, [title] * len(rows)], axis=-1),
                 hovertemplate="%{customdata[1]}<br>%{customdata[0]}<br>RS-Ratio %{x:.2f}"
@@ -425,6 +431,50 @@ def rotation_graph(ctx: PanelContext):
     fig.update_yaxes(range=[100 - span_y, 100 + span_y], title_text="RS-Momentum", zeroline=False)
     fig.update_layout(legend={"y": -0.16}, margin={"b": 80})
     return chart(ctx, fig)
+
+
+# Where a label can sit around its point, in order of preference, as a box offset in pixels
+# (left, top) from the point for a label ``w`` wide and 12 px high.
+LABEL_SPOTS = {
+    "top center": lambda w: (-w / 2, -20),
+    "bottom center": lambda w: (-w / 2, 8),
+    "middle right": lambda w: (8, -6),
+    "middle left": lambda w: (-w - 8, -6),
+    "top right": lambda w: (4, -18),
+    "bottom left": lambda w: (-w - 4, 6),
+}
+
+
+def label_positions(
+    points: dict[str, tuple[float, float]], x_range: tuple[float, float], y_range: tuple[float, float]
+) -> dict[str, str]:
+    """A text position for each point's label such that labels do not overlap (XLB beside XLP):
+    greedy, in order of preference, on a plot of about 600 × 420 px (7 px a character)."""
+    width_px, height_px = 600, 420
+
+    def pixel(x: float, y: float) -> tuple[float, float]:
+        px = (x - x_range[0]) / (x_range[1] - x_range[0]) * width_px
+        py = (y_range[1] - y) / (y_range[1] - y_range[0]) * height_px
+        return px, py
+
+    boxes: list[tuple[float, float, float, float]] = []
+    out = {}
+    for name, (x, y) in sorted(points.items(), key=lambda item: -item[1][1]):
+        px, py = pixel(x, y)
+        w = 7 * len(name)
+        chosen, chosen_box = "top center", None
+        for spot, offset in LABEL_SPOTS.items():
+            dx, dy = offset(w)
+            box = (px + dx, py + dy, px + dx + w, py + dy + 12)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+                chosen, chosen_box = spot, box
+                break
+        if chosen_box is None:
+            dx, dy = LABEL_SPOTS[chosen](w)
+            chosen_box = (px + dx, py + dy, px + dx + w, py + dy + 12)
+        boxes.append(chosen_box)
+        out[name] = chosen
+    return out
 
 
 def rotation_table_data(ctx: PanelContext) -> pd.DataFrame:

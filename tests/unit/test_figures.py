@@ -65,3 +65,12 @@ def test_log_axis_ticks_are_written_in_full():
     assert len(narrow.layout.yaxis.tickvals) >= 3
     assert all(101 / 1.2 <= t <= 104 * 1.2 for t in narrow.layout.yaxis.tickvals)
     assert log_axis(go.Figure(), [-1, 0]).layout.yaxis.type is None  # nothing positive: left alone
+
+
+def test_rotation_labels_of_close_points_do_not_overlap():
+    from pages.panels.analytics import label_positions
+
+    # XLB and XLP end a hair apart: their labels must take different places.
+    spots = label_positions({"XLB": (101.0, 100.5), "XLP": (101.05, 100.45), "XLK": (96, 97)}, (95, 105), (95, 105))
+    assert spots["XLB"] != spots["XLP"]
+    assert spots["XLK"] == "top center"  # alone: the usual place
