@@ -2,12 +2,14 @@
  * Charts and grids drawn as they scroll into view (components/lazy.py): every placeholder
  * (.lazy-part) still empty is checked whenever the page changes, scrolls or resizes (and every
  * 300 ms besides, for browsers that paint without scrolling, such as a headless screenshot);
- * once it comes within 200 px of the viewport its "seen" store is set and a clientside callback
- * puts the component in its place. The first screen is drawn at once, the rest as the reader
- * scrolls, and everything when printing starts.
+ * once it comes into view (or, after the first scroll, within 300 px of it) its "seen" store is
+ * set and a clientside callback puts the component in its place. The first screen is drawn at
+ * once, the rest as the reader scrolls, and everything when printing starts.
  */
 (function () {
-  var MARGIN = 200; // px below the viewport that count as "in view"
+  // px beyond the viewport that count as "in view": none until the reader scrolls (the first
+  // screen is drawn first, alone), then 300 (what comes next is drawn before it is reached).
+  var margin = 0;
   var GRACE = 1000; // ms a revealed placeholder has to be filled before it is asked for again
   // The placeholders asked for, with their id then and when: React may reuse a placeholder's
   // element for another part (or the same part of a new page), so an empty one is asked for
@@ -39,11 +41,11 @@
     if (!found.length) {
       return;
     }
-    var bottom = window.innerHeight + MARGIN;
+    var bottom = window.innerHeight + margin;
     for (var i = 0; i < found.length; i++) {
       var box = found[i].getBoundingClientRect();
       var shown = box.width > 0 || box.height > 0;
-      if (all === true || (shown && box.top < bottom && box.bottom > -MARGIN)) {
+      if (all === true || (shown && box.top < bottom && box.bottom > -margin)) {
         reveal(found[i]);
       }
     }
@@ -57,7 +59,14 @@
   }
 
   new MutationObserver(soon).observe(document.documentElement, { childList: true, subtree: true });
-  window.addEventListener("scroll", soon, { passive: true });
+  window.addEventListener(
+    "scroll",
+    function () {
+      margin = 300;
+      soon();
+    },
+    { passive: true }
+  );
   window.addEventListener("resize", soon);
   window.setInterval(check, 300);
   window.addEventListener("beforeprint", function () {

@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
 REFERENCE_PATHS = ("/bare", "/chart-grid")  # bench/reference_pages.py
 GOAL_WARM_MS, GOAL_COLD_MS, GOAL_WARM_RATIO = 1000, 1500, 1.25  # issue: what users see
 DETAIL_PAGES = ("/instrument/SPX", "/series/UNRATE")  # measured when their template is registered
@@ -303,19 +302,9 @@ def report(results: dict[str, dict[str, Load]]) -> None:
 def start_web(target: str, port: int, args, env: dict, log_path: Path) -> subprocess.Popen:
     """``gunicorn target`` as in production (config/gunicorn.conf.py, the workers and threads
     asked for) on ``port``, its output to ``log_path``."""
-    config = ["-c", str(GUNICORN_CONF)] if GUNICORN_CONF.exists() else []
-    with log_path.open("w") as log:
-        return subprocess.Popen(  # noqa: S603 - our own app, fixed arguments
-            [
-                *(sys.executable, "-m", "gunicorn", *config, target),
-                *("--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads)),
-                *("--timeout", "120"),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    from bench.api_load import gunicorn
+
+    return gunicorn(target, env, port, args.workers, args.threads, log_path)
 
 
 def ready(base: str, server: subprocess.Popen, workers: int, probe: str = "/assets/favicon.ico") -> None:
