@@ -98,6 +98,32 @@ def thin(x: pd.Series, y: pd.Series, max_points: int | None) -> tuple[pd.Series,
     return x.iloc[index], y.iloc[index]
 
 
+def epoch_ms(x: pd.Series):
+    """Dates as milliseconds since 1970 for a date axis: a third of the bytes of ISO strings and
+    nothing for the browser to parse (plotly.js reads numbers on a date axis as epoch ms)."""
+    values = x.to_numpy()
+    if not np.issubdtype(values.dtype, np.datetime64):
+        return x
+    return values.astype("datetime64[ms]").astype(np.int64)
+
+
+DRAWN_DIGITS = 7  # significant digits a chart keeps when it does not say its decimals
+
+
+def drawn_values(y: pd.Series, decimals: int | None = None) -> np.ndarray:
+    """``y`` as the chart sends it: rounded to the ``decimals`` its tooltip shows (else to
+    ``DRAWN_DIGITS`` significant digits of its largest value). The browser gets "100.85", not
+    "100.84771234567891" (random digits are the bulk of a chart's bytes); the tooltip reads the
+    same; CSV and API keep the stored values."""
+    values = pd.to_numeric(y, errors="coerce").to_numpy(dtype=float)
+    if decimals is None:
+        finite = np.abs(values[np.isfinite(values)])
+        if not finite.size or finite.max() == 0:
+            return values
+        decimals = max(0, DRAWN_DIGITS - 1 - int(np.floor(np.log10(finite.max()))))
+    return np.round(values, decimals)
+
+
 def frequency_days(dates: pd.Series) -> float:
     """The median gap between observations, in days (1 daily, ~30 monthly, ~91 quarterly)."""
     if len(dates) < 3:
@@ -133,13 +159,14 @@ def history_figure(
         x, y = thin(rows["date"], rows["value"], max_points)
         fig.add_trace(
             go.Scatter(
-                x=x,
-                y=y,
+                x=epoch_ms(x),
+                y=drawn_values(y, decimals),
                 name=labels.get(key, key),
                 hovertemplate=f"%{{y:,.{decimals}f}}{unit}",
                 **shape_for(rows["date"]),
             )
         )
+    fig.update_xaxes(type="date")
     if range_selector:
         fig.update_xaxes(rangeselector={"buttons": RANGE_BUTTONS, "bgcolor": theme.CARD, "activecolor": theme.RED})
     fig.update_yaxes(ticksuffix=unit)

@@ -35,7 +35,7 @@ from plotly.subplots import make_subplots
 
 from components.cards import degraded_state, empty_state, fitted_value
 from components.catalog import catalog
-from components.figures import log_axis, plot_points, shape_for, thin
+from components.figures import drawn_values, epoch_ms, log_axis, plot_points, shape_for, thin
 from components.grid import data_grid, number_column, text_column
 from components.numbers import NumberStyle, currency_decimals, format_bp, format_number, format_pct, rounded
 from components.view_state import RANGES, ViewState, parse_view
@@ -383,11 +383,11 @@ def detail_figure(
     where = {"row": 1, "col": 1} if volume else {}
     if ohlc:
         main = go.Candlestick(
-            x=frame["date"],
-            open=frame["open"],
-            high=frame["high"],
-            low=frame["low"],
-            close=frame["close"],
+            x=epoch_ms(frame["date"]),
+            open=drawn_values(frame["open"], decimals),
+            high=drawn_values(frame["high"], decimals),
+            low=drawn_values(frame["low"], decimals),
+            close=drawn_values(frame["close"], decimals),
             name=label,
             increasing={"line": {"color": theme.SUCCESS}, "fillcolor": theme.SUCCESS},
             decreasing={"line": {"color": theme.DANGER}, "fillcolor": theme.DANGER},
@@ -396,8 +396,8 @@ def detail_figure(
         x, y = thin(frame["date"], frame["yoy"] if yoy else frame["close"], plot_points())
         shape = shape_for(frame["date"])
         main = go.Scatter(
-            x=x,
-            y=y,
+            x=epoch_ms(x),
+            y=drawn_values(y, 2 if yoy else decimals),
             name=f"{label}, YoY %" if yoy else label,
             line={"color": theme.RED_LIGHT, "width": 2, **shape.pop("line", {})},
             hovertemplate=f"%{{y:,.{2 if yoy else decimals}f}}" + ("%" if yoy else "") + "<extra></extra>",
@@ -407,8 +407,8 @@ def detail_figure(
     if volume:
         fig.add_trace(
             go.Bar(
-                x=frame["date"],
-                y=frame["volume"],
+                x=epoch_ms(frame["date"]),
+                y=drawn_values(frame["volume"], 0),
                 name="Volume",
                 marker_color="rgba(176,184,200,0.45)",
                 hovertemplate="%{y:,.0f}<extra>Volume</extra>",
@@ -417,7 +417,7 @@ def detail_figure(
             col=1,
         )
         fig.update_yaxes(title_text="Volume", row=2, col=1)
-    fig.update_xaxes(rangeslider_visible=False)
+    fig.update_xaxes(rangeslider_visible=False, type="date")
     fig.update_layout(showlegend=False, margin={"l": 56, "r": 16, "t": 24, "b": 32})
     if yoy:
         fig.update_yaxes(ticksuffix="%", **where)

@@ -74,3 +74,17 @@ def test_rotation_labels_of_close_points_do_not_overlap():
     spots = label_positions({"XLB": (101.0, 100.5), "XLP": (101.05, 100.45), "XLK": (96, 97)}, (95, 105), (95, 105))
     assert spots["XLB"] != spots["XLP"]
     assert spots["XLK"] == "top center"  # alone: the usual place
+
+
+def test_charts_send_what_their_tooltip_shows():
+    from components.figures import drawn_values, epoch_ms
+
+    y = pd.Series([100.84771234567891, 6712.345678, None])
+    assert drawn_values(y, 2)[:2].tolist() == [100.85, 6712.35]
+    assert np.isnan(drawn_values(y, 2)[2])
+    assert drawn_values(pd.Series([87012.3456789])).tolist() == [87012.35]  # seven significant digits
+    assert epoch_ms(pd.Series(pd.to_datetime(["1970-01-02"]))).tolist() == [86_400_000]
+    frame = daily(10)
+    fig = history_figure(frame, {}, "", decimals=2)
+    assert fig.layout.xaxis.type == "date" and fig.data[0].x[0] == frame["date"].iloc[0].value // 10**6
+    assert all(round(v, 2) == v for v in fig.data[0].y)
