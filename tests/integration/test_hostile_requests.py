@@ -159,7 +159,7 @@ def test_the_path_names_a_detail_page_whatever_the_query_string_says(client):
     title, content = drawn(client, "/instrument/SPX", "?symbol=NDX")
     assert title.startswith("S&P 500") and "NDX" not in content
     title, _ = drawn(client, "/series/DGS10", "?series_id=UNRATE")
-    assert title.startswith("DGS10")
+    assert "(DGS10)" in title and "UNRATE" not in title  # the series' name, then its id
     _, content = drawn(client, "/embed/rates/curve", "?dashboard=nope&panel=nope")
     assert "No such panel" not in content and "graph-rates-curve" in content
 
