@@ -18,6 +18,7 @@ from collections import OrderedDict
 from flask import Response, request
 
 from sql.cache import cache
+from sql.memo import LOCAL_READS
 from sql.store import get_store
 
 LOCAL_ENTRIES = 256  # bodies per process
@@ -59,6 +60,7 @@ def lookup(etag: str) -> Response | None:
         entry = _local.get(key)
         if entry is not None:
             _local.move_to_end(key)
+    LOCAL_READS.labels("hit" if entry is not None else "miss").inc()
     if entry is None:
         entry = cache.get(key)
         if not isinstance(entry, tuple) or len(entry) != 4:

@@ -132,11 +132,15 @@ def run_locust(python: Path, base: str, path: str, users: int, wait: str, durati
     )
 
 
-CACHE_LINE = re.compile(r"^(spartan_cache_\w*?)(?:_total)?\{(?P<labels>[^}]*)\}\s+(?P<value>[0-9.eE+-]+)$")
+CACHE_LINE = re.compile(
+    r"^(?P<name>spartan_(?:local_)?cache_\w*?)(?:_total)?\{(?P<labels>[^}]*)\}\s+(?P<value>[0-9.eE+-]+)$"
+)
 
 
 def cache_lookups(base: str) -> tuple[float, float] | None:
-    """(hits, misses) summed over the station's cache metrics; None without such metrics."""
+    """(hits, misses) over the station's cache metrics: reads answered by a web process's own
+    memory or by the shared cache, and reads the shared cache did not hold (a process-memory
+    miss goes on to the shared cache, so it is not a miss of its own); None without metrics."""
     try:
         with urllib.request.urlopen(base + "/metrics", timeout=10) as response:  # noqa: S310 - our server
             text = response.read().decode()
@@ -148,11 +152,11 @@ def cache_lookups(base: str) -> tuple[float, float] | None:
         match = CACHE_LINE.match(line)
         if not match or line.startswith(("spartan_cache_size", "spartan_cache_bytes")):
             continue
-        labels = match["labels"]
+        labels, local = match["labels"], match["name"].startswith("spartan_local_")
         if 'result="hit"' in labels:
             hits += float(match["value"])
             found = True
-        elif 'result="miss"' in labels:
+        elif 'result="miss"' in labels and not local:
             misses += float(match["value"])
             found = True
     return (hits, misses) if found else None
