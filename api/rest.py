@@ -81,7 +81,7 @@ def _compress_api_formats(server: Flask) -> None:
             compressor.compress_mimetypes_set |= wanted
 
 
-STALE_PREFIXES = ("/api/", "/csv/")
+STALE_PREFIXES = ("/api/", "/csv/", "/zoom/")
 
 
 def flag_stale(response: Response) -> Response:

@@ -65,7 +65,7 @@ EXEMPT_PATHS = frozenset(
     }
 )
 EXEMPT_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/")
-DATA_PREFIXES = ("/api/", "/csv/")
+DATA_PREFIXES = ("/api/", "/csv/", "/zoom/")
 # Dash's own endpoints: the callbacks are audited (they render pages); layout and dependencies not.
 DASH_PREFIX = "/_dash-"
 DASH_CALLBACK = "/_dash-update-component"
@@ -102,7 +102,7 @@ PROBE_PATHS = frozenset({"/health", "/health/ready", "/metrics"})
 
 def request_class(path: str) -> str:
     """``exempt`` (liveness, static files), ``probe`` (readiness, metrics), ``api`` (``/api/*``,
-    ``/csv/*``) or ``web`` (the rest)."""
+    ``/csv/*``, ``/zoom/*``) or ``web`` (the rest)."""
     if path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES):
         return "exempt"
     if path in PROBE_PATHS:
@@ -118,6 +118,8 @@ def audit_kind(path: str, method: str) -> str | None:
         return None
     if path.startswith("/csv/"):
         return "csv"
+    if path.startswith("/zoom/"):
+        return "zoom"  # a window of a chart at full resolution
     if path.startswith("/api/") or path == "/api":
         return "api"
     if path == DASH_CALLBACK:
@@ -484,9 +486,9 @@ def audit_record(response: Response, datasets: _Datasets) -> dict[str, Any] | No
     if kind == "callback":
         record.update(_callback_fields(datasets))
     else:
-        if kind == "csv" and {"dashboard", "panel"} <= view_args.keys():
+        if kind in ("csv", "zoom") and {"dashboard", "panel"} <= view_args.keys():
             record["dataset"] = datasets.for_panel(view_args["dashboard"], view_args["panel"])
-        if kind in ("api", "csv") and view_args:
+        if kind in ("api", "csv", "zoom") and view_args:
             record["target"] = {k: _clean(v, 100) for k, v in view_args.items()}
         record["dataset"] = (
             _known_dataset(g.get("audit_dataset"))  # an endpoint may say what it read

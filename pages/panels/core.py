@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,7 +11,15 @@ from dash import html
 
 from components.cards import kpi
 from components.catalog import catalog, labels, units
-from components.figures import history_figure, log_axis, plot_points, yield_curve_figure
+from components.figures import (
+    drawn_values,
+    epoch_ms,
+    history_figure,
+    log_axis,
+    plot_points,
+    thin,
+    yield_curve_figure,
+)
 from components.grid import ROW_DECIMALS, data_grid, number_column, text_column
 from components.numbers import NumberStyle, style_for
 from config.dashboard_specs import YOY_LOOKBACK_DAYS
@@ -232,23 +241,39 @@ def history_data(ctx: PanelContext) -> pd.DataFrame:
     return wide.reset_index(names="Date")
 
 
-@panel_type("history", history_data, history_reads, view=("range", "log", "rebase"))
-def history(ctx: PanelContext):
+def history_frame(ctx: PanelContext) -> tuple[pd.DataFrame, bool, str, int]:
+    """The rows a history chart draws, in trace order (the panel's keys first), whether they are
+    rebased, the unit after its numbers and the decimals of its tooltip."""
     frame = history_rows(ctx)
     is_rebased = rebased(ctx)
     unit = "" if is_rebased else ("%" if ctx.spec.option("transform") == "yoy" else ctx.spec.option("unit", ""))
     order = {k: i for i, k in enumerate(panel_keys(ctx) or [])}
     frame = frame.sort_values(["key", "date"], key=lambda c: c.map(order).fillna(len(order)) if c.name == "key" else c)
     style = number_style(ctx, None, float(frame["value"].abs().median()) if not frame.empty else None)
+    return frame, is_rebased, unit, 2 if is_rebased else style.decimals
+
+
+def zoom_href(ctx: PanelContext) -> str:
+    """Where the browser asks for a zoomed window of a thinned chart at full resolution."""
+    return f"/zoom/{quote(ctx.dashboard.id)}/{quote(ctx.spec.id)}.json{ctx.view.query(embed=False)}"
+
+
+@panel_type("history", history_data, history_reads, view=("range", "log", "rebase"))
+def history(ctx: PanelContext):
+    frame, is_rebased, unit, decimals = history_frame(ctx)
+    budget = plot_points(ctx.spec.width)
     fig = history_figure(
         frame,
         names(ctx),
         unit,
         height=int(ctx.spec.option("height", 340)),
         range_selector=ctx.view.embed,
-        decimals=2 if is_rebased else style.decimals,
-        max_points=plot_points(ctx.spec.width),
+        decimals=decimals,
+        max_points=budget,
     )
+    if frame.groupby("key", sort=False).size().max() > budget:
+        # Thinned: a zoom asks for its window at full resolution (assets/zoom.js, /zoom/…).
+        fig.update_layout(meta={"zoom": zoom_href(ctx)})
     if is_rebased:
         fig.update_yaxes(title_text="rebased to 100")
     elif not unit and not ctx.spec.option("transform"):
@@ -258,6 +283,19 @@ def history(ctx: PanelContext):
     for line in ctx.spec.option("hlines", []) or []:
         fig.add_hline(y=float(line), line_width=1, line_color="#b0b8c8", line_dash="dot")
     return chart(ctx, fig)
+
+
+def zoom_traces(ctx: PanelContext, start: pd.Timestamp, end: pd.Timestamp) -> list[dict]:
+    """Each trace of the panel's history chart between ``start`` and ``end``: the stored rows,
+    thinned only to what the chart's width can show of that window."""
+    frame, _rebased, _unit, decimals = history_frame(ctx)
+    budget = plot_points(ctx.spec.width)
+    traces = []
+    for _key, rows in frame.groupby("key", sort=False):
+        window = rows[(rows["date"] >= start) & (rows["date"] <= end)]
+        x, y = thin(window["date"], window["value"], budget)
+        traces.append({"x": epoch_ms(x).tolist(), "y": [None if v != v else v for v in drawn_values(y, decimals)]})
+    return traces
 
 
 def axis_unit(fig, known: dict[str, str], keys) -> None:

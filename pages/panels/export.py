@@ -60,6 +60,43 @@ def panel_csv(dashboard: str, panel: str) -> Response:
     return csv_response(frame, f"spartan-{board.id}-{spec.id}.csv")
 
 
+ZOOM_LIMIT_MS = 4_102_444_800_000  # 2100-01-01: a window beyond it is not a date
+
+
+def _epoch(value: str | None) -> pd.Timestamp | None:
+    try:
+        ms = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return pd.Timestamp(ms, unit="ms") if -ZOOM_LIMIT_MS < ms < ZOOM_LIMIT_MS else None
+
+
+def panel_zoom(dashboard: str, panel: str) -> Response:
+    """``/zoom/<dashboard>/<panel>.json?x0=<ms>&x1=<ms>&<view>``: a history chart's traces in
+    that window at full resolution (the chart sent thinned traces: assets/zoom.js asks for this
+    when the reader zooms in). Read from the cache and the database like the page itself."""
+    from pages.panels.core import zoom_traces
+
+    board = load_dashboards().get(dashboard)
+    spec = board.panel(panel) if board else None
+    if spec is None or spec.type != "history":
+        return _error(404, f"no history panel {panel!r} on dashboard {dashboard!r}")
+    start, end = _epoch(request.args.get("x0")), _epoch(request.args.get("x1"))
+    if start is None or end is None or end <= start:
+        return _error(400, "x0 and x1 must be epoch milliseconds with x0 < x1")
+    ctx = PanelContext(board, spec, parse_view(request.args.to_dict()), read.current_settings())
+    try:
+        traces = zoom_traces(ctx, start, end)
+    except NoData:
+        return _error(404, f"no data yet for {dashboard}/{panel}")
+    except read.StorageUnavailable as exc:
+        return _error(503, str(exc))
+    response = jsonify({"traces": traces})
+    response.cache_control.private = True
+    response.cache_control.max_age = 60
+    return response
+
+
 def csv_response(frame: pd.DataFrame, filename: str) -> Response:
     buffer = io.StringIO()
     safe_cells(significant_frame(frame)).to_csv(buffer, index=False)

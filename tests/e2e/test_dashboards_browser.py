@@ -443,6 +443,32 @@ def test_charts_below_the_first_screen_are_drawn_when_scrolled_to(browser):
     assert browser.get_logs() == []
 
 
+def test_zooming_into_a_thinned_chart_draws_the_window_at_full_resolution(browser):
+    """USD/JPY on /forex is a third of the page wide: its five years are thinned to what that
+    width shows. Zoomed to a month it shows every business day of the month; zoomed back out, the
+    thinned trace again."""
+    browser.driver.get(browser.server_url + "/forex")
+    wait_rendered(browser)
+    draw_every_chart(browser)
+    points = "return document.querySelector('#graph-forex-yen .js-plotly-plot').data[0].x.length"
+    thinned = browser.driver.execute_script(points)
+    assert 100 < thinned < 1_000, thinned
+    assert browser.driver.execute_script(
+        "return document.querySelector('#graph-forex-yen .js-plotly-plot').layout.meta.zoom"
+    ).startswith("/zoom/forex/yen.json")
+    browser.driver.execute_script(
+        "const gd = document.querySelector('#graph-forex-yen .js-plotly-plot');"
+        "const end = gd.data[0].x[gd.data[0].x.length - 1];"
+        "window.Plotly.relayout(gd, {'xaxis.range': [end - 31 * 86400000, end]});"
+    )
+    until(browser, lambda d: 19 <= d.execute_script(points) <= 24, "the zoomed window was not drawn in full")
+    browser.driver.execute_script(
+        "window.Plotly.relayout(document.querySelector('#graph-forex-yen .js-plotly-plot'), {'xaxis.autorange': true});"
+    )
+    until(browser, lambda d: d.execute_script(points) == thinned, "zooming out did not bring the chart back")
+    assert browser.get_logs() == []
+
+
 def test_the_instrument_picker_redraws_the_detail_page_for_the_pick(browser):
     browser.driver.get(browser.server_url + "/indices/detail?range=1Y")
     wait_rendered(browser)

@@ -310,3 +310,49 @@ def test_the_toolbar_offers_only_the_view_options_its_panels_follow(empty_web):
         from pages.panels import panel_type
 
         panel_type("x", lambda ctx: None, lambda ctx: [], view=("zoom",))
+
+
+def test_a_zoomed_window_of_a_chart_comes_at_full_resolution(demo_web):
+    """A chart thinned to its width names where to ask for a window of it; the window holds every
+    stored observation in it (a month of business days), in the chart's trace order."""
+    import dataclasses
+
+    from components.view_state import parse_view
+    from pages.panels import PanelContext
+    from pages.panels.core import history
+
+    dash_app, settings = demo_web
+    board = load_dashboards()["home"]
+    narrow = dataclasses.replace(next(p for p in board.panels if p.id == "world"), width=1)
+    client = dash_app.server.test_client()
+    with dash_app.server.test_request_context("/"):
+        body = history(PanelContext(board, narrow, parse_view({}), settings))
+    spec = next(c for c in walk(body) if type(c).__name__ == "Store" and c.id.get("type") == "lazy-spec").data
+    figure = spec["props"]["figure"]
+    assert figure.layout.meta["zoom"] == "/zoom/home/world.json"
+    assert all(len(trace.x) <= 224 for trace in figure.data)  # thinned to a 1-column chart
+
+    newest = max(trace.x[-1] for trace in figure.data)
+    month = 31 * 86_400_000
+    answer = client.get(f"/zoom/home/world.json?x0={newest - month}&x1={newest}")
+    assert answer.status_code == 200
+    traces = answer.get_json()["traces"]
+    assert len(traces) == len(figure.data) == 4
+    for trace in traces:
+        assert 20 <= len(trace["x"]) <= 24 and all(newest - month <= x <= newest for x in trace["x"])
+        assert trace["x"] == sorted(trace["x"]) and all(isinstance(y, float) for y in trace["y"])
+
+    assert client.get("/zoom/home/world.json?x0=5&x1=abc").status_code == 400
+    assert client.get(f"/zoom/home/world.json?x0={newest}&x1={newest - month}").status_code == 400
+    assert client.get("/zoom/home/rates.json?x0=0&x1=10").status_code == 404  # KPIs: no chart
+    assert client.get("/zoom/nope/world.json?x0=0&x1=10").status_code == 404
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if isinstance(children, list | tuple):
+        for child in children:
+            yield from walk(child)
+    elif children is not None and hasattr(children, "to_plotly_json"):
+        yield from walk(children)
