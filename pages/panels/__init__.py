@@ -17,13 +17,16 @@ turns an empty frame into a "no data yet" state and a database outage into a deg
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
 import pandas as pd
+from cachetools import LRUCache
 from dash import html
 
+from components import lazy
 from components.cards import degraded_state, empty_state, freshness_badge
 from components.figures import lazy_graph
 from components.view_state import ViewState
@@ -32,6 +35,7 @@ from config.settings import Settings
 from sql import read
 from sql.datasets import DATASETS
 from sql.plans import Read
+from sql.store import get_store
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +125,45 @@ def _badge(ctx: PanelContext):
     return freshness_badge(state.updated_at, state.sources, ctx.settings.freshness_target_minutes)
 
 
+# Panel bodies already built, by what they are built from: the panel, the view, whether parts
+# are drawn at once, and the version of every dataset the panel reads. A body depends on nothing
+# else (freshness badges, which tell the time, are outside it), so a repeat view of a page whose
+# data has not moved skips building its figures (most of a warm page's server time).
+_BODIES: LRUCache = LRUCache(maxsize=512)
+_BODIES_LOCK = threading.Lock()
+
+
+def _body_key(ctx: PanelContext) -> tuple | None:
+    reads = panel_reads(ctx)
+    if not reads:
+        return None  # the station's own state (status, logs): built every time
+    try:
+        versions = tuple(sorted({(r.dataset, read.dataset_version(r.dataset)) for r in reads}))
+    except read.StorageUnavailable:
+        return None
+    return (id(get_store()), ctx.dashboard.id, repr(ctx.spec), ctx.view, lazy.eager(), versions)
+
+
+def _body(kind: PanelType, ctx: PanelContext):
+    """``kind.render(ctx)``, kept per process for the versions of what it reads."""
+    key = _body_key(ctx)
+    if key is not None:
+        with _BODIES_LOCK:
+            found = _BODIES.get(key)
+        if found is not None:
+            return found
+    body = kind.render(ctx)
+    if key is not None:
+        with _BODIES_LOCK:
+            _BODIES[key] = body
+    return body
+
+
 def render_panel(ctx: PanelContext) -> html.Section:
     """One panel as a card: title, freshness, CSV/embed actions, and its body or state."""
     kind = PANEL_TYPES[ctx.spec.type]
     try:
-        body = kind.render(ctx)
+        body = _body(kind, ctx)
     except NoData as exc:
         body = empty_state("No data yet", str(exc) or "The sidecar has not stored this data yet.")
     except read.StorageUnavailable as exc:
