@@ -356,3 +356,31 @@ def walk(component):
             yield from walk(child)
     elif children is not None and hasattr(children, "to_plotly_json"):
         yield from walk(children)
+
+
+def test_a_panel_body_is_built_once_per_version_of_its_data(demo_web):
+    """A repeat view reuses the panel's built body; a write that moves its dataset's version
+    makes the next view build it again (and a status panel is built every time)."""
+    from components.view_state import parse_view
+    from pages.panels import PANEL_TYPES, PanelContext, _body
+    from sql.store import get_store
+    from sql.versions import publish_version
+    from sql.write import bump_version
+
+    dash_app, settings = demo_web
+    board = load_dashboards()["home"]
+    spec = next(p for p in board.panels if p.id == "equities")
+    status = next(p for p in board.panels if p.type == "datasets_status")
+    with dash_app.server.test_request_context("/"):
+        ctx = PanelContext(board, spec, parse_view({}), settings)
+        first = _body(PANEL_TYPES[spec.type], ctx)
+        assert _body(PANEL_TYPES[spec.type], ctx) is first
+        assert (
+            _body(PANEL_TYPES[spec.type], PanelContext(board, spec, parse_view({"range": "1Y"}), settings)) is not first
+        )
+        with get_store().engine.begin() as conn:
+            version = bump_version(conn, "market_indices", 1, "demo", demo=True)
+        publish_version("market_indices", version)
+        assert _body(PANEL_TYPES[spec.type], ctx) is not first
+        status_ctx = PanelContext(board, status, parse_view({}), settings)
+        assert _body(PANEL_TYPES[status.type], status_ctx) is not _body(PANEL_TYPES[status.type], status_ctx)
