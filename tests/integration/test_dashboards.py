@@ -327,8 +327,9 @@ def test_a_zoomed_window_of_a_chart_comes_at_full_resolution(demo_web):
     client = dash_app.server.test_client()
     with dash_app.server.test_request_context("/"):
         body = history(PanelContext(board, narrow, parse_view({}), settings))
-    spec = next(c for c in walk(body) if type(c).__name__ == "Store" and c.id.get("type") == "lazy-spec").data
-    figure = spec["props"]["figure"]
+    from tests.integration.test_panels_analytics import figures
+
+    figure = figures(body)["graph-home-world"]
     assert figure.layout.meta["zoom"] == "/zoom/home/world.json"
     assert all(len(trace.x) <= 224 for trace in figure.data)  # thinned to a 1-column chart
 
@@ -346,16 +347,6 @@ def test_a_zoomed_window_of_a_chart_comes_at_full_resolution(demo_web):
     assert client.get(f"/zoom/home/world.json?x0={newest}&x1={newest - month}").status_code == 400
     assert client.get("/zoom/home/rates.json?x0=0&x1=10").status_code == 404  # KPIs: no chart
     assert client.get("/zoom/nope/world.json?x0=0&x1=10").status_code == 404
-
-
-def walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    if isinstance(children, list | tuple):
-        for child in children:
-            yield from walk(child)
-    elif children is not None and hasattr(children, "to_plotly_json"):
-        yield from walk(children)
 
 
 def test_a_panel_body_is_built_once_per_version_of_its_data(demo_web):
