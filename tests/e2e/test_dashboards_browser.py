@@ -103,6 +103,15 @@ return {
   errors: [...document.querySelectorAll('.dash-fe-error__title, .dash-debug-menu__error-count')]
     .map(e => e.innerText),
   title: document.title,
+  // Charts whose axis labels did not fit the margins the server gave them: plotly then widened
+  // them and drew the chart a second time (components/figures.fit_margins avoids that).
+  pushed: [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
+    const L = gd._fullLayout;
+    if (!L || !L._pushmargin) return [];
+    const axes = Object.entries(L._pushmargin).filter(([name]) => name.includes('automargin'));
+    return ['l', 'r', 't', 'b'].filter(side => axes.some(([, push]) => push[side] && push[side].size > L.margin[side] + 0.5))
+      .map(side => ((gd.closest('[id^="graph-"]') || gd).id) + ' ' + side);
+  }),
   // KPI text wider than its card (clipped or spilling over): the card's id path and the text.
   overflowing: [...document.querySelectorAll('.kpi')].flatMap(card => {
     const box = card.getBoundingClientRect();
@@ -307,6 +316,8 @@ def test_every_page_renders_its_charts_and_grids_without_console_errors(browser)
         empty = [f"{panel}: {title}" for panel, title in page["empty"] if panel in data_panels]
         if empty:
             found.append(f"panels without data: {empty}")
+        if page["pushed"]:
+            found.append(f"axis labels wider than the margins fit_margins gave (a second drawing): {page['pushed']}")
         if page["overflowing"]:
             found.append(f"KPI text overflowing its card: {page['overflowing']}")
         if "Spartan Research Station" not in page["title"]:

@@ -6,7 +6,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import frequency_days, history_figure, log_axis, plot_points, shape_for, thin
+from components.figures import (
+    SPARTAN_TEMPLATE,
+    fit_margins,
+    frequency_days,
+    history_figure,
+    log_axis,
+    plot_points,
+    shape_for,
+    thin,
+    tick_labels,
+)
 
 
 def daily(n: int, seed: int = 3) -> pd.DataFrame:
@@ -88,3 +98,48 @@ def test_charts_send_what_their_tooltip_shows():
     fig = history_figure(frame, {}, "", decimals=2)
     assert fig.layout.xaxis.type == "date" and fig.data[0].x[0] == frame["date"].iloc[0].value // 10**6
     assert all(round(v, 2) == v for v in fig.data[0].y)
+
+
+def test_tick_labels_are_written_as_plotly_writes_them():
+    assert tick_labels(95, 130, 250) == ["95", "100", "105", "110", "115", "120", "125", "130"]
+    assert tick_labels(38_000, 51_000, 250) == ["38k", "40k", "42k", "44k", "46k", "48k", "50k"]
+    assert tick_labels(-0.8, 0, 250) == ["−0.8", "−0.6", "−0.4", "−0.2", "0.0"]  # no "−0.0"
+    assert tick_labels(100_000, 160_000, 250, ",.0f")[0] == "100,000"
+
+
+def _margin(fig):
+    return fit_margins(fig).layout.margin
+
+
+def test_margins_hold_the_widest_tick_label_and_the_axis_title():
+    days = pd.bdate_range("2024-01-01", periods=300)
+    narrow = go.Figure(go.Scatter(x=days, y=np.linspace(1, 9, 300)), layout={"template": "spartan", "height": 320})
+    wide = go.Figure(go.Scatter(x=days, y=np.linspace(100_000, 160_000, 300)), layout={"template": "spartan"})
+    wide.update_yaxes(tickformat=",.0f", title_text="thousands")
+    assert _margin(narrow).l == SPARTAN_TEMPLATE.layout.margin.l  # "9" fits the default margin
+    # "160,000" (7 characters of 13 px Inter) and a title line beside it: ~100 px
+    assert 90 <= _margin(wide).l <= 120
+
+
+def test_margins_are_made_on_the_side_of_each_axis():
+    days = pd.bdate_range("2024-01-01", periods=50)
+    fig = go.Figure(layout={"template": "spartan", "height": 320})
+    fig.add_trace(go.Scatter(x=days, y=np.linspace(1, 2, 50)))
+    fig.add_trace(go.Scatter(x=days, y=np.linspace(10_000_000, 90_000_000, 50), yaxis="y2"))
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "ticksuffix": " USD"})
+    margin = _margin(fig)
+    assert margin.r > 60 > margin.l  # "90M USD" on the right, "2.0" on the left
+
+
+def test_long_category_labels_widen_the_margin_and_rotated_ones_the_bottom():
+    names = ["US High Yield OAS (ICE BofA)", "Gold", "S&P 500"]
+    bars = go.Figure(go.Bar(x=[1, 2, 3], y=names, orientation="h"), layout={"template": "spartan"})
+    assert _margin(bars).l > 150  # the longest name, not a number
+
+    def heat(angle):
+        fig = go.Figure(go.Heatmap(z=np.eye(3), x=names, y=names), layout={"template": "spartan"})
+        return fig.update_xaxes(tickangle=angle)
+
+    margin = _margin(heat(-40))
+    assert margin.l > 150 and margin.b > 100
+    assert _margin(heat(0)).b < 100
