@@ -22,6 +22,7 @@ Figures are printed, nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -327,6 +328,9 @@ def main() -> None:
         action="store_true",
         help="no page warming by the web (pages/warm.py): cold visits then also find the server's cache cold",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="warm visits of every page (rounds over all pages); the median is shown"
+    )
     args = parser.parse_args()
 
     from config.settings import load_settings
@@ -373,9 +377,14 @@ def main() -> None:
         urls = {path: base + path for path in paths}
         urls.update({f"reference {path}": ref_base + path for path in REFERENCE_PATHS})
         results: dict[str, dict[str, Load]] = {name: {} for name in urls}
-        for kind in ("cold", "warm"):
+        for name, url in urls.items():
+            results[name]["cold"] = load(driver, url, cold=True)
+        warm: dict[str, list[Load]] = {name: [] for name in urls}
+        for _round in range(args.repeat):  # rounds over every page: a slow moment hits each page once
             for name, url in urls.items():
-                results[name][kind] = load(driver, url, cold=kind == "cold")
+                warm[name].append(load(driver, url, cold=False))
+        for name, loads in warm.items():
+            results[name]["warm"] = dataclasses.replace(loads[0], ms=statistics.median(run.ms for run in loads))
         report(results)
     finally:
         if driver is not None:
