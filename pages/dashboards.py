@@ -18,7 +18,7 @@ from components.catalog import catalog
 from components.view_state import RANGES, ViewState, parse_view
 from config.analytics import Ref, load_analytics
 from config.dashboard_specs import Dashboard, load_dashboards
-from pages.panels import PANEL_TYPES, PanelContext, panel_reads, render_panel
+from pages.panels.base import PANEL_TYPES, PanelContext, panel_reads, render_panel
 from pages.panels.core import rebase_by_default
 from sql import read
 from sql.plans import Read

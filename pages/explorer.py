@@ -19,7 +19,7 @@ from components.catalog import catalog, units
 from components.figures import history_figure, lazy_graph, log_axis, plot_points
 from components.grid import data_grid, number_column, text_column
 from components.view_state import ViewState, parse_view
-from pages.panels import graph_config
+from pages.panels.base import graph_config
 from pages.panels.core import axis_unit
 from pages.panels.markets import picker, view_toolbar
 from sql import read

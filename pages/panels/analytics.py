@@ -25,7 +25,7 @@ from components.catalog import labels
 from components.grid import data_grid, number_column, text_column
 from config import theme
 from config.analytics import AnalyticsConfig, load_analytics
-from pages.panels import NoData, PanelContext, chart, panel_type
+from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
 from sql.plans import Read
 

@@ -23,7 +23,7 @@ from components.figures import (
 from components.grid import ROW_DECIMALS, data_grid, number_column, text_column
 from components.numbers import NumberStyle, style_for
 from config.dashboard_specs import YOY_LOOKBACK_DAYS
-from pages.panels import NoData, PanelContext, chart, panel_type
+from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
 from sql.plans import Read
 from sql.transforms import curve_snapshots, latest_with_change, tenor_months

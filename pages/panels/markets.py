@@ -41,7 +41,7 @@ from components.numbers import NumberStyle, currency_decimals, format_bp, format
 from components.view_state import RANGES, ViewState, parse_view
 from config import theme
 from config.dashboard_specs import Dashboard, PanelSpec
-from pages.panels import NoData, PanelContext, chart, panel_type
+from pages.panels.base import NoData, PanelContext, chart, panel_type
 from pages.panels.core import SERIES_DATASETS, _yoy, detail_href, number_style
 from sql import read
 from sql.datasets import DATASETS

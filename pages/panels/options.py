@@ -19,7 +19,7 @@ from components.cards import kpi, kpi_text
 from components.catalog import catalog
 from components.grid import data_grid, number_column, text_column
 from config import theme
-from pages.panels import NoData, PanelContext, chart, panel_type
+from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
 from sql.plans import Read
 from sql.schema import table

@@ -11,7 +11,7 @@ from dash import html
 
 from components.cards import failing_sources_notice, kpi_row
 from components.grid import data_grid, number_column, text_column
-from pages.panels import NoData, PanelContext, no_reads, panel_type
+from pages.panels.base import NoData, PanelContext, no_reads, panel_type
 from sql import read
 
 STATE_CLASSES = {

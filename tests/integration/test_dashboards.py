@@ -56,7 +56,7 @@ def demo_web(demo_root):
 
 
 def test_the_shipped_dashboards_name_known_panel_types_datasets_and_instruments(empty_web):
-    from pages.panels import PANEL_TYPES
+    from pages.panels.base import PANEL_TYPES
     from sql.datasets import DATASETS
 
     catalog = load_catalog(empty_web[1])
@@ -242,7 +242,7 @@ def test_several_prices_are_rebased_by_default_and_rates_never(demo_web):
     chart are rebased to 100 unless the URL asks for levels; rates and single series are not."""
     from components.view_state import parse_view
     from config.dashboard_specs import load_dashboards
-    from pages.panels import PanelContext
+    from pages.panels.base import PanelContext
     from pages.panels.core import history_rows, rebased
 
     dash_app, settings = demo_web
@@ -307,7 +307,7 @@ def test_the_toolbar_offers_only_the_view_options_its_panels_follow(empty_web):
     assert groups("/correlations") == {"Range"}  # a correlation is not drawn on a log scale
     assert groups("/system") == set()  # toolbar: false
     with pytest.raises(ValueError, match="unknown view options"):
-        from pages.panels import panel_type
+        from pages.panels.base import panel_type
 
         panel_type("x", lambda ctx: None, lambda ctx: [], view=("zoom",))
 
@@ -318,7 +318,7 @@ def test_a_zoomed_window_of_a_chart_comes_at_full_resolution(demo_web):
     import dataclasses
 
     from components.view_state import parse_view
-    from pages.panels import PanelContext
+    from pages.panels.base import PanelContext
     from pages.panels.core import history
 
     dash_app, settings = demo_web
@@ -353,7 +353,7 @@ def test_a_panel_body_is_built_once_per_version_of_its_data(demo_web):
     """A repeat view reuses the panel's built body; a write that moves its dataset's version
     makes the next view build it again (and a status panel is built every time)."""
     from components.view_state import parse_view
-    from pages.panels import PANEL_TYPES, PanelContext, _body
+    from pages.panels.base import PANEL_TYPES, PanelContext, _body
     from sql.store import get_store
     from sql.versions import publish_version
     from sql.write import bump_version

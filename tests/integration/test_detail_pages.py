@@ -142,7 +142,7 @@ def render(dash_app, path: str) -> str:
 
 def ctx_for(settings, panel_type: str, dataset: str | None = None, view: ViewState | None = None, **options):
     from config.dashboard_specs import Dashboard, PanelSpec
-    from pages.panels import PanelContext
+    from pages.panels.base import PanelContext
 
     spec = PanelSpec(id="p", type=panel_type, title="Panel", dataset=dataset, options=MappingProxyType(options))
     board = Dashboard(id="t", title="T", path="/t", group="", order=0, description="", panels=(spec,))
@@ -184,7 +184,7 @@ def test_direct_usd_quotes_win_over_eur_crosses():
 
 
 def test_fx_matrix_panel_on_stored_quotes(data_app):
-    from pages.panels import panel_data, render_panel
+    from pages.panels.base import panel_data, render_panel
     from pages.panels.markets import fx_frames
 
     ctx = ctx_for(data_app[1], "fx_matrix", "forex_rates", currencies=["USD", "EUR", "JPY", "GBP", "CHF"])
@@ -204,7 +204,7 @@ def test_fx_matrix_panel_on_stored_quotes(data_app):
 
 
 def test_market_panels_on_an_empty_store_say_no_data(empty_app):
-    from pages.panels import NoData, panel_data, render_panel
+    from pages.panels.base import NoData, panel_data, render_panel
 
     for kind, dataset, options in (
         ("fx_matrix", "forex_rates", {}),
@@ -244,7 +244,7 @@ def test_instrument_stats_by_hand():
 
 
 def test_instrument_detail_panel_candles_volume_stats_and_rows(data_app):
-    from pages.panels import panel_data, render_panel
+    from pages.panels.base import panel_data, render_panel
 
     ctx = ctx_for(data_app[1], "instrument_detail", "market_indices", parse_view({"range": "1Y"}), default="SPX")
     html = body(render_panel(ctx))
@@ -258,7 +258,7 @@ def test_instrument_detail_panel_candles_volume_stats_and_rows(data_app):
 
 
 def test_instrument_detail_takes_the_symbol_from_compare_and_ignores_unknown(data_app):
-    from pages.panels import panel_data, render_panel
+    from pages.panels.base import panel_data, render_panel
 
     settings = data_app[1]
     ndx = ctx_for(settings, "instrument_detail", "market_indices", parse_view({"compare": "NDX"}), default="SPX")
@@ -272,7 +272,7 @@ def test_instrument_detail_takes_the_symbol_from_compare_and_ignores_unknown(dat
 
 
 def test_instrument_detail_picker_lists_the_dataset_and_rewrites_compare(data_app):
-    from pages.panels import render_panel
+    from pages.panels.base import render_panel
     from pages.panels.markets import PICKER, picker_search
 
     ctx = ctx_for(data_app[1], "instrument_detail", "market_indices", default="SPX", picker=True)
@@ -428,7 +428,7 @@ def _system_rows() -> None:
 
 
 def test_system_panels_on_stored_rows(data_app):
-    from pages.panels import panel_data, render_panel
+    from pages.panels.base import panel_data, render_panel
 
     _system_rows()
     settings = data_app[1]
@@ -452,7 +452,7 @@ def test_system_panels_on_stored_rows(data_app):
 
 
 def test_system_panels_on_an_empty_store(empty_app):
-    from pages.panels import NoData, panel_data, render_panel
+    from pages.panels.base import NoData, panel_data, render_panel
 
     for kind in ("sources_health", "download_log", "datasets_status"):
         ctx = ctx_for(empty_app[1], kind)

@@ -259,7 +259,7 @@ def test_one_snapshot_draws_one_line_and_no_changes(store, settings):
 
 
 def test_the_panel_is_no_data_on_an_empty_store_or_without_its_underlying(store, settings):
-    from pages.panels import NoData
+    from pages.panels.base import NoData
 
     ctx = context(settings, "option_chain", keys=["SPX"])
     with pytest.raises(NoData):
