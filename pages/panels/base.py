@@ -2,7 +2,6 @@
 drawn in (``render_panel``), with the memo of built panel bodies. The panel type modules of this
 package import from here; ``pages/panels/__init__.py`` imports those modules to register them."""
 
-
 from __future__ import annotations
 
 import logging

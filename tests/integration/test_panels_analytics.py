@@ -1,4 +1,4 @@
-"""The analytics panel types (pages/panels/analytics.py) on stored analytics rows: correlation
+"""The analytics panel types (pages/panels/analytics/) on stored analytics rows: correlation
 heatmap and pair history, relative rotation graph and table, market breadth, the sentiment
 composite and the VIX term structure — their figures, their CSV rows, "no data yet" on an empty
 store — and the analytics dashboards (config/dashboards) on an empty store and on demo data."""
