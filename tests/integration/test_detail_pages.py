@@ -160,7 +160,7 @@ def body(component) -> str:
 
 
 def test_cross_rates_through_usd_and_eur_by_hand():
-    from pages.panels.markets import cross_matrix, usd_values
+    from pages.panels.fx import cross_matrix, usd_values
 
     usd = usd_values({"EURUSD": 1.10, "USDJPY": 150.0, "EURGBP": 0.85, "BAD": 3, "XXXYYY": -1})
     assert usd["USD"] == 1.0
@@ -177,7 +177,7 @@ def test_cross_rates_through_usd_and_eur_by_hand():
 
 
 def test_direct_usd_quotes_win_over_eur_crosses():
-    from pages.panels.markets import usd_values
+    from pages.panels.fx import usd_values
 
     usd = usd_values({"EURUSD": 1.10, "EURGBP": 0.85, "GBPUSD": 1.25})
     assert usd["GBP"] == pytest.approx(1.25)
@@ -185,7 +185,7 @@ def test_direct_usd_quotes_win_over_eur_crosses():
 
 def test_fx_matrix_panel_on_stored_quotes(data_app):
     from pages.panels.base import panel_data, render_panel
-    from pages.panels.markets import fx_frames
+    from pages.panels.fx import fx_frames
 
     ctx = ctx_for(data_app[1], "fx_matrix", "forex_rates", currencies=["USD", "EUR", "JPY", "GBP", "CHF"])
     frame = panel_data(ctx).set_index("Currency")
@@ -220,7 +220,7 @@ def test_market_panels_on_an_empty_store_say_no_data(empty_app):
 
 
 def test_instrument_stats_by_hand():
-    from pages.panels.markets import instrument_stats
+    from pages.panels.instrument import instrument_stats
 
     days = pd.bdate_range("2024-01-01", "2025-06-30")
     close = pd.Series(100 + np.arange(len(days), dtype=float))
@@ -273,7 +273,7 @@ def test_instrument_detail_takes_the_symbol_from_compare_and_ignores_unknown(dat
 
 def test_instrument_detail_picker_lists_the_dataset_and_rewrites_compare(data_app):
     from pages.panels.base import render_panel
-    from pages.panels.markets import PICKER, picker_search
+    from components.picker import PICKER, picker_search
 
     ctx = ctx_for(data_app[1], "instrument_detail", "market_indices", default="SPX", picker=True)
     html = body(render_panel(ctx))
@@ -476,7 +476,7 @@ def test_system_dashboards_render(data_app):
 
 
 def test_register_callbacks_wires_the_picker_to_the_url(empty_app):
-    from pages.panels.markets import PICKER_LOCATION, _on_pick, register_callbacks
+    from components.picker import PICKER_LOCATION, _on_pick, register_callbacks
 
     dash_app = empty_app[0]
     register_callbacks(dash_app)

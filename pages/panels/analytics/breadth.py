@@ -18,6 +18,7 @@ from pages.panels.analytics.common import (
     _newest,
     _numeric,
     analytics_config,
+    view_choice,
 )
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
@@ -27,10 +28,7 @@ BREADTH_VIEWS = ("ad", "ma", "highs_lows")
 
 
 def _breadth_view(ctx: PanelContext) -> str:
-    view = str(ctx.spec.option("view", "ad"))
-    if view not in BREADTH_VIEWS:
-        raise ValueError(f"panel {ctx.dom_id}: breadth view must be one of {BREADTH_VIEWS}, got {view!r}")
-    return view
+    return view_choice(ctx, "breadth", BREADTH_VIEWS)
 
 
 def _universe(ctx: PanelContext) -> str:

@@ -80,3 +80,11 @@ def _side_by_side(*children, min_width: int = 320) -> html.Div:
 
 def _figure(height: int, **layout) -> go.Figure:
     return go.Figure(layout={"template": "spartan", "height": height, **layout})
+
+
+def view_choice(ctx: PanelContext, kind: str, choices: tuple[str, ...]) -> str:
+    """The panel's ``view`` option, one of ``choices`` (the first when unset)."""
+    view = str(ctx.spec.option("view", choices[0]))
+    if view not in choices:
+        raise ValueError(f"panel {ctx.dom_id}: {kind} view must be one of {choices}, got {view!r}")
+    return view

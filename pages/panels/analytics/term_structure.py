@@ -20,6 +20,7 @@ from pages.panels.analytics.common import (
     _graph,
     _newest,
     _side_by_side,
+    view_choice,
 )
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
@@ -32,10 +33,7 @@ TERM_VIEWS = ("both", "curve", "ratio")
 
 
 def _term_view(ctx: PanelContext) -> str:
-    view = str(ctx.spec.option("view", "both"))
-    if view not in TERM_VIEWS:
-        raise ValueError(f"panel {ctx.dom_id}: term_structure view must be one of {TERM_VIEWS}, got {view!r}")
-    return view
+    return view_choice(ctx, "term_structure", TERM_VIEWS)
 
 
 CURVE_READ = Read("observations", "volatility_indicators", tuple(VIX_CURVE), days=50)
