@@ -272,8 +272,8 @@ def test_instrument_detail_takes_the_symbol_from_compare_and_ignores_unknown(dat
 
 
 def test_instrument_detail_picker_lists_the_dataset_and_rewrites_compare(data_app):
-    from pages.panels.base import render_panel
     from components.picker import PICKER, picker_search
+    from pages.panels.base import render_panel
 
     ctx = ctx_for(data_app[1], "instrument_detail", "market_indices", default="SPX", picker=True)
     html = body(render_panel(ctx))
