@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from urllib.parse import quote
 
 import pandas as pd
@@ -59,6 +60,9 @@ class PanelType:
     # shows only the toolbar groups one of its panels follows.
     view_options: frozenset[str] = frozenset()
     reads: Callable[[PanelContext], list[Read]] = no_reads
+    # The dashboard-file options this type reads, with their YAML types: any other is refused
+    # when the dashboards load (config/dashboard_specs.check_panel_options).
+    options: Mapping[str, type | tuple[type, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 VIEW_OPTIONS = ("range", "log", "rebase")
@@ -71,15 +75,19 @@ def panel_type(
     reads: Callable[[PanelContext], list[Read]],
     needs_dataset: bool = True,
     view: tuple[str, ...] = (),
+    options: Mapping[str, type | tuple[type, ...]] | None = None,
 ):
     """Register the decorated render function as panel type ``name`` with its ``data`` and
-    ``reads`` functions; ``view`` names the toolbar options (``VIEW_OPTIONS``) the type follows."""
+    ``reads`` functions; ``view`` names the toolbar options (``VIEW_OPTIONS``) the type follows,
+    ``options`` the dashboard-file options it reads (name → YAML type)."""
     unknown = set(view) - set(VIEW_OPTIONS)
     if unknown:
         raise ValueError(f"panel type {name!r}: unknown view options {sorted(unknown)}")
 
     def register(render: Callable[[PanelContext], object]):
-        PANEL_TYPES[name] = PanelType(name, render, data, needs_dataset, frozenset(view), reads)
+        PANEL_TYPES[name] = PanelType(
+            name, render, data, needs_dataset, frozenset(view), reads, MappingProxyType(dict(options or {}))
+        )
         return render
 
     return register
@@ -201,3 +209,8 @@ def chart(ctx: PanelContext, figure, part: str | None = None):
     name = f"{ctx.dom_id}-{part}" if part else ctx.dom_id
     height = figure.layout.height or (320 if part else 360)
     return lazy_graph(f"graph-{name}", figure, graph_config(f"spartan-{name}"), height)
+
+
+def option_schemas() -> dict[str, Mapping[str, type | tuple[type, ...]]]:
+    """Every registered panel type's options (for config/dashboard_specs.check_panel_options)."""
+    return {name: kind.options for name, kind in PANEL_TYPES.items()}

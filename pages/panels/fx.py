@@ -109,7 +109,7 @@ def fx_heatmap(change: pd.DataFrame, height: int) -> go.Figure:
     return fig
 
 
-@panel_type("fx_matrix", fx_matrix_data, fx_reads)
+@panel_type("fx_matrix", fx_matrix_data, fx_reads, options={"currencies": list, "height": int})
 def fx_matrix(ctx: PanelContext):
     matrix, change, newest = fx_frames(ctx)
     frame = matrix.reset_index(names="Currency")

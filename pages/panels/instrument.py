@@ -27,7 +27,7 @@ from components.picker import picker
 from components.view_state import ViewState
 from config import theme
 from pages.panels.base import NoData, PanelContext, chart, panel_type
-from pages.panels.core import _yoy, detail_href, number_style
+from pages.panels.core import NUMBER_OPTIONS, _yoy, detail_href, number_style
 from sql import read
 from sql.plans import Read
 
@@ -324,7 +324,18 @@ def instrument_data(ctx: PanelContext) -> pd.DataFrame:
     return out
 
 
-@panel_type("instrument_detail", instrument_data, instrument_reads, view=("range", "log"))
+INSTRUMENT_OPTIONS = {
+    "default": str,
+    "picker": bool,
+    "transform": str,
+    "heading": bool,
+    "rows": int,
+    "height": int,
+    **NUMBER_OPTIONS,
+}
+
+
+@panel_type("instrument_detail", instrument_data, instrument_reads, view=("range", "log"), options=INSTRUMENT_OPTIONS)
 def instrument_detail(ctx: PanelContext):
     settings, dataset = ctx.settings, ctx.spec.dataset
     keys = dataset_keys(settings, dataset)

@@ -199,18 +199,33 @@ def test_text_on_navy_meets_wcag_aa_contrast():
     assert contrast(theme.TEXT, theme.RED) >= 4.5  # white on the Spartan red buttons
 
 
+V1 = "schema_version: 1\n"  # every dashboard file starts with the layout version it is written in
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("id: x\ntitle: X\npath: /x\npanels: []\n", "'panels' must be a non-empty list"),
-        ("id: X!\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}]\n", "id 'X!' must be lower-case"),
-        ("id: x\ntitle: X\npath: x\npanels: [{id: a, type: kpis}]\n", "must be an absolute lower-case URL path"),
-        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}, {id: a, type: kpis}]\n", "panel ids repeat"),
-        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, width: 13}]\n", "'width' must be 1..12"),
-        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, keys: SPX}]\n", "'keys' must be a list"),
+        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}]\n", "x.yaml: needs 'schema_version: 1'"),
+        (
+            "schema_version: 2\nid: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}]\n",
+            "schema_version 2 is not one",
+        ),
+        ("schema_version: true\nid: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}]\n", "schema_version True"),
+        (V1 + "id: x\ntitle: X\npath: /x\npanels: []\n", "'panels' must be a non-empty list"),
+        (V1 + "id: X!\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}]\n", "id 'X!' must be lower-case"),
+        (V1 + "id: x\ntitle: X\npath: x\npanels: [{id: a, type: kpis}]\n", "must be an absolute lower-case URL path"),
+        (V1 + "id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}, {id: a, type: kpis}]\n", "panel ids repeat"),
+        (V1 + "id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, width: 13}]\n", "'width' must be 1..12"),
+        (V1 + "id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, keys: SPX}]\n", "'keys' must be a list"),
         ("- a list", "must be a mapping"),
-        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, title: Credit (HYG, LQD)}]\n", "without a value"),
-        ("id: x\ntitle: X\npath: /x\nredirect_from: /old\npanels: [{id: a, type: kpis}]\n", "'redirect_from' must"),
+        (
+            V1 + "id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, title: Credit (HYG, LQD)}]\n",
+            "without a value",
+        ),
+        (
+            V1 + "id: x\ntitle: X\npath: /x\nredirect_from: /old\npanels: [{id: a, type: kpis}]\n",
+            "'redirect_from' must",
+        ),
     ],
 )
 def test_dashboard_file_mistakes_are_named(text, message):
@@ -218,9 +233,71 @@ def test_dashboard_file_mistakes_are_named(text, message):
         parse_dashboard(text, "x.yaml")
 
 
+@pytest.mark.parametrize(
+    ("panel", "message"),
+    [
+        (
+            "{id: a, type: kpis, dataset: commodities, colour: red}",
+            r"x.yaml: panel 'a' \(kpis\): unknown option\(s\) colour",
+        ),
+        (
+            "{id: b, type: yield_curve, dataset: treasury_yields, height: 300}",
+            r"panel 'b' \(yield_curve\): unknown option",
+        ),
+        (
+            "{id: c, type: history, dataset: commodities, height: tall}",
+            r"panel 'c' \(history\): option 'height' must be int",
+        ),
+        ("{id: d, type: fx_matrix, dataset: forex_rates, currencies: USD}", "option 'currencies' must be list"),
+        ("{id: e, type: instrument_detail, dataset: commodities, picker: 1}", "option 'picker' must be bool"),
+        ("{id: f, type: download_log, limit: true}", "option 'limit' must be int"),
+    ],
+)
+def test_an_option_its_panel_type_does_not_take_is_an_error_naming_file_and_panel(panel, message):
+    from config.dashboard_specs import check_panel_options
+    from pages.panels.base import option_schemas
+
+    board = parse_dashboard(V1 + f"id: x\ntitle: X\npath: /x\npanels: [{panel}]\n", "x.yaml")
+    with pytest.raises(DashboardError, match=message):
+        check_panel_options(board, option_schemas())
+
+
+def test_the_declared_options_of_a_type_pass():
+    from config.dashboard_specs import check_panel_options
+    from pages.panels.base import option_schemas
+
+    panel = "{id: a, type: history, dataset: commodities, unit: '%', decimals: 2, hlines: [0], rebase: false}"
+    check_panel_options(parse_dashboard(V1 + f"id: x\ntitle: X\npath: /x\npanels: [{panel}]\n"), option_schemas())
+
+
+def test_the_web_refuses_a_dashboard_with_an_unknown_option(empty_web, monkeypatch):
+    from pages import dashboards
+
+    board = parse_dashboard(
+        V1 + "id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, dataset: commodities, unti: '%'}]\n", "x.yaml"
+    )
+    monkeypatch.setattr(dashboards, "DASHBOARDS", {"x": board})
+    with pytest.raises(DashboardError, match=r"x.yaml: panel 'a' \(kpis\): unknown option\(s\) unti"):
+        dashboards._check_types()
+
+
+def test_every_shipped_dashboard_file_says_schema_version_1_and_passes_its_option_schemas(empty_web):
+    from config.dashboard_specs import DASHBOARDS_DIR, check_panel_options
+    from pages.panels.base import option_schemas
+
+    files = sorted(DASHBOARDS_DIR.glob("*.yaml"))
+    assert len(files) == len(load_dashboards()) >= 20
+    for file in files:
+        assert file.read_text().startswith("schema_version: 1\n"), file.name
+    for board in load_dashboards().values():
+        check_panel_options(board, option_schemas())
+
+
 def test_a_redirect_path_may_not_be_another_dashboards_path(tmp_path):
-    (tmp_path / "a.yaml").write_text("id: a\ntitle: A\npath: /a\npanels: [{id: p, type: kpis}]\n")
-    (tmp_path / "b.yaml").write_text("id: b\ntitle: B\npath: /b\nredirect_from: [/a]\npanels: [{id: p, type: kpis}]\n")
+    (tmp_path / "a.yaml").write_text(V1 + "id: a\ntitle: A\npath: /a\npanels: [{id: p, type: kpis}]\n")
+    (tmp_path / "b.yaml").write_text(
+        V1 + "id: b\ntitle: B\npath: /b\nredirect_from: [/a]\npanels: [{id: p, type: kpis}]\n"
+    )
     with pytest.raises(DashboardError, match="b.yaml: path '/a' is also used by a.yaml"):
         load_dashboards(tmp_path)
 

@@ -73,7 +73,14 @@ def breadth_data(ctx: PanelContext) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-@panel_type("breadth", breadth_data, breadth_reads, needs_dataset=False, view=("range",))
+@panel_type(
+    "breadth",
+    breadth_data,
+    breadth_reads,
+    needs_dataset=False,
+    view=("range",),
+    options={"view": str, "universe": str, "height": int},
+)
 def breadth(ctx: PanelContext):
     frame = breadth_rows(ctx)
     view = _breadth_view(ctx)

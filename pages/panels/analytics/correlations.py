@@ -85,7 +85,13 @@ def heatmap_data(ctx: PanelContext) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-@panel_type("correlation_heatmap", heatmap_data, heatmap_reads, needs_dataset=False)
+@panel_type(
+    "correlation_heatmap",
+    heatmap_data,
+    heatmap_reads,
+    needs_dataset=False,
+    options={"window": int, "labels": dict, "height": int},
+)
 def correlation_heatmap(ctx: PanelContext):
     matrix, as_of, window = latest_matrix(ctx)
     label = basket_labels(ctx)
@@ -183,7 +189,14 @@ def pair_history_data(ctx: PanelContext) -> pd.DataFrame:
     return wide.reset_index(names="Date")
 
 
-@panel_type("correlation_history", pair_history_data, pair_reads, needs_dataset=False, view=("range",))
+@panel_type(
+    "correlation_history",
+    pair_history_data,
+    pair_reads,
+    needs_dataset=False,
+    view=("range",),
+    options={"pairs": list, "window": int, "labels": dict, "height": int},
+)
 def correlation_history(ctx: PanelContext):
     frame, names = pair_history(ctx)
     fig = _figure(int(ctx.spec.option("height", 340)))

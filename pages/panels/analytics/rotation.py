@@ -128,7 +128,13 @@ def rotation_graph_data(ctx: PanelContext) -> pd.DataFrame:
     )
 
 
-@panel_type("rotation_graph", rotation_graph_data, rotation_graph_reads, needs_dataset=False)
+@panel_type(
+    "rotation_graph",
+    rotation_graph_data,
+    rotation_graph_reads,
+    needs_dataset=False,
+    options={"benchmark": str, "tail_weeks": int, "labels": dict, "height": int},
+)
 def rotation_graph(ctx: PanelContext):
     tails = rotation_tails(ctx)
     names = _sector_names(ctx)
@@ -254,7 +260,13 @@ def rotation_table_data(ctx: PanelContext) -> pd.DataFrame:
     return out.sort_values("RS-Ratio", ascending=False, na_position="last").reset_index(drop=True)
 
 
-@panel_type("rotation_table", rotation_table_data, rotation_table_reads, needs_dataset=False)
+@panel_type(
+    "rotation_table",
+    rotation_table_data,
+    rotation_table_reads,
+    needs_dataset=False,
+    options={"benchmark": str, "labels": dict},
+)
 def rotation_table(ctx: PanelContext):
     frame = rotation_table_data(ctx)
     columns = [

@@ -208,7 +208,14 @@ def _sentiment_kpis(ctx: PanelContext, wide: pd.DataFrame, kpis: pd.DataFrame) -
     return html.Div(cards, className="kpi-row mb-2")
 
 
-@panel_type("sentiment", sentiment_data, sentiment_reads, needs_dataset=False, view=("range",))
+@panel_type(
+    "sentiment",
+    sentiment_data,
+    sentiment_reads,
+    needs_dataset=False,
+    view=("range",),
+    options={"labels": dict, "height": int},
+)
 def sentiment(ctx: PanelContext):
     wide, kpis, components = sentiment_rows(ctx)
     return html.Div(

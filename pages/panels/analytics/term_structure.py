@@ -207,7 +207,14 @@ def _ratio_figure(ratio: pd.DataFrame, height: int) -> go.Figure:
     return fig
 
 
-@panel_type("term_structure", term_structure_data, term_reads, needs_dataset=False, view=("range",))
+@panel_type(
+    "term_structure",
+    term_structure_data,
+    term_reads,
+    needs_dataset=False,
+    view=("range",),
+    options={"view": str, "height": int},
+)
 def term_structure(ctx: PanelContext):
     curve, ratio = _term_parts(ctx)
     height = int(ctx.spec.option("height", 340))
