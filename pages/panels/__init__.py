@@ -1,6 +1,8 @@
 """Panel types: how each kind of dashboard panel draws its data, and which rows its CSV holds.
 
-A panel type registers three functions with ``@panel_type(name)``:
+A panel type registers three functions with ``@panel_type(name)`` (pages/panels/base.py), and the
+dashboard-file options it takes (``options={"height": int, ...}``; any other is refused when the
+dashboards load):
 
 - ``reads(ctx) -> list[Read]``: what it reads, declared as data (sql/plans.py). The panel takes
   its rows through ``read.fetch`` of these; a page runs all its panels' reads merged, one query
@@ -10,7 +12,9 @@ A panel type registers three functions with ``@panel_type(name)``:
 - ``data(ctx) -> DataFrame``: the rows behind it, with the column names the user sees (the
   panel's CSV action and ``/csv/<dashboard>/<panel>.csv`` serve exactly these).
 
-``render_panel`` wraps the body in a card with its freshness badge and CSV/embed actions, and
+One module a subject: ``core`` (kpis, latest_table, history, yield_curve), ``fx``,
+``instrument``, ``options``, ``system`` and the ``analytics`` package. ``render_panel`` (base.py)
+wraps the body in a card with its freshness badge and CSV/embed actions, and
 turns an empty frame into a "no data yet" state and a database outage into a degraded state.
 """
 
