@@ -17,14 +17,13 @@ import dash_bootstrap_components as dbc  # noqa: F401 - registers the components
 from flask import Response, redirect, request
 
 from api import dash_requests, metrics, rest, security
-from components import grid, lazy, preload
+from components import grid, lazy, picker, preload
 from components.shell import app_layout, page_frame
 from components.view_state import parse_view
 from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
 from pages import routing, warm
-from pages.panels import markets
 from pages.panels.export import instrument_csv, panel_csv, panel_zoom, series_csv
 from sql import read
 from sql import store as storage
@@ -131,7 +130,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     preload.register_callbacks(app)
     grid.register_callbacks(app)  # the "Export CSV" buttons
     lazy.register_callbacks(app)  # charts and grids drawn as they scroll into view
-    markets.register_callbacks(app)  # the instrument pickers of the detail pages and the explorer
+    picker.register_callbacks(app)  # the instrument pickers of the detail pages and the explorer
     for page in dash.page_registry.values():
         if callable(page["layout"]) and not getattr(page["layout"], "__wrapped__", None):
             page["layout"] = _framed(page["layout"], page.get("path_template"))

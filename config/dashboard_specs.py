@@ -1,5 +1,6 @@
 """Dashboards defined as data: ``config/dashboards/*.yaml``, one dashboard a file.
 
+    schema_version: 1               # the layout of this file (the loader refuses one it does not know)
     id: commodities                 # unique; also the CSV/embed route segment
     title: Commodities
     path: /commodities              # unique URL path
@@ -11,12 +12,15 @@
 
 A panel names a registered panel type (components/panels) and, where it draws stored data, a
 dataset and optionally its instrument keys; any other field is an option of its type (``unit``,
-``decimals``, ``days``, ``rebase``…). Adding a dashboard of existing panel types needs no Python.
+``decimals``, ``days``, ``rebase``…). Each panel type declares the options it takes (``options=`` of
+``@panel_type``, pages/panels/base.py); ``check_panel_options`` refuses any other, naming the file
+and the panel. Adding a dashboard of existing panel types needs no Python.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,6 +33,10 @@ DASHBOARDS_DIR = Path(__file__).resolve().parent / "dashboards"
 _ID = re.compile(r"^[a-z][a-z0-9_-]{0,47}$")
 _PATH = re.compile(r"^/[a-z0-9/_-]*$")
 PANEL_FIELDS = {"id", "type", "title", "dataset", "keys", "width"}
+# The dashboard file layouts this loader reads (``schema_version``); the newest is written.
+SCHEMA_VERSIONS = (1,)
+# What a panel type accepts: option name → the YAML type(s) of its value.
+OptionSchema = Mapping[str, type | tuple[type, ...]]
 
 
 # The range a history panel shows unless the URL asks for another, and the days each spans.
@@ -133,6 +141,12 @@ def parse_dashboard(text: str, where: str = "dashboard.yaml") -> Dashboard:
         raise DashboardError(f"{where}: not valid YAML: {exc}") from None
     if not isinstance(doc, dict):
         raise DashboardError(f"{where}: must be a mapping with id, title, path and panels")
+    version = doc.get("schema_version")
+    if version is None:
+        raise DashboardError(f"{where}: needs 'schema_version: {SCHEMA_VERSIONS[-1]}'")
+    if isinstance(version, bool) or version not in SCHEMA_VERSIONS:
+        known = ", ".join(map(str, SCHEMA_VERSIONS))
+        raise DashboardError(f"{where}: schema_version {version!r} is not one this station reads ({known})")
     for name in ("id", "title", "path"):
         if not isinstance(doc.get(name), str) or not doc[name]:
             raise DashboardError(f"{where}: needs a '{name}'")
@@ -165,6 +179,36 @@ def parse_dashboard(text: str, where: str = "dashboard.yaml") -> Dashboard:
         toolbar=bool(doc.get("toolbar", True)),
         redirect_from=tuple(redirect_from),
     )
+
+
+def _type_names(expected: type | tuple[type, ...]) -> str:
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join(k.__name__ for k in kinds)
+
+
+def _fits(value: object, expected: type | tuple[type, ...]) -> bool:
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    if isinstance(value, bool) and bool not in kinds:
+        return False  # YAML's true/false is no number
+    return isinstance(value, kinds)
+
+
+def check_panel_options(board: Dashboard, schemas: Mapping[str, OptionSchema]) -> None:
+    """Every panel of ``board`` passes only options its type declares (``schemas``: panel type →
+    its options), each of the declared type; a ``DashboardError`` names the file and the panel.
+    Panel types ``schemas`` does not know are left to the caller."""
+    for spec in board.panels:
+        accepted = schemas.get(spec.type)
+        if accepted is None:
+            continue
+        where = f"{board.source_file}: panel {spec.id!r} ({spec.type})"
+        unknown = sorted(set(spec.options) - set(accepted))
+        if unknown:
+            takes = ", ".join(sorted(accepted)) or "no options"
+            raise DashboardError(f"{where}: unknown option(s) {', '.join(unknown)}; {spec.type} takes {takes}")
+        for name, value in spec.options.items():
+            if not _fits(value, accepted[name]):
+                raise DashboardError(f"{where}: option {name!r} must be {_type_names(accepted[name])}, got {value!r}")
 
 
 def load_dashboards(folder: Path = DASHBOARDS_DIR) -> dict[str, Dashboard]:

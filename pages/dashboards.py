@@ -17,8 +17,8 @@ from components.cards import failing_sources_notice
 from components.catalog import catalog
 from components.view_state import RANGES, ViewState, parse_view
 from config.analytics import Ref, load_analytics
-from config.dashboard_specs import Dashboard, load_dashboards
-from pages.panels import PANEL_TYPES, PanelContext, panel_reads, render_panel
+from config.dashboard_specs import Dashboard, check_panel_options, load_dashboards
+from pages.panels.base import PANEL_TYPES, PanelContext, option_schemas, panel_reads, render_panel
 from pages.panels.core import rebase_by_default
 from sql import read
 from sql.plans import Read
@@ -27,7 +27,11 @@ DASHBOARDS: dict[str, Dashboard] = load_dashboards()
 
 
 def _check_types() -> None:
+    """Every panel names a registered type, has a dataset where its type needs one, and passes
+    only the options its type declares (the error names the file and the panel)."""
+    schemas = option_schemas()
     for board in DASHBOARDS.values():
+        check_panel_options(board, schemas)
         for spec in board.panels:
             kind = PANEL_TYPES.get(spec.type)
             if kind is None:

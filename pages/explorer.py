@@ -2,7 +2,7 @@
 
 The selection lives in the URL (``?compare=DGS10,UNRATE``), so a link reproduces it: the page
 draws the URL's selection server-side, and changing the dropdown rewrites ``?compare=`` (the
-picker callback of pages/panels/markets.py), which re-renders the page. Range, log scale and
+picker callback of components/picker.py), which re-renders the page. Range, log scale and
 rebasing are toolbar links, as on the dashboards.
 """
 
@@ -14,14 +14,15 @@ import dash
 import pandas as pd
 from dash import html
 
-from components.cards import degraded_state, empty_state, panel
+from components.cards import empty_state, panel
 from components.catalog import catalog, units
 from components.figures import history_figure, lazy_graph, log_axis, plot_points
 from components.grid import data_grid, number_column, text_column
+from components.picker import picker
 from components.view_state import ViewState, parse_view
-from pages.panels import graph_config
+from pages.detail import outage_state, page_header, view_toolbar
+from pages.panels.base import graph_config
 from pages.panels.core import axis_unit
-from pages.panels.markets import picker, view_toolbar
 from sql import read
 from sql.transforms import latest_with_change
 
@@ -123,14 +124,11 @@ def table_card(keys: list[str], labels: dict[str, str]):
 
 def layout(**query) -> html.Div:
     view = parse_view(query)
-    header = [
-        html.H1("FRED explorer", className="spartan-page-title"),
-        html.P(
-            f"Search the stored FRED series by id or name and chart up to {MAX_SERIES} together; "
-            "the link reproduces the selection.",
-            className="spartan-subtitle",
-        ),
-    ]
+    header = page_header(
+        "FRED explorer",
+        f"Search the stored FRED series by id or name and chart up to {MAX_SERIES} together; "
+        "the link reproduces the selection.",
+    )
     labels = series_labels()
     if not labels:
         return html.Div([*header, empty_state("No FRED series", "The catalog lists no FRED series.")])
@@ -152,5 +150,5 @@ def layout(**query) -> html.Div:
     try:
         parts += [chart_card(keys, labels, view), table_card(keys, labels)]
     except read.StorageUnavailable as exc:
-        parts.append(degraded_state(f"{exc}. The page will show data again once the database answers."))
+        parts.append(outage_state(exc))
     return html.Div(parts, className="explorer")

@@ -1,24 +1,15 @@
 """/series/<series_id>: one economic series (FRED, economic indicators) as the instrument_detail
 panel, with a YoY % view for monthly and quarterly series (``?transform=yoy``); ``?dataset=``
-picks the dataset when several hold the id. Unknown ids get an "unknown series" page."""
+picks the dataset when several hold the id. Unknown ids get an "unknown series" page
+(pages/detail.py)."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import dash
 
-from pages.panels.markets import detail_page, detail_title
+from pages.detail import detail_page_args
 
 dash.register_page(
     __name__,
-    path_template="/series/<series_id>",
-    name="Series",
-    title=partial(detail_title, "series"),
-    description="One economic series: chart, statistics and recent observations.",
-    nav=False,
+    **detail_page_args("series", "Series", "One economic series: chart, statistics and recent observations."),
 )
-
-
-def layout(series_id: str | None = None, **query):
-    return detail_page("series", series_id, query)

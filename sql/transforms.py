@@ -1,10 +1,12 @@
-"""Pure frame transforms shared by readers and pages (no I/O)."""
+"""Pure frame transforms shared by readers, pages and the sidecar's computations (no I/O): the
+web and the jobs may both import this module."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 _TENOR = re.compile(r"^(\d+)([MY])$")
@@ -64,3 +66,15 @@ def latest_with_change(observations: pd.DataFrame) -> pd.DataFrame:
     latest["previous_date"] = previous_date.reindex(latest.index)
     latest["change"] = latest["value"] - latest["previous"]
     return latest.reset_index()[["key", "date", "value", "previous", "change", "source", "previous_date"]]
+
+
+def correlation_matrix(pairs: pd.DataFrame, assets: list[str]) -> pd.DataFrame:
+    """The symmetric matrix (1 on the diagonal) of one date's pair rows (``asset_a``,
+    ``asset_b``, ``value``); pairs of assets outside ``assets`` are left out."""
+    matrix = pd.DataFrame(np.nan, index=assets, columns=assets)
+    for row in pairs.itertuples():
+        if row.asset_a in matrix.index and row.asset_b in matrix.columns:
+            matrix.loc[row.asset_a, row.asset_b] = matrix.loc[row.asset_b, row.asset_a] = row.value
+    for asset in assets:
+        matrix.loc[asset, asset] = 1.0
+    return matrix

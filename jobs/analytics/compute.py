@@ -55,17 +55,6 @@ def rolling_correlations(returns: pd.DataFrame, window: int = 60, min_periods: i
     return long[columns].reset_index(drop=True)
 
 
-def correlation_matrix(pairs: pd.DataFrame, assets: list[str]) -> pd.DataFrame:
-    """The symmetric matrix (1 on the diagonal) of one date's pair rows."""
-    matrix = pd.DataFrame(np.nan, index=assets, columns=assets)
-    for row in pairs.itertuples():
-        if row.asset_a in matrix.index and row.asset_b in matrix.columns:
-            matrix.loc[row.asset_a, row.asset_b] = matrix.loc[row.asset_b, row.asset_a] = row.value
-    for asset in assets:
-        matrix.loc[asset, asset] = 1.0
-    return matrix
-
-
 def sector_rotation(
     closes: pd.DataFrame, benchmark: str, sectors: list[str], ratio_window: int = 63, momentum_lag: int = 10
 ) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from components.figures import (
 from components.grid import ROW_DECIMALS, data_grid, number_column, text_column
 from components.numbers import NumberStyle, style_for
 from config.dashboard_specs import YOY_LOOKBACK_DAYS
-from pages.panels import NoData, PanelContext, chart, panel_type
+from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
 from sql.plans import Read
 from sql.transforms import curve_snapshots, latest_with_change, tenor_months
@@ -50,6 +50,13 @@ def panel_keys(ctx: PanelContext) -> list[str] | None:
         extra = [k for k in ctx.view.compare if k in known and k not in (keys or [])]
         keys = (keys or []) + extra
     return keys
+
+
+# The options ``number_style`` reads: a panel's unit, decimals and how its changes are shown.
+NUMBER_OPTIONS = {"unit": str, "decimals": int, "change": str}
+# The options of the latest-values panels (kpis, latest_table): the instruments' labels, whether
+# the URL's compared instruments join them, and their number style.
+LATEST_OPTIONS = {"labels": dict, "comparable": bool, **NUMBER_OPTIONS}
 
 
 def number_style(ctx: PanelContext, key: str | None = None, value: float | None = None) -> NumberStyle:
@@ -105,7 +112,7 @@ def kpis_data(ctx: PanelContext) -> pd.DataFrame:
     )
 
 
-@panel_type("kpis", kpis_data, latest_reads)
+@panel_type("kpis", kpis_data, latest_reads, options=LATEST_OPTIONS)
 def kpis(ctx: PanelContext):
     rows = latest_rows(ctx)
     cards = [
@@ -139,7 +146,7 @@ def table_data(ctx: PanelContext) -> pd.DataFrame:
     )
 
 
-@panel_type("latest_table", table_data, latest_reads)
+@panel_type("latest_table", table_data, latest_reads, options=LATEST_OPTIONS)
 def latest_table(ctx: PanelContext):
     frame = table_data(ctx)
     dataset = ctx.spec.dataset
@@ -258,7 +265,17 @@ def zoom_href(ctx: PanelContext) -> str:
     return f"/zoom/{quote(ctx.dashboard.id)}/{quote(ctx.spec.id)}.json{ctx.view.query(embed=False)}"
 
 
-@panel_type("history", history_data, history_reads, view=("range", "log", "rebase"))
+HISTORY_OPTIONS = {
+    **LATEST_OPTIONS,
+    "height": int,
+    "hlines": list,  # horizontal reference lines
+    "transform": str,  # "yoy"
+    "rebase": bool,  # rebased to 100 by default (else: when several series are shown)
+    "rebase_allowed": bool,
+}
+
+
+@panel_type("history", history_data, history_reads, view=("range", "log", "rebase"), options=HISTORY_OPTIONS)
 def history(ctx: PanelContext):
     frame, is_rebased, unit, decimals = history_frame(ctx)
     budget = plot_points(ctx.spec.width)

@@ -19,7 +19,7 @@ from components.cards import kpi, kpi_text
 from components.catalog import catalog
 from components.grid import data_grid, number_column, text_column
 from config import theme
-from pages.panels import NoData, PanelContext, chart, panel_type
+from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
 from sql.plans import Read
 from sql.schema import table
@@ -236,7 +236,9 @@ def _grid(ctx: PanelContext, table: pd.DataFrame) -> html.Div:
     return data_grid(ctx.dom_id, table, columns, filename=f"spartan-{ctx.dom_id}", height=height)
 
 
-@panel_type("option_chain", option_chain_data, chain_reads, needs_dataset=False)
+@panel_type(
+    "option_chain", option_chain_data, chain_reads, needs_dataset=False, options={"front_days": int, "height": int}
+)
 def option_chain(ctx: PanelContext):
     frame = snapshots(ctx)
     latest, before = latest_and_before(frame, WEEK)

@@ -11,7 +11,7 @@ from dash import html
 
 from components.cards import failing_sources_notice, kpi_row
 from components.grid import data_grid, number_column, text_column
-from pages.panels import NoData, PanelContext, no_reads, panel_type
+from pages.panels.base import NoData, PanelContext, no_reads, panel_type
 from sql import read
 
 STATE_CLASSES = {
@@ -114,7 +114,9 @@ def sources_health_data(ctx: PanelContext) -> pd.DataFrame:
     )
 
 
-@panel_type("sources_health", sources_health_data, no_reads, needs_dataset=False)
+@panel_type(
+    "sources_health", sources_health_data, no_reads, needs_dataset=False, options={"summary": bool, "height": int}
+)
 def sources_health(ctx: PanelContext):
     health = _health(ctx)
     notice = failing_sources_notice(health)
@@ -179,7 +181,7 @@ def download_log_data(ctx: PanelContext) -> pd.DataFrame:
     return log.assign(started_at=_when(log["started_at"]))[list(DOWNLOAD_FIELDS)].rename(columns=DOWNLOAD_FIELDS)
 
 
-@panel_type("download_log", download_log_data, no_reads, needs_dataset=False)
+@panel_type("download_log", download_log_data, no_reads, needs_dataset=False, options={"limit": int, "height": int})
 def download_log(ctx: PanelContext):
     return downloads_grid(_downloads(ctx), ctx.dom_id, height=int(ctx.spec.option("height", 460)))
 
@@ -237,6 +239,6 @@ def datasets_status_data(ctx: PanelContext) -> pd.DataFrame:
     )
 
 
-@panel_type("datasets_status", datasets_status_data, no_reads, needs_dataset=False)
+@panel_type("datasets_status", datasets_status_data, no_reads, needs_dataset=False, options={"height": int})
 def datasets_status(ctx: PanelContext):
     return datasets_grid(_status(), ctx.dom_id, height=int(ctx.spec.option("height", 440)))

@@ -56,7 +56,7 @@ def demo_web(demo_root):
 
 
 def test_the_shipped_dashboards_name_known_panel_types_datasets_and_instruments(empty_web):
-    from pages.panels import PANEL_TYPES
+    from pages.panels.base import PANEL_TYPES
     from sql.datasets import DATASETS
 
     catalog = load_catalog(empty_web[1])
@@ -199,18 +199,33 @@ def test_text_on_navy_meets_wcag_aa_contrast():
     assert contrast(theme.TEXT, theme.RED) >= 4.5  # white on the Spartan red buttons
 
 
+V1 = "schema_version: 1\n"  # every dashboard file starts with the layout version it is written in
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("id: x\ntitle: X\npath: /x\npanels: []\n", "'panels' must be a non-empty list"),
-        ("id: X!\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}]\n", "id 'X!' must be lower-case"),
-        ("id: x\ntitle: X\npath: x\npanels: [{id: a, type: kpis}]\n", "must be an absolute lower-case URL path"),
-        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}, {id: a, type: kpis}]\n", "panel ids repeat"),
-        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, width: 13}]\n", "'width' must be 1..12"),
-        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, keys: SPX}]\n", "'keys' must be a list"),
+        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}]\n", "x.yaml: needs 'schema_version: 1'"),
+        (
+            "schema_version: 2\nid: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}]\n",
+            "schema_version 2 is not one",
+        ),
+        ("schema_version: true\nid: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}]\n", "schema_version True"),
+        (V1 + "id: x\ntitle: X\npath: /x\npanels: []\n", "'panels' must be a non-empty list"),
+        (V1 + "id: X!\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}]\n", "id 'X!' must be lower-case"),
+        (V1 + "id: x\ntitle: X\npath: x\npanels: [{id: a, type: kpis}]\n", "must be an absolute lower-case URL path"),
+        (V1 + "id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis}, {id: a, type: kpis}]\n", "panel ids repeat"),
+        (V1 + "id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, width: 13}]\n", "'width' must be 1..12"),
+        (V1 + "id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, keys: SPX}]\n", "'keys' must be a list"),
         ("- a list", "must be a mapping"),
-        ("id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, title: Credit (HYG, LQD)}]\n", "without a value"),
-        ("id: x\ntitle: X\npath: /x\nredirect_from: /old\npanels: [{id: a, type: kpis}]\n", "'redirect_from' must"),
+        (
+            V1 + "id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, title: Credit (HYG, LQD)}]\n",
+            "without a value",
+        ),
+        (
+            V1 + "id: x\ntitle: X\npath: /x\nredirect_from: /old\npanels: [{id: a, type: kpis}]\n",
+            "'redirect_from' must",
+        ),
     ],
 )
 def test_dashboard_file_mistakes_are_named(text, message):
@@ -218,9 +233,71 @@ def test_dashboard_file_mistakes_are_named(text, message):
         parse_dashboard(text, "x.yaml")
 
 
+@pytest.mark.parametrize(
+    ("panel", "message"),
+    [
+        (
+            "{id: a, type: kpis, dataset: commodities, colour: red}",
+            r"x.yaml: panel 'a' \(kpis\): unknown option\(s\) colour",
+        ),
+        (
+            "{id: b, type: yield_curve, dataset: treasury_yields, height: 300}",
+            r"panel 'b' \(yield_curve\): unknown option",
+        ),
+        (
+            "{id: c, type: history, dataset: commodities, height: tall}",
+            r"panel 'c' \(history\): option 'height' must be int",
+        ),
+        ("{id: d, type: fx_matrix, dataset: forex_rates, currencies: USD}", "option 'currencies' must be list"),
+        ("{id: e, type: instrument_detail, dataset: commodities, picker: 1}", "option 'picker' must be bool"),
+        ("{id: f, type: download_log, limit: true}", "option 'limit' must be int"),
+    ],
+)
+def test_an_option_its_panel_type_does_not_take_is_an_error_naming_file_and_panel(panel, message):
+    from config.dashboard_specs import check_panel_options
+    from pages.panels.base import option_schemas
+
+    board = parse_dashboard(V1 + f"id: x\ntitle: X\npath: /x\npanels: [{panel}]\n", "x.yaml")
+    with pytest.raises(DashboardError, match=message):
+        check_panel_options(board, option_schemas())
+
+
+def test_the_declared_options_of_a_type_pass():
+    from config.dashboard_specs import check_panel_options
+    from pages.panels.base import option_schemas
+
+    panel = "{id: a, type: history, dataset: commodities, unit: '%', decimals: 2, hlines: [0], rebase: false}"
+    check_panel_options(parse_dashboard(V1 + f"id: x\ntitle: X\npath: /x\npanels: [{panel}]\n"), option_schemas())
+
+
+def test_the_web_refuses_a_dashboard_with_an_unknown_option(empty_web, monkeypatch):
+    from pages import dashboards
+
+    board = parse_dashboard(
+        V1 + "id: x\ntitle: X\npath: /x\npanels: [{id: a, type: kpis, dataset: commodities, unti: '%'}]\n", "x.yaml"
+    )
+    monkeypatch.setattr(dashboards, "DASHBOARDS", {"x": board})
+    with pytest.raises(DashboardError, match=r"x.yaml: panel 'a' \(kpis\): unknown option\(s\) unti"):
+        dashboards._check_types()
+
+
+def test_every_shipped_dashboard_file_says_schema_version_1_and_passes_its_option_schemas(empty_web):
+    from config.dashboard_specs import DASHBOARDS_DIR, check_panel_options
+    from pages.panels.base import option_schemas
+
+    files = sorted(DASHBOARDS_DIR.glob("*.yaml"))
+    assert len(files) == len(load_dashboards()) >= 20
+    for file in files:
+        assert file.read_text().startswith("schema_version: 1\n"), file.name
+    for board in load_dashboards().values():
+        check_panel_options(board, option_schemas())
+
+
 def test_a_redirect_path_may_not_be_another_dashboards_path(tmp_path):
-    (tmp_path / "a.yaml").write_text("id: a\ntitle: A\npath: /a\npanels: [{id: p, type: kpis}]\n")
-    (tmp_path / "b.yaml").write_text("id: b\ntitle: B\npath: /b\nredirect_from: [/a]\npanels: [{id: p, type: kpis}]\n")
+    (tmp_path / "a.yaml").write_text(V1 + "id: a\ntitle: A\npath: /a\npanels: [{id: p, type: kpis}]\n")
+    (tmp_path / "b.yaml").write_text(
+        V1 + "id: b\ntitle: B\npath: /b\nredirect_from: [/a]\npanels: [{id: p, type: kpis}]\n"
+    )
     with pytest.raises(DashboardError, match="b.yaml: path '/a' is also used by a.yaml"):
         load_dashboards(tmp_path)
 
@@ -242,7 +319,7 @@ def test_several_prices_are_rebased_by_default_and_rates_never(demo_web):
     chart are rebased to 100 unless the URL asks for levels; rates and single series are not."""
     from components.view_state import parse_view
     from config.dashboard_specs import load_dashboards
-    from pages.panels import PanelContext
+    from pages.panels.base import PanelContext
     from pages.panels.core import history_rows, rebased
 
     dash_app, settings = demo_web
@@ -307,7 +384,7 @@ def test_the_toolbar_offers_only_the_view_options_its_panels_follow(empty_web):
     assert groups("/correlations") == {"Range"}  # a correlation is not drawn on a log scale
     assert groups("/system") == set()  # toolbar: false
     with pytest.raises(ValueError, match="unknown view options"):
-        from pages.panels import panel_type
+        from pages.panels.base import panel_type
 
         panel_type("x", lambda ctx: None, lambda ctx: [], view=("zoom",))
 
@@ -318,7 +395,7 @@ def test_a_zoomed_window_of_a_chart_comes_at_full_resolution(demo_web):
     import dataclasses
 
     from components.view_state import parse_view
-    from pages.panels import PanelContext
+    from pages.panels.base import PanelContext
     from pages.panels.core import history
 
     dash_app, settings = demo_web
@@ -353,7 +430,7 @@ def test_a_panel_body_is_built_once_per_version_of_its_data(demo_web):
     """A repeat view reuses the panel's built body; a write that moves its dataset's version
     makes the next view build it again (and a status panel is built every time)."""
     from components.view_state import parse_view
-    from pages.panels import PANEL_TYPES, PanelContext, _body
+    from pages.panels.base import PANEL_TYPES, PanelContext, _body
     from sql.store import get_store
     from sql.versions import publish_version
     from sql.write import bump_version

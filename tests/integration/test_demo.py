@@ -10,7 +10,10 @@ import pandas as pd
 import pytest
 
 from config.catalog import Instrument, load_catalog
-from jobs.demo import DEMO_SOURCE, DemoSeries, demo_frame, remove_demo, seed_demo
+from jobs.demo import remove_demo, seed_demo
+from jobs.demo.generator import DemoSeries
+from jobs.demo.seed import demo_frame
+from jobs.demo.specs import DEMO_SOURCE
 from jobs.pipeline import run_downloads
 from sql import read
 from sql.write import row_count

@@ -142,7 +142,7 @@ def render(dash_app, path: str) -> str:
 
 def ctx_for(settings, panel_type: str, dataset: str | None = None, view: ViewState | None = None, **options):
     from config.dashboard_specs import Dashboard, PanelSpec
-    from pages.panels import PanelContext
+    from pages.panels.base import PanelContext
 
     spec = PanelSpec(id="p", type=panel_type, title="Panel", dataset=dataset, options=MappingProxyType(options))
     board = Dashboard(id="t", title="T", path="/t", group="", order=0, description="", panels=(spec,))
@@ -160,7 +160,7 @@ def body(component) -> str:
 
 
 def test_cross_rates_through_usd_and_eur_by_hand():
-    from pages.panels.markets import cross_matrix, usd_values
+    from pages.panels.fx import cross_matrix, usd_values
 
     usd = usd_values({"EURUSD": 1.10, "USDJPY": 150.0, "EURGBP": 0.85, "BAD": 3, "XXXYYY": -1})
     assert usd["USD"] == 1.0
@@ -177,15 +177,15 @@ def test_cross_rates_through_usd_and_eur_by_hand():
 
 
 def test_direct_usd_quotes_win_over_eur_crosses():
-    from pages.panels.markets import usd_values
+    from pages.panels.fx import usd_values
 
     usd = usd_values({"EURUSD": 1.10, "EURGBP": 0.85, "GBPUSD": 1.25})
     assert usd["GBP"] == pytest.approx(1.25)
 
 
 def test_fx_matrix_panel_on_stored_quotes(data_app):
-    from pages.panels import panel_data, render_panel
-    from pages.panels.markets import fx_frames
+    from pages.panels.base import panel_data, render_panel
+    from pages.panels.fx import fx_frames
 
     ctx = ctx_for(data_app[1], "fx_matrix", "forex_rates", currencies=["USD", "EUR", "JPY", "GBP", "CHF"])
     frame = panel_data(ctx).set_index("Currency")
@@ -204,7 +204,7 @@ def test_fx_matrix_panel_on_stored_quotes(data_app):
 
 
 def test_market_panels_on_an_empty_store_say_no_data(empty_app):
-    from pages.panels import NoData, panel_data, render_panel
+    from pages.panels.base import NoData, panel_data, render_panel
 
     for kind, dataset, options in (
         ("fx_matrix", "forex_rates", {}),
@@ -220,7 +220,7 @@ def test_market_panels_on_an_empty_store_say_no_data(empty_app):
 
 
 def test_instrument_stats_by_hand():
-    from pages.panels.markets import instrument_stats
+    from pages.panels.instrument import instrument_stats
 
     days = pd.bdate_range("2024-01-01", "2025-06-30")
     close = pd.Series(100 + np.arange(len(days), dtype=float))
@@ -244,7 +244,7 @@ def test_instrument_stats_by_hand():
 
 
 def test_instrument_detail_panel_candles_volume_stats_and_rows(data_app):
-    from pages.panels import panel_data, render_panel
+    from pages.panels.base import panel_data, render_panel
 
     ctx = ctx_for(data_app[1], "instrument_detail", "market_indices", parse_view({"range": "1Y"}), default="SPX")
     html = body(render_panel(ctx))
@@ -258,7 +258,7 @@ def test_instrument_detail_panel_candles_volume_stats_and_rows(data_app):
 
 
 def test_instrument_detail_takes_the_symbol_from_compare_and_ignores_unknown(data_app):
-    from pages.panels import panel_data, render_panel
+    from pages.panels.base import panel_data, render_panel
 
     settings = data_app[1]
     ndx = ctx_for(settings, "instrument_detail", "market_indices", parse_view({"compare": "NDX"}), default="SPX")
@@ -272,8 +272,8 @@ def test_instrument_detail_takes_the_symbol_from_compare_and_ignores_unknown(dat
 
 
 def test_instrument_detail_picker_lists_the_dataset_and_rewrites_compare(data_app):
-    from pages.panels import render_panel
-    from pages.panels.markets import PICKER, picker_search
+    from components.picker import PICKER, picker_search
+    from pages.panels.base import render_panel
 
     ctx = ctx_for(data_app[1], "instrument_detail", "market_indices", default="SPX", picker=True)
     html = body(render_panel(ctx))
@@ -428,7 +428,7 @@ def _system_rows() -> None:
 
 
 def test_system_panels_on_stored_rows(data_app):
-    from pages.panels import panel_data, render_panel
+    from pages.panels.base import panel_data, render_panel
 
     _system_rows()
     settings = data_app[1]
@@ -452,7 +452,7 @@ def test_system_panels_on_stored_rows(data_app):
 
 
 def test_system_panels_on_an_empty_store(empty_app):
-    from pages.panels import NoData, panel_data, render_panel
+    from pages.panels.base import NoData, panel_data, render_panel
 
     for kind in ("sources_health", "download_log", "datasets_status"):
         ctx = ctx_for(empty_app[1], kind)
@@ -476,7 +476,7 @@ def test_system_dashboards_render(data_app):
 
 
 def test_register_callbacks_wires_the_picker_to_the_url(empty_app):
-    from pages.panels.markets import PICKER_LOCATION, _on_pick, register_callbacks
+    from components.picker import PICKER_LOCATION, _on_pick, register_callbacks
 
     dash_app = empty_app[0]
     register_callbacks(dash_app)

@@ -160,7 +160,7 @@ def station(services, tmp_path_factory):
     """One year of demo data in a schema of its own, and the web on it through the proxies."""
     import sqlalchemy as sa
 
-    import jobs.demo as demo
+    import jobs.demo.seed as demo
     from config.catalog import load_catalog
     from config.settings import load_settings
     from sql.migrate import upgrade

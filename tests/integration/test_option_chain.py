@@ -116,7 +116,8 @@ def test_a_run_fetches_each_chain_once_and_writes_it_idempotently(chain_store, h
 
 
 def test_demo_chains_are_valid_rows_near_the_demo_spot_and_vix():
-    from jobs.demo import CHAIN_SNAPSHOTS, demo_frame, demo_path
+    from jobs.demo.seed import demo_frame, demo_path
+    from jobs.demo.specs import CHAIN_SNAPSHOTS
 
     days = pd.bdate_range("2026-06-01", "2026-11-24")
     frame = demo_frame("options_chain", Instrument("options_chain", "SPX", "SPX", ()), days, datetime.now(UTC))
@@ -259,7 +260,7 @@ def test_one_snapshot_draws_one_line_and_no_changes(store, settings):
 
 
 def test_the_panel_is_no_data_on_an_empty_store_or_without_its_underlying(store, settings):
-    from pages.panels import NoData
+    from pages.panels.base import NoData
 
     ctx = context(settings, "option_chain", keys=["SPX"])
     with pytest.raises(NoData):

@@ -1,4 +1,4 @@
-"""The analytics panel types (pages/panels/analytics.py) on stored analytics rows: correlation
+"""The analytics panel types (pages/panels/analytics/) on stored analytics rows: correlation
 heatmap and pair history, relative rotation graph and table, market breadth, the sentiment
 composite and the VIX term structure — their figures, their CSV rows, "no data yet" on an empty
 store — and the analytics dashboards (config/dashboards) on an empty store and on demo data."""
@@ -43,7 +43,7 @@ def write(store, dataset: str, frame: pd.DataFrame) -> None:
 
 
 def context(settings, kind: str, keys=None, url=None, **options):
-    from pages.panels import PanelContext
+    from pages.panels.base import PanelContext
 
     spec = PanelSpec(
         id="p", type=kind, title="Panel", keys=tuple(keys) if keys else None, options=MappingProxyType(options)
@@ -53,13 +53,13 @@ def context(settings, kind: str, keys=None, url=None, **options):
 
 
 def render(ctx):
-    from pages.panels import PANEL_TYPES
+    from pages.panels.base import PANEL_TYPES
 
     return PANEL_TYPES[ctx.spec.type].render(ctx)
 
 
 def data(ctx) -> pd.DataFrame:
-    from pages.panels import panel_data
+    from pages.panels.base import panel_data
 
     return panel_data(ctx)
 
@@ -399,7 +399,7 @@ def test_sentiment_gauge_components_history_and_kpis(store, settings):
 
 
 def test_sentiment_without_composite_is_no_data(store, settings):
-    from pages.panels import NoData
+    from pages.panels.base import NoData
 
     write(store, "sentiment_indicators", sentiment_rows().query("not indicator_id.str.startswith('COMPOSITE')"))
     with pytest.raises(NoData):
@@ -466,7 +466,7 @@ def test_term_structure_curve_and_ratio(store, settings):
 
 
 def test_term_structure_shows_the_curve_while_the_ratio_is_missing(store, settings):
-    from pages.panels import NoData
+    from pages.panels.base import NoData
 
     write(store, "volatility_indicators", vix_bars())
     ctx = context(settings, "term_structure")
@@ -495,7 +495,7 @@ EVERY_TYPE = [
 
 
 def test_every_analytics_panel_is_no_data_on_an_empty_store(store, settings):
-    from pages.panels import NoData
+    from pages.panels.base import NoData
 
     for kind, options in EVERY_TYPE:
         ctx = context(settings, kind, **options)
@@ -534,7 +534,7 @@ def test_analytics_dashboards_render_on_an_empty_store(store, settings):
 
 
 def test_analytics_dashboards_render_demo_data(demo_root):
-    from pages.panels import PanelContext, panel_data
+    from pages.panels.base import PanelContext, panel_data
 
     demo = demo_settings(demo_root)
 

@@ -68,14 +68,6 @@ def test_a_pair_without_enough_common_days_has_no_value():
     assert compute.rolling_correlations(returns, window=4, min_periods=3).empty
 
 
-def test_the_matrix_of_one_date_is_symmetric_with_ones_on_the_diagonal():
-    pairs = pd.DataFrame({"asset_a": ["a", "a", "b"], "asset_b": ["b", "c", "c"], "value": [0.5, -0.2, 0.1]})
-    matrix = compute.correlation_matrix(pairs, ["a", "b", "c"])
-    assert matrix.loc["b", "a"] == matrix.loc["a", "b"] == 0.5
-    assert matrix.loc["c", "b"] == 0.1
-    assert np.diag(matrix.values).tolist() == [1.0, 1.0, 1.0]
-
-
 # --- sector rotation --------------------------------------------------------------------------
 
 

@@ -12,7 +12,9 @@ import pytest
 
 from config.catalog import Instrument, Provider, load_catalog
 from config.settings import load_settings
-from jobs.demo import CURVE, LONG_END, DemoSeries, demo_frame, is_known, spec_for
+from jobs.demo.generator import CURVE, LONG_END, DemoSeries
+from jobs.demo.seed import demo_frame
+from jobs.demo.series import is_known, spec_for
 
 # A fixed five-year window (the seeding window ends yesterday; a fixed one keeps the tests
 # deterministic across days).

@@ -78,7 +78,7 @@ def test_log_axis_ticks_are_written_in_full():
 
 
 def test_rotation_labels_of_close_points_do_not_overlap():
-    from pages.panels.analytics import label_positions
+    from pages.panels.analytics.rotation import label_positions
 
     # XLB and XLP end a hair apart: their labels must take different places.
     spots = label_positions({"XLB": (101.0, 100.5), "XLP": (101.05, 100.45), "XLK": (96, 97)}, (95, 105), (95, 105))

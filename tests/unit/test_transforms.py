@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from sql.transforms import curve_snapshots, latest_with_change, tenor_months
+from sql.transforms import correlation_matrix, curve_snapshots, latest_with_change, tenor_months
 
 OFFSETS = {"Today": pd.DateOffset(days=0), "1M ago": pd.DateOffset(months=1), "1Y ago": pd.DateOffset(years=1)}
 
@@ -189,3 +190,21 @@ def test_latest_with_change_ignores_the_index_it_is_given():
     out = latest_with_change(frame).set_index("key")
     assert out.loc["A", ["value", "previous", "change"]].tolist() == [2.0, 1.0, 1.0]
     assert out.loc["B", ["value", "previous", "change"]].tolist() == [7.0, 10.0, -3.0]
+
+
+# --- correlation_matrix ---------------------------------------------------------------------------
+
+
+def test_the_matrix_of_one_date_is_symmetric_with_ones_on_the_diagonal():
+    pairs = pd.DataFrame({"asset_a": ["a", "a", "b"], "asset_b": ["b", "c", "c"], "value": [0.5, -0.2, 0.1]})
+    matrix = correlation_matrix(pairs, ["a", "b", "c"])
+    assert matrix.loc["b", "a"] == matrix.loc["a", "b"] == 0.5
+    assert matrix.loc["c", "b"] == 0.1
+    assert np.diag(matrix.values).tolist() == [1.0, 1.0, 1.0]
+
+
+def test_the_matrix_leaves_out_pairs_of_other_assets():
+    pairs = pd.DataFrame({"asset_a": ["a", "a"], "asset_b": ["b", "z"], "value": [0.5, 0.9]})
+    matrix = correlation_matrix(pairs, ["a", "b"])
+    assert list(matrix.index) == list(matrix.columns) == ["a", "b"]
+    assert matrix.loc["a", "b"] == 0.5

@@ -1,0 +1,155 @@
+"""Seeding: the demo rows of every catalogued dataset in its table's shape (bars for price
+tables, observations elsewhere, option-chain summaries), written and flagged as demo data, and
+removed again."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete
+
+from config.catalog import Catalog, Instrument
+from jobs.analytics.run import run_analytics
+from jobs.demo.anchors_markets import SENTIMENT
+from jobs.demo.generator import DemoSeries
+from jobs.demo.series import decimals_for
+from jobs.demo.specs import CHAIN_SNAPSHOTS, DEMO_DATASETS, DEMO_SOURCE
+from jobs.demo_options import demo_chain_history
+from sql.datasets import DATASETS
+from sql.schema import table
+from sql.store import Store
+from sql.versions import publish_version
+from sql.write import bump_version, rebuild_stats, write_dataset
+
+YEARS = 5  # how far back the seeded window goes
+
+
+def _demo(days: pd.DatetimeIndex) -> DemoSeries:
+    """The (cached) generator of one window: seeding asks it for ~1,500 series."""
+    key = (days[0], days[-1], len(days))
+    found = _GRIDS.get(key)
+    if found is None:
+        if len(_GRIDS) >= 4:
+            _GRIDS.clear()
+        found = _GRIDS[key] = DemoSeries(days)
+    return found
+
+
+_GRIDS: dict[tuple, DemoSeries] = {}
+
+
+def demo_series(key: str, days: pd.DatetimeIndex, dataset: str | None = None) -> pd.Series:
+    """``key``'s demo values over the window ``days`` (indexed by its own observation dates:
+    every day for daily series, the first of each month for monthly ones…)."""
+    return _demo(days).values(key, dataset)
+
+
+def demo_path(key: str, days: pd.DatetimeIndex, dataset: str | None = None) -> np.ndarray:
+    """A daily series' values on each of ``days``."""
+    return demo_series(key, days, dataset).to_numpy()
+
+
+def demo_option_chains(underlying: str, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Chain summaries of the last ``CHAIN_SNAPSHOTS`` days, the underlying and the VIX on their
+    demo paths. The chains' put/call ratios are the demo put/call series of the underlying (where
+    the demo has one), so the Options page's chain and its put/call panels agree."""
+    spots = demo_path(underlying, days, "market_indices")
+    vix = demo_path("VIX", days)
+    last = slice(-CHAIN_SNAPSHOTS, None)
+    series = {"volume": f"PUT_CALL_{underlying}_VOLUME", "open_interest": f"PUT_CALL_{underlying}_OI"}
+    ratios = {measure: demo_path(key, days)[last] for measure, key in series.items() if key in SENTIMENT}
+    return demo_chain_history(underlying, days[last], spots[last], vix[last], ratios)
+
+
+def demo_frame(dataset: str, inst: Instrument, days: pd.DatetimeIndex, fetched_at: datetime) -> pd.DataFrame:
+    """Synthetic rows for one instrument in its table's shape."""
+    spec = DATASETS[dataset]
+    if dataset == "options_chain":
+        return demo_option_chains(inst.key, days).assign(source=DEMO_SOURCE, fetched_at=fetched_at)
+    demo = _demo(days)
+    if "close" in table(spec.table).c:
+        closes = demo.raw(inst.key, dataset).reindex(demo.days).ffill().bfill().to_numpy()
+        frame = _bars(inst.key, demo, closes)
+    else:
+        values = demo.values(inst.key, dataset)
+        frame = pd.DataFrame({spec.key_column: inst.key, "date": values.index.date, "value": values.to_numpy()})
+        if dataset == "economic_indicators":
+            frame["country"] = _country(inst)
+    return frame.assign(source=DEMO_SOURCE, fetched_at=fetched_at)
+
+
+def _bars(key: str, demo: DemoSeries, closes: np.ndarray) -> pd.DataFrame:
+    """Daily bars around ``closes``: opens near the previous close, highs and lows around both."""
+    rng = np.random.default_rng(zlib.crc32(key.encode()) + 1)
+    n = len(closes)
+    returns = np.diff(np.log(closes))
+    daily_vol = float(np.std(returns)) if n > 2 else 0.01
+    previous = np.concatenate([closes[:1], closes[:-1]])
+    opens = previous * np.exp(rng.normal(0, daily_vol / 4, n))
+    wiggle = np.abs(rng.normal(0, daily_vol / 2, n))
+    decimals = decimals_for(key)
+    return pd.DataFrame(
+        {
+            "symbol": key,
+            "interval": "1d",
+            "ts": demo.days.tz_localize(UTC),
+            "open": opens.round(decimals),
+            "high": (np.maximum(opens, closes) * (1 + wiggle)).round(decimals),
+            "low": (np.minimum(opens, closes) * (1 - wiggle)).round(decimals),
+            "close": closes.round(decimals),
+            "volume": rng.integers(100_000, 10_000_000, n).astype(float),
+        }
+    )
+
+
+def _country(inst: Instrument) -> str:
+    """The ISO-3 country of a World Bank or IMF series (``USA:NY.GDP…``), else the USA."""
+    for provider in inst.providers:
+        head = provider.symbol.split(":", 1)[0]
+        if ":" in provider.symbol and re.fullmatch(r"[A-Z]{3}", head):
+            return head
+    return "USA"
+
+
+def seed_demo(store: Store, catalog: Catalog) -> dict[str, int]:
+    """Write demo rows for every catalogued dataset, one transaction each; rows written per dataset."""
+    now = datetime.now(UTC)
+    first, last = now.date() - timedelta(days=365 * YEARS), now.date() - timedelta(days=1)
+    written = {}
+    for dataset in catalog.datasets():
+        if dataset not in DEMO_DATASETS and dataset != "options_chain":
+            continue
+        # Crypto trades every day; the rest on business days.
+        days = pd.date_range(first, last) if dataset == "crypto_prices" else pd.bdate_range(first, last)
+        frame = pd.concat(
+            [demo_frame(dataset, inst, days, now) for inst in catalog.for_dataset(dataset)], ignore_index=True
+        )
+        with store.engine.begin() as conn:
+            rows, version = write_dataset(conn, dataset, frame, DEMO_SOURCE, demo=True)
+        publish_version(dataset, version)
+        written[dataset] = rows
+    # The analytics tables: computed from the demo data by the real computations.
+    result = run_analytics(store, source=DEMO_SOURCE, demo=True)
+    for name, rows in result.rows_written.items():
+        written[name] = written.get(name, 0) + rows
+    return written
+
+
+def remove_demo(store: Store) -> dict[str, int]:
+    """Delete every demo row and clear the DEMO flags; rows removed per dataset."""
+    removed = {}
+    for name, spec in DATASETS.items():
+        tbl = table(spec.table)
+        with store.engine.begin() as conn:
+            count = conn.execute(delete(tbl).where(tbl.c.source == DEMO_SOURCE)).rowcount
+            if count:
+                rebuild_stats(conn, spec)
+                version = bump_version(conn, name, count, None, demo=False)
+        if count:
+            publish_version(name, version)
+            removed[name] = count
+    return removed
