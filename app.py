@@ -25,7 +25,7 @@ from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
 from pages import routing, warm
 from pages.panels import markets
-from pages.panels.export import instrument_csv, panel_csv, panel_zoom, series_csv
+from pages.panels.export import export_bp
 from sql import read
 from sql import store as storage
 from sql.migrate import upgrade
@@ -118,10 +118,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     if migrate:
         upgrade(settings, store.engine)
     rest.init_app(app)  # the REST API: /api/*, /health, /api/openapi.json
-    server.add_url_rule("/csv/<dashboard>/<panel>.csv", "panel_csv", panel_csv)
-    server.add_url_rule("/zoom/<dashboard>/<panel>.json", "panel_zoom", panel_zoom)
-    server.add_url_rule("/csv/instrument/<symbol>.csv", "instrument_csv", instrument_csv)
-    server.add_url_rule("/csv/series/<series_id>.csv", "series_csv", series_csv)
+    server.register_blueprint(export_bp)  # /csv/… and /zoom/…: the pages' data as plain GETs
     security.init_app(app, settings)  # rate limits, security headers, audit log
     metrics.init_app(app, settings)  # /metrics, request ids, access log
     _add_redirects(server)
