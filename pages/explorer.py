@@ -15,10 +15,10 @@ import pandas as pd
 from dash import html
 
 from components.cards import degraded_state, empty_state, panel
-from components.catalog import catalog, units
 from components.figures import history_figure, lazy_graph, log_axis, plot_points
 from components.grid import data_grid, number_column, text_column
 from components.view_state import ViewState, parse_view
+from config.catalog_index import catalog, units
 from pages.panels import graph_config
 from pages.panels.core import axis_unit
 from pages.panels.markets import picker, view_toolbar

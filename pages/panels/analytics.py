@@ -21,10 +21,10 @@ from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from components.cards import kpi, kpi_text
-from components.catalog import labels
 from components.grid import data_grid, number_column, text_column
 from config import theme
 from config.analytics import AnalyticsConfig, load_analytics
+from config.catalog_index import labels
 from pages.panels import NoData, PanelContext, chart, panel_type
 from sql import read
 from sql.plans import Read

@@ -34,12 +34,12 @@ from dash import MATCH, Input, Output, State, dcc, html
 from plotly.subplots import make_subplots
 
 from components.cards import degraded_state, empty_state, fitted_value
-from components.catalog import catalog
 from components.figures import drawn_values, epoch_ms, log_axis, plot_points, shape_for, thin
 from components.grid import data_grid, number_column, text_column
 from components.numbers import NumberStyle, currency_decimals, format_bp, format_number, format_pct, rounded
 from components.view_state import RANGES, ViewState, parse_view
 from config import theme
+from config.catalog_index import catalog
 from config.dashboard_specs import Dashboard, PanelSpec
 from pages.panels import NoData, PanelContext, chart, panel_type
 from pages.panels.core import SERIES_DATASETS, _yoy, detail_href, number_style
