@@ -16,13 +16,14 @@ import dash
 import dash_bootstrap_components as dbc  # noqa: F401 - registers the components used by pages
 from flask import Response, redirect, request
 
-from api import dash_requests, metrics, rest, security
+from api import dash_requests, rest
 from components import grid, lazy, preload
 from components.shell import app_layout, page_frame
 from components.view_state import parse_view
 from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
+from middleware import metrics, security
 from pages import routing, warm
 from pages.panels import markets
 from pages.panels.export import export_bp
