@@ -30,6 +30,7 @@ from pages.panels.export import export_bp
 from sql import read
 from sql import store as storage
 from sql.migrate import upgrade
+from sql.preload_status import preload_status
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
@@ -147,7 +148,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
 def _layout():
     # Built per page load: the ribbon follows the data (memoized read, no extra query), the
     # preload banner the sidecar's status (one cache get).
-    return app_layout(demo=read.demo_active(), preload_status=read.preload_status())
+    return app_layout(demo=read.demo_active(), preload_status=preload_status())
 
 
 def __getattr__(name: str):

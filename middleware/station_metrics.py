@@ -15,12 +15,12 @@ from sqlalchemy import text
 
 from sql import read
 from sql.cache import REFRESH_LAST_RUN_KEY, cache, ping
+from sql.preload_status import PRELOAD_PHASES, parse_time, preload_phase, preload_status
 from sql.store import get_store
 
 # The logger name these warnings have always carried (this code lived in api/metrics.py).
 log = logging.getLogger("api.metrics")
 
-PRELOAD_PHASES = ("unknown", "running", "stalled", "interrupted", "complete")
 # health_status states (jobs/bookkeeping.py) and the readers' "never needed yet".
 SOURCE_STATES = ("ok", "degraded", "failing", "circuit_open", "not_configured", "not_used_yet")
 HEALTHY_STATES = {"ok": 1.0, "degraded": 1.0, "failing": 0.0, "circuit_open": 0.0}
@@ -29,7 +29,7 @@ HEALTHY_STATES = {"ok": 1.0, "degraded": 1.0, "failing": 0.0, "circuit_open": 0.
 def _timestamp(value) -> float | None:
     """Unix time of an ISO string (the sidecar's status) or a timestamp (a reader's frame)."""
     if isinstance(value, str):
-        stamp = read.parse_time(value)
+        stamp = parse_time(value)
         return stamp.timestamp() if stamp is not None else None
     if value is None or pd.isna(value):
         return None
@@ -111,12 +111,12 @@ class StationCollector:
 
     def _sidecar(self):
         try:
-            preload = read.preload_status()
+            preload = preload_status()
             last_refresh = cache.get(REFRESH_LAST_RUN_KEY)
         except Exception as exc:  # noqa: BLE001
             log.warning("metrics: sidecar status unavailable: %s", exc)
             return
-        phase = read.preload_phase(preload)
+        phase = preload_phase(preload)
         state = _gauge(
             "spartan_preload_state",
             f"1 for the preload's current state ({', '.join(PRELOAD_PHASES)}), 0 for the others.",

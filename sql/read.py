@@ -28,7 +28,6 @@ from sql.datasets import DATASETS, dataset
 from sql.memo import versioned
 from sql.plans import Query, Read
 from sql.schema import series_stats, table
-from sql.sidecar import PRELOAD_STALLED_AFTER, parse_time, preload_phase, preload_status  # noqa: F401 - re-exported
 from sql.station import (  # noqa: F401 - the status readers, re-exported: pages and the API use read.*
     current_settings,
     dataset_status,
