@@ -385,7 +385,10 @@ def test_health_and_status_are_still_served(api_after_a_run):
     assert status["sources"] and listed.keys() == {row["source_id"] for row in status["sources"]}
     for row in status["sources"]:
         assert set(row) == set(SourceStatus().fields)
-        assert row["state"] == listed[row["source_id"]]["state"] and row["provider"] == listed[row["source_id"]]["provider"]
+        assert (
+            row["state"] == listed[row["source_id"]]["state"]
+            and row["provider"] == listed[row["source_id"]]["provider"]
+        )
 
 
 # --- errors are JSON -------------------------------------------------------------------------------

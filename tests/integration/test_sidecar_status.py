@@ -197,7 +197,9 @@ def test_without_a_lock_probe_the_heartbeat_decides():
     assert status_reader.preload_phase({**alive, "lock_held": None}, now) == "running"
     assert status_reader.preload_phase({**silent, "lock_held": None}, now) == "interrupted"
     assert status_reader.preload_phase({**silent, "lock_held": False}, now) == "interrupted"
-    assert status_reader.preload_phase({**alive, "lock_held": False}, now) == "interrupted"  # the lock has the last word
+    assert (
+        status_reader.preload_phase({**alive, "lock_held": False}, now) == "interrupted"
+    )  # the lock has the last word
     # The lock is held but its run says nothing: stuck, or another run holds it: not "running".
     assert status_reader.preload_phase({**silent, "lock_held": True}, now) == "stalled"
     # No progress for ten minutes, with a live heartbeat: stalled, as before.

@@ -154,7 +154,14 @@ def test_imports_are_read_as_modules_wherever_they_are_written():
         "import pandas\n"
     )
     found = imports_of(source, "components.preload")
-    assert found == {"api.rest", "api.openapi", "pages.panels.markets", "sql.read", "components.cards", "components.numbers"}
+    assert found == {
+        "api.rest",
+        "api.openapi",
+        "pages.panels.markets",
+        "sql.read",
+        "components.cards",
+        "components.numbers",
+    }
     assert [rule for name in sorted(found) for rule in broken_rules("components.preload", name)]
 
 
