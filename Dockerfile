@@ -24,13 +24,14 @@ COPY components ./components
 COPY config ./config
 COPY datasources ./datasources
 COPY jobs ./jobs
+COPY middleware ./middleware
 COPY pages ./pages
 COPY sql ./sql
 
 # Code stays root-owned (read-only to the app), compiled once here so no process compiles it
 # at start; the app writes only to /app/var (migration lock; SQLite and file cache when run
 # without PostgreSQL and Redis).
-RUN python -m compileall -q app.py api components config datasources jobs pages sql \
+RUN python -m compileall -q app.py api components config datasources jobs middleware pages sql \
     && useradd --create-home --uid 10001 --user-group spartan \
     && mkdir -p /app/var \
     && chown spartan:spartan /app/var

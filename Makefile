@@ -43,7 +43,7 @@ scheduler: migrate
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/bandit -c pyproject.toml -q -ll -r app.py api components config datasources jobs pages sql
+	$(VENV)/bin/bandit -c pyproject.toml -q -ll -r app.py api components config datasources jobs middleware pages sql
 
 ## Lint, then every suite: unit, integration (SQLite; PostgreSQL + Redis when
 ## SPARTAN_TEST_DATABASE_URL / SPARTAN_TEST_REDIS_URL are set) and e2e (headless Chromium).

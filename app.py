@@ -16,18 +16,20 @@ import dash
 import dash_bootstrap_components as dbc  # noqa: F401 - registers the components used by pages
 from flask import Response, redirect, request
 
-from api import dash_requests, metrics, rest, security
+from api import dash_requests, rest
 from components import grid, lazy, picker, preload
 from components.shell import app_layout, page_frame
 from components.view_state import parse_view
 from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
+from middleware import metrics, security
 from pages import routing, warm
-from pages.panels.export import instrument_csv, panel_csv, panel_zoom, series_csv
+from pages.panels.export import export_bp
 from sql import read
 from sql import store as storage
 from sql.migrate import upgrade
+from sql.preload_status import preload_status
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
@@ -117,10 +119,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     if migrate:
         upgrade(settings, store.engine)
     rest.init_app(app)  # the REST API: /api/*, /health, /api/openapi.json
-    server.add_url_rule("/csv/<dashboard>/<panel>.csv", "panel_csv", panel_csv)
-    server.add_url_rule("/zoom/<dashboard>/<panel>.json", "panel_zoom", panel_zoom)
-    server.add_url_rule("/csv/instrument/<symbol>.csv", "instrument_csv", instrument_csv)
-    server.add_url_rule("/csv/series/<series_id>.csv", "series_csv", series_csv)
+    server.register_blueprint(export_bp)  # /csv/… and /zoom/…: the pages' data as plain GETs
     security.init_app(app, settings)  # rate limits, security headers, audit log
     metrics.init_app(app, settings)  # /metrics, request ids, access log
     _add_redirects(server)
@@ -148,7 +147,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
 def _layout():
     # Built per page load: the ribbon follows the data (memoized read, no extra query), the
     # preload banner the sidecar's status (one cache get).
-    return app_layout(demo=read.demo_active(), preload_status=read.preload_status())
+    return app_layout(demo=read.demo_active(), preload_status=preload_status())
 
 
 def __getattr__(name: str):

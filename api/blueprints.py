@@ -41,7 +41,9 @@ def data_responses(blueprint: Blueprint, schema: type[ma.Schema], columns: list[
             blueprint.alt_response(
                 429,
                 schema={"type": "object"},
-                description="Too many requests from this client (api/security.py); retry after Retry-After seconds.",
+                description=(
+                    "Too many requests from this client (middleware/rate_limits.py); retry after Retry-After seconds."
+                ),
             ),
             blueprint.alt_response(
                 304,

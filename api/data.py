@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 from flask import Response
 
-from api import conditional, response_cache
+from api import conditional
 from api.blueprints import api_blueprint, data_responses
 from api.datasets import API_DATASETS, GROUPS, ApiDataset
 from api.envelope import normalized, paged, respond
@@ -60,7 +60,8 @@ def _send(ds: ApiDataset, envelope: dict, fmt: str, columns: list[str], filename
     return respond(envelope, fmt, columns, filename, etag, meta["updated_at"], conditional.DATA_MAX_AGE)
 
 
-def serve_latest(ds: ApiDataset, args: dict) -> Response:
+@conditional.etag_cache(conditional.DATA_MAX_AGE)
+def serve_latest(ds: ApiDataset, args: dict) -> conditional.Tagged:
     fmt = negotiate(args.pop("format", None))
     symbols = None
     if "symbols" in args:
@@ -72,19 +73,19 @@ def serve_latest(ds: ApiDataset, args: dict) -> Response:
         args["symbols"] = symbols
     meta = read.dataset_meta(ds.name)
     etag = conditional.make_etag(meta["version"], normalized(args), fmt)
-    if conditional.not_modified(etag, meta["updated_at"]):
-        return conditional.not_modified_response(etag, meta["updated_at"], conditional.DATA_MAX_AGE)
-    kept = response_cache.lookup(etag)
-    if kept is not None:
-        return kept
-    frame = latest(ds, symbols, args.get("window"))
-    columns = latest_item_columns(ds)
-    page = paged(frame, columns, args["limit"], args["offset"], _integers(ds, columns))
-    envelope = {**_head(ds, frame, meta), **page}
-    return response_cache.store(etag, _send(ds, envelope, fmt, columns, f"spartan-{ds.slug}", etag, meta))
+
+    def build() -> Response:
+        frame = latest(ds, symbols, args.get("window"))
+        columns = latest_item_columns(ds)
+        page = paged(frame, columns, args["limit"], args["offset"], _integers(ds, columns))
+        envelope = {**_head(ds, frame, meta), **page}
+        return _send(ds, envelope, fmt, columns, f"spartan-{ds.slug}", etag, meta)
+
+    return conditional.Tagged(etag, meta["updated_at"], build)
 
 
-def serve_history(ds: ApiDataset, args: dict, raw_keys: tuple[str, ...]) -> Response:
+@conditional.etag_cache(conditional.DATA_MAX_AGE)
+def serve_history(ds: ApiDataset, args: dict, raw_keys: tuple[str, ...]) -> conditional.Tagged:
     fmt = negotiate(args.pop("format", None))
     resolved = resolve(ds, raw_keys)
     keys = tuple(resolved[raw] for raw in raw_keys)
@@ -94,35 +95,34 @@ def serve_history(ds: ApiDataset, args: dict, raw_keys: tuple[str, ...]) -> Resp
             raise ApiError(404, f"unknown {noun} {raw!r} in {ds.title.lower()}; {ds.path} lists the known ones")
     meta = read.dataset_meta(ds.name)
     etag = conditional.make_etag(meta["version"], keys, normalized(args), fmt)
-    if conditional.not_modified(etag, meta["updated_at"]):
-        return conditional.not_modified_response(etag, meta["updated_at"], conditional.DATA_MAX_AGE)
-    kept = response_cache.lookup(etag)
-    if kept is not None:
-        return kept
-    frame = history(
-        ds,
-        keys,
-        start=args.get("start"),
-        end=args.get("end"),
-        interval=args["interval"],
-        descending=args["order"] == "desc",
-        window=args.get("window"),
-    )
-    head = {**_head(ds, frame, meta), **dict(zip(ds.path_keys, keys, strict=True))}
-    if ds.named:
-        head["name"] = names(ds).get(keys[0])
-    head.update(
-        interval=args["interval"],
-        order=args["order"],
-        start=args["start"].isoformat() if args.get("start") else None,
-        end=args["end"].isoformat() if args.get("end") else None,
-    )
-    if "window_days" in ds.extra_identity:
-        head["window"] = args.get("window")
-    columns = history_item_columns(ds)
-    page = paged(frame, columns, args["limit"], args["offset"], _integers(ds, columns))
-    filename = "spartan-" + "-".join([ds.slug, *keys])
-    return response_cache.store(etag, _send(ds, {**head, **page}, fmt, columns, filename, etag, meta))
+
+    def build() -> Response:
+        frame = history(
+            ds,
+            keys,
+            start=args.get("start"),
+            end=args.get("end"),
+            interval=args["interval"],
+            descending=args["order"] == "desc",
+            window=args.get("window"),
+        )
+        head = {**_head(ds, frame, meta), **dict(zip(ds.path_keys, keys, strict=True))}
+        if ds.named:
+            head["name"] = names(ds).get(keys[0])
+        head.update(
+            interval=args["interval"],
+            order=args["order"],
+            start=args["start"].isoformat() if args.get("start") else None,
+            end=args["end"].isoformat() if args.get("end") else None,
+        )
+        if "window_days" in ds.extra_identity:
+            head["window"] = args.get("window")
+        columns = history_item_columns(ds)
+        page = paged(frame, columns, args["limit"], args["offset"], _integers(ds, columns))
+        filename = "spartan-" + "-".join([ds.slug, *keys])
+        return _send(ds, {**head, **page}, fmt, columns, filename, etag, meta)
+
+    return conditional.Tagged(etag, meta["updated_at"], build)
 
 
 def _key_parameters(ds: ApiDataset) -> list[dict]:

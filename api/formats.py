@@ -8,7 +8,6 @@ every format gets, so a client can read freshness without parsing the body.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import re
@@ -18,8 +17,7 @@ import pandas as pd
 import toon_format
 from flask import Response, request
 
-from components.numbers import significant
-from pages.panels.export import safe_cells
+from config.csv_format import csv_text, significant
 
 FORMATS = ("json", "csv", "toon")
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv", "toon": "text/toon"}
@@ -102,10 +100,7 @@ def _header_text(value) -> str:
 
 
 def _csv(envelope: dict, columns: list[str]) -> str:
-    frame = pd.DataFrame(envelope["items"], columns=columns)
-    buffer = io.StringIO()
-    safe_cells(frame).to_csv(buffer, index=False, lineterminator="\r\n")
-    return buffer.getvalue()
+    return csv_text(pd.DataFrame(envelope["items"], columns=columns), lineterminator="\r\n")
 
 
 def render(envelope: dict, fmt: str, columns: list[str], filename: str, headers: dict | None = None) -> Response:

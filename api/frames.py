@@ -18,8 +18,8 @@ import pandas as pd
 
 from api.datasets import ApiDataset
 from api.schemas import KEY_PATTERN, history_item_columns, latest_item_columns
-from components.catalog import catalog
 from config.analytics import load_analytics
+from config.catalog_index import catalog
 from sql import read
 
 _KEY = re.compile(KEY_PATTERN)

@@ -27,8 +27,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.blueprints import api_blueprint
 from api.schemas import HealthSchema, LiveSchema
-from sql import sidecar, versions
+from sql import versions
 from sql.cache import REFRESH_LAST_RUN_KEY, cache, ping
+from sql.preload_status import preload_phase, preload_status
 from sql.store import get_store
 
 health_bp = api_blueprint("health", None, "Liveness and readiness of the web process")
@@ -64,8 +65,8 @@ def _cache_check(settings) -> dict:
 
 def _data_check() -> dict:
     """The preload's phase, whether data is stored, and how old the newest write is."""
-    status = sidecar.preload_status()
-    phase = sidecar.preload_phase(status)
+    status = preload_status()
+    phase = preload_phase(status)
     try:
         snapshot = versions.current()
     except versions.StorageUnavailable:

@@ -4,7 +4,7 @@ blueprint, JSON errors for all of ``/api/``, and compression of the JSON, CSV an
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import NotFound
 
@@ -13,14 +13,13 @@ from api.conditional import DATA_MAX_AGE, SYSTEM_MAX_AGE
 from api.data import BLUEPRINTS
 from api.formats import MEDIA_TYPES
 from api.health import health_bp
+from api.openapi import DOCS_PAGE, EXTENSION, OPENAPI_PATH, openapi_document
 from api.schemas import DEFAULT_LIMIT, MAX_LIMIT, ErrorSchema
 from api.system import system_bp
 from sql import read
 
 API_TITLE = "Spartan Research Station API"
 API_VERSION = "1.0"
-OPENAPI_PATH = "/api/openapi.json"
-DOCS_PAGE = "/api-docs"
 DESCRIPTION = f"""Market and economic data stored by the station, read only from its database and cache.
 
 - **Formats**: JSON (default), CSV or TOON, by `?format=json|csv|toon` or the Accept header
@@ -58,7 +57,7 @@ fallback_bp = Blueprint("api_fallback", __name__)
 @fallback_bp.get("/api/")
 def index():
     """Where the endpoints are listed."""
-    paths = sorted(current_app.extensions["spartan_api"].spec.to_dict()["paths"])
+    paths = sorted(openapi_document()["paths"])
     return jsonify({"openapi": OPENAPI_PATH, "docs": DOCS_PAGE, "paths": paths})
 
 
@@ -113,11 +112,6 @@ def init_app(app) -> StationApi:
         api.register_blueprint(blueprint)
     server.register_blueprint(fallback_bp)
     server.after_request(flag_stale)
-    server.extensions["spartan_api"] = api
+    server.extensions[EXTENSION] = api
     _compress_api_formats(server)
     return api
-
-
-def openapi_document() -> dict:
-    """The OpenAPI document of the current app (for the /api-docs page)."""
-    return current_app.extensions["spartan_api"].spec.to_dict()

@@ -292,16 +292,12 @@ class DatasetStatus(ma.Schema):
     demo = fields.Boolean()
 
 
-class SourceStatus(ma.Schema):
-    source_id = fields.String(required=True)
-    provider = fields.String(required=True)
-    category = fields.String(required=True)
-    state = fields.String(required=True)
-    last_success_at = fields.String(allow_none=True)
-    last_failure_at = fields.String(allow_none=True)
-    last_error = fields.String(allow_none=True)
-    consecutive_failures = fields.Integer(allow_none=True)
-    latency_ms = fields.Float(allow_none=True)
+class SourceStatus(SourceItem):
+    """A source's row in ``/api/system/status``: the row of ``/api/system/sources`` (one schema,
+    the same types) without ``checked_at``, as the status has always answered it."""
+
+    class Meta:
+        exclude = ("checked_at",)
 
 
 class StatusSchema(ma.Schema):

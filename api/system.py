@@ -105,26 +105,29 @@ def status(_args):
     return response
 
 
+@conditional.etag_cache(conditional.SYSTEM_MAX_AGE, keep=False)
 def serve_system(
     args: dict, items_frame: pd.DataFrame, total: int, newest: datetime | None, columns: list[str], table: str
-) -> Response:
+) -> conditional.Tagged:
     """A page of a system table; its freshness is the ``newest`` entry's time, its ETag its content's."""
     fmt = negotiate(args.pop("format", None))
     integers = [c for c in columns if c in ("id", "http_status", "rows", "consecutive_failures")]
     items = records(items_frame, columns, integers)
     digest = hashlib.sha256(json.dumps(items, default=str).encode()).hexdigest()
     etag = conditional.make_etag(total, normalized(args), fmt, digest)
-    if conditional.not_modified(etag, newest):
-        return conditional.not_modified_response(etag, newest, conditional.SYSTEM_MAX_AGE)
-    envelope = {
-        "as_of": newest.isoformat() if newest else None,
-        "last_update": newest.isoformat() if newest else None,
-        "sources": [table],
-        "version": read.system_version(),
-        **page_fields(items, total, args["limit"], args["offset"]),
-    }
-    filename = f"spartan-{table.replace('_', '-')}"
-    return respond(envelope, fmt, columns, filename, etag, newest, conditional.SYSTEM_MAX_AGE)
+
+    def build() -> Response:
+        envelope = {
+            "as_of": newest.isoformat() if newest else None,
+            "last_update": newest.isoformat() if newest else None,
+            "sources": [table],
+            "version": read.system_version(),
+            **page_fields(items, total, args["limit"], args["offset"]),
+        }
+        filename = f"spartan-{table.replace('_', '-')}"
+        return respond(envelope, fmt, columns, filename, etag, newest, conditional.SYSTEM_MAX_AGE)
+
+    return conditional.Tagged(etag, newest, build)
 
 
 @system_bp.route("/sources")

@@ -8,7 +8,8 @@
   DOGE 0.15123); rates and spreads 2 with "%", and their changes in basis points ("+4 bp").
 
 ``assets/dashAgGridFunctions.js`` ``spartanNumber`` applies the same rounding and sign rule in
-the browser (grids format there); ``tests/unit/test_numbers.py`` pins both.
+the browser (grids format there); ``tests/unit/test_numbers.py`` pins both. The significant
+digits that CSV files and API bodies carry are config/csv_format.py's (pages and API share it).
 """
 
 from __future__ import annotations
@@ -184,26 +185,6 @@ def direction(change: float | None, decimals: int = 2) -> str:
         return ""
     value = rounded(float(change), decimals)
     return "up" if value > 0 else "down" if value < 0 else ""
-
-
-SIGNIFICANT_DIGITS = 12  # beyond any source's precision; below float noise (0.0035999999999996035)
-
-
-def significant(value: float, digits: int = SIGNIFICANT_DIGITS) -> float:
-    """``value`` without binary noise: rounded to ``digits`` significant digits (0.0035999999999996035
-    → 0.0036; 87012.34 stays 87012.34). What CSV and API output carry."""
-    if not math.isfinite(value) or value == 0:
-        return value
-    return float(f"{value:.{digits}g}")
-
-
-def significant_frame(frame):
-    """A copy of ``frame`` whose float columns are ``significant``."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype.kind == "f":
-            out[col] = [significant(v) for v in out[col].to_numpy()]
-    return out
 
 
 def compact(value: float | None, decimals: int = 1, sign: bool = False) -> str:

@@ -17,7 +17,7 @@ from dash import Input, Output, dcc, html
 
 from components.cards import empty_state, format_age, kpi_text, panel
 from config import theme
-from sql import sidecar
+from sql.preload_status import last_heard, parse_time, preload_phase, preload_status
 
 PRELOAD_PATH = "/preload"
 PRELOAD_BANNER_ID = "preload-banner"
@@ -50,13 +50,13 @@ def _when(value: datetime | None, now: datetime | None = None) -> str:
 
 def _silence(status: dict, now: datetime) -> str:
     """ " for 14 min": how long a stalled preload has said nothing (empty when unknown)."""
-    last = sidecar.parse_time(status.get("updated_at")) or sidecar.parse_time(status.get("started_at"))
+    last = parse_time(status.get("updated_at")) or parse_time(status.get("started_at"))
     return f" for {format_age(max((now - last).total_seconds(), 0))}" if last else ""
 
 
 def _last_heard(status: dict, now: datetime) -> str:
     """ " (last heard of 3 min ago)" for an interrupted run (empty when unknown)."""
-    last = sidecar.last_heard(status)
+    last = last_heard(status)
     return f" (last heard of {format_age(max((now - last).total_seconds(), 0))} ago)" if last else ""
 
 
@@ -117,7 +117,7 @@ def _unknown() -> list:
 
 
 def _skipped(status: dict) -> list:
-    finished = sidecar.parse_time(status.get("finished_at"))
+    finished = parse_time(status.get("finished_at"))
     return [
         html.Div(
             [
@@ -173,9 +173,9 @@ def _failures(status: dict) -> list:
 def _progress(status: dict, phase: str, now: datetime) -> list:
     done, total, failed = (_count(status.get(k)) for k in ("done", "total", "failed"))
     done, total, failed = done or 0, total or 0, failed or 0
-    started = sidecar.parse_time(status.get("started_at"))
-    updated = sidecar.parse_time(status.get("updated_at"))
-    finished = sidecar.parse_time(status.get("finished_at"))
+    started = parse_time(status.get("started_at"))
+    updated = parse_time(status.get("updated_at"))
+    finished = parse_time(status.get("finished_at"))
     complete = phase == "complete"
     ok = _count(status.get("ok"))
     end = finished if complete and finished else now
@@ -258,7 +258,7 @@ def _progress(status: dict, phase: str, now: datetime) -> list:
             ("Last update", _when(updated, now)),
         ]
         if phase == "interrupted":
-            rows += [("Last heard of", _when(sidecar.last_heard(status), now)), ("Sidecar", _owner(status))]
+            rows += [("Last heard of", _when(last_heard(status), now)), ("Sidecar", _owner(status))]
         parts.append(panel("Details", _details(rows)))
     return parts
 
@@ -281,7 +281,7 @@ def _interrupted_notice(status: dict, now: datetime) -> html.Div:
 def view(status: dict | None, now: datetime | None = None) -> tuple[list, bool, int]:
     """The page body for ``status``, whether the interval is off, and its period (ms)."""
     now = now or datetime.now(UTC)
-    phase = sidecar.preload_phase(status, now)
+    phase = preload_phase(status, now)
     if phase == "unknown":
         return _unknown(), False, IDLE_POLL_MS
     if phase == "complete" and status.get("skipped"):
@@ -291,16 +291,16 @@ def view(status: dict | None, now: datetime | None = None) -> tuple[list, bool, 
 
 
 def refresh(_n_intervals=None) -> tuple[list, bool, int]:
-    """The interval's callback: re-read the status (a cache get, see sidecar.preload_status); once the
+    """The interval's callback: re-read the status (a cache get, see sql/preload_status.py); once the
     data is complete the interval stops."""
-    return view(sidecar.preload_status())
+    return view(preload_status())
 
 
 def preload_banner(status: dict | None, now: datetime | None = None) -> html.Div | None:
     """A one-line notice linking to the preload page while a preload runs (or seems stalled),
     or after it was interrupted."""
     now = now or datetime.now(UTC)
-    phase = sidecar.preload_phase(status, now)
+    phase = preload_phase(status, now)
     if phase not in ("running", "stalled", "interrupted"):
         return None
     link = dcc.Link("View progress", href=PRELOAD_PATH)
@@ -326,7 +326,7 @@ def banner_for_page(pathname: str | None) -> html.Div | None:
     """On every navigation: the banner from a fresh read (a cache get); none on /preload itself."""
     if "/" + (dash.strip_relative_path(pathname or "/") or "") == PRELOAD_PATH:
         return None
-    return preload_banner(sidecar.preload_status())
+    return preload_banner(preload_status())
 
 
 def register_callbacks(app: dash.Dash) -> None:

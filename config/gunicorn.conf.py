@@ -2,7 +2,7 @@
 
 - Prometheus metrics across workers: ``PROMETHEUS_MULTIPROC_DIR`` is set here, in the master,
   before any worker imports prometheus_client; each worker writes its values into files there
-  and ``/metrics`` adds them up (api/metrics.py). Without the variable a fresh private
+  and ``/metrics`` adds them up (middleware/metrics.py). Without the variable a fresh private
   directory is made (and removed on exit); a directory given in the variable is emptied at
   start, so counts of an earlier run never leak in. A worker that exits is marked dead, so
   its live gauges (requests in progress, connections in use) stop counting.
@@ -36,7 +36,7 @@ bind = f"{_settings.host}:{_settings.port}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2)  # gunicorn's own variable
 threads = 4
 timeout = 60
-accesslog = None  # the app logs each request (api/metrics.py)
+accesslog = None  # the app logs each request (middleware/metrics.py)
 errorlog = "-"
 # No control socket (~/.gunicorn/gunicorn.ctl): nothing uses it, and two instances would share it.
 control_socket_disable = True

@@ -8,7 +8,7 @@ sidecar run) and whatever the call passed as ``extra={…}``. ``SPARTAN_LOG_FORM
 ``auto`` on a terminal) prints the same as one readable line for development.
 
 A terminal shows one line per request (the access line, ``spartan.access``): the audit trail
-(``spartan.audit``) stays out of the text format, and goes to its file (api/security.py). A
+(``spartan.audit``) stays out of the text format, and goes to its file (middleware/audit.py). A
 record logged with ``extra={PRINTED: True}`` says what the command already printed for the
 person at the terminal (a run's summary): the text format leaves it out, JSON keeps it.
 

@@ -119,7 +119,7 @@ class Settings:
     # (source id, URL) pairs: a tuple keeps Settings hashable.
     base_url_overrides: tuple[tuple[str, str], ...] = field(repr=False)
     sources_file: Path
-    # Web hardening (api/security.py): per-IP rate limits ("N/period,…" in the syntax of the
+    # Web hardening (middleware/rate_limits.py): per-IP rate limits ("N/period,…" in the syntax of the
     # `limits` package), proxies trusted for X-Forwarded-For/-Proto, the audit log file.
     rate_limit_enabled: bool = True
     rate_limit_api: str = "120/minute,2000/hour"

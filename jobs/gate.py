@@ -9,7 +9,7 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from sql import sidecar
+from sql.preload_status import last_heard, preload_phase, preload_status
 
 
 def _ago(stamp: datetime | None, now: datetime) -> str:
@@ -33,7 +33,7 @@ def describe(status: dict | None, phase: str, now: datetime | None = None) -> st
     now = now or datetime.now(UTC)
     if phase == "unknown":
         return "preload status unknown: no preload has reported yet (neither the cache nor the database has one)"
-    heard = sidecar.last_heard(status)
+    heard = last_heard(status)
     if phase == "interrupted":
         error = f", after {status['error']}" if status.get("error") else ""
         return (
@@ -58,8 +58,8 @@ def describe(status: dict | None, phase: str, now: datetime | None = None) -> st
 def status_command(wait_complete: bool) -> int:
     """Print the status (JSON on stdout, one line on stderr); with ``wait_complete`` exit 1
     unless the data is complete."""
-    status = sidecar.preload_status()
-    phase = sidecar.preload_phase(status)
+    status = preload_status()
+    phase = preload_phase(status)
     shown = {**(status or {}), "state": phase}
     if status and status.get("state") != phase:
         shown["stored_state"] = status.get("state")

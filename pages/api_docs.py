@@ -11,7 +11,7 @@ import pandas as pd
 from dash import dcc, html
 from flask import has_request_context, request
 
-from api.rest import OPENAPI_PATH, openapi_document
+from api.openapi import OPENAPI_PATH, openapi_document
 from components.cards import degraded_state, format_age
 from sql import read
 

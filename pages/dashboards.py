@@ -14,9 +14,9 @@ import flask
 from dash import dcc, html
 
 from components.cards import failing_sources_notice
-from components.catalog import catalog
 from components.view_state import RANGES, ViewState, parse_view
 from config.analytics import Ref, load_analytics
+from config.catalog_index import catalog
 from config.dashboard_specs import Dashboard, check_panel_options, load_dashboards
 from pages.panels.base import PANEL_TYPES, PanelContext, option_schemas, panel_reads, render_panel
 from pages.panels.core import rebase_by_default

@@ -21,8 +21,8 @@ from urllib.parse import unquote, urlencode
 from dash import dcc, html
 
 from components.cards import degraded_state, empty_state
-from components.catalog import catalog
 from components.view_state import RANGES, ViewState, parse_view
+from config.catalog_index import catalog
 from config.dashboard_specs import Dashboard, PanelSpec
 from pages.panels.base import NoData, PanelContext
 from pages.panels.core import SERIES_DATASETS

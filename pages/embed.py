@@ -2,7 +2,7 @@
 The dashboard is named by its id (``/embed/global-indices/headline``) or by its page's path
 (``/embed/indices/headline``, ``/embed/economy/inflation/headline``).
 
-Framing is allowed for the origins in SPARTAN_EMBED_ORIGINS (api/security.py); the page
+Framing is allowed for the origins in SPARTAN_EMBED_ORIGINS (middleware/headers.py); the page
 has no navbar or footer, only a small credit, and tells its parent its height (assets/embed.js).
 """
 

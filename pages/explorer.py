@@ -15,11 +15,11 @@ import pandas as pd
 from dash import html
 
 from components.cards import empty_state, panel
-from components.catalog import catalog, units
 from components.figures import history_figure, lazy_graph, log_axis, plot_points
 from components.grid import data_grid, number_column, text_column
 from components.picker import picker
 from components.view_state import ViewState, parse_view
+from config.catalog_index import catalog, units
 from pages.detail import outage_state, page_header, view_toolbar
 from pages.panels.base import graph_config
 from pages.panels.core import axis_unit

@@ -9,7 +9,7 @@ import dash
 from dash import dcc, html
 
 from components.preload import BODY_ID, INTERVAL_ID, view
-from sql import sidecar
+from sql.preload_status import preload_status
 
 dash.register_page(
     __name__,
@@ -23,7 +23,7 @@ dash.register_page(
 
 def layout(**_query) -> html.Div:
     # Built from the cache on the server: the first paint already has the current figures.
-    body, disabled, period = view(sidecar.preload_status())
+    body, disabled, period = view(preload_status())
     return html.Div(
         [
             html.H1("Preload progress", className="spartan-page-title"),

@@ -1,5 +1,5 @@
 """Prometheus metrics of the storage layer: query times and pool use of the engine, hits and
-misses of the cache. Exported by the web's ``/metrics`` (api/metrics.py).
+misses of the cache. Exported by the web's ``/metrics`` (middleware/metrics.py).
 
 Under gunicorn (``config/gunicorn.conf.py``) ``PROMETHEUS_MULTIPROC_DIR`` is set before any
 worker imports prometheus_client, so these values live in files shared by the workers and

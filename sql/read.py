@@ -28,7 +28,6 @@ from sql.datasets import DATASETS, dataset
 from sql.memo import versioned
 from sql.plans import Query, Read
 from sql.schema import series_stats, table
-from sql.sidecar import PRELOAD_STALLED_AFTER, parse_time, preload_phase, preload_status  # noqa: F401 - re-exported
 from sql.station import (  # noqa: F401 - the status readers, re-exported: pages and the API use read.*
     current_settings,
     dataset_status,
@@ -69,6 +68,16 @@ def latest_date(name: str) -> date | None:
     return versions.current().state(dataset(name).name).last_date
 
 
+def _filtered(stmt, date_col, start: str | None, key_col=None, keys: tuple[str, ...] | None = None):
+    """``stmt`` limited to the ``keys`` of ``key_col`` (when given) and to dates from ``start``
+    (ISO, when given): the filter every windowed reader applies."""
+    if keys:
+        stmt = stmt.where(key_col.in_(keys))
+    if start:
+        stmt = stmt.where(date_col >= date.fromisoformat(start))
+    return stmt
+
+
 # --- one value a row: key, date, value, source -------------------------------------------------
 
 
@@ -79,10 +88,7 @@ def _observations(version: int, name: str, keys: tuple[str, ...] | None, start: 
     key_col, date_col = tbl.c[spec.key_column], tbl.c[spec.date_column]
     value_col = tbl.c[_value_column(name)]
     stmt = select(key_col.label("key"), date_col.label("date"), value_col.label("value"), tbl.c.source)
-    if keys:
-        stmt = stmt.where(key_col.in_(keys))
-    if start:
-        stmt = stmt.where(date_col >= date.fromisoformat(start))
+    stmt = _filtered(stmt, date_col, start, key_col, keys)
     frame = frame_of(stmt.order_by(key_col, date_col))
     if not frame.empty:
         frame["date"] = pd.to_datetime(frame["date"])
@@ -140,10 +146,7 @@ def _rows(version: int, name: str, keys: tuple[str, ...] | None, start: str | No
     tbl = table(spec.table)
     key_col, date_col = tbl.c[spec.key_column], tbl.c[spec.date_column]
     stmt = select(*[c for c in tbl.c if c.name != "fetched_at"])
-    if keys:
-        stmt = stmt.where(key_col.in_(keys))
-    if start:
-        stmt = stmt.where(date_col >= date.fromisoformat(start))
+    stmt = _filtered(stmt, date_col, start, key_col, keys)
     frame = frame_of(stmt.order_by(key_col, date_col))
     if not frame.empty:
         frame[spec.date_column] = pd.to_datetime(frame[spec.date_column])
@@ -170,8 +173,7 @@ def _correlation_pairs(
     stmt = select(tbl.c.asset_a, tbl.c.asset_b, tbl.c.date, tbl.c.value).where(
         tbl.c.window_days == window, or_(*either_order)
     )
-    if start:
-        stmt = stmt.where(tbl.c.date >= date.fromisoformat(start))
+    stmt = _filtered(stmt, tbl.c.date, start)
     frame = frame_of(stmt.order_by(tbl.c.asset_a, tbl.c.asset_b, tbl.c.date))
     if not frame.empty:
         frame["date"] = pd.to_datetime(frame["date"])
@@ -198,8 +200,7 @@ def _bars(version: int, name: str, key: str, start: str | None) -> pd.DataFrame:
     stmt = select(date_col.label("date"), *(tbl.c[f] for f in BAR_FIELDS), tbl.c.source).where(
         tbl.c[spec.key_column] == key, tbl.c.interval == "1d"
     )
-    if start:
-        stmt = stmt.where(date_col >= date.fromisoformat(start))
+    stmt = _filtered(stmt, date_col, start)
     frame = frame_of(stmt.order_by(date_col))
     if not frame.empty:
         # Naive UTC timestamps on both backends (PostgreSQL hands them back tz-aware).

@@ -9,8 +9,9 @@ moved every few seconds while the run lives. A run that dies (kill -9, a crash, 
 leaves "running" behind: readers report it ``interrupted`` once the jobs lock it held is free,
 or, when the lock cannot be probed, once its heartbeat is older than ``HEARTBEAT_LIMIT``.
 
-The web may import this module (it is in sql/); the sidecar's ``jobs.locks`` takes the lock
-whose presence ``run_lock_held`` probes here.
+The sidecar's ``jobs.locks`` takes the lock whose presence ``run_lock_held`` probes here, and
+``jobs.status`` writes the statuses through ``save_status``. The web reads the preload's
+status through sql/preload_status.py, the protocol's reader.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings
-from sql.cache import PRELOAD_STATUS_KEY, cache
 from sql.schema import sidecar_status
 from sql.store import Store, get_store
 
@@ -41,9 +41,6 @@ RUN_LOCK_KEY = 0x5EA27B
 # unprobeable, the run counts as gone.
 HEARTBEAT_SECONDS = 5.0
 HEARTBEAT_LIMIT = timedelta(seconds=60)
-# A run that holds its lock but has reported no progress for this long may be stuck.
-PRELOAD_STALLED_AFTER = timedelta(minutes=10)
-PRELOAD_PHASES = ("unknown", "running", "stalled", "interrupted", "complete")
 
 _PG_LOCK_PROBE = text(
     "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
@@ -140,48 +137,6 @@ def stored_status(name: str, store: Store | None = None) -> dict | None:
     except ValueError:
         return None
     return status if isinstance(status, dict) else None
-
-
-def preload_status() -> dict | None:
-    """``preload:status`` from the cache, else from its row; None when neither has one.
-
-    A running status also says whether the run lock is held (``lock_held``: True, False, or
-    None when it cannot be probed), for ``preload_phase``. When nobody holds it the row is read
-    as well: the cache may have missed the run's last write while it was down.
-    """
-    cached = cache.get(PRELOAD_STATUS_KEY)
-    status = cached if isinstance(cached, dict) else stored_status("preload")
-    if not status or status.get("state") != "running":
-        return status
-    held = run_lock_held()
-    if held is not True and isinstance(cached, dict):
-        status = newest(status, stored_status("preload"))
-        if status.get("state") != "running":
-            return status
-    return {**status, "lock_held": held}
-
-
-def preload_phase(status: dict | None, now: datetime | None = None) -> str:
-    """``unknown`` (no status), ``running``, ``stalled`` (its run holds the lock, but its
-    progress or heartbeat stopped: stuck?), ``interrupted`` (its run is gone: the lock is free,
-    or, unprobeable, the heartbeat older than HEARTBEAT_LIMIT) or ``complete``."""
-    state = (status or {}).get("state")
-    if state in ("complete", "interrupted"):
-        return state
-    if state != "running":
-        return "unknown"
-    now = now or datetime.now(UTC)
-    held = status.get("lock_held")
-    held = held if isinstance(held, bool) else None
-    if held is False:
-        return "interrupted"
-    heartbeat = parse_time(status.get("heartbeat_at"))
-    if heartbeat is not None and now - heartbeat > HEARTBEAT_LIMIT:
-        return "stalled" if held else "interrupted"
-    progress = parse_time(status.get("updated_at")) or parse_time(status.get("started_at"))
-    if progress is not None and now - progress > PRELOAD_STALLED_AFTER:
-        return "stalled"
-    return "running"
 
 
 # --- writing a status ---------------------------------------------------------------------------

@@ -25,4 +25,3 @@ from pages.panels import analytics, core, fx, instrument, options, system  # noq
 
 # The registry's names that code outside this package imports from ``pages.panels``
 # (pages/panels/export.py); the rest import them from ``pages.panels.base``.
-from pages.panels.base import NoData, PanelContext, panel_data  # noqa: F401

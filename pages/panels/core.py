@@ -10,7 +10,6 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.cards import kpi
-from components.catalog import catalog, labels, units
 from components.figures import (
     drawn_values,
     epoch_ms,
@@ -22,6 +21,7 @@ from components.figures import (
 )
 from components.grid import ROW_DECIMALS, data_grid, number_column, text_column
 from components.numbers import NumberStyle, style_for
+from config.catalog_index import catalog, labels, units
 from config.dashboard_specs import YOY_LOOKBACK_DAYS
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read

@@ -1,40 +1,28 @@
-"""``GET /csv/<dashboard>/<panel>.csv``: the rows a panel draws, as a CSV a report can link to.
+"""The plain GET routes of the pages' data, as one Flask blueprint (``export_bp``, registered by
+app.py beside the REST API):
+
+- ``GET /csv/<dashboard>/<panel>.csv``: the rows a panel draws, as a CSV a report can link to;
+- ``GET /csv/instrument/<symbol>.csv`` and ``/csv/series/<id>.csv``: a detail page's rows;
+- ``GET /zoom/<dashboard>/<panel>.json``: a history chart's traces in a window.
 
 The query string is the dashboard's view (``?range=1Y&rebase=1``…), so the file matches what
-the linked view shows. Columns are named as on screen. Text cells that a spreadsheet would run
-as a formula (leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) are prefixed with ``'``.
+the linked view shows. Columns are named as on screen. Cells are written through
+config/csv_format.py (12 significant digits, formula-safe text), as the API's CSV is. The
+blueprint lives here, not in api/, because only the pages know how to compute a panel.
 """
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
-from components.numbers import significant_frame
 from components.view_state import parse_view
+from config.csv_format import csv_text, significant_frame
 from config.dashboard_specs import load_dashboards
-from pages.panels import NoData, PanelContext, panel_data
+from pages.panels.base import NoData, PanelContext, panel_data
 from sql import read
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Neutralise spreadsheet formulas in text cells and headers; numbers are left as they are."""
-
-    def cell(value):
-        if isinstance(value, str) and value.startswith(FORMULA_START):
-            return "'" + value
-        return value
-
-    out = frame.copy()
-    out.columns = [cell(str(c)) for c in out.columns]
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(cell)
-    return out
+export_bp = Blueprint("export", __name__)
 
 
 def _error(status: int, message: str) -> Response:
@@ -43,6 +31,7 @@ def _error(status: int, message: str) -> Response:
     return response
 
 
+@export_bp.get("/csv/<dashboard>/<panel>.csv")
 def panel_csv(dashboard: str, panel: str) -> Response:
     boards = load_dashboards()
     board = boards.get(dashboard)
@@ -71,6 +60,7 @@ def _epoch(value: str | None) -> pd.Timestamp | None:
     return pd.Timestamp(ms, unit="ms") if -ZOOM_LIMIT_MS < ms < ZOOM_LIMIT_MS else None
 
 
+@export_bp.get("/zoom/<dashboard>/<panel>.json")
 def panel_zoom(dashboard: str, panel: str) -> Response:
     """``/zoom/<dashboard>/<panel>.json?x0=<ms>&x1=<ms>&<view>``: a history chart's traces in
     that window at full resolution (the chart sent thinned traces: assets/zoom.js asks for this
@@ -98,10 +88,10 @@ def panel_zoom(dashboard: str, panel: str) -> Response:
 
 
 def csv_response(frame: pd.DataFrame, filename: str) -> Response:
-    buffer = io.StringIO()
-    safe_cells(significant_frame(frame)).to_csv(buffer, index=False)
     return Response(
-        buffer.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        csv_text(significant_frame(frame)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -110,7 +100,8 @@ def detail_csv(kind: str, key: str) -> Response:
     (``?dataset=``, ``?range=`` and, for series, ``?transform=yoy`` as on the page)."""
     from dataclasses import replace
 
-    from pages.panels.markets import detail_context, find_instrument, instrument_data
+    from pages.detail import detail_context, find_instrument
+    from pages.panels.instrument import instrument_data
 
     args = request.args.to_dict()
     view = replace(parse_view(args), compare=())
@@ -128,9 +119,11 @@ def detail_csv(kind: str, key: str) -> Response:
     return csv_response(frame, f"spartan-{kind}-{safe_name}.csv")
 
 
+@export_bp.get("/csv/instrument/<symbol>.csv")
 def instrument_csv(symbol: str) -> Response:
     return detail_csv("instrument", symbol)
 
 
+@export_bp.get("/csv/series/<series_id>.csv")
 def series_csv(series_id: str) -> Response:
     return detail_csv("series", series_id)

@@ -19,13 +19,13 @@ from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from components.cards import fitted_value
-from components.catalog import catalog
 from components.figures import drawn_values, epoch_ms, log_axis, plot_points, shape_for, thin
 from components.grid import data_grid, number_column, text_column
 from components.numbers import NumberStyle, format_bp, format_number, format_pct, rounded
 from components.picker import picker
 from components.view_state import ViewState
 from config import theme
+from config.catalog_index import catalog
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from pages.panels.core import NUMBER_OPTIONS, _yoy, detail_href, number_style
 from sql import read

@@ -16,9 +16,9 @@ from dash import html
 from sqlalchemy import Float
 
 from components.cards import kpi, kpi_text
-from components.catalog import catalog
 from components.grid import data_grid, number_column, text_column
 from config import theme
+from config.catalog_index import catalog
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
 from sql.plans import Read

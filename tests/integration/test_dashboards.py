@@ -125,7 +125,7 @@ def test_panel_csv_matches_what_the_panel_draws_and_is_formula_safe(demo_web):
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
     import pandas as pd
 
-    from pages.panels.export import safe_cells
+    from config.csv_format import safe_cells
 
     frame = pd.DataFrame({"=HYPERLINK(1)": ["=1+1", "+cmd", "-2", "@SUM(A1)", "plain"], "value": [-1.5, 2, 3, 4, 5]})
     out = safe_cells(frame)

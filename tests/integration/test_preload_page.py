@@ -19,7 +19,7 @@ from config.catalog import load_catalog
 from jobs import status as sidecar_status
 from jobs.locks import run_lock
 from jobs.summary import Attempt, RunSummary
-from sql import read, sidecar
+from sql import preload_status as status_reader
 from sql.cache import PRELOAD_STATUS_KEY, cache
 from tests.conftest import drop_backend, make_settings
 
@@ -99,7 +99,7 @@ def summary_with_a_failed_source() -> RunSummary:
 
 def test_no_status_is_a_clear_unknown_state_and_keeps_watching(web):
     dash_app, _ = web
-    assert read.preload_status() is None and read.preload_phase(None) == "unknown"
+    assert status_reader.preload_status() is None and status_reader.preload_phase(None) == "unknown"
     layout = page(dash_app)
     body = text_of(layout)
     assert "No preload status" in body and "status unknown" in body
@@ -131,12 +131,12 @@ def test_a_running_status_silent_for_ten_minutes_is_flagged_stalled(web):
     status = cache.get(PRELOAD_STATUS_KEY)
     quiet = datetime.now(UTC) - timedelta(minutes=9)
     cache.set(PRELOAD_STATUS_KEY, {**status, "updated_at": quiet.isoformat()}, timeout=0)
-    assert read.preload_phase(read.preload_status()) == "running"  # slow is not stalled yet
+    assert status_reader.preload_phase(status_reader.preload_status()) == "running"  # slow is not stalled yet
     assert "preload-stalled" not in dump(page(dash_app))
 
     silent = datetime.now(UTC) - timedelta(minutes=15)
     cache.set(PRELOAD_STATUS_KEY, {**status, "updated_at": silent.isoformat()}, timeout=0)
-    assert read.preload_phase(read.preload_status()) == "stalled"
+    assert status_reader.preload_phase(status_reader.preload_status()) == "stalled"
     layout = page(dash_app)
     assert "no progress reported for 15 min" in text_of(layout["preload-stalled"])
     assert layout["preload-state"].children == "stalled"
@@ -155,8 +155,8 @@ def test_a_running_status_whose_sidecar_holds_no_lock_reads_interrupted_with_whe
     status = cache.get(PRELOAD_STATUS_KEY)
     heard = (datetime.now(UTC) - timedelta(minutes=4)).isoformat()
     cache.set(PRELOAD_STATUS_KEY, {**status, "started_at": heard, "updated_at": heard, "heartbeat_at": heard})
-    status = sidecar.preload_status()
-    assert status["lock_held"] is False and sidecar.preload_phase(status) == "interrupted"
+    status = status_reader.preload_status()
+    assert status["lock_held"] is False and status_reader.preload_phase(status) == "interrupted"
     layout = page(dash_app)
     notice = text_of(layout["preload-interrupted"])
     assert "stopped before it finished (last heard of 4 min ago)" in notice
@@ -176,7 +176,7 @@ def test_a_refresh_that_completed_an_interrupted_preload_says_so_and_stops_polli
     summary = summary_with_a_failed_source()
     summary.kind, summary.run_id = "refresh", "run-43"
     sidecar_status.refresh_finished(summary)
-    status = sidecar.preload_status()
+    status = status_reader.preload_status()
     assert status["state"] == "complete" and status["completed_by"] == "refresh" and status["run_id"] == "run-43"
     assert status["interrupted"]["done"] == 3 and status["interrupted"]["last_heard_at"]
     layout = page(dash_app)
@@ -250,7 +250,7 @@ def test_a_real_preload_with_an_unreachable_source_ends_on_the_page(tmp_path, ba
     try:
         dash_app = webapp.create_app(settings)
         assert preload(get_store(), load_catalog(settings), show_progress=False) == 2
-        status = read.preload_status()
+        status = status_reader.preload_status()
         assert status["state"] == "complete" and status["done"] == status["total"] > 0
         layout = page(dash_app)
         assert "fred_graph" in text_of(layout["preload-failed-sources"])
@@ -333,11 +333,11 @@ def test_a_malformed_status_never_breaks_the_page_or_the_banner(web, junk):
 
 
 def test_status_times_are_read_as_utc():
-    assert read.parse_time("2026-11-20T10:00:00+02:00") == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
-    assert read.parse_time("2026-11-20T10:00:00") == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
-    assert read.parse_time("soon") is None and read.parse_time(None) is None
+    assert status_reader.parse_time("2026-11-20T10:00:00+02:00") == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    assert status_reader.parse_time("2026-11-20T10:00:00") == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    assert status_reader.parse_time("soon") is None and status_reader.parse_time(None) is None
     now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     fresh = {"state": "running", "started_at": "2026-11-20T09:00:00+00:00", "updated_at": "2026-11-20T11:55:00+00:00"}
-    assert read.preload_phase(fresh, now) == "running"
-    assert read.preload_phase({**fresh, "updated_at": "2026-11-20T11:49:00+00:00"}, now) == "stalled"
-    assert read.preload_phase({**fresh, "updated_at": None}, now) == "stalled"  # falls back to started_at
+    assert status_reader.preload_phase(fresh, now) == "running"
+    assert status_reader.preload_phase({**fresh, "updated_at": "2026-11-20T11:49:00+00:00"}, now) == "stalled"
+    assert status_reader.preload_phase({**fresh, "updated_at": None}, now) == "stalled"  # falls back to started_at

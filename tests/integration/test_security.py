@@ -1,4 +1,4 @@
-"""api/security.py: per-IP rate limits (memory and Redis), the client address behind proxies,
+"""middleware/ (security, rate_limits, headers, audit): per-IP rate limits (memory and Redis), the client address behind proxies,
 security headers (a CSP that allows exactly the inline scripts a page serves), the audit log."""
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from api.security import REDACTED, redact_query, request_class, secret_looking
 from config.settings import SettingsError, load_settings
+from middleware.redaction import REDACTED, redact_query, secret_looking
+from middleware.request_classes import request_class
 from tests.conftest import BACKENDS, REDIS_URL, drop_backend, make_settings
 
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
@@ -309,7 +310,7 @@ def test_a_redis_that_cannot_be_reached_does_not_take_the_limiter_down(tmp_path,
     import redis
     from flask import Flask
 
-    from api.security import _rate_limits
+    from middleware.rate_limits import rate_limits
 
     real = urlsplit(REDIS_URL)
     link = Forwarder(real.hostname, real.port or 6379)
@@ -321,7 +322,7 @@ def test_a_redis_that_cannot_be_reached_does_not_take_the_limiter_down(tmp_path,
     )
     server = Flask("limiter-under-test")
     server.add_url_rule("/api/data", "data", lambda: {"ok": True})
-    _rate_limits(server, settings)
+    rate_limits(server, settings)
     client = server.test_client()
     store = redis.Redis.from_url(REDIS_URL)
     key = f"{settings.cache_prefix}ratelimit:LIMITER/127.0.0.1/api/3/1/minute"
@@ -426,7 +427,7 @@ def test_the_page_policy_allows_exactly_the_inline_scripts_the_page_serves(make_
 
 
 def test_a_tampered_inline_script_would_not_run():
-    from api.security import document_policy
+    from middleware.headers import document_policy
 
     policy = document_policy([sha256("var renderer = new DashRenderer();")], "'none'")
     assert sha256("var renderer = new DashRenderer();") in policy

@@ -38,6 +38,7 @@ from jobs import status as run_status
 from jobs.gate import describe
 from jobs.locks import RUN_LOCK_KEY, run_lock, schema_lock_key
 from jobs.summary import RunSummary
+from sql import preload_status as status_reader
 from sql import sidecar
 from sql.cache import PRELOAD_STATUS_KEY, REFRESH_LAST_RUN_KEY, cache
 from sql.schema import dataset_versions, sidecar_status
@@ -157,7 +158,7 @@ def test_the_heartbeat_moves_for_the_whole_run_without_any_progress(store: Store
     status = cache.get(PRELOAD_STATUS_KEY)
     assert status["updated_at"] == first and status["done"] == 0  # progress did not move, the heartbeat did
     run_status.preload_finished(summary("preload"))
-    assert sidecar.preload_phase(sidecar.preload_status()) == "complete"
+    assert status_reader.preload_phase(status_reader.preload_status()) == "complete"
 
 
 def test_a_run_that_raises_is_recorded_interrupted_with_its_error(store: Store):
@@ -171,8 +172,8 @@ def test_a_run_that_raises_is_recorded_interrupted_with_its_error(store: Store):
     run_status.preload_started(4)
     with pytest.raises(SystemExit), run_status.heartbeat("preload"):
         raise SystemExit(2)
-    status = sidecar.preload_status()
-    assert sidecar.preload_phase(status) == "interrupted"
+    status = status_reader.preload_status()
+    assert status_reader.preload_phase(status) == "interrupted"
     assert "after SystemExit: 2" in describe(status, "interrupted")
 
 
@@ -182,10 +183,10 @@ def test_a_run_that_raises_is_recorded_interrupted_with_its_error(store: Store):
 def test_running_means_its_run_holds_the_lock_and_interrupted_that_it_holds_it_no_more(store: Store):
     run_status.preload_started(10)
     with run_lock(store):
-        status = sidecar.preload_status()
-        assert status["lock_held"] is True and sidecar.preload_phase(status) == "running"
-    status = sidecar.preload_status()
-    assert status["lock_held"] is False and sidecar.preload_phase(status) == "interrupted"
+        status = status_reader.preload_status()
+        assert status["lock_held"] is True and status_reader.preload_phase(status) == "running"
+    status = status_reader.preload_status()
+    assert status["lock_held"] is False and status_reader.preload_phase(status) == "interrupted"
 
 
 def test_without_a_lock_probe_the_heartbeat_decides():
@@ -193,29 +194,31 @@ def test_without_a_lock_probe_the_heartbeat_decides():
     started = (now - timedelta(minutes=5)).isoformat()
     alive = {"state": "running", "started_at": started, "updated_at": started, "heartbeat_at": now.isoformat()}
     silent = {**alive, "heartbeat_at": (now - timedelta(seconds=61)).isoformat()}
-    assert sidecar.preload_phase({**alive, "lock_held": None}, now) == "running"
-    assert sidecar.preload_phase({**silent, "lock_held": None}, now) == "interrupted"
-    assert sidecar.preload_phase({**silent, "lock_held": False}, now) == "interrupted"
-    assert sidecar.preload_phase({**alive, "lock_held": False}, now) == "interrupted"  # the lock has the last word
+    assert status_reader.preload_phase({**alive, "lock_held": None}, now) == "running"
+    assert status_reader.preload_phase({**silent, "lock_held": None}, now) == "interrupted"
+    assert status_reader.preload_phase({**silent, "lock_held": False}, now) == "interrupted"
+    assert (
+        status_reader.preload_phase({**alive, "lock_held": False}, now) == "interrupted"
+    )  # the lock has the last word
     # The lock is held but its run says nothing: stuck, or another run holds it: not "running".
-    assert sidecar.preload_phase({**silent, "lock_held": True}, now) == "stalled"
+    assert status_reader.preload_phase({**silent, "lock_held": True}, now) == "stalled"
     # No progress for ten minutes, with a live heartbeat: stalled, as before.
     stuck = {**alive, "updated_at": (now - timedelta(minutes=11)).isoformat(), "lock_held": True}
-    assert sidecar.preload_phase(stuck, now) == "stalled"
+    assert status_reader.preload_phase(stuck, now) == "stalled"
     # A status from a sidecar before heartbeats: judged by its progress alone.
-    assert sidecar.preload_phase({"state": "running", "updated_at": started}, now) == "running"
-    assert sidecar.preload_phase({"state": "interrupted"}, now) == "interrupted"
-    assert sidecar.preload_phase({"state": "running", "lock_held": "maybe", "heartbeat_at": 7}, now) == "running"
+    assert status_reader.preload_phase({"state": "running", "updated_at": started}, now) == "running"
+    assert status_reader.preload_phase({"state": "interrupted"}, now) == "interrupted"
+    assert status_reader.preload_phase({"state": "running", "lock_held": "maybe", "heartbeat_at": 7}, now) == "running"
 
 
 def test_an_unprobeable_lock_falls_back_to_the_heartbeat(store: Store, monkeypatch):
     run_status.preload_started(10)
-    monkeypatch.setattr(sidecar, "run_lock_held", lambda store=None: None)
-    status = sidecar.preload_status()
-    assert status["lock_held"] is None and sidecar.preload_phase(status) == "running"
+    monkeypatch.setattr(status_reader, "run_lock_held", lambda store=None: None)
+    status = status_reader.preload_status()
+    assert status["lock_held"] is None and status_reader.preload_phase(status) == "running"
     old = (datetime.now(UTC) - sidecar.HEARTBEAT_LIMIT - timedelta(seconds=5)).isoformat()
     cache.set(PRELOAD_STATUS_KEY, {**cache.get(PRELOAD_STATUS_KEY), "heartbeat_at": old})
-    assert sidecar.preload_phase(sidecar.preload_status()) == "interrupted"
+    assert status_reader.preload_phase(status_reader.preload_status()) == "interrupted"
 
 
 def test_the_next_run_records_a_dead_run_as_interrupted_for_good(store: Store):
@@ -226,8 +229,8 @@ def test_the_next_run_records_a_dead_run_as_interrupted_for_good(store: Store):
     with run_lock(store), run_log_context("refresh") as refresh_run:
         run_status.interrupt_dead_runs()
         # The refresh holds the lock now, but the dead preload stays interrupted.
-        status = sidecar.preload_status()
-        assert sidecar.preload_phase(status) == "interrupted"
+        status = status_reader.preload_status()
+        assert status_reader.preload_phase(status) == "interrupted"
     assert status["state"] == "interrupted" and status["run_id"] == dead_run and status["done"] == 4
     assert status["noticed_by"] == refresh_run and status["last_heard_at"]
     assert sidecar.stored_status("preload")["state"] == "interrupted"
@@ -240,10 +243,10 @@ def test_a_status_the_cache_lost_is_read_from_the_database(store: Store):
     run_status.preload_started(8)
     run_status.preload_finished(summary("preload"))
     cache.delete(PRELOAD_STATUS_KEY)  # e.g. Redis restarted, or evicted the key
-    status = sidecar.preload_status()
+    status = status_reader.preload_status()
     assert status["state"] == "complete" and status["run_id"] == "preload-run"
     cache.clear()
-    assert sidecar.preload_phase(sidecar.preload_status()) == "complete"
+    assert status_reader.preload_phase(status_reader.preload_status()) == "complete"
     run_status.refresh_finished(summary())  # the next refresh puts the preload's own status back
     restored = cache.get(PRELOAD_STATUS_KEY)
     assert restored["run_id"] == "preload-run" and "completed_by" not in restored
@@ -255,18 +258,18 @@ def test_an_old_running_copy_in_the_cache_yields_to_the_newer_row(store: Store):
     run_status.preload_finished(summary("preload"))
     # The cache was down when the preload finished, and came back with what it had.
     cache.set(PRELOAD_STATUS_KEY, stale, timeout=0)
-    assert sidecar.preload_phase(sidecar.preload_status()) == "complete"
+    assert status_reader.preload_phase(status_reader.preload_status()) == "complete"
 
 
 def test_a_refresh_completes_the_data_only_when_every_write_committed(store: Store):
     run_status.preload_started(8)
     forget_this_process_runs()
     run_status.refresh_finished(summary(write_errors={"fred_series": "OperationalError: disk full"}))
-    assert sidecar.preload_phase(sidecar.preload_status()) == "interrupted"
+    assert status_reader.preload_phase(status_reader.preload_status()) == "interrupted"
     assert cache.get(REFRESH_LAST_RUN_KEY)["write_errors"] == {"fred_series": "OperationalError: disk full"}
 
     run_status.refresh_finished(summary())
-    status = sidecar.preload_status()
+    status = status_reader.preload_status()
     assert status["state"] == "complete" and status["completed_by"] == "refresh"
     assert sidecar.stored_status("preload")["completed_by"] == "refresh"
     assert "data complete: refresh refresh-run completed it" in describe(status, "complete")
@@ -275,13 +278,13 @@ def test_a_refresh_completes_the_data_only_when_every_write_committed(store: Sto
 def test_the_next_preload_replaces_an_interrupted_status(store: Store):
     run_status.preload_started(8)
     forget_this_process_runs()
-    assert sidecar.preload_phase(sidecar.preload_status()) == "interrupted"
+    assert status_reader.preload_phase(status_reader.preload_status()) == "interrupted"
     with run_lock(store) as held, run_log_context("preload") as run_id:
         assert held
         run_status.interrupt_dead_runs()
         run_status.preload_started(8)
-        status = sidecar.preload_status()
-        assert sidecar.preload_phase(status) == "running" and status["run_id"] == run_id
+        status = status_reader.preload_status()
+        assert status_reader.preload_phase(status) == "running" and status["run_id"] == run_id
 
 
 def test_a_scheduler_starting_after_an_interrupted_preload_refreshes_at_once_instead_of_skipping(
@@ -298,12 +301,12 @@ def test_a_scheduler_starting_after_an_interrupted_preload_refreshes_at_once_ins
     forget_this_process_runs()
     scheduler.run_scheduler(store, catalog)
     assert calls == ["refresh", "start"]
-    assert sidecar.preload_phase(sidecar.preload_status()) == "interrupted"  # not "complete, skipped"
+    assert status_reader.preload_phase(status_reader.preload_status()) == "interrupted"  # not "complete, skipped"
 
     run_status.preload_finished(summary("preload"))
     scheduler.run_scheduler(store, catalog)
     assert calls == ["refresh", "start", "start"]
-    assert sidecar.preload_status()["skipped"] is True
+    assert status_reader.preload_status()["skipped"] is True
 
 
 # --- 5. kill -9 of a real preload -----------------------------------------------------------------
@@ -340,8 +343,8 @@ def test_a_killed_preload_reads_interrupted_until_a_refresh_completes_the_data(s
         wait_for(
             lambda: sidecar.stored_status("preload")["heartbeat_at"] > first["heartbeat_at"], "heartbeat", proc, log
         )
-        status = sidecar.preload_status()
-        assert status["lock_held"] is True and sidecar.preload_phase(status) == "running"
+        status = status_reader.preload_status()
+        assert status["lock_held"] is True and status_reader.preload_phase(status) == "running"
         gate = jobs_cli(st, "status", "--wait-complete")
         assert gate.returncode == 1 and "preload running" in gate.stderr, gate.stderr
         os.kill(proc.pid, signal.SIGKILL)
@@ -353,9 +356,9 @@ def test_a_killed_preload_reads_interrupted_until_a_refresh_completes_the_data(s
 
     # The server ends a killed client's session (PostgreSQL); the OS closes its lock file (SQLite).
     wait_for(lambda: sidecar.run_lock_held(st.store) is False, "release of the killed preload's lock")
-    status = sidecar.preload_status()
+    status = status_reader.preload_status()
     assert status["state"] == "running" and status["lock_held"] is False  # as the dead run left it…
-    assert sidecar.preload_phase(status) == "interrupted"  # …read for what it is
+    assert status_reader.preload_phase(status) == "interrupted"  # …read for what it is
     gate = jobs_cli(st, "status", "--wait-complete")
     assert gate.returncode == 1
     assert json.loads(gate.stdout)["state"] == "interrupted"
@@ -363,14 +366,14 @@ def test_a_killed_preload_reads_interrupted_until_a_refresh_completes_the_data(s
     assert "next preload or refresh" in gate.stderr
 
     cache.delete(PRELOAD_STATUS_KEY)  # the cache lost it too: the database still knows
-    status = sidecar.preload_status()
-    assert status["owner"]["pid"] == proc.pid and sidecar.preload_phase(status) == "interrupted"
+    status = status_reader.preload_status()
+    assert status["owner"]["pid"] == proc.pid and status_reader.preload_phase(status) == "interrupted"
 
     wire.latency = 0.0
     refresh_log = tmp_path / "refresh.log"
     refresh = jobs_process(st, "refresh", out=refresh_log)
     assert refresh.wait(120) == 0, refresh_log.read_text()
-    status = sidecar.preload_status()
+    status = status_reader.preload_status()
     assert status["state"] == "complete" and status["completed_by"] == "refresh"
     assert status["interrupted"]["run_id"] == first["run_id"]
     with st.store.engine.connect() as conn:

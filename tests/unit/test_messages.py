@@ -149,7 +149,7 @@ def test_a_terminal_shows_no_audit_record_and_nothing_the_command_printed():
         audit.addHandler(h)
     logger.setLevel(logging.INFO)
     audit_level = audit.level
-    audit.setLevel(logging.INFO)  # as api/security.py sets it
+    audit.setLevel(logging.INFO)  # as middleware/audit.py sets it
     try:
         logging.getLogger("spartan.test.terminal").info("GET /rates 200 3.0ms")
         audit.info("page GET /rates -> 200", extra={"event": "data_access", "path": "/rates"})
@@ -169,7 +169,7 @@ def test_a_terminal_shows_no_audit_record_and_nothing_the_command_printed():
 
 @pytest.mark.parametrize(("name", "dataset"), [("/embed/indices/headline", "market_indices")])
 def test_the_audit_names_the_dataset_of_an_embed_by_its_page_path(name, dataset):
-    from api.security import _Datasets
+    from middleware.audit import _Datasets
 
     datasets = _Datasets()
     assert datasets.for_page(name) == dataset

@@ -176,7 +176,7 @@ def test_kpi_value_size_shrinks_with_its_length():
 
 def test_output_carries_no_binary_noise():
     from api.formats import plain
-    from components.numbers import significant, significant_frame
+    from config.csv_format import significant, significant_frame
 
     assert significant(0.0035999999999996035) == 0.0036
     assert significant(87012.34) == 87012.34

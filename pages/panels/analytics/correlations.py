@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.catalog import labels
 from config import theme
+from config.catalog_index import labels
 from pages.panels.analytics.common import (
     MUTED,
     _days,

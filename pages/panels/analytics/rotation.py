@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.catalog import labels
 from components.grid import data_grid, number_column, text_column
 from config import theme
+from config.catalog_index import labels
 from pages.panels.analytics.common import (
     AMBER,
     BLUE,

@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.cards import kpi, kpi_text
-from components.catalog import labels
 from config import theme
+from config.catalog_index import labels
 from pages.panels.analytics.common import (
     MUTED,
     _days,

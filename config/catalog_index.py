@@ -1,4 +1,5 @@
-"""Instrument labels from the source catalog, read once per process."""
+"""The source catalog memoised per process, and the instrument labels and units read from it:
+what the pages and the API both show of the catalog (config/catalog.py loads it)."""
 
 from __future__ import annotations
 
