@@ -1,0 +1,30 @@
+"""Parsers of Binance klines."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from datasources.base import ParseError
+from datasources.providers.binance import parse_klines
+from tests.unit.providers.bodies import sample
+
+
+def test_binance_klines():
+    bars = parse_klines(json.loads(sample("binance/nautilus_http_spot_market_klines.json")), "BTCUSDT")
+    assert len(bars) == 10
+    assert bars.iloc[0][["open", "high", "low", "close", "volume"]].tolist() == [
+        60685.22,
+        60729.84,
+        60670.90,
+        60719.27,
+        21.63272,
+    ]
+    assert bars["ts"].iloc[0] == pd.Timestamp(1634943780000, unit="ms", tz="UTC")
+
+
+def test_binance_error_body():
+    with pytest.raises(ParseError, match="-1121: Invalid symbol"):
+        parse_klines({"code": -1121, "msg": "Invalid symbol."}, "NOPE")
