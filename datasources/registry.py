@@ -8,7 +8,6 @@ import pkgutil
 
 from datasources import providers
 from datasources.base import Connector, ProviderSpec
-from datasources.public_data import OpenErApiConnector
 
 
 def collect() -> dict[str, ProviderSpec]:
@@ -45,9 +44,6 @@ for _spec in PROVIDERS.values():
 CONNECTORS: dict[str, Connector] = {
     name: next(c for c in spec.connectors if c.provider == name) for name, spec in PROVIDER_OF.items()
 }
-
-# Not yet in a provider module of its own.
-CONNECTORS["open_er_api"] = OpenErApiConnector()
 
 
 def credentials_env(connector: str) -> str | None:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from datasources.base import ParseError
-from datasources.public_data import OpenErApiConnector
+from datasources.providers.open_er_api import OpenErApiConnector
 from tests.unit.providers.bodies import body
 
 DAY2 = 1732492800  # 2024-11-25 00:00 UTC

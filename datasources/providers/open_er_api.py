@@ -1,5 +1,4 @@
-"""open.er-api.com FX rates (keyless): the last connector still filed in this family module; it
-moves to datasources/providers/ next."""
+"""open.er-api.com (keyless): today's FX rates for one base currency."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from datasources.base import HttpRequest, ParseError, bars_frame
+from datasources.base import HttpRequest, ParseError, ProviderSpec, bars_frame
 from datasources.wire import load_json
 
 
@@ -31,3 +30,6 @@ class OpenErApiConnector:
             raise ParseError(f"{base}/{quote} not in the response")
         day = pd.to_datetime(int(doc["time_last_update_unix"]), unit="s", utc=True).normalize()
         return bars_frame(symbol, [day], close=[doc["rates"][quote]])
+
+
+PROVIDER = ProviderSpec("open_er_api", (OpenErApiConnector(),), rate_limit_per_minute=10)
