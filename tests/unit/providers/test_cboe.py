@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from datasources.base import ParseError
-from datasources.providers.cboe.indices import parse_cboe_history
+from datasources.providers.cboe.indices import CboeIndexHistoryConnector, parse_cboe_history
 from datasources.providers.cboe.options import CboeOptionsPutCallConnector
 from tests.unit.providers.bodies import body, day, sample
 
@@ -37,3 +37,9 @@ def test_cboe_option_chain_gives_put_call_ratios():
     assert CboeOptionsPutCallConnector().parse(body(doc), "_SPX:open_interest")["value"].tolist() == [1.5]
     with pytest.raises(ParseError, match="no data.options"):
         CboeOptionsPutCallConnector().parse(body({"data": {}}), "_SPX:volume")
+
+
+def test_the_index_connector_asks_for_the_index_history_file():
+    (request,) = CboeIndexHistoryConnector().build_requests("https://c", "VVIX", None)
+    assert request.url == "https://c/api/global/us_indices/daily_prices/VVIX_History.csv"
+    assert CboeIndexHistoryConnector().parse(b"DATE,VVIX\n01/03/2024,88.5\n", "VVIX")["close"].tolist() == [88.5]

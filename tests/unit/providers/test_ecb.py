@@ -1,16 +1,17 @@
-"""Parsers of The ECB's SDMX-JSON data API and its euro reference rates XML."""
+"""Parsers of the ECB's SDMX-JSON data API and its euro reference rates XML."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pandas as pd
 import pytest
 import yaml
 
 from datasources.base import ParseError
-from datasources.providers.ecb import EcbReferenceXmlConnector, parse_sdmx_json
-from tests.unit.providers.bodies import sample
+from datasources.providers.ecb import EcbExrConnector, EcbReferenceXmlConnector, parse_sdmx_json
+from tests.unit.providers.bodies import body, sample
 
 
 def test_ecb_sdmx_json_reference_rates():
@@ -47,3 +48,14 @@ def test_ecb_xml_refuses_entity_expansion():
     bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><x>&b;</x>'
     with pytest.raises(Exception, match="(?i)entit"):
         EcbReferenceXmlConnector().parse(bomb, "EURUSD")
+
+
+def test_the_exr_connector_asks_for_the_daily_reference_rate_per_eur():
+    (request,) = EcbExrConnector().build_requests("https://e", "EURUSD", date(2024, 1, 2))
+    assert request.url == "https://e/service/data/EXR/D.USD.EUR.SP00.A"
+    assert request.params == {"format": "jsondata", "startPeriod": "2024-01-02", "detail": "dataonly"}
+    with pytest.raises(ValueError, match="per EUR"):
+        EcbExrConnector().build_requests("https://e", "USDJPY", None)
+    doc = {"dataSets": [{"series": {"0": {"observations": {"0": [1.09]}}}}],
+           "structure": {"dimensions": {"observation": [{"id": "TIME_PERIOD", "values": [{"id": "2024-01-02"}]}]}}}  # fmt: skip
+    assert EcbExrConnector().parse(body(doc), "EURUSD")["close"].tolist() == [1.09]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pandas as pd
 import pytest
 
 from datasources.base import ParseError
-from datasources.providers.frankfurter import parse_frankfurter
-from tests.unit.providers.bodies import sample
+from datasources.providers.frankfurter import FrankfurterConnector, parse_frankfurter
+from tests.unit.providers.bodies import body, sample
 
 
 def test_frankfurter_one_day_and_latest():
@@ -27,3 +28,10 @@ def test_frankfurter_time_series_and_errors():
         parse_frankfurter(json.loads(sample("frankfurter/v1_not_found_error.json")), "EURUSD")
     with pytest.raises(ParseError, match="asked for base EUR"):
         parse_frankfurter({"base": "USD", "date": "2024-01-02", "rates": {"EUR": 0.9}}, "EURUSD")
+
+
+def test_the_connector_asks_for_a_time_series_of_the_pair():
+    (request,) = FrankfurterConnector().build_requests("https://f", "EURUSD", date(2024, 1, 2))
+    assert (request.url, request.params) == ("https://f/v1/2024-01-02..", {"base": "EUR", "symbols": "USD"})
+    doc = {"base": "EUR", "rates": {"2024-01-02": {"USD": 1.0956}}}
+    assert FrankfurterConnector().parse(body(doc), "EURUSD")["close"].tolist() == [1.0956]

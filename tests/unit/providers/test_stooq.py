@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
 from datasources.base import ParseError
-from datasources.providers.stooq import parse_stooq_csv
+from datasources.providers.stooq import StooqDailyConnector, parse_stooq_csv
 from tests.unit.providers.bodies import day, sample
 
 
@@ -28,3 +30,10 @@ def test_stooq_daily_csv():
 def test_stooq_bad_bodies(body):
     with pytest.raises(ParseError):
         parse_stooq_csv(body, "^NDX")
+
+
+def test_the_connector_asks_from_the_start_date_and_parses_the_csv():
+    (request,) = StooqDailyConnector().build_requests("https://s", "^spx", date(2024, 1, 2))
+    assert (request.url, request.params) == ("https://s/q/d/l/", {"s": "^spx", "i": "d", "d1": "20240102"})
+    bars = StooqDailyConnector().parse(b"Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,100\n", "^spx")
+    assert bars[["open", "high", "low", "close", "volume"]].values.tolist() == [[1.0, 2.0, 0.5, 1.5, 100.0]]

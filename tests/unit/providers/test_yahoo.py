@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pandas as pd
 import pytest
 
 from datasources.base import BAR_COLUMNS, ParseError
-from datasources.providers.yahoo import parse_chart
-from tests.unit.providers.bodies import sample
+from datasources.providers.yahoo import YahooChartConnector, parse_chart
+from tests.unit.providers.bodies import body, sample
 
 
 def test_yahoo_chart_of_a_stock_with_dividends_and_splits():
@@ -34,3 +35,12 @@ def test_yahoo_chart_of_a_currency_pair():
 def test_yahoo_error_object_is_a_parse_error():
     with pytest.raises(ParseError, match="Not Found: No data found"):
         parse_chart({"chart": {"result": None, "error": {"code": "Not Found", "description": "No data found"}}}, "XX")
+
+
+def test_the_connector_asks_for_daily_bars_and_parses_the_body():
+    (request,) = YahooChartConnector().build_requests("https://q", "^GSPC", date(2024, 1, 2))
+    assert request.url == "https://q/v8/finance/chart/^GSPC" and request.params["interval"] == "1d"
+    quote = {"open": [1.0], "high": [2.0], "low": [0.5], "close": [1.5], "volume": [10]}
+    result = {"meta": {"gmtoffset": -18000}, "timestamp": [1704205800], "indicators": {"quote": [quote]}}
+    bars = YahooChartConnector().parse(body({"chart": {"result": [result], "error": None}}), "^GSPC")
+    assert bars[["ts", "close"]].values.tolist() == [[pd.Timestamp("2024-01-02", tz="UTC"), 1.5]]
