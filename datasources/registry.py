@@ -30,20 +30,17 @@ def collect() -> dict[str, ProviderSpec]:
 
 PROVIDERS: dict[str, ProviderSpec] = collect()
 
-# The catalog's ``provider`` names (a connector each) → the provider module declaring it.
+# The catalog's ``provider`` names → their connector, and the provider module declaring it.
+CONNECTORS: dict[str, Connector] = {}
 PROVIDER_OF: dict[str, ProviderSpec] = {}
 for _spec in PROVIDERS.values():
     for _connector in _spec.connectors:
-        if _connector.provider in PROVIDER_OF:
+        if _connector.provider in CONNECTORS:
             raise ValueError(
                 f"connector {_connector.provider!r} declared by both {PROVIDER_OF[_connector.provider].name}"
                 f" and {_spec.name}"
             )
-        PROVIDER_OF[_connector.provider] = _spec
-
-CONNECTORS: dict[str, Connector] = {
-    name: next(c for c in spec.connectors if c.provider == name) for name, spec in PROVIDER_OF.items()
-}
+        CONNECTORS[_connector.provider], PROVIDER_OF[_connector.provider] = _connector, _spec
 
 
 def credentials_env(connector: str) -> str | None:

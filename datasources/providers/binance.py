@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 import pandas as pd
 
 from datasources.base import HttpRequest, ParseError, ProviderSpec, bars_frame
-from datasources.wire import load_json
+from datasources.wire import epoch_seconds, load_json
 
 
 class BinanceKlinesConnector:
@@ -19,9 +19,7 @@ class BinanceKlinesConnector:
     def build_requests(
         self, base_url: str, symbol: str, since: date | None, api_key: str | None = None
     ) -> list[HttpRequest]:
-        start = since or (datetime.now(UTC).date() - timedelta(days=1000))
-        start_ms = int(datetime.combine(start, time(), tzinfo=UTC).timestamp() * 1000)
-        params = {"symbol": symbol, "interval": "1d", "startTime": str(start_ms), "limit": "1000"}
+        params = {"symbol": symbol, "interval": "1d", "startTime": str(epoch_seconds(since) * 1000), "limit": "1000"}
         return [HttpRequest(url=f"{base_url}/api/v3/klines", params=params)]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pandas as pd
 
 from datasources.base import HttpRequest, ParseError, ProviderSpec, bars_frame
-from datasources.wire import load_json, member, require_fields
+from datasources.wire import backfill_start, load_json, member, require_fields
 
 
 def _number(text) -> float | None:
@@ -28,7 +28,7 @@ class NasdaqHistoricalConnector:
         self, base_url: str, symbol: str, since: date | None, api_key: str | None = None
     ) -> list[HttpRequest]:
         ticker, asset_class = symbol.split(":", 1)
-        start = since or (datetime.now(UTC).date() - timedelta(days=5 * 365 + 7))
+        start = backfill_start(since)
         params = {"assetclass": asset_class, "fromdate": start.isoformat(), "limit": "9999"}
         return [HttpRequest(url=f"{base_url}/api/quote/{ticker}/historical", params=params)]
 
