@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
 
@@ -14,9 +14,19 @@ BAR_COLUMNS = ["symbol", "ts", "open", "high", "low", "close", "volume"]
 
 @dataclass(frozen=True)
 class HttpRequest:
+    """One GET. ``key_param`` names the query parameter that carries the API key, when the
+    provider wants one: the fetcher puts the next key there when a key is refused."""
+
     url: str
     params: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    key_param: str | None = None
+
+    def with_key(self, key: str | None) -> HttpRequest:
+        """The same request carrying ``key`` instead of its own."""
+        if self.key_param is None:
+            raise ValueError(f"{self.url} takes no API key")
+        return replace(self, params={**self.params, self.key_param: key or ""})
 
 
 class DownloadError(Exception):
@@ -61,6 +71,31 @@ class Connector(Protocol):
     ) -> list[HttpRequest]: ...
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    """What one provider module (``datasources/providers/<name>``) declares as ``PROVIDER``:
+    its connectors (each answering for one catalog ``provider`` name), the environment
+    variable holding the keys of each keyed connector, and the rate limit its sources get
+    when the catalog sets none."""
+
+    name: str
+    connectors: tuple[Connector, ...]
+    rate_limit_per_minute: int | None = None
+    credentials: dict[str, str] = field(default_factory=dict)
+
+
+def observations_frame(series_id: str, dates, values, labels=None) -> pd.DataFrame:
+    """Observations by date, the last of a day's duplicates kept, rows without a value dropped
+    (``label`` beside them when given)."""
+    frame = pd.DataFrame(
+        {"series_id": series_id, "date": pd.to_datetime(dates).date, "value": pd.to_numeric(values, errors="coerce")}
+    )
+    if labels is not None:
+        frame["label"] = labels
+    frame = frame.dropna(subset=["value"]).drop_duplicates(subset=["date"], keep="last")
+    return frame.sort_values("date").reset_index(drop=True)
 
 
 def bars_frame(symbol: str, ts, open_=None, high=None, low=None, close=None, volume=None) -> pd.DataFrame:

@@ -1,8 +1,9 @@
 """Fetching for one download run: every request of every connector passes through here.
 
-Per source: the catalog's rate limit (shared by all worker threads), a circuit breaker that
-stops calling a source after repeated failures, API-key rotation; per run: one response per
-distinct request, so instruments that share a file (a Treasury year, say) fetch it once.
+Per source: the catalog's rate limit (or its provider's default; shared by all worker
+threads), a circuit breaker that stops calling a source after repeated failures, API-key
+rotation (a refused request is sent again, itself, with the next key); per run: one response
+per distinct request, so instruments that share a file (a Treasury year, say) fetch it once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from config.catalog import Source
 from datasources.base import FetchError, HttpRequest
 from datasources.http import FetchResult, HttpClient
 from datasources.limits import CircuitBreaker, KeyRing, RateLimiter
+from datasources.registry import credentials_env, default_rate_limit
 
 KEY_REJECTED = {401, 403, 429}
 
@@ -29,20 +31,23 @@ class Fetcher:
         cooldown_s: float = 900,
     ) -> None:
         self.client = client
+        rates = {s.id: s.rate_limit_per_minute or default_rate_limit(s.provider) for s in sources.values()}
         self.limiters = {
-            s.id: RateLimiter(
-                max(1, int(s.rate_limit_per_minute * rate_multiplier)) if s.rate_limit_per_minute else None
-            )
-            for s in sources.values()
+            sid: RateLimiter(max(1, int(rate * rate_multiplier)) if rate else None) for sid, rate in rates.items()
         }
         self.breakers = {s.id: CircuitBreaker(breaker_threshold, cooldown_s) for s in sources.values()}
-        self.keys = {s.id: KeyRing(s.auth_env) for s in sources.values() if s.auth_env}
+        self.keys = {s.id: KeyRing(env) for s in sources.values() if (env := self.auth_env(s))}
         self._responses: dict[tuple, Future] = {}
         self._lock = threading.Lock()
 
+    @staticmethod
+    def auth_env(source: Source) -> str | None:
+        """The environment variable of the source's keys: the catalog's, else its provider's."""
+        return source.auth_env or credentials_env(source.provider)
+
     def is_configured(self, source: Source) -> bool:
         """Keyless, or at least one key in its environment variable."""
-        return not source.auth_env or bool(self.keys[source.id])
+        return source.id not in self.keys or bool(self.keys[source.id])
 
     def circuit_open(self, source_id: str) -> bool:
         return self.breakers[source_id].is_open
@@ -67,7 +72,8 @@ class Fetcher:
     def fetch(self, source: Source, request: HttpRequest) -> FetchResult:
         """The response to ``request``, fetched once per run even when several workers ask for
         it at the same moment (the first fetches, the others wait); failures count against the
-        source once."""
+        source once. A request whose key is refused (401/403/429) is sent again with the next
+        key, each key at most once; the response answers the request as first asked."""
         cache_key = (request.url, tuple(sorted(request.params.items())))
         with self._lock:
             pending = self._responses.get(cache_key)
@@ -76,25 +82,37 @@ class Fetcher:
                 pending = self._responses[cache_key] = Future()
         if not owner:
             return pending.result()  # raises the owner's FetchError, if that is how it ended
-        breaker = self.breakers[source.id]
         try:
-            self.limiters[source.id].acquire()
-            result = self.client.get(request)
+            result = self._get(source, request)
         except FetchError as exc:
-            breaker.record_failure()
             pending.set_exception(exc)
             raise
-        breaker.record_success()
         pending.set_result(result)
         return result
 
-    def rotate_key(self, source_id: str, error: FetchError) -> bool:
-        """After a rejected key, move to the next one; True when there is another to try."""
-        ring = self.keys.get(source_id)
-        if ring is None or error.http_status not in KEY_REJECTED or len(ring) < 2:
-            return False
-        ring.rotate()
-        return True
+    def _get(self, source: Source, request: HttpRequest) -> FetchResult:
+        """``request`` sent, and sent again with each other key while its key is refused."""
+        breaker, ring = self.breakers[source.id], self.keys.get(source.id)
+        tried: set[str] = set()
+        while True:
+            try:
+                self.limiters[source.id].acquire()
+                result = self.client.get(request)
+            except FetchError as exc:
+                breaker.record_failure()
+                if ring is None or request.key_param is None or exc.http_status not in KEY_REJECTED:
+                    raise
+                refused = request.params.get(request.key_param, "")
+                tried.add(refused)
+                if ring.current() == refused:  # another worker may have moved on already
+                    ring.rotate()
+                key = ring.current()
+                if key is None or key in tried:
+                    raise
+                request = request.with_key(key)
+                continue
+            breaker.record_success()
+            return result
 
     def usage(self) -> list[dict]:
         """Requests per source per minute in this run, for ``api_rate_limits``."""

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from config.catalog import Catalog, Instrument, Source
 from config.logging_setup import context_fields
-from datasources.base import Connector, DownloadError, FetchError, ParseError
+from datasources.base import Connector, DownloadError, ParseError
 from datasources.fetcher import Fetcher
 from datasources.http import HttpClient
 from datasources.registry import CONNECTORS
@@ -69,7 +69,8 @@ class DownloadRun:
         attempt: Attempt,
         batch: list[str] | None = None,
     ) -> pd.DataFrame:
-        """Every request the instrument needs, parsed and concatenated; key rotation on rejection.
+        """Every request the instrument needs, parsed and concatenated (the fetcher rotates a
+        refused key and sends the refused request again).
 
         With ``batch`` (symbols sharing this instrument's source and start date) a connector
         that can batch asks for all of them in one request, fetched once for the whole batch;
@@ -96,15 +97,7 @@ class DownloadRun:
                 log.debug("%s: batch of %d failed (%s); asking for %s alone", source.id, len(batch), exc, symbol)
         frames = []
         for request in connector.build_requests(source.base_url, symbol, since, self.fetcher.api_key(source.id)):
-            while True:
-                try:
-                    result = self.fetcher.fetch(source, request)
-                    break
-                except FetchError as exc:
-                    if not self.fetcher.rotate_key(source.id, exc):
-                        raise
-                    key = self.fetcher.api_key(source.id)
-                    request = connector.build_requests(source.base_url, symbol, since, key)[0]
+            result = self.fetcher.fetch(source, request)
             attempt.http_status = result.http_status
             attempt.latency_ms = (attempt.latency_ms or 0) + result.latency_ms
             frames.append(connector.parse(result.body, symbol))
@@ -134,7 +127,7 @@ class DownloadRun:
             attempt = Attempt(source.id, inst.dataset, inst.key, started, started, "failed")
             self.summary.attempts.append(attempt)
             if not self.fetcher.is_configured(source):
-                attempt.status, attempt.error = "not_configured", f"{source.auth_env} is not set"
+                attempt.status, attempt.error = "not_configured", f"{self.fetcher.auth_env(source)} is not set"
                 continue
             if self.fetcher.circuit_open(source.id):
                 attempt.status, attempt.error = "circuit_open", "skipped: circuit open after repeated failures"

@@ -117,7 +117,7 @@ def serve_fred(httpserver, overrides: dict[str, Response] | None = None) -> str:
     A batch (``id=A,B,…``) that contains an overridden series is refused with a 400, as FRED
     refuses a batch with a bad id; the pipeline then asks for each series alone.
     """
-    from tests.fixtures.server import fred_csv
+    from tests.fixtures.providers.fred import fred_csv
 
     overrides = overrides or {}
 

@@ -15,45 +15,10 @@ from datasources.base import FetchError, ParseError, RateLimited
 from datasources.http import HttpClient
 from datasources.registry import CONNECTORS
 from tests.conftest import make_settings
-from tests.fixtures.server import respond
+from tests.fixtures.server import MODULES, respond
 
-SYMBOLS = {
-    "fred": "DGS10",
-    "fred_bars": "SP500",
-    "yahoo": "^GSPC",
-    "stooq": "^spx",
-    "cboe": "VIX",
-    "treasury": "10 Yr",
-    "binance": "BTCUSDT",
-    "coingecko": "bitcoin",
-    "frankfurter": "EURUSD",
-    "ecb": "EURUSD",
-    "cnn": "fear_and_greed",
-    "kraken": "XBTUSD",
-    "coinbase": "BTC-USD",
-    "bitstamp": "btcusd",
-    "okx": "BTC-USDT",
-    "kucoin": "BTC-USDT",
-    "bybit": "BTCUSDT",
-    "nyfed": "secured/sofr",
-    "worldbank": "USA:NY.GDP.MKTP.KD.ZG",
-    "fiscaldata": "v2/accounting/od/debt_to_penny:tot_pub_debt_out_amt",
-    "alternative_me": "crypto_fear_greed",
-    "open_er_api": "USDJPY",
-    "gemini": "btcusd",
-    "bitfinex": "tBTCUSD",
-    "cryptocom": "BTC_USD",
-    "deribit": "BTC",
-    "bls": "LNS14000000",
-    "imf": "USA:NGDP_RPCH",
-    "ecb_xml": "EURUSD",
-    "nasdaq": "SPX:index",
-    "cboe_options": "_SPX:volume",
-    "cboe_option_chain": "_SPX",
-    "fred_api": "GDP",
-    "polygon": "SPY",
-    "alphavantage": "SPY",
-}
+# Each provider's fixture module names a symbol for each of its connectors.
+SYMBOLS = {connector: symbol for module in MODULES.values() for connector, symbol in module.SYMBOLS.items()}
 
 
 def test_every_connector_has_a_case_here():

@@ -4,12 +4,15 @@ with several keys a rejected one is rotated out."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 from werkzeug import Request, Response
 
 from config.catalog import load_catalog
+from datasources.providers.fred import FredApiConnector
+from datasources.registry import CONNECTORS
 from jobs.pipeline import run_downloads
 from sql.migrate import upgrade
 from sql.schema import health_status
@@ -78,3 +81,29 @@ def test_a_rejected_key_is_rotated_and_the_next_key_is_used(keyed, httpserver, m
     assert keys_used == ["revoked-key", "good-key"]
     assert [a.status for a in summary.attempts] == ["ok"]
     assert "good-key" not in repr(summary.as_dict()) and "revoked-key" not in str(summary.as_dict())
+
+
+class PagedFredApi(FredApiConnector):
+    """The FRED API asked for in two pages (by observation date), as a paged connector would."""
+
+    def build_requests(self, base_url, symbol, since, api_key=None):
+        (request,) = super().build_requests(base_url, symbol, since, api_key)
+        return [replace(request, params={**request.params, "page": page}) for page in ("1", "2")]
+
+
+def test_a_key_refused_on_a_later_page_retries_that_page_with_the_next_key(keyed, httpserver, monkeypatch):
+    store, settings = keyed
+    monkeypatch.setenv("SPARTAN_TESTFRED_API_KEYS", "quota-key,spare-key")
+    monkeypatch.setitem(CONNECTORS, "fred_api", PagedFredApi())
+
+    def handler(request: Request) -> Response:
+        if request.args.get("api_key") == "quota-key" and request.args.get("page") == "2":
+            return Response('{"error_code": 429, "error_message": "Too Many Requests"}', 429, {"Retry-After": "3600"})
+        return respond(request)
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
+    summary = run_downloads(store, load_catalog(settings), "preload")
+    sent = [(r.args.get("page"), r.args.get("api_key")) for r, _ in httpserver.log]
+    assert sent == [("1", "quota-key"), ("2", "quota-key"), ("2", "spare-key")]  # not page 1 again
+    assert [a.status for a in summary.attempts] == ["ok"]
+    assert served_by(store) == {"fred_keyed"}

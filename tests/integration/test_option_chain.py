@@ -16,11 +16,12 @@ from plotly.utils import PlotlyJSONEncoder
 
 from config.catalog import Instrument, load_catalog
 from datasources.http import HttpClient
-from datasources.official_stats import CboeOptionsPutCallConnector
-from datasources.option_chain import CHAIN_COLUMNS, CboeOptionChainConnector
+from datasources.providers.cboe.option_chain import CHAIN_COLUMNS, CboeOptionChainConnector
+from datasources.providers.cboe.options import CboeOptionsPutCallConnector
 from datasources.validate import validate_option_chain
 from tests.conftest import SHIPPED_CATALOG, drop_backend, make_settings
-from tests.fixtures.server import OPTION_SPOTS, respond
+from tests.fixtures.providers.cboe import OPTION_SPOTS
+from tests.fixtures.server import respond
 from tests.integration.test_panels_analytics import context, data, only_figure, render, walk, write
 
 

@@ -1,4 +1,4 @@
-"""The option-chain summary of CBOE's delayed quotes (datasources/option_chain.py): per expiry
+"""The option-chain summary of CBOE's delayed quotes (datasources/providers/cboe/option_chain.py): per expiry
 volume and open interest, put/call ratios, ATM IV, 25-delta skew and max pain, worked by hand on
 small chains; malformed bodies; the validation of its rows; the demo/fixture chain generator."""
 
@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 
 from datasources.base import ParseError
-from datasources.official_stats import CboeOptionsPutCallConnector
-from datasources.option_chain import (
+from datasources.providers.cboe.option_chain import (
     CHAIN_COLUMNS,
     CboeOptionChainConnector,
     Contracts,
@@ -24,6 +23,7 @@ from datasources.option_chain import (
     max_pain,
     snapshot_date,
 )
+from datasources.providers.cboe.options import CboeOptionsPutCallConnector
 from datasources.validate import ValidationError, validate_option_chain, validate_rows
 from jobs.demo_options import demo_chain, demo_expiries, term_iv, third_friday
 

@@ -1,0 +1,39 @@
+"""Binance spot klines (keyless), daily bars. Symbols: ``BTCUSDT``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from datasources.base import HttpRequest, ParseError, ProviderSpec, bars_frame
+from datasources.wire import epoch_seconds, load_json
+
+
+class BinanceKlinesConnector:
+    """``/api/v3/klines?symbol=BTCUSDT&interval=1d``: arrays of open time, O, H, L, C, volume…"""
+
+    provider = "binance"
+    kind = "bars"
+
+    def build_requests(
+        self, base_url: str, symbol: str, since: date | None, api_key: str | None = None
+    ) -> list[HttpRequest]:
+        params = {"symbol": symbol, "interval": "1d", "startTime": str(epoch_seconds(since) * 1000), "limit": "1000"}
+        return [HttpRequest(url=f"{base_url}/api/v3/klines", params=params)]
+
+    def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
+        return parse_klines(load_json(body), symbol)
+
+
+def parse_klines(doc, symbol: str) -> pd.DataFrame:
+    if isinstance(doc, dict):
+        raise ParseError(f"Binance error {doc.get('code')}: {doc.get('msg')}")
+    if not isinstance(doc, list) or any(not isinstance(k, list) or len(k) < 6 for k in doc):
+        raise ParseError("expected a list of kline arrays")
+    frame = pd.DataFrame([k[:6] for k in doc], columns=["open_ms", "open", "high", "low", "close", "volume"])
+    stamps = pd.to_datetime(frame["open_ms"], unit="ms", utc=True)
+    return bars_frame(symbol, stamps, frame["open"], frame["high"], frame["low"], frame["close"], frame["volume"])
+
+
+PROVIDER = ProviderSpec("binance", (BinanceKlinesConnector(),), rate_limit_per_minute=600)

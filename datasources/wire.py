@@ -1,0 +1,98 @@
+"""Wire-format helpers every provider module shares: decoding JSON and CSV bodies, checking
+their envelopes and rows, and turning candle arrays into bars. Every way a body can be wrong
+ends in the connector's ``ParseError``."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
+
+from datasources.base import ParseError, bars_frame
+
+# How far back a first download reaches when a provider takes a start date.
+BACKFILL_DAYS = 5 * 365 + 7
+
+
+def load_json(body: bytes):
+    """A JSON body decoded; empty or undecodable bodies are ParseErrors."""
+    if not body or not body.strip():
+        raise ParseError("empty body")
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ParseError(f"not JSON: {exc}") from None
+
+
+def read_csv_body(body: bytes, **read_csv_args) -> pd.DataFrame:
+    """A CSV body as a frame; empty bodies, HTML error pages and unreadable text are ParseErrors."""
+    if not body or not body.strip():
+        raise ParseError("empty body")
+    if body.lstrip()[:1] == b"<":
+        raise ParseError("expected CSV, got HTML or XML (an error page?)")
+    try:
+        return pd.read_csv(io.BytesIO(body), **read_csv_args)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise ParseError(f"unreadable CSV: {exc}") from None
+
+
+def parse_days(raw: pd.DataFrame, column: str, fmt: str) -> pd.Series:
+    """``raw[column]`` as dates in ``fmt``; the first value that does not parse is named."""
+    if column not in raw.columns:
+        raise ParseError(f"no {column} column in {list(raw.columns)[:8]}")
+    days = pd.to_datetime(raw[column], format=fmt, errors="coerce")
+    if days.isna().any():
+        raise ParseError(f"unparseable date {raw.loc[days.isna(), column].iloc[0]!r} in column {column}")
+    return days
+
+
+def member(doc, key: str):
+    """``doc[key]`` when ``doc`` is an object that has it, else None (an envelope's field)."""
+    return doc.get(key) if isinstance(doc, dict) else None
+
+
+def require_fields(rows: list, keys: Iterable[str], what: str) -> None:
+    """Every row an object with every one of ``keys``; else ``"{what} lack a/b"``."""
+    keys = tuple(keys)
+    if any(not isinstance(r, dict) or any(k not in r for k in keys) for r in rows):
+        raise ParseError(f"{what} lack {'/'.join(keys)}")
+
+
+def api_error(provider: str, doc, code_key: str, message_key: str) -> ParseError:
+    """A provider's error envelope (``{code, message}`` under its own names) as a ParseError."""
+    if isinstance(doc, dict):
+        return ParseError(f"{provider} error {doc.get(code_key)}: {doc.get(message_key)}")
+    return ParseError(f"{provider}: unexpected body")
+
+
+def backfill_start(since: date | None, days: int = BACKFILL_DAYS) -> date:
+    """``since``, or ``days`` before today (UTC) for a first download."""
+    return since or (datetime.now(UTC).date() - timedelta(days=days))
+
+
+def epoch_seconds(since: date | None, days_back: int = 1000) -> int:
+    """Midnight UTC of the start date as seconds since the epoch."""
+    return int(datetime.combine(backfill_start(since, days_back), time(), tzinfo=UTC).timestamp())
+
+
+def split_pair(symbol: str) -> tuple[str, str]:
+    """``EURUSD`` → ``("EUR", "USD")`` (a pair quotes the second currency per one of the first)."""
+    if len(symbol) != 6 or not symbol.isalpha():
+        raise ValueError(f"not a currency pair like EURUSD: {symbol!r}")
+    return symbol[:3].upper(), symbol[3:].upper()
+
+
+def candle_rows(rows, positions: dict[str, int], unit: str, symbol: str) -> pd.DataFrame:
+    """Candle arrays → bars, given where each field sits and the unit of the timestamp
+    (exchanges each order their arrays their own way)."""
+    if not isinstance(rows, list) or any(
+        not isinstance(r, list | tuple) or len(r) <= max(positions.values()) for r in rows
+    ):
+        raise ParseError("expected a list of candle arrays")
+    column = {name: [r[i] for r in rows] for name, i in positions.items()}
+    stamps = pd.to_datetime(pd.to_numeric(pd.Series(column["ts"])), unit=unit, utc=True)
+    frame = bars_frame(symbol, stamps, column["open"], column["high"], column["low"], column["close"], column["volume"])
+    return frame.sort_values("ts").drop_duplicates(subset=["ts"], keep="last").reset_index(drop=True)
