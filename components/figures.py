@@ -92,16 +92,24 @@ def thin(x: pd.Series, y: pd.Series, max_points: int | None) -> tuple[pd.Series,
     x, y = x[keep], y[keep]
     if len(x) <= max_points:
         return x, y
-    xs = x.to_numpy()
+    xs = _naive(x).to_numpy()
     xs = xs.astype("datetime64[ns]").astype(np.int64) if np.issubdtype(xs.dtype, np.datetime64) else xs
     index = MinMaxLTTBDownsampler().downsample(xs, y.to_numpy(dtype=float), n_out=max_points)
     return x.iloc[index], y.iloc[index]
 
 
+def _naive(x: pd.Series) -> pd.Series:
+    """Timezone-aware stamps (PostgreSQL's timestamptz columns) as naive UTC, so they are
+    datetime64 like the rest, not objects; anything else as it is."""
+    if isinstance(x.dtype, pd.DatetimeTZDtype):
+        return x.dt.tz_convert("UTC").dt.tz_localize(None)
+    return x
+
+
 def epoch_ms(x: pd.Series):
     """Dates as milliseconds since 1970 for a date axis: a third of the bytes of ISO strings and
     nothing for the browser to parse (plotly.js reads numbers on a date axis as epoch ms)."""
-    values = x.to_numpy()
+    values = _naive(x).to_numpy()
     if not np.issubdtype(values.dtype, np.datetime64):
         return x
     return values.astype("datetime64[ms]").astype(np.int64)

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from components.figures import (
     SPARTAN_TEMPLATE,
+    epoch_ms,
     fit_margins,
     frequency_days,
     history_figure,
@@ -53,6 +54,20 @@ def test_a_series_that_fits_is_sent_whole():
     assert len(x) == 500 and y.notna().all()
 
 
+def test_timezone_aware_stamps_are_thinned_and_sent_as_epoch_ms():
+    # PostgreSQL hands timestamptz columns back tz-aware: to_numpy() of those is an object
+    # array, which the downsampler refused (a long crypto history broke its page on PostgreSQL).
+    frame = daily(16_000)
+    aware = frame.assign(date=frame["date"].dt.tz_localize("UTC"))
+    x, y = thin(aware["date"], aware["value"], 1_000)
+    expected_x, expected_y = thin(frame["date"], frame["value"], 1_000)
+    assert len(x) == 1_000 and y.equals(expected_y)
+    assert epoch_ms(x).tolist() == epoch_ms(expected_x).tolist()
+    assert epoch_ms(pd.Series(pd.to_datetime(["1970-01-02 01:00+01:00"]))).tolist() == [86_400_000]
+    fig = history_figure(aware, {}, "", max_points=1_000)
+    assert len(fig.data[0].x) == 1_000 and isinstance(fig.data[0].x[0], (int, np.integer))
+
+
 def test_monthly_and_quarterly_series_are_drawn_at_their_frequency():
     monthly = pd.Series(pd.date_range("2020-01-01", periods=60, freq="MS"))
     quarterly = pd.Series(pd.date_range("2020-01-01", periods=20, freq="QS"))
@@ -87,7 +102,7 @@ def test_rotation_labels_of_close_points_do_not_overlap():
 
 
 def test_charts_send_what_their_tooltip_shows():
-    from components.figures import drawn_values, epoch_ms
+    from components.figures import drawn_values
 
     y = pd.Series([100.84771234567891, 6712.345678, None])
     assert drawn_values(y, 2)[:2].tolist() == [100.85, 6712.35]
