@@ -241,3 +241,32 @@ def test_the_sqlite_fast_path_stores_what_sqlalchemy_would(store, settings):
         assert row_count(conn, "market_indices") == 2 and row_count(conn, "treasury_yields") == 3
     stored = read.observations("market_indices")
     assert stored["date"].dt.strftime("%Y-%m-%d %H:%M:%S.%f").tolist()[1] == "2026-01-05 14:30:00.123456"
+
+
+def test_a_long_bar_history_read_back_is_drawn_thinned(store):
+    # Bars keep their stamps in a timestamptz column: PostgreSQL hands them back tz-aware, which
+    # the chart's downsampler once refused (every thinned price chart failed on PostgreSQL only).
+    from components.figures import history_figure
+
+    days = pd.bdate_range("2020-01-01", periods=1_500, tz="UTC")
+    bars = pd.DataFrame(
+        {
+            "symbol": "SPX",
+            "interval": "1d",
+            "ts": days,
+            "open": None,
+            "high": None,
+            "low": None,
+            "close": [4_000 + (i % 97) for i in range(len(days))],
+            "volume": None,
+            "source": "fred_graph",
+            "fetched_at": FETCHED,
+        }
+    )
+    write(store, "market_indices", bars, dataset="market_indices")
+    frame = read.observations("market_indices", ["SPX"])
+    assert len(frame) == 1_500
+    fig = history_figure(frame, {}, "", max_points=600)
+    xs = pd.Series(fig.data[0].x)
+    assert len(xs) == 600 and xs.dtype.kind == "i"  # epoch ms, oldest first
+    assert xs.iloc[0] == days[0].value // 10**6 and xs.is_monotonic_increasing
