@@ -128,7 +128,6 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     _serve_station_plotly(app)
     preload.register_callbacks(app)
     grid.register_callbacks(app)  # the "Export CSV" buttons
-    lazy.register_callbacks(app)  # charts and grids drawn as they scroll into view
     picker.register_callbacks(app)  # the instrument pickers of the detail pages and the explorer
     for page in dash.page_registry.values():
         if callable(page["layout"]) and not getattr(page["layout"], "__wrapped__", None):

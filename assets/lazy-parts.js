@@ -2,9 +2,10 @@
  * Charts and grids drawn as they scroll into view (components/lazy.py): every placeholder
  * (.lazy-part) still empty is checked whenever the page changes, scrolls or resizes (and every
  * 300 ms besides, for browsers that paint without scrolling, such as a headless screenshot);
- * once it comes into view (or, after the first scroll, within 300 px of it) its "seen" store is
- * set and a clientside callback puts the component in its place. The first screen is drawn at
- * once, the rest as the reader scrolls, and everything when printing starts.
+ * once it comes into view (or, after the first scroll, within 300 px of it) the component kept
+ * in its "spec" store is put in its place with set_props (no callback, no server round trip).
+ * The first screen is drawn at once, the rest as the reader scrolls, and everything when
+ * printing starts.
  */
 (function () {
   // px beyond the viewport that count as "in view": none until the reader scrolls (the first
@@ -28,11 +29,21 @@
     if (before && before.id === el.id && Date.now() - before.at < GRACE) {
       return;
     }
-    if (!(window.dash_clientside && window.dash_clientside.set_props)) {
+    var api = window.dash_component_api;
+    if (!(window.dash_clientside && window.dash_clientside.set_props && api && api.getLayout)) {
       return; // Dash not ready yet: the next check asks
     }
+    // getLayout answers the store as a component: {type, namespace, props: {id, data}}
+    var store = api.getLayout({ type: "lazy-spec", index: id.index });
+    var spec = store && store.props && store.props.data;
+    if (!spec) {
+      return; // the page is still being put in place: the next check asks
+    }
     asked.set(el, { id: el.id, at: Date.now() });
-    window.dash_clientside.set_props({ type: "lazy-seen", index: id.index }, { data: Date.now() });
+    window.dash_clientside.set_props(
+      { type: "lazy-part", index: id.index },
+      { children: { type: spec.type, namespace: spec.namespace, props: spec.props } }
+    );
   }
 
   function check(all) {

@@ -2,10 +2,12 @@
 
 A plotly chart costs the browser ~0.1 s to draw however few its points, an AG Grid ~0.1–0.4 s
 (its code loads with the first grid). A page sends each such part as a placeholder of the part's
-height, a store with the part's component (type, namespace, props) and a "seen" flag. The
-script ``assets/lazy-parts.js`` watches the placeholders; once one comes near the viewport it
-sets the flag, and a clientside callback (``register_callbacks``) puts the component in the
-placeholder: no server round trip, the data came with the page.
+height and a store with the part's component (type, namespace, props). The script
+``assets/lazy-parts.js`` watches the placeholders; once one comes near the viewport it reads the
+store (``dash_component_api.getLayout``) and puts the component in the placeholder
+(``dash_clientside.set_props``): no server round trip, the data came with the page, and no
+callback either (a pattern-matching callback per part cost the renderer ~70 ms a page before
+the first chart could start).
 
 In an embed (``?embed=1``, ``/embed/…``) everything is drawn at once: a report frames it at its
 full height and prints it.
@@ -14,7 +16,7 @@ full height and prints it.
 from __future__ import annotations
 
 import flask
-from dash import MATCH, Input, Output, State, dcc, html
+from dash import dcc, html
 
 EAGER_FLAG = "spartan_draw_everything"
 
@@ -45,28 +47,7 @@ def lazy(part_id: str, component, kind: str, height: int | None, **attributes) -
                 style=style,
                 **attributes,
             ),
-            dcc.Store(id={"type": "lazy-seen", "index": part_id}, data=False),
             dcc.Store(id={"type": "lazy-spec", "index": part_id}, data=spec),
         ],
         className=f"lazy-frame lazy-{kind}-frame",
-    )
-
-
-# The seen flag (the time the script asked) set: the placeholder's children become the component.
-DRAW_JS = """
-function (seen, spec) {
-    if (!seen || !spec) { return window.dash_clientside.no_update; }
-    return {type: spec.type, namespace: spec.namespace, props: spec.props};
-}
-"""
-
-
-def register_callbacks(app) -> None:
-    """The clientside callback that draws a part once it is seen (on ``app``: see
-    components/grid.register_callbacks)."""
-    app.clientside_callback(
-        DRAW_JS,
-        Output({"type": "lazy-part", "index": MATCH}, "children"),
-        Input({"type": "lazy-seen", "index": MATCH}, "data"),
-        State({"type": "lazy-spec", "index": MATCH}, "data"),
     )
