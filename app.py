@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
 
 
-def _framed(layout, path_template: str | None = None):
+def _framed(layout, path_template: str | None = None, path: str | None = None):
     """Wrap a page's layout function in the page frame (navbar/footer, or the embed credit)."""
 
     embed_only = getattr(layout, "embed_only", False)
@@ -47,7 +47,7 @@ def _framed(layout, path_template: str | None = None):
         if embed:
             lazy.draw_everything()  # a report frames an embed at its full height: draw it all
         content = layout(**query)
-        return page_frame(content, embed=embed, stale_seconds=read.staleness())
+        return page_frame(content, embed=embed, stale_seconds=read.staleness(), path=path)
 
     return framed
 
@@ -131,7 +131,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     picker.register_callbacks(app)  # the instrument pickers of the detail pages and the explorer
     for page in dash.page_registry.values():
         if callable(page["layout"]) and not getattr(page["layout"], "__wrapped__", None):
-            page["layout"] = _framed(page["layout"], page.get("path_template"))
+            page["layout"] = _framed(page["layout"], page.get("path_template"), page.get("relative_path"))
     app.layout = _layout
     # Dash finishes its set-up on a worker's first request; two threads of a fresh gunicorn
     # worker racing through it serve "not a registered library" errors (plotly/dash#3971).

@@ -4,7 +4,6 @@ running), the page container, the footer."""
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.cards import stale_notice
@@ -13,8 +12,32 @@ from components.preload import PRELOAD_BANNER_ID, PRELOAD_PATH, preload_banner
 APP_NAME = "Spartan Research Station"
 
 
-def navbar() -> html.Header:
-    """Pages without a ``group`` are links of their own; the others are menus per group."""
+def _nav_link(page: dict, active_path: str | None, class_name: str):
+    if page["relative_path"] == active_path:
+        class_name += " active"
+    return dcc.Link(page["name"], href=page["relative_path"], className=class_name)
+
+
+def _nav_group(label: str, pages: list[dict], active_path: str | None) -> html.Li:
+    """A menu of pages as a native disclosure (details/summary): no dropdown component, no
+    popper, nothing for React to run before the page draws; assets/navbar.js closes it when a
+    page is picked, a click lands elsewhere or Escape is pressed."""
+    has_active = any(p["relative_path"] == active_path for p in pages)
+    return html.Li(
+        html.Details(
+            [
+                html.Summary(label, className="nav-link dropdown-toggle" + (" active" if has_active else "")),
+                html.Div([_nav_link(p, active_path, "dropdown-item") for p in pages], className="dropdown-menu"),
+            ],
+            className="spartan-nav-group",
+        ),
+        className="nav-item dropdown",
+    )
+
+
+def navbar(active_path: str | None = None) -> html.Header:
+    """Pages without a ``group`` are links of their own; the others are menus per group. The link
+    to ``active_path`` (and its group) is marked as the current page."""
     pages = sorted(
         (p for p in dash.page_registry.values() if p.get("nav", True) and not p.get("path_template")),
         key=lambda p: (p.get("order", 99), p["name"]),
@@ -29,16 +52,10 @@ def navbar() -> html.Header:
             groups[group].append(page)
         else:
             links.append(page)
-    links = [
-        dbc.DropdownMenu(
-            [dbc.DropdownMenuItem(p["name"], href=p["relative_path"]) for p in groups[item]],
-            label=item,
-            nav=True,
-            in_navbar=True,
-            className="spartan-nav-group",
-        )
+    items = [
+        _nav_group(item, groups[item], active_path)
         if isinstance(item, str)
-        else dbc.NavItem(dbc.NavLink(item["name"], href=item["relative_path"], active="exact"))
+        else html.Li(_nav_link(item, active_path, "nav-link"), className="nav-item")
         for item in links
     ]
     brand = html.A(
@@ -50,8 +67,9 @@ def navbar() -> html.Header:
         className="d-flex align-items-center gap-2 text-decoration-none",
     )
     return html.Header(
-        dbc.Container(
-            [brand, dbc.Nav(links, className="ms-auto", navbar=True)], fluid=True, className="d-flex align-items-center"
+        html.Div(
+            [brand, html.Nav(html.Ul(items, className="navbar-nav ms-auto"), **{"aria-label": "Dashboards"})],
+            className="container-fluid d-flex align-items-center",
         ),
         className="spartan-navbar",
     )
@@ -59,15 +77,14 @@ def navbar() -> html.Header:
 
 def footer() -> html.Footer:
     return html.Footer(
-        dbc.Container(
+        html.Div(
             [
                 html.Img(src=dash.get_asset_url("spartan-logo.svg"), alt="", className="spartan-footer-logo"),
                 html.Span(f"{APP_NAME} · data from public sources, stored locally, refreshed hourly"),
                 dcc.Link("preload", href=PRELOAD_PATH, className="ms-auto"),
                 html.A("status API", href="/api/system/status"),
             ],
-            fluid=True,
-            className="d-flex align-items-center gap-2",
+            className="container-fluid d-flex align-items-center gap-2",
         ),
         className="spartan-footer",
     )
@@ -88,15 +105,17 @@ def embed_credit() -> html.Div:
     )
 
 
-def page_frame(content, embed: bool = False, stale_seconds: float | None = None) -> html.Div:
-    """A page with the navbar and footer, or, embedded (``?embed=1``), with only a small credit;
-    with ``stale_seconds``, a notice that it shows stored data the database has not confirmed
-    for that long (the database is down)."""
+def page_frame(
+    content, embed: bool = False, stale_seconds: float | None = None, path: str | None = None
+) -> html.Div:
+    """A page with the navbar (``path``'s link marked current) and footer, or, embedded
+    (``?embed=1``), with only a small credit; with ``stale_seconds``, a notice that it shows
+    stored data the database has not confirmed for that long (the database is down)."""
     notice = [stale_notice(stale_seconds)] if stale_seconds is not None else []
     main = html.Main([*notice, content], className="spartan-main container-fluid")
     if embed:
         return html.Div([main, embed_credit()], className="embedded")
-    return html.Div([navbar(), main, footer()])
+    return html.Div([navbar(path), main, footer()])
 
 
 def app_layout(demo: bool = False, preload_status: dict | None = None) -> html.Div:

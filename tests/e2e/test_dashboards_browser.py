@@ -454,6 +454,39 @@ def test_charts_below_the_first_screen_are_drawn_when_scrolled_to(browser):
     assert browser.get_logs() == []
 
 
+def test_the_navbar_menus_open_navigate_in_the_page_and_close(browser):
+    """The navbar's menus are native disclosures (no Bootstrap script): one opens at a time, a
+    pick navigates without reloading the document and closes the menu, the current page's
+    group is marked, and Escape or a click elsewhere closes an open menu."""
+    driver = browser.driver
+    driver.get(browser.server_url + "/rates")
+    wait_rendered(browser)
+    driver.execute_script("window.__same_document = true;")  # gone if the document reloads
+    opened = "return [...document.querySelectorAll('.spartan-nav-group[open] > summary')].map(s => s.textContent)"
+    assert browser.find_element(".spartan-nav-group > summary.active").text.startswith("Rates")
+
+    click(browser, ".spartan-navbar", "//summary[starts-with(normalize-space(.), 'Markets')]")
+    until(browser, lambda d: d.execute_script(opened) == ["Markets"], "the Markets menu did not open")
+    click(browser, ".spartan-navbar", "//summary[starts-with(normalize-space(.), 'Economy')]")
+    until(browser, lambda d: d.execute_script(opened) == ["Economy"], "opening Economy left another menu open")
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    until(browser, lambda d: d.execute_script(opened) == [], "Escape did not close the menu")
+
+    click(browser, ".spartan-navbar", "//summary[starts-with(normalize-space(.), 'Markets')]")
+    click(browser, ".spartan-nav-group[open] a[href='/forex']")
+    browser.wait_for_text_to_equal(".spartan-page-title", "Forex matrix")
+    assert driver.execute_script("return window.__same_document === true"), "the pick reloaded the page"
+    assert driver.execute_script(opened) == []
+    assert browser.find_element(".spartan-nav-group > summary.active").text.startswith("Markets")
+    assert browser.find_element(".spartan-nav-group a.active").get_attribute("href").endswith("/forex")
+
+    click(browser, ".spartan-navbar", "//summary[starts-with(normalize-space(.), 'Analytics')]")
+    until(browser, lambda d: d.execute_script(opened) == ["Analytics"], "the Analytics menu did not open")
+    click(browser, ".spartan-page-title")
+    until(browser, lambda d: d.execute_script(opened) == [], "a click elsewhere did not close the menu")
+    assert browser.get_logs() == []
+
+
 def test_zooming_into_a_thinned_chart_draws_the_window_at_full_resolution(browser):
     """USD/JPY on /forex is a third of the page wide: its five years are thinned to what that
     width shows. Zoomed to a month it shows every business day of the month; zoomed back out, the
