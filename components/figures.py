@@ -98,6 +98,80 @@ def thin(x: pd.Series, y: pd.Series, max_points: int | None) -> tuple[pd.Series,
     return x.iloc[index], y.iloc[index]
 
 
+# A bar narrower than this is drawn as part of a filled step area: a bar costs the browser an
+# SVG path of its own (1,300 daily bars took ~170 ms to draw, a line of the same points ~50).
+BAR_MIN_PX = 2
+
+
+def too_dense_for_bars(count: int, width_columns: int = 12) -> bool:
+    """Whether ``count`` bars across a panel ``width_columns`` of 12 wide are narrower than
+    ``BAR_MIN_PX``."""
+    return count * BAR_MIN_PX > plot_points(width_columns) // POINTS_PER_PIXEL
+
+
+def bars(
+    x,
+    y: pd.Series,
+    *,
+    name: str,
+    color: str,
+    value_format: str,
+    width_columns: int = 12,
+    shown=None,
+    **trace,
+) -> go.Bar | go.Scatter:
+    """A bar series, or, when its bars would be narrower than ``BAR_MIN_PX``, the same values
+    as a filled step area (one path, and it reads the same at that density). The tooltip shows
+    ``shown`` (default ``y``) in ``value_format`` (a d3 format such as ``",.0f"``)."""
+    values = y if shown is None else shown
+    hover = f"%{{customdata:{value_format}}}"
+    if not too_dense_for_bars(len(y), width_columns):
+        return go.Bar(
+            x=x,
+            y=y,
+            customdata=values,
+            name=name,
+            marker={"color": color, "line": {"width": 0}},
+            hovertemplate=hover,
+            **trace,
+        )
+    return go.Scatter(
+        x=x,
+        y=y,
+        customdata=values,
+        name=name,
+        mode="lines",
+        line={"width": 0, "shape": "hv"},
+        fill="tozeroy",
+        fillcolor=color,
+        hovertemplate=hover,
+        **trace,
+    )
+
+
+def signed_bars(
+    x, y: pd.Series, *, name: str, up: str, down: str, value_format: str, width_columns: int = 12
+) -> list[go.Bar | go.Scatter]:
+    """Bars coloured ``up`` at or above zero and ``down`` below it; when too dense for bars,
+    two filled step areas (the part above zero and the part below), one tooltip for both."""
+    if not too_dense_for_bars(len(y), width_columns):
+        return [
+            go.Bar(
+                x=x,
+                y=y,
+                name=name,
+                marker={"color": np.where(y >= 0, up, down), "line": {"width": 0}},
+                hovertemplate=f"%{{y:{value_format}}}",
+            )
+        ]
+    above = bars(x, y.clip(lower=0), name=name, color=up, value_format=value_format, shown=y, legendgroup=name)
+    below = bars(
+        x, y.clip(upper=0), name=name, color=down, value_format=value_format, legendgroup=name, showlegend=False
+    )
+    below.hoverinfo, below.hovertemplate = "skip", None
+    return [above, below]
+
+
 def _naive(x: pd.Series) -> pd.Series:
     """Timezone-aware stamps (PostgreSQL's timestamptz columns) as naive UTC, so they are
     datetime64 like the rest, not objects; anything else as it is."""

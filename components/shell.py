@@ -105,9 +105,7 @@ def embed_credit() -> html.Div:
     )
 
 
-def page_frame(
-    content, embed: bool = False, stale_seconds: float | None = None, path: str | None = None
-) -> html.Div:
+def page_frame(content, embed: bool = False, stale_seconds: float | None = None, path: str | None = None) -> html.Div:
     """A page with the navbar (``path``'s link marked current) and footer, or, embedded
     (``?embed=1``), with only a small credit; with ``stale_seconds``, a notice that it shows
     stored data the database has not confirmed for that long (the database is down)."""

@@ -19,7 +19,7 @@ from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from components.cards import fitted_value
-from components.figures import drawn_values, epoch_ms, log_axis, plot_points, shape_for, thin
+from components.figures import bars, drawn_values, epoch_ms, log_axis, plot_points, shape_for, thin
 from components.grid import data_grid, number_column, text_column
 from components.numbers import NumberStyle, format_bp, format_number, format_pct, rounded
 from components.picker import picker
@@ -268,17 +268,15 @@ def detail_figure(
         )
     fig.add_trace(main, **where)
     if volume:
-        fig.add_trace(
-            go.Bar(
-                x=epoch_ms(frame["date"]),
-                y=drawn_values(frame["volume"], 0),
-                name="Volume",
-                marker_color="rgba(176,184,200,0.45)",
-                hovertemplate="%{y:,.0f}<extra>Volume</extra>",
-            ),
-            row=2,
-            col=1,
+        volume_bars = bars(
+            epoch_ms(frame["date"]),
+            pd.Series(drawn_values(frame["volume"], 0)),
+            name="Volume",
+            color="rgba(176,184,200,0.45)",
+            value_format=",.0f",
         )
+        volume_bars.hovertemplate += "<extra>Volume</extra>"
+        fig.add_trace(volume_bars, row=2, col=1)
         fig.update_yaxes(title_text="Volume", row=2, col=1)
     fig.update_xaxes(rangeslider_visible=False, type="date")
     fig.update_layout(showlegend=False, margin={"l": 56, "r": 16, "t": 24, "b": 32})

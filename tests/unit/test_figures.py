@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from components.figures import (
     SPARTAN_TEMPLATE,
+    bars,
     epoch_ms,
     fit_margins,
     frequency_days,
@@ -15,8 +16,10 @@ from components.figures import (
     log_axis,
     plot_points,
     shape_for,
+    signed_bars,
     thin,
     tick_labels,
+    too_dense_for_bars,
 )
 
 
@@ -158,3 +161,30 @@ def test_long_category_labels_widen_the_margin_and_rotated_ones_the_bottom():
     margin = _margin(heat(-40))
     assert margin.l > 150 and margin.b > 100
     assert _margin(heat(0)).b < 100
+
+
+def test_bars_too_narrow_to_see_are_drawn_as_one_filled_step_area():
+    days = pd.bdate_range("2021-01-01", periods=1300)
+    y = pd.Series(np.arange(1300) % 7, dtype=float)
+    wide = bars(days, y, name="New highs", color="green", value_format=",.0f")
+    assert too_dense_for_bars(1300) and isinstance(wide, go.Scatter)
+    assert (wide.fill, wide.line.shape, wide.fillcolor) == ("tozeroy", "hv", "green")
+    assert list(wide.y) == list(y) and wide.hovertemplate == "%{customdata:,.0f}"
+    # A month of the same series is wide enough for bars; a half-width panel halves the room.
+    month = bars(days[:21], y[:21], name="New highs", color="green", value_format=",.0f")
+    assert isinstance(month, go.Bar) and month.marker.color == "green"
+    assert not too_dense_for_bars(600) and too_dense_for_bars(600, width_columns=6)
+
+
+def test_signed_bars_split_into_an_area_above_and_one_below_zero_with_one_tooltip():
+    days = pd.bdate_range("2021-01-01", periods=1300)
+    net = pd.Series(np.where(np.arange(1300) % 2, 120.0, -80.0))
+    above, below = signed_bars(days, net, name="Net", up="green", down="red", value_format="+,.0f")
+    assert (above.fillcolor, below.fillcolor) == ("green", "red")
+    assert min(above.y) == 0 and max(below.y) == 0
+    assert list(above.y + below.y) == list(net)  # together they are the series
+    assert list(above.customdata) == list(net)  # the tooltip shows the signed value
+    assert below.hoverinfo == "skip" and below.showlegend is False and below.legendgroup == above.legendgroup
+    (few,) = signed_bars(days[:30], net[:30], name="Net", up="green", down="red", value_format="+,.0f")
+    assert isinstance(few, go.Bar) and list(few.marker.color[:2]) == ["red", "green"]
+

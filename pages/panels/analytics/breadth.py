@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from components.figures import bars, signed_bars
 from config import theme
 from pages.panels.analytics.common import (
     BLUE,
@@ -99,17 +99,17 @@ def breadth(ctx: PanelContext):
             row=1,
             col=1,
         )
-        fig.add_trace(
-            go.Bar(
-                x=frame["date"],
-                y=frame["net"],
-                name="Advancers - decliners",
-                marker={"color": np.where(frame["net"] >= 0, GREEN, RED), "line": {"width": 0}},
-                hovertemplate="%{y:+,.0f}",
-            ),
-            row=2,
-            col=1,
+        net = signed_bars(
+            frame["date"],
+            frame["net"],
+            name="Advancers - decliners",
+            up=GREEN,
+            down=RED,
+            value_format="+,.0f",
+            width_columns=ctx.spec.width,
         )
+        for trace in net:
+            fig.add_trace(trace, row=2, col=1)
         fig.update_yaxes(title_text="A/D line", row=1, col=1)
         fig.update_yaxes(title_text="Net advancers", row=2, col=1)
         fig.update_layout(template="spartan", height=height, bargap=0)
@@ -130,23 +130,26 @@ def breadth(ctx: PanelContext):
         fig.update_yaxes(range=[0, 100], ticksuffix="%")
     else:
         fig = _figure(height, barmode="relative", bargap=0)
+        width = ctx.spec.width
         fig.add_trace(
-            go.Bar(
-                x=frame["date"],
-                y=frame["new_highs"],
+            bars(
+                frame["date"],
+                frame["new_highs"],
                 name="New 52-week highs",
-                marker={"color": GREEN, "line": {"width": 0}},
-                hovertemplate="%{y:,.0f}",
+                color=GREEN,
+                value_format=",.0f",
+                width_columns=width,
             )
         )
         fig.add_trace(
-            go.Bar(
-                x=frame["date"],
-                y=-frame["new_lows"],
-                customdata=frame["new_lows"],
+            bars(
+                frame["date"],
+                -frame["new_lows"],
                 name="New 52-week lows",
-                marker={"color": RED, "line": {"width": 0}},
-                hovertemplate="%{customdata:,.0f}",
+                color=RED,
+                value_format=",.0f",
+                shown=frame["new_lows"],
+                width_columns=width,
             )
         )
         fig.update_yaxes(title_text="highs (up) / lows (down)")
