@@ -4,6 +4,7 @@ stocks, FX (``EURUSD=X``), futures (``GC=F``), crypto (``BTC-USD``) and ``^VIX``
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -28,6 +29,23 @@ class YahooChartConnector:
         return parse_chart(load_json(body), symbol)
 
 
+def exchange_days(stamps: pd.DatetimeIndex, meta: dict) -> pd.DatetimeIndex:
+    """The exchange-local trading day of each bar (as midnight UTC). A bar's timestamp marks its
+    session's open (or local midnight, as for FX): each is read in the exchange's time zone
+    (``exchangeTimezoneName``) with the offset in force on its own date, so bars on both sides of
+    a daylight-saving change keep their day. Without a known zone, the body's single current
+    ``gmtoffset`` is the fallback."""
+    zone = meta.get("exchangeTimezoneName")
+    try:
+        local = stamps.tz_convert(ZoneInfo(zone)) if isinstance(zone, str) and zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        local = None
+    if local is None:
+        offset = meta.get("gmtoffset") if isinstance(meta.get("gmtoffset"), (int, float)) else 0
+        return (stamps + pd.Timedelta(seconds=offset)).normalize()
+    return pd.to_datetime(local.date).tz_localize("UTC") if len(local) else stamps
+
+
 def parse_chart(doc: dict, symbol: str) -> pd.DataFrame:
     """A decoded chart response → daily bars dated by the exchange's trading day."""
     chart = member(doc, "chart")
@@ -49,9 +67,7 @@ def parse_chart(doc: dict, symbol: str) -> pd.DataFrame:
         raise ParseError("indicators.quote has no close")
     if any(len(quote.get(k) or []) not in (0, len(stamps)) for k in ("open", "high", "low", "close", "volume")):
         raise ParseError("quote arrays and timestamps differ in length")
-    offset = (result.get("meta") or {}).get("gmtoffset") or 0
-    # Timestamps mark the session open; shifting by the exchange's offset gives its local date.
-    days = (pd.to_datetime(stamps, unit="s", utc=True) + pd.Timedelta(seconds=offset)).normalize()
+    days = exchange_days(pd.to_datetime(stamps, unit="s", utc=True), result.get("meta") or {})
     frame = bars_frame(
         symbol, days, quote.get("open"), quote.get("high"), quote.get("low"), quote.get("close"), quote.get("volume")
     )

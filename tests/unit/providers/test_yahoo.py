@@ -32,6 +32,29 @@ def test_yahoo_chart_of_a_currency_pair():
     assert bars["close"].round(6).tolist() == [1.122083, 1.122083, 1.117144]
 
 
+def test_bars_keep_their_exchange_day_across_a_daylight_saving_change():
+    """Yahoo stamps an FX bar at London midnight: 00:00 UTC in winter, 23:00 UTC the day before
+    in summer. The recorded body (January, ``gmtoffset`` 0) with summer and winter stamps: each
+    bar is read with the offset in force on its own date, not the one the body was sent with."""
+    # The meta of the recorded EURUSD=X body (shared samples, yahoo/chart-EURUSD_X-…): Europe/London,
+    # gmtoffset 0; 2020-10-23 and 2020-10-24 in BST (23:00 UTC the day before), 2020-10-26 in GMT.
+    quote = {k: [1.18, 1.19, 1.17] for k in ("open", "high", "low", "close")} | {"volume": [0, 0, 0]}
+    result = {
+        "meta": {"exchangeTimezoneName": "Europe/London", "gmtoffset": 0, "timezone": "GMT"},
+        "timestamp": [1603407600, 1603494000, 1603670400],
+        "indicators": {"quote": [quote]},
+    }
+    doc = {"chart": {"result": [result], "error": None}}
+    bars = parse_chart(doc, "EURUSD")
+    assert list(bars["ts"].dt.strftime("%Y-%m-%d")) == ["2020-10-23", "2020-10-24", "2020-10-26"]
+    # Without a time zone name, the body's single offset is all there is.
+    del result["meta"]["exchangeTimezoneName"]
+    fallback = parse_chart(doc, "EURUSD")
+    assert list(fallback["ts"].dt.strftime("%Y-%m-%d")) == ["2020-10-22", "2020-10-23", "2020-10-26"]
+    result["meta"]["exchangeTimezoneName"] = "Not/AZone"
+    assert parse_chart(doc, "EURUSD")["ts"].equals(fallback["ts"])
+
+
 def test_yahoo_error_object_is_a_parse_error():
     with pytest.raises(ParseError, match="Not Found: No data found"):
         parse_chart({"chart": {"result": None, "error": {"code": "Not Found", "description": "No data found"}}}, "XX")
