@@ -54,6 +54,17 @@ def member(doc, key: str):
     return doc.get(key) if isinstance(doc, dict) else None
 
 
+def describe(doc) -> str:
+    """What a body that is not the expected shape holds, for an error message: its type and,
+    for an object, its first keys."""
+    if isinstance(doc, dict):
+        keys = ", ".join(list(map(str, doc))[:6])
+        return f"an object with {keys}" if keys else "an empty object"
+    if isinstance(doc, list):
+        return f"a list of {len(doc)}"
+    return f"{type(doc).__name__} {str(doc)[:40]!r}"
+
+
 def require_fields(rows: list, keys: Iterable[str], what: str) -> None:
     """Every row an object with every one of ``keys``; else ``"{what} lack a/b"``."""
     keys = tuple(keys)
@@ -93,6 +104,9 @@ def candle_rows(rows, positions: dict[str, int], unit: str, symbol: str) -> pd.D
     ):
         raise ParseError("expected a list of candle arrays")
     column = {name: [r[i] for r in rows] for name, i in positions.items()}
-    stamps = pd.to_datetime(pd.to_numeric(pd.Series(column["ts"])), unit=unit, utc=True)
+    numbers = pd.to_numeric(pd.Series(column["ts"], dtype=object), errors="coerce")
+    if numbers.isna().any():
+        raise ParseError("a candle's timestamp is not a number")
+    stamps = pd.to_datetime(numbers, unit=unit, utc=True)
     frame = bars_frame(symbol, stamps, column["open"], column["high"], column["low"], column["close"], column["volume"])
     return frame.sort_values("ts").drop_duplicates(subset=["ts"], keep="last").reset_index(drop=True)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from datasources.base import HttpRequest, ParseError, ProviderSpec
-from datasources.wire import candle_rows, epoch_seconds, load_json
+from datasources.wire import candle_rows, describe, epoch_seconds, load_json
 
 
 class CoinbaseCandlesConnector:
@@ -24,8 +24,10 @@ class CoinbaseCandlesConnector:
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         doc = load_json(body)
-        if isinstance(doc, dict):
-            raise ParseError(f"Coinbase error: {doc.get('message')}")
+        if isinstance(doc, dict) and isinstance(doc.get("message"), str):
+            raise ParseError(f"Coinbase error: {doc['message']}")
+        if not isinstance(doc, list):
+            raise ParseError(f"Coinbase: expected a list of candles, got {describe(doc)}")
         return candle_rows(doc, {"ts": 0, "low": 1, "high": 2, "open": 3, "close": 4, "volume": 5}, "s", symbol)
 
 

@@ -26,10 +26,21 @@ class StooqDailyConnector:
         return parse_stooq_csv(body, symbol)
 
 
+# stooq.pl answers in Polish in some locales (the same columns, the same order).
+POLISH_HEADERS = {
+    "Data": "Date",
+    "Otwarcie": "Open",
+    "Najwyzszy": "High",
+    "Najnizszy": "Low",
+    "Zamkniecie": "Close",
+    "Wolumen": "Volume",
+}
+
+
 def parse_stooq_csv(body: bytes, symbol: str) -> pd.DataFrame:
     if body and body.strip().lower().startswith(b"no data"):
         raise ParseError(f"no data for {symbol}: {body.strip()[:60]!r}")
-    raw = read_csv_body(body)
+    raw = read_csv_body(body).rename(columns=POLISH_HEADERS)
     if "Close" not in raw.columns:
         raise ParseError(f"missing column Close in {list(raw.columns)[:8]}")
     days = parse_days(raw, "Date", "%Y-%m-%d")

@@ -41,7 +41,7 @@ class CboeOptionsPutCallConnector:
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         measure = symbol.split(":", 1)[1]
         doc = load_json(body)
-        options = (member(doc, "data") or {}).get("options")
+        options = member(member(doc, "data"), "options")
         if not isinstance(options, list) or not options:
             raise ParseError("no data.options in the response")
         totals = {"C": 0.0, "P": 0.0}

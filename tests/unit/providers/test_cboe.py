@@ -9,6 +9,7 @@ import pytest
 
 from datasources.base import ParseError
 from datasources.providers.cboe.indices import CboeIndexHistoryConnector, parse_cboe_history
+from datasources.providers.cboe.option_chain import CboeOptionChainConnector
 from datasources.providers.cboe.options import CboeOptionsPutCallConnector
 from tests.unit.providers.bodies import body, day, sample
 
@@ -37,6 +38,15 @@ def test_cboe_option_chain_gives_put_call_ratios():
     assert CboeOptionsPutCallConnector().parse(body(doc), "_SPX:open_interest")["value"].tolist() == [1.5]
     with pytest.raises(ParseError, match="no data.options"):
         CboeOptionsPutCallConnector().parse(body({"data": {}}), "_SPX:volume")
+
+
+@pytest.mark.parametrize("data", [[], [{"option": "SPX241220C05900000"}], None, "n/a", {"options": {}}])
+def test_option_quotes_of_another_shape_are_refused_not_a_crash(data):
+    """``data`` a list (or anything but an object holding a list of options): a ParseError
+    naming what is missing, for the put/call ratios and the chain summary alike."""
+    for connector in (CboeOptionsPutCallConnector(), CboeOptionChainConnector()):
+        with pytest.raises(ParseError, match="no data.options"):
+            connector.parse(body({"timestamp": "2024-11-22 16:15:02", "data": data}), "_SPX:volume")
 
 
 def test_the_index_connector_asks_for_the_index_history_file():

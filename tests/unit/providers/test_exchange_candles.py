@@ -88,6 +88,17 @@ def test_exchange_error_bodies_are_parse_errors(exchange):
         connector.parse(body(doc), "BTC")
 
 
+# Bodies no exchange documents: each is refused with what it held, never a Python error.
+ODD_BODIES = [({}, "an empty object"), ({"status": 503}, "object with status"), ("maintenance", "str"), (None, "None"),
+              ([["not-a-time", 1, 2, 3, 4, 5]], "timestamp is not a number")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("doc", "message"), ODD_BODIES)
+def test_coinbase_refuses_a_body_of_another_shape_saying_what_it_held(doc, message):
+    with pytest.raises(ParseError, match=message):
+        EXCHANGES["coinbase"][0].parse(body(doc), "BTC-USD")
+
+
 @pytest.mark.parametrize("exchange", list(EXCHANGES))
 def test_exchange_requests_ask_for_daily_candles(exchange):
     connector, _ = EXCHANGES[exchange]

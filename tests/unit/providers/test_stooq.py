@@ -37,3 +37,11 @@ def test_the_connector_asks_from_the_start_date_and_parses_the_csv():
     assert (request.url, request.params) == ("https://s/q/d/l/", {"s": "^spx", "i": "d", "d1": "20240102"})
     bars = StooqDailyConnector().parse(b"Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,100\n", "^spx")
     assert bars[["open", "high", "low", "close", "volume"]].values.tolist() == [[1.0, 2.0, 0.5, 1.5, 100.0]]
+
+
+def test_stooq_csv_with_polish_headers_is_read_like_the_english_one():
+    """stooq.pl in a Polish locale: Data,Otwarcie,Najwyzszy,Najnizszy,Zamkniecie,Wolumen."""
+    english = b"Date,Open,High,Low,Close,Volume\n2024-01-02,4745.2,4754.33,4722.67,4742.83,2.3e9\n"
+    polish = b"Data,Otwarcie,Najwyzszy,Najnizszy,Zamkniecie,Wolumen\n2024-01-02,4745.2,4754.33,4722.67,4742.83,2.3e9\n"
+    assert parse_stooq_csv(polish, "^spx").equals(parse_stooq_csv(english, "^spx"))
+
