@@ -36,9 +36,36 @@ class WorldBankConnector:
         if not isinstance(doc, list) or len(doc) != 2 or not isinstance(doc[0], dict):
             raise ParseError("expected [paging, observations]")
         rows = doc[1] or []
+        if not isinstance(rows, list):
+            raise ParseError("expected [paging, observations]")
         require_fields(rows, ("date", "value"), "observations")
-        frame = observations_frame(symbol, [f"{r['date']}-01-01" for r in rows], [r["value"] for r in rows])
+        by_series = series_rows(rows, symbol)
+        mine = by_series.get(symbol.upper(), [])
+        if rows and not mine:
+            held = ", ".join(sorted(by_series))
+            raise ParseError(f"the body holds {held}, not {symbol}")
+        frame = observations_frame(symbol, [f"{r['date']}-01-01" for r in mine], [r["value"] for r in mine])
         return frame[OBSERVATION_COLUMNS].assign(country=symbol.split(":", 1)[0])
+
+
+def series_rows(rows: list[dict], asked: str) -> dict[str, list[dict]]:
+    """A body's observations by series, ``COUNTRY:INDICATOR`` as the symbols are written: a
+    body can hold several countries (``/country/USA;CHN/…``) or several indicators, one row per
+    country, indicator and year. The country is ``countryiso3code`` (else ``country.id``, else
+    the one asked for), the indicator ``indicator.id`` (else the one asked for)."""
+    country_asked, indicator_asked = asked.upper().split(":", 1)
+    out: dict[str, list[dict]] = {}
+    for row in rows:
+        country = row.get("countryiso3code") or _id(row.get("country")) or country_asked
+        if country.upper() != country_asked and _id(row.get("country")).upper() == country_asked:
+            country = country_asked  # asked by its two-letter code
+        indicator = _id(row.get("indicator")) or indicator_asked
+        out.setdefault(f"{country}:{indicator}".upper(), []).append(row)
+    return out
+
+
+def _id(member) -> str:
+    return str(member.get("id") or "") if isinstance(member, dict) else ""
 
 
 PROVIDER = ProviderSpec("worldbank", (WorldBankConnector(),), rate_limit_per_minute=60)
