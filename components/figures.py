@@ -155,15 +155,8 @@ def signed_bars(
     """Bars coloured ``up`` at or above zero and ``down`` below it; when too dense for bars,
     two filled step areas (the part above zero and the part below), one tooltip for both."""
     if not too_dense_for_bars(len(y), width_columns):
-        return [
-            go.Bar(
-                x=x,
-                y=y,
-                name=name,
-                marker={"color": np.where(y >= 0, up, down), "line": {"width": 0}},
-                hovertemplate=f"%{{y:{value_format}}}",
-            )
-        ]
+        colors = np.where(y >= 0, up, down)
+        return [bars(x, y, name=name, color=colors, value_format=value_format, width_columns=width_columns)]
     above = bars(x, y.clip(lower=0), name=name, color=up, value_format=value_format, shown=y, legendgroup=name)
     below = bars(
         x, y.clip(upper=0), name=name, color=down, value_format=value_format, legendgroup=name, showlegend=False

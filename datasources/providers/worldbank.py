@@ -33,11 +33,10 @@ class WorldBankConnector:
         if isinstance(doc, list) and doc and isinstance(doc[0], dict) and "message" in doc[0]:
             message = doc[0]["message"][0] if doc[0]["message"] else {}
             raise ParseError(f"World Bank error {message.get('id')}: {message.get('value')}")
-        if not isinstance(doc, list) or len(doc) != 2 or not isinstance(doc[0], dict):
+        shaped = isinstance(doc, list) and len(doc) == 2 and isinstance(doc[0], dict)
+        if not shaped or not isinstance(doc[1] or [], list):
             raise ParseError("expected [paging, observations]")
         rows = doc[1] or []
-        if not isinstance(rows, list):
-            raise ParseError("expected [paging, observations]")
         require_fields(rows, ("date", "value"), "observations")
         by_series = series_rows(rows, symbol)
         mine = by_series.get(symbol.upper(), [])
