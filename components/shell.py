@@ -116,14 +116,15 @@ def page_frame(content, embed: bool = False, stale_seconds: float | None = None,
     return html.Div([navbar(path), main, footer()])
 
 
-def app_layout(demo: bool = False, preload_status: dict | None = None) -> html.Div:
+def app_layout(demo: bool = False, preload_status: dict | None = None, container=None) -> html.Div:
     """The notices above every page (DEMO ribbon; a banner linking to /preload while one runs)
-    and the page container; each page brings its own frame (``page_frame``), so an embedded
-    page can leave out the navbar and footer."""
+    and the page container (Dash's, or ``container``: the same with a page drawn in); each
+    page brings its own frame (``page_frame``), so an embedded page can leave out the navbar
+    and footer."""
     return html.Div(
         [
             *([demo_ribbon()] if demo else []),
             html.Div(preload_banner(preload_status), id=PRELOAD_BANNER_ID),
-            dash.page_container,
+            container or dash.page_container,
         ]
     )

@@ -109,14 +109,20 @@ def _callback_fields(datasets: _Datasets) -> dict[str, Any]:
         if isinstance(item, dict) and item.get("property") in ("pathname", "search"):
             url[item["property"]] = str(item.get("value") or "")
     if url.get("pathname"):
-        from urllib.parse import parse_qs
-
-        page = url["pathname"]
-        fields["page"] = clean(page)
-        query = parse_qs(url.get("search", "").lstrip("?"), keep_blank_values=True)
-        fields["page_query"] = redact_query({k: v[0] if len(v) == 1 else v for k, v in query.items()})
-        fields["dataset"] = _known_dataset(query.get("dataset", [None])[0]) or datasets.for_page(page)
+        fields.update(_page_fields(url["pathname"], url.get("search", ""), datasets))
     return fields
+
+
+def _page_fields(page: str, search: str, datasets: _Datasets) -> dict[str, Any]:
+    """The page a callback or the layout drew: its path, query and datasets."""
+    from urllib.parse import parse_qs
+
+    query = parse_qs(search.lstrip("?"), keep_blank_values=True)
+    return {
+        "page": clean(page),
+        "page_query": redact_query({k: v[0] if len(v) == 1 else v for k, v in query.items()}),
+        "dataset": _known_dataset(query.get("dataset", [None])[0]) or datasets.for_page(page),
+    }
 
 
 def _request_id() -> str | None:
@@ -134,8 +140,9 @@ def _request_id() -> str | None:
 def audit_record(response: Response, datasets: _Datasets) -> dict[str, Any] | None:
     """The audit record of the current request, or None when it reads no data."""
     kind = audit_kind(request.path, request.method)
-    if kind is None:
-        return None
+    drawn = g.get("spartan_drawn_page")  # (path, query) of the page drawn into the layout
+    if kind is None or (kind == "layout" and not drawn):
+        return None  # a layout without a page is the app's skeleton: no data
     started = g.get("spartan_started")
     record: dict[str, Any] = {
         "event": "data_access",
@@ -159,6 +166,8 @@ def audit_record(response: Response, datasets: _Datasets) -> dict[str, Any] | No
     view_args = request.view_args or {}
     if kind == "callback":
         record.update(_callback_fields(datasets))
+    elif kind == "layout":
+        record.update(_page_fields(*drawn, datasets))
     else:
         if kind in ("csv", "zoom") and {"dashboard", "panel"} <= view_args.keys():
             record["dataset"] = datasets.for_panel(view_args["dashboard"], view_args["panel"])

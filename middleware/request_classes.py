@@ -21,9 +21,11 @@ EXEMPT_PATHS = frozenset(
 )
 EXEMPT_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/")
 DATA_PREFIXES = ("/api/", "/csv/", "/zoom/")
-# Dash's own endpoints: the callbacks are audited (they render pages); layout and dependencies not.
+# Dash's own endpoints: the callbacks are audited (they render pages), and the layout when the
+# browser's page is drawn into it (pages/routing.py); dependencies not.
 DASH_PREFIX = "/_dash-"
 DASH_CALLBACK = "/_dash-update-component"
+DASH_LAYOUT = "/_dash-layout"
 
 
 # Probes and scrapes that ask the database or the cache something (cheap, but not free): a bucket
@@ -55,6 +57,8 @@ def audit_kind(path: str, method: str) -> str | None:
         return "api"
     if path == DASH_CALLBACK:
         return "callback"
+    if path == DASH_LAYOUT:
+        return "layout"  # audited only when it carried a page (see middleware/audit.py)
     if path.startswith(DASH_PREFIX):
         return None  # layout, dependencies: the app's skeleton, no data
     return "page"

@@ -9,14 +9,20 @@ router draws pages/not_found_404.py into it (as it does after a client-side navi
 from __future__ import annotations
 
 import functools
+import logging
+from urllib.parse import urlsplit
 
 import dash
-from dash._pages import _parse_path_variables, _path_to_page
+from dash import dcc, html
+from dash._pages import _parse_path_variables, _parse_query_string, _path_to_page
+from dash.dash import _ID_CONTENT, _ID_DUMMY, _ID_LOCATION, _ID_STORE
 from dash.exceptions import MissingCallbackContextException, UnsupportedRelativePath
-from flask import Response, has_request_context, request
+from flask import Response, g, has_request_context, request
+
+log = logging.getLogger(__name__)
 
 NOT_FOUND_MODULE = "not_found_404"  # Dash's name for the page its router shows for unknown paths
-ROUTER_PATHNAME = "_pages_location.pathname"  # the router callback's input: the browser's path
+ROUTER_PATHNAME = f"{_ID_LOCATION}.pathname"  # the router callback's input: the browser's path
 
 
 def _path_id(pathname: str | None) -> str | None:
@@ -45,11 +51,14 @@ def page_at(pathname: str) -> dict | None:
 
 
 def _shown_pathname() -> str | None:
-    """The path being drawn: the router callback's input, else the request's own path (a page
-    built on the server, e.g. by the warmer or a test)."""
+    """The path being drawn: the page being drawn into the app's layout (``page_container``),
+    else the router callback's input, else the request's own path (a page built on the
+    server, e.g. by the warmer or a test)."""
+    if has_request_context() and g.get("spartan_shown_pathname"):
+        return g.spartan_shown_pathname
     try:
         return dash.callback_context.inputs.get(ROUTER_PATHNAME)
-    except MissingCallbackContextException:
+    except (MissingCallbackContextException, LookupError):  # LookupError: no callback ran in this thread yet
         return request.path if has_request_context() else None
 
 
@@ -64,6 +73,62 @@ def layout_arguments(path_template: str | None, query: dict) -> dict:
     except IndexError:
         variables = None
     return {**query, **(variables or {})}
+
+
+def _browser_location() -> tuple[str, str] | None:
+    """(path, query string) of the page whose app shell asks for its layout: the request's
+    Referer, which browsers send on same-origin requests (the station's Referrer-Policy is
+    strict-origin-when-cross-origin); None without one, or from another origin."""
+    if not has_request_context() or not request.referrer:
+        return None
+    url = urlsplit(request.referrer)
+    if url.netloc != request.host or url.scheme != request.scheme:
+        return None
+    return url.path or "/", f"?{url.query}" if url.query else ""
+
+
+def page_container() -> html.Div:
+    """``dash.page_container`` with the browser's page already drawn into it.
+
+    Dash's pages router draws a page in a callback: the shell renders, its ``dcc.Location``
+    reports the path, the router answers with the page, and the page renders — a second
+    round trip and render before any chart starts. Built here from the Referer of the layout
+    request, the page comes with the layout; the Location holds the browser's path and query,
+    so it reports no change and the router (``prevent_initial_call``) stays idle until the
+    user navigates. Without a usable Referer, for a path that is no page, or if the page
+    fails to build, the container is Dash's own and the router draws the page as before.
+    """
+    location = _browser_location()
+    page = page_at(location[0]) if location else None
+    if page is None:
+        return dash.page_container
+    pathname, search = location
+    layout, title = page.get("layout", ""), page["title"]
+    variables = (
+        _parse_path_variables(_path_id(pathname), page["path_template"].strip("/"))
+        if page.get("path_template")
+        else None
+    )
+    g.spartan_shown_pathname = pathname
+    try:
+        if callable(layout):
+            layout = layout(**{**(variables or {}), **_parse_query_string(search)})
+        if callable(title):
+            title = title(**(variables or {}))
+    except Exception:  # noqa: BLE001 - the router draws the page (and shows its error) instead
+        log.exception("drawing %s into the layout failed; the router draws it", pathname)
+        return dash.page_container
+    finally:
+        g.pop("spartan_shown_pathname", None)
+    g.spartan_drawn_page = (pathname, search)  # the audit record of this request names the page
+    return html.Div(
+        [
+            dcc.Location(id=_ID_LOCATION, refresh="callback-nav", pathname=pathname, search=search),
+            html.Div(layout, id=_ID_CONTENT, disable_n_clicks=True),
+            dcc.Store(id=_ID_STORE, data={"title": title}),
+            html.Div(id=_ID_DUMMY, disable_n_clicks=True),
+        ]
+    )
 
 
 def _not_found_title(default: str) -> str:

@@ -522,6 +522,18 @@ def test_every_data_access_leaves_one_audit_record(make_app, audit):
     assert "treasury_yields" in callback["dataset"]
 
 
+def test_a_layout_with_the_page_drawn_in_is_audited_as_that_page(make_app, audit):
+    dash_app, _ = make_app()
+    client = dash_app.server.test_client()
+    client.get("/_dash-layout", headers={"Referer": "http://localhost/rates?range=5Y"})
+    client.get("/_dash-layout", headers={"Referer": "http://localhost/no-such-page"})  # skeleton only
+    (layout,) = audit
+    record = fields(layout)
+    assert record["kind"] == "layout" and record["path"] == "/_dash-layout"
+    assert record["page"] == "/rates" and record["page_query"] == {"range": "5Y"}
+    assert set(record["dataset"].split(",")) == {"treasury_yields", "credit_spreads"}
+
+
 def test_audit_records_are_one_line_and_bounded(make_app, audit):
     dash_app, _ = make_app()
     client = dash_app.server.test_client()

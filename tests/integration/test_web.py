@@ -7,6 +7,7 @@ import json
 import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -58,6 +59,84 @@ def test_every_page_serves_its_shell(web):
         assert b"Spartan Research Station" in response.data
     assert client.get("/_dash-layout").status_code == 200
     assert "spartan-logo.svg" in render(web[0], "/")  # every page's frame carries the logo
+
+
+def _container(layout: dict) -> dict:
+    """id → props of the pages container's components in a ``/_dash-layout`` body."""
+    found, stack = {}, [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict) and "props" in node:
+            if str(node["props"].get("id", "")).startswith("_pages_"):
+                found[node["props"]["id"]] = node["props"]
+            stack.append(node["props"].get("children"))
+    return found
+
+
+def test_the_layout_comes_with_the_browsers_page_drawn_in(web):
+    """The page of the URL the shell was loaded at (the layout request's Referer) is in the
+    layout, and the Location holds that path and query, so the router has nothing to redraw."""
+    client = web[0].server.test_client()
+    layout = client.get("/_dash-layout", headers={"Referer": "http://localhost/rates?range=1y"}).get_json()
+    parts = _container(layout)
+    assert parts["_pages_location"]["pathname"] == "/rates"
+    assert parts["_pages_location"]["search"] == "?range=1y"
+    assert parts["_pages_store"]["data"]["title"].startswith("Rates")
+    body = json.dumps(parts["_pages_content"]["children"])
+    assert "Treasury yields" in body
+    assert json.dumps(parts["_pages_content"]["children"]) == render_query(web[0], "/rates", {"range": "1y"})
+    # A path template's variables are the path's, not the query's; an embed is drawn as an
+    # embed. Asked from a thread that has run no callback yet, as a fresh server thread is.
+    with ThreadPoolExecutor(1) as fresh:
+        response = fresh.submit(
+            client.get, "/_dash-layout", headers={"Referer": "http://localhost/series/UNRATE?embed=1&series_id=GDP"}
+        ).result()
+    detail = _container(response.get_json())
+    assert detail["_pages_location"]["pathname"] == "/series/UNRATE"
+    assert "UNRATE" in json.dumps(detail["_pages_content"]["children"])
+    assert "GDP" not in json.dumps(detail["_pages_content"]["children"])
+    assert "embedded" in json.dumps(detail["_pages_content"]["children"])
+
+
+@pytest.mark.parametrize(
+    "referer",
+    [
+        None,  # no Referer (stripped by a proxy or the browser): Dash's router draws the page
+        "http://localhost/no-such-page",  # no page: the router draws the 404 page
+        "http://elsewhere.example/rates",  # another origin's word is not taken
+        "https://localhost/rates",  # another scheme is another origin
+    ],
+)
+def test_without_a_usable_referer_the_router_draws_the_page(web, referer):
+    headers = {"Referer": referer} if referer else {}
+    parts = _container(web[0].server.test_client().get("/_dash-layout", headers=headers).get_json())
+    assert parts["_pages_content"].get("children") is None
+    assert parts["_pages_location"].get("pathname") is None  # the Location reports the path on mount
+
+
+def test_a_page_that_fails_to_build_leaves_it_to_the_router(web, monkeypatch):
+    import dash
+
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/rates")
+
+    def broken(**_query):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(page, "layout", broken)
+    response = web[0].server.test_client().get("/_dash-layout", headers={"Referer": "http://localhost/rates"})
+    assert response.status_code == 200
+    assert _container(response.get_json())["_pages_content"].get("children") is None
+
+
+def render_query(dash_app, path: str, query: dict) -> str:
+    from dash._pages import _path_to_page
+    from plotly.utils import PlotlyJSONEncoder
+
+    page, _variables = _path_to_page(path.strip("/"))
+    with dash_app.server.test_request_context(path):
+        return json.dumps(page["layout"](**query), cls=PlotlyJSONEncoder)
 
 
 def test_empty_database_shows_no_data_yet_not_an_error(web):
