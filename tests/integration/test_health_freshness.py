@@ -67,7 +67,16 @@ def store(dataset: str, frame: pd.DataFrame) -> None:
 def bars(symbol: str, last: date, days: int = 10) -> pd.DataFrame:
     ts = pd.date_range(end=pd.Timestamp(last, tz="UTC"), periods=days, freq="D")
     return pd.DataFrame(
-        {"symbol": symbol, "interval": "1d", "ts": ts, "open": 1.0, "high": 1.0, "low": 1.0, "close": 1.0, "volume": 1.0}
+        {
+            "symbol": symbol,
+            "interval": "1d",
+            "ts": ts,
+            "open": 1.0,
+            "high": 1.0,
+            "low": 1.0,
+            "close": 1.0,
+            "volume": 1.0,
+        }
     )
 
 
