@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from config.catalog import Catalog
-from config.freshness import min_latest_observation, past_target
+from config.freshness import Freshness, infer_frequency, min_latest_observation, past_target
 from sql import versions
 from sql.memo import versioned
 from sql.schema import series_stats
@@ -103,7 +103,21 @@ def _per_series(
     own = catalog.series_targets(name)
     catalogued = {i.key for i in catalog.for_dataset(name)}
     stored = {key: (last, prev) for key, last, prev in rows if key in catalogued and last is not None}
-    stale = sorted(key for key, (last, prev) in stored.items() if past_target(own.get(key, target), now, last, prev))
+    # The oldest fresh date depends on the target and the frequency alone: once per pair, not
+    # once per series (a thousand series share a handful).
+    floors: dict[tuple[Freshness, str | None], date | None] = {}
+
+    def past(series_target: Freshness, last: date, prev: date | None) -> bool:
+        if series_target.frequency == "none":
+            return False
+        frequency = infer_frequency(last, prev) if series_target.per_series else series_target.frequency
+        key = (series_target, frequency)
+        if key not in floors:
+            floors[key] = min_latest_observation(series_target, now, last, prev)[1]
+        floor = floors[key]
+        return floor is not None and last < floor
+
+    stale = sorted(key for key, (last, prev) in stored.items() if past(own.get(key, target), last, prev))
     overrides = f"; {len(own)} series with targets of their own" if own else ""
     return DatasetFreshness(
         name,

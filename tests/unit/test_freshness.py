@@ -173,3 +173,22 @@ def test_every_shipped_dataset_names_its_target(tmp_path):
     assert catalog.target("crypto_prices").calendar == "every_day"
     assert catalog.per_series("fred_series") and catalog.per_series("economic_indicators")
     assert catalog.series_targets("economic_indicators")["WB_GDP_GROWTH_USA"].frequency == "annual"
+
+
+def test_a_dataset_judged_per_series_agrees_with_each_series_judged_alone():
+    from sql.freshness import _per_series
+
+    catalog = parse_catalog(CATALOG)
+    now = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    rows = [
+        ("B", date(2026, 11, 1), date(2026, 10, 1)),  # monthly, fresh
+        ("C", date(2023, 1, 1), None),  # annual by its own target: two years late
+        ("FX", date(2001, 1, 1), date(2000, 1, 1)),  # no target
+        ("NOT_IN_CATALOG", date(2001, 1, 1), date(2000, 1, 1)),
+    ]
+    verdict = _per_series(catalog, "economic_indicators", date(2026, 11, 1), rows, now)
+    own, target = catalog.series_targets("economic_indicators"), catalog.target("economic_indicators")
+    alone = sorted(k for k, last, prev in rows[:3] if past_target(own.get(k, target), now, last, prev))
+    assert list(verdict.stale_series) == alone == ["C"]
+    assert (verdict.series, verdict.series_past_target, verdict.series_missing) == (3, 1, 0)
+    assert verdict.past_target is True
