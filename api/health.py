@@ -12,7 +12,8 @@
 
 Each check reads what is maintained, never computes it by scanning: ``SELECT 1`` (skipped
 while the database is known to be down), one cache round trip (skipped while the cache backs
-off), the sidecar's status, and the dataset versions the readers hold anyway.
+off), the sidecar's status, the dataset versions the readers hold anyway, and for the datasets
+judged per series their series' newest dates (one read, memoized until the next write).
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.blueprints import api_blueprint
 from api.schemas import HealthSchema, LiveSchema
-from sql import versions
+from config.catalog_index import catalog
+from sql import freshness, versions
 from sql.cache import REFRESH_LAST_RUN_KEY, cache, ping
-from sql.preload_status import preload_phase, preload_status
+from sql.preload_status import parse_time, preload_phase, preload_status
+from sql.sidecar import stored_status
 from sql.store import get_store
 
 health_bp = api_blueprint("health", None, "Liveness and readiness of the web process")
@@ -64,7 +67,8 @@ def _cache_check(settings) -> dict:
 
 
 def _data_check() -> dict:
-    """The preload's phase, whether data is stored, and how old the newest write is."""
+    """The preload's phase, whether data is stored, how old the newest write and the sidecar's
+    last run are, and which datasets are past their own freshness target."""
     status = preload_status()
     phase = preload_phase(status)
     try:
@@ -76,6 +80,10 @@ def _data_check() -> dict:
     updates = [s.updated_at for s in states if s.updated_at is not None]
     age = round((datetime.now(UTC) - max(updates)).total_seconds(), 1) if updates else None
     refresh = cache.get(REFRESH_LAST_RUN_KEY)
+    refresh = refresh if isinstance(refresh, dict) else None
+    now = datetime.now(UTC)
+    last_run = _last_run(status, refresh)
+    stale = _stale_datasets(now)
     return {
         # Data already stored serves users even while a new preload runs (or after one died);
         # a preload that finished without storing anything (offline) left nothing to serve.
@@ -85,9 +93,42 @@ def _data_check() -> dict:
         "done": (status or {}).get("done"),
         "total": (status or {}).get("total"),
         "last_update_age_seconds": age,
-        "last_refresh_finished_at": refresh.get("finished_at") if isinstance(refresh, dict) else None,
+        "last_refresh_finished_at": refresh.get("finished_at") if refresh else None,
+        # The sidecar's last completed run (refresh, or a preload that downloaded): how far behind
+        # the sources the station may be. Its refresh runs hourly.
+        "last_refresh_age_seconds": round((now - last_run).total_seconds(), 1) if last_run else None,
+        # Datasets whose newest observation is older than their own target (the catalog's
+        # freshness:): None when that cannot be told (the database down, nothing cached).
+        "datasets_stale": None if stale is None else len(stale),
+        "stale_datasets": None if stale is None else stale[: freshness.NAMES_SHOWN],
         "stale": bool(snapshot and snapshot.stale),
     }
+
+
+def _last_run(preload: dict | None, refresh: dict | None) -> datetime | None:
+    """When the sidecar's last completed run finished: the newer of ``refresh:last_run`` (its
+    ``sidecar_status`` row when the cache has none: one read by primary key) and a completed
+    preload that downloaded (one that found the data fresh and skipped is no refresh)."""
+    if refresh is None:
+        refresh = stored_status("refresh")
+    finished = [
+        parse_time(run.get("finished_at"))
+        for run in (refresh, preload)
+        if isinstance(run, dict) and run.get("state") == "complete" and not run.get("skipped")
+    ]
+    return max((f for f in finished if f is not None), default=None)
+
+
+def _stale_datasets(now: datetime) -> list[str] | None:
+    """The datasets past their own freshness target (sql/freshness.py: the snapshot the readers
+    hold, and at most one memoized read of ``series_stats``)."""
+    try:
+        report = freshness.evaluate(catalog(get_store().settings), now)
+    except versions.StorageUnavailable:
+        return None
+    # A dataset judged per series while the database is down and the cache lost its series is
+    # left out (past_target None): not known is not stale.
+    return freshness.stale_datasets(report)
 
 
 def _readiness() -> tuple[dict, bool]:

@@ -287,9 +287,25 @@ class DatasetStatus(ma.Schema):
     latest_observation = fields.String(allow_none=True)
     last_update = fields.String(allow_none=True)
     age_seconds = fields.Float(allow_none=True)
-    fresh = fields.Boolean(required=True)
+    fresh = fields.Boolean(
+        required=True, **_describe("Written within the refresh target (SPARTAN_FRESHNESS_TARGET_MINUTES).")
+    )
     sources = fields.List(fields.String())
     demo = fields.Boolean()
+    freshness_target = fields.String(
+        allow_none=True, **_describe("The dataset's own freshness target in words (the catalog's freshness:).")
+    )
+    frequency = fields.String(allow_none=True, **_describe("daily, weekly, monthly, …, or per series."))
+    min_latest_observation = fields.String(
+        allow_none=True, **_describe("The oldest newest observation that still meets the target (one frequency).")
+    )
+    past_target = fields.Boolean(
+        allow_none=True, **_describe("The newest data is older than the target (null: no target, or not known).")
+    )
+    series_judged = fields.Integer(**_describe("Per series: the catalogued series stored."))
+    series_past_target = fields.Integer(**_describe("Per series: how many are past their target."))
+    stale_series = fields.List(fields.String(), **_describe("Per series: the first ten past their target."))
+    series_missing = fields.Integer(**_describe("Per series: catalogued series with nothing stored."))
 
 
 class SourceStatus(SourceItem):
@@ -303,6 +319,9 @@ class SourceStatus(SourceItem):
 class StatusSchema(ma.Schema):
     generated_at = fields.DateTime(required=True)
     freshness_target_seconds = fields.Integer(required=True)
+    datasets_past_target = fields.List(
+        fields.String(), **_describe("The catalog datasets whose newest data is past their own target.")
+    )
     datasets = fields.List(fields.Nested(DatasetStatus))
     sources = fields.List(fields.Nested(SourceStatus))
     preload = fields.Dict(allow_none=True, **_describe("The sidecar's preload progress, as it wrote it."))

@@ -26,7 +26,8 @@ from api.schemas import (
     SourcesSchema,
     StatusSchema,
 )
-from sql import read
+from config.catalog_index import catalog
+from sql import freshness, read
 from sql.cache import PRELOAD_STATUS_KEY, REFRESH_LAST_RUN_KEY, cache
 
 system_bp = api_blueprint("system", "/api/system", "The station itself: dataset freshness, sources, downloads")
@@ -52,17 +53,23 @@ def _iso(value) -> str | None:
 def status(_args):
     """Freshness of every dataset and health of every source
 
-    Per dataset: rows, instruments, newest observation, last update, age, whether it is within
-    the freshness target, sources. Per source: state, last success and failure, last error.
+    Per dataset: rows, instruments, newest observation, last update, age, whether it was
+    written within the refresh target (``fresh``), sources; and its own freshness target (the
+    catalog's ``freshness:``, derived from the data's frequency and market calendar): the target
+    in words, the oldest newest observation that still meets it, and whether the data is past it
+    (per series for datasets of mixed frequencies: how many series, and which). Per source:
+    state, last success and failure, last error.
     """
     now = datetime.now(UTC)
     settings = read.current_settings()
     datasets = read.dataset_status()
     sources = read.source_health()
+    judged = {d.dataset: d for d in freshness.evaluate(catalog(settings), now)}
     target = settings.freshness_target_minutes * 60
     dataset_rows = []
     for row in datasets.itertuples():
         age = None if pd.isna(row.last_update) else round((now - row.last_update).total_seconds(), 1)
+        verdict = judged.get(row.dataset)
         dataset_rows.append(
             {
                 "dataset": row.dataset,
@@ -75,6 +82,7 @@ def status(_args):
                 "fresh": age is not None and age <= target,
                 "sources": [s for s in row.sources.split(", ") if s],
                 "demo": bool(row.demo),
+                **_target_fields(verdict),
             }
         )
     source_rows = [
@@ -95,6 +103,7 @@ def status(_args):
         {
             "generated_at": now.isoformat(),
             "freshness_target_seconds": target,
+            "datasets_past_target": sorted(d.dataset for d in judged.values() if d.past_target),
             "datasets": dataset_rows,
             "sources": source_rows,
             "preload": cache.get(PRELOAD_STATUS_KEY),
@@ -103,6 +112,27 @@ def status(_args):
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _target_fields(verdict: freshness.DatasetFreshness | None) -> dict:
+    """A dataset's own freshness target and whether it is past it (None: not a catalog dataset,
+    such as the analytics the sidecar computes, or not known)."""
+    if verdict is None:
+        return {"freshness_target": None, "frequency": None, "min_latest_observation": None, "past_target": None}
+    fields = {
+        "freshness_target": verdict.target,
+        "frequency": verdict.frequency,
+        "min_latest_observation": _iso(verdict.min_latest_observation),
+        "past_target": verdict.past_target,
+    }
+    if verdict.frequency == "per series":
+        fields.update(
+            series_judged=verdict.series,
+            series_past_target=verdict.series_past_target,
+            stale_series=list(verdict.stale_series),
+            series_missing=verdict.series_missing,
+        )
+    return fields
 
 
 @conditional.etag_cache(conditional.SYSTEM_MAX_AGE, keep=False)

@@ -5,11 +5,12 @@ A typo in the catalog is a clear :class:`CatalogError` naming the file and line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from config.freshness import DEFAULT_LAGS, Freshness, FreshnessError, parse_freshness, parse_lags
 from config.settings import Settings
 
 CATEGORIES = {
@@ -24,6 +25,9 @@ CATEGORIES = {
     "volatility",
     "sentiment",
 }
+
+
+DEFAULT_LAG_ITEMS = tuple(DEFAULT_LAGS.items())
 
 
 class CatalogError(ValueError):
@@ -54,12 +58,32 @@ class Instrument:
     label: str
     providers: tuple[Provider, ...]
     unit: str | None = None  # as the source gives it, abbreviated: "%", "index, 2017=100", "thousands"...
+    freshness: Freshness | None = None  # this series' own target, where it differs from its dataset's
 
 
 @dataclass(frozen=True)
 class Catalog:
     sources: dict[str, Source]
     instruments: tuple[Instrument, ...]
+    # Each dataset's freshness target (config/freshness.py); a dataset without one is judged
+    # series by series, the frequency inferred from each series' dates.
+    freshness: dict[str, Freshness] = field(default_factory=dict)
+    lags: tuple[tuple[str, int], ...] = DEFAULT_LAG_ITEMS
+
+    def target(self, dataset: str) -> Freshness:
+        """``dataset``'s freshness target (``inferred`` when the catalog names none)."""
+        return self.freshness.get(dataset) or Freshness(lags=self.lags)
+
+    def series_targets(self, dataset: str) -> dict[str, Freshness]:
+        """The instruments of ``dataset`` whose target differs from the dataset's, by key."""
+        return {i.key: i.freshness for i in self.instruments if i.dataset == dataset and i.freshness is not None}
+
+    def per_series(self, dataset: str) -> bool:
+        """Whether ``dataset`` is judged series by series: its frequency is inferred per series,
+        or some of its instruments have targets of their own (mixed frequencies)."""
+        return self.target(dataset).per_series or any(
+            i.freshness is not None for i in self.instruments if i.dataset == dataset
+        )
 
     def datasets(self) -> list[str]:
         return list(dict.fromkeys(i.dataset for i in self.instruments))
@@ -193,6 +217,7 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
         for name, entries in _mapping(doc["datasets"], "'datasets'", filename).items()
         if name != "__line__"
     }
+    lags, targets = _freshness_targets(doc, datasets, filename)
     for name, generated in _expand_families(doc, filename).items():
         datasets.setdefault(name, []).extend(generated)
     instruments: list[Instrument] = []
@@ -202,7 +227,7 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
         seen: set[str] = set()
         for raw in entries:
             entry, where = _entry(raw, f"instrument of {dataset_name}", filename)
-            _check_fields(entry, {"key", "label", "unit", "providers"}, where)
+            _check_fields(entry, {"key", "label", "unit", "providers", "freshness"}, where)
             key = str(_require(entry, "key", where))
             if key in seen:
                 raise CatalogError(f"{where}: instrument {key!r} appears twice in {dataset_name}")
@@ -216,16 +241,45 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
                     raise CatalogError(f"{pwhere}: provider source {source_id!r} is not a catalogued source")
                 providers.append(Provider(source=source_id, symbol=str(_require(p, "symbol", pwhere))))
             label = str(entry.get("label") or key)
-            instruments.append(Instrument(dataset_name, key, label, tuple(providers), _unit(entry, where)))
-    return Catalog(sources=sources, instruments=tuple(instruments))
+            own = None
+            if entry.get("freshness") is not None:
+                base = targets.get(dataset_name) or Freshness(lags=lags)
+                try:
+                    own = parse_freshness(entry["freshness"], where, base)
+                except FreshnessError as exc:
+                    raise CatalogError(str(exc)) from None
+            instruments.append(Instrument(dataset_name, key, label, tuple(providers), _unit(entry, where), own))
+    unknown = set(targets) - set(datasets)
+    if unknown:
+        raise CatalogError(f"{filename}: freshness for dataset(s) {sorted(unknown)} that the catalog does not have")
+    return Catalog(sources=sources, instruments=tuple(instruments), freshness=targets, lags=lags)
+
+
+def _freshness_targets(doc: dict, datasets: dict, filename: str) -> tuple[tuple, dict[str, Freshness]]:
+    """The catalog's ``freshness:``: ``lags`` (publication lag by frequency) and ``datasets``
+    (each dataset's target)."""
+    section = _mapping(doc.get("freshness"), "'freshness'", filename)
+    where = f"{filename}:{section.get('__line__', '?')}"
+    _check_fields(section, {"lags", "datasets"}, where)
+    try:
+        lags = parse_lags(section["lags"], where) if section.get("lags") is not None else DEFAULT_LAG_ITEMS
+        targets = {}
+        for name, entry in _mapping(section.get("datasets"), "'freshness.datasets'", filename).items():
+            if name == "__line__":
+                continue
+            line = entry.get("__line__", "?") if isinstance(entry, dict) else "?"
+            targets[name] = parse_freshness(entry, f"{filename}:{line} (freshness of {name})", Freshness(lags=lags))
+    except FreshnessError as exc:
+        raise CatalogError(str(exc)) from None
+    return lags, targets
 
 
 def _expand_families(doc: dict, filename: str) -> dict[str, list[dict]]:
     """``families`` describe many instruments at once: one per member of a named list.
 
-    ``{source, pattern, key, label, unit, over}``: ``pattern`` (the provider's symbol), ``key`` and
-    ``label`` may use ``{code}`` and ``{name}`` of each member of ``lists[over]``; ``unit`` (optional)
-    is every member's.
+    ``{source, pattern, key, label, unit, over, freshness}``: ``pattern`` (the provider's symbol),
+    ``key`` and ``label`` may use ``{code}`` and ``{name}`` of each member of ``lists[over]``;
+    ``unit`` and ``freshness`` (optional) are every member's.
     """
     lists = _mapping(doc.get("lists"), "'lists'", filename)
     out: dict[str, list[dict]] = {}
@@ -234,7 +288,7 @@ def _expand_families(doc: dict, filename: str) -> dict[str, list[dict]]:
             continue
         for raw in _list(families, f"families of {dataset_name!r}", filename):
             family, where = _entry(raw, "family", filename)
-            _check_fields(family, {"source", "pattern", "key", "label", "unit", "over"}, where)
+            _check_fields(family, {"source", "pattern", "key", "label", "unit", "over", "freshness"}, where)
             unit = _unit(family, where)
             over = str(_require(family, "over", where))
             members = lists.get(over)
@@ -255,6 +309,8 @@ def _expand_families(doc: dict, filename: str) -> dict[str, list[dict]]:
                     raise CatalogError(f"{where}: pattern uses an unknown field {exc}") from None
                 if unit is not None:
                     entry["unit"] = unit
+                if family.get("freshness") is not None:
+                    entry["freshness"] = family["freshness"]
                 line = family.get("__line__", "?")
                 entry["providers"] = [{"source": _require(family, "source", where), "symbol": symbol, "__line__": line}]
                 entry["__line__"] = line

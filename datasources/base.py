@@ -41,6 +41,10 @@ class FetchError(DownloadError):
     """The network or the server failed (timeout, refused, 5xx, 429, 4xx)."""
 
 
+class FetchTimeout(FetchError):
+    """The server did not answer within the client's timeout."""
+
+
 class RateLimited(FetchError):
     """429 whose Retry-After is longer than the client is willing to wait."""
 

@@ -15,7 +15,7 @@ from email.utils import parsedate_to_datetime
 import requests
 
 from config.settings import Settings
-from datasources.base import FetchError, HttpRequest, RateLimited
+from datasources.base import FetchError, FetchTimeout, HttpRequest, RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ class FetchResult:
     http_status: int
     latency_ms: float
     attempts: int
+    content_type: str | None = None
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -81,7 +82,7 @@ class HttpClient:
                     request.url, params=request.params, headers=request.headers, timeout=self.timeout
                 )
             except requests.Timeout:
-                last_error = FetchError(f"timed out after {self.timeout[1]:g}s")
+                last_error = FetchTimeout(f"timed out after {self.timeout[1]:g}s")
             except requests.ConnectionError as exc:
                 # Refused or unresolvable: retrying within seconds does not help. The cascade
                 # moves to the next provider and the next hourly run tries again.
@@ -90,7 +91,9 @@ class HttpClient:
                 status = response.status_code
                 if 200 <= status < 300:
                     latency = (time.perf_counter() - started) * 1000
-                    return FetchResult(response.content, status, latency, attempt + 1)
+                    return FetchResult(
+                        response.content, status, latency, attempt + 1, response.headers.get("Content-Type")
+                    )
                 if status not in RETRY_STATUSES:
                     raise FetchError(f"HTTP {status}", http_status=status)
                 last_error = FetchError(f"HTTP {status}", http_status=status)

@@ -1,9 +1,10 @@
-"""`python -m jobs {migrate,preload,refresh,scheduler,status,analytics,demo}`."""
+"""`python -m jobs {migrate,preload,refresh,scheduler,status,analytics,demo,check-sources}`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from config.catalog import CatalogError, load_catalog
 from config.logging_setup import setup_logging
@@ -29,6 +30,25 @@ def main(argv: list[str] | None = None) -> int:
     st.add_argument(
         "--wait-complete", action="store_true", help="exit 1 unless the data is complete (the compose gate)"
     )
+    c = sub.add_parser(
+        "check-sources",
+        help="ask every source once for a recent range and say whether its parser reads the answer",
+        description="One request per catalogued source (its first instrument, a short recent range), parsed and "
+        "validated as a download would be: a table of source, endpoint, status (ok, http error, timeout, "
+        "connection error, parse error, invalid, empty, not configured), latency, rows, first and last date. "
+        "Exit code 1 when a configured source fails. Writes nothing to the database.",
+    )
+    c.add_argument("--source", action="append", metavar="ID", help="check only this source (repeatable)")
+    c.add_argument("--json", action="store_true", help="print the checks as JSON")
+    c.add_argument(
+        "--timeout", type=float, metavar="SECONDS", help="per-request timeout (default SPARTAN_HTTP_TIMEOUT)"
+    )
+    c.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="keep every answered body with its URL (keys redacted) and metadata as a recorded sample in DIR",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -38,6 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, CatalogError) as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "check-sources":  # the network only: no database
+        from jobs.check_sources import check_sources
+
+        if args.timeout is not None and args.timeout <= 0:
+            print("--timeout must be a positive number of seconds", file=sys.stderr)
+            return 2
+        return check_sources(catalog, settings, args.source, args.timeout, args.record, args.json)
     store = configure(settings)
     if args.command == "status":
         return status_command(args.wait_complete)

@@ -190,6 +190,9 @@ def test_health_is_not_ready_before_any_preload(web):
         "total": None,
         "last_update_age_seconds": None,
         "last_refresh_finished_at": None,
+        "last_refresh_age_seconds": None,
+        "datasets_stale": 2,  # nothing stored is past any target
+        "stale_datasets": ["treasury_yields", "credit_spreads"],
         "stale": False,
     }
 
