@@ -23,7 +23,7 @@ class KrakenOhlcConnector:
     max_history_days = MAX_HISTORY_DAYS
 
     def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
-        oldest = datetime.now(UTC).date() - timedelta(days=MAX_HISTORY_DAYS - 1)
+        oldest = datetime.now(UTC).date() - timedelta(days=MAX_HISTORY_DAYS)
         params = {"pair": symbol, "interval": "1440", "since": str(day_seconds(max(backfill_start(since), oldest)))}
         return [HttpRequest(url=f"{base_url}/0/public/OHLC", params=params)]
 
