@@ -131,6 +131,13 @@ class DownloadLogArgs(PageArgs):
     )
 
 
+class HistoryDepthArgs(PageArgs):
+    dataset = fields.String(
+        validate=validate.Regexp(r"^[a-z_]{1,64}$", error="not a dataset name"),
+        **_describe("Only the series of this dataset (e.g. crypto_prices)."),
+    )
+
+
 class NoArgs(StrictQuery):
     pass
 
@@ -269,6 +276,28 @@ class DownloadItem(ma.Schema):
     rows = fields.Integer(required=True)
     latency_ms = fields.Float(allow_none=True)
     error = fields.String(allow_none=True)
+    revised_rows = fields.Integer(
+        required=True,
+        **_describe("Rows older than the refresh window that the provider revised, written with the new ones."),
+    )
+
+
+class HistoryDepthItem(ma.Schema):
+    dataset = fields.String(required=True)
+    key = fields.String(required=True, **_describe("The series (instrument key)."))
+    first_date = fields.Date(required=True, **_describe("The oldest stored observation."))
+    last_date = fields.Date(required=True, **_describe("The newest stored observation."))
+    rows = fields.Integer(required=True)
+    source = fields.String(allow_none=True, **_describe("The provider of the full-depth download."))
+    requested_from = fields.Date(allow_none=True, **_describe("The first date that download asked for."))
+    provider_first = fields.Date(allow_none=True, **_describe("The first date the provider served."))
+    depth_note = fields.String(
+        allow_none=True,
+        **_describe(
+            "Why the history starts where it does: full depth, the provider's fixed window (Kraken: 720 "
+            "days), the instrument's listing, a snapshot source. None: no full-depth download recorded yet."
+        ),
+    )
 
 
 def _system_schema(name: str, item: type[ma.Schema]) -> type[ma.Schema]:
@@ -277,6 +306,7 @@ def _system_schema(name: str, item: type[ma.Schema]) -> type[ma.Schema]:
 
 SourcesSchema = _system_schema("SystemSources", SourceItem)
 DownloadLogSchema = _system_schema("SystemDownloadLog", DownloadItem)
+HistoryDepthSchema = _system_schema("SystemHistoryDepth", HistoryDepthItem)
 
 
 class DatasetStatus(ma.Schema):

@@ -1,5 +1,6 @@
 """``/api/system/*``: freshness per dataset and source health (``status``), every data source with
-its health (``sources``) and the download log (``download-log``)."""
+its health (``sources``), the download log (``download-log``) and how deep each series' history
+goes and why (``history``)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from api.schemas import (
     DownloadLogArgs,
     DownloadLogSchema,
     ErrorSchema,
+    HistoryDepthArgs,
+    HistoryDepthItem,
+    HistoryDepthSchema,
     NoArgs,
     SourceItem,
     SourcesArgs,
@@ -34,6 +38,7 @@ system_bp = api_blueprint("system", "/api/system", "The station itself: dataset 
 
 SOURCE_COLUMNS = list(SourceItem().fields)
 DOWNLOAD_COLUMNS = list(DownloadItem().fields)
+HISTORY_COLUMNS = list(HistoryDepthItem().fields)
 
 
 def _iso(value) -> str | None:
@@ -141,7 +146,7 @@ def serve_system(
 ) -> conditional.Tagged:
     """A page of a system table; its freshness is the ``newest`` entry's time, its ETag its content's."""
     fmt = negotiate(args.pop("format", None))
-    integers = [c for c in columns if c in ("id", "http_status", "rows", "consecutive_failures")]
+    integers = [c for c in columns if c in ("id", "http_status", "rows", "consecutive_failures", "revised_rows")]
     items = records(items_frame, columns, integers)
     digest = hashlib.sha256(json.dumps(items, default=str).encode()).hexdigest()
     etag = conditional.make_etag(total, normalized(args), fmt, digest)
@@ -190,3 +195,19 @@ def download_log(args) -> Response:
         args["limit"], args["offset"], args.get("source"), args.get("dataset"), args.get("status")
     )
     return serve_system(args, frame, total, newest, DOWNLOAD_COLUMNS, "download_log")
+
+
+@system_bp.route("/history")
+@system_bp.arguments(HistoryDepthArgs, **QUERY)
+@data_responses(system_bp, HistoryDepthSchema, HISTORY_COLUMNS)
+def history(args) -> Response:
+    """How deep each series' history goes, and why not deeper
+
+    Per stored series: first and last stored date, rows, and what its full-depth download
+    (five years asked for) found: the provider, the first date asked for and served, and a
+    note — full depth, the provider's fixed window (Kraken serves 720 days), the instrument's
+    listing, a snapshot source. Filter by dataset.
+    """
+    frame = read.history_depth(args.get("dataset"))
+    page = frame.iloc[args["offset"] : args["offset"] + args["limit"]]
+    return serve_system(args, page, len(frame), None, HISTORY_COLUMNS, "instrument_history")

@@ -84,9 +84,31 @@ def backfill_start(since: date | None, days: int = BACKFILL_DAYS) -> date:
     return since or (datetime.now(UTC).date() - timedelta(days=days))
 
 
-def epoch_seconds(since: date | None, days_back: int = 1000) -> int:
-    """Midnight UTC of the start date as seconds since the epoch."""
-    return int(datetime.combine(backfill_start(since, days_back), time(), tzinfo=UTC).timestamp())
+DAY_SECONDS = 86_400
+
+
+def day_seconds(day: date) -> int:
+    """Midnight UTC of ``day`` as seconds since the epoch."""
+    return int(datetime.combine(day, time(), tzinfo=UTC).timestamp())
+
+
+def day_windows(since: date | None, page_days: int, today: date | None = None) -> list[tuple[date, date]]:
+    """The days from ``since`` (a first download: :data:`BACKFILL_DAYS` back, the history
+    depth) to ``today`` (UTC), cut into consecutive ranges ``(first, last)`` of at most
+    ``page_days`` days each, oldest first: one request per range for a provider that answers at
+    most ``page_days`` daily candles a request. The ranges neither overlap nor leave a day out,
+    so the pages join without a duplicate or a missing bar at their seams; a refresh (``since``
+    a couple of weeks back) is one range."""
+    if page_days < 1:
+        raise ValueError(f"page_days must be >= 1, got {page_days}")
+    first = backfill_start(since)
+    last_day = today or datetime.now(UTC).date()
+    windows = []
+    while first <= last_day:
+        last = min(first + timedelta(days=page_days - 1), last_day)
+        windows.append((first, last))
+        first = last + timedelta(days=1)
+    return windows or [(last_day, last_day)]
 
 
 def split_pair(symbol: str) -> tuple[str, str]:

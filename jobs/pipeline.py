@@ -25,6 +25,7 @@ from datasources.http import HttpClient
 from datasources.registry import CONNECTORS
 from datasources.validate import ValidationError, validate_bars, validate_observations, validate_rows
 from jobs.bookkeeping import health_rows, is_due, last_successes, record_usage, stored_spans, sync_catalog
+from jobs.history import depth_record, join_pages, needs_full_depth, recorded_keys, revised_rows, split_at
 from jobs.summary import Attempt, RunSummary
 from sql.cache import SYSTEM_DATASET, cache, health_key
 from sql.datasets import DATASETS, DatasetSpec
@@ -56,6 +57,8 @@ class DownloadRun:
         # Batch bodies parsed once for all their instruments (each waits for the first to parse).
         self._batch_parses: dict[tuple, Future] = {}
         self._batch_lock = threading.Lock()
+        # Per dataset: the instrument_history rows of its full-depth downloads, written with it.
+        self._depth: dict[str, list[dict]] = {}
         with store.engine.connect() as conn:
             for row in conn.execute(select(health_status)):
                 self.fetcher.restore_circuit(row.source_id, row.consecutive_failures, row.last_failure_at)
@@ -101,7 +104,7 @@ class DownloadRun:
             attempt.http_status = result.http_status
             attempt.latency_ms = (attempt.latency_ms or 0) + result.latency_ms
             frames.append(connector.parse(result.body, symbol))
-        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return join_pages(frames)
 
     def _parse_batch(self, connector: Connector, key: tuple, body: bytes, batch: list[str]) -> dict:
         """``connector.parse_batch`` of one batch body, run once however many instruments ask."""
@@ -138,7 +141,9 @@ class DownloadRun:
                     raise ValidationError(f"{source.provider} yields {connector.kind}, {spec.name} stores {spec.kind}")
                 primary_batch = batch if provider is inst.providers[0] else None
                 frame = self._download(source, connector, provider.symbol, since, attempt, primary_batch)
+                frame, revised = self._trim_to_since(spec, frame, inst.key, since, source.id, attempt)
                 frame = self._canonical(spec, frame, inst.key, provider.symbol)
+                frame = self._with_revisions(spec, frame, revised, inst.key, provider.symbol, attempt)
             except Exception as exc:  # noqa: BLE001 - a connector's bug fails this provider, never the run
                 attempt.http_status = attempt.http_status or getattr(exc, "http_status", None)
                 attempt.error = f"{type(exc).__name__}: {exc}"
@@ -151,8 +156,44 @@ class DownloadRun:
                     log.exception("%s %s/%s failed unexpectedly: %s", source.id, inst.dataset, inst.key, attempt.error)
                 continue
             attempt.status, attempt.rows, attempt.finished_at = "ok", len(frame), datetime.now(UTC)
+            if since is None:  # a full-depth download: record how deep the provider went
+                with self._batch_lock:
+                    self._depth.setdefault(spec.name, []).append(
+                        depth_record(spec, inst.key, source.id, connector, frame)
+                    )
             return frame.assign(source=source.id, fetched_at=attempt.finished_at)
         return None
+
+    def _trim_to_since(
+        self, spec: DatasetSpec, frame: pd.DataFrame, key: str, since: date | None, source_id: str, attempt: Attempt
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """A body reaching back before ``since`` (a provider that always sends its whole
+        history): the rows from ``since`` on, to be validated and written, and apart from them
+        the older rows the provider revised against what is stored (jobs/history.py), counted
+        in the attempt. The unchanged older history is dropped here, never rewritten."""
+        recent, older = split_at(spec, frame, since)
+        if older.empty:
+            return recent, older
+        with self.store.engine.connect() as conn:
+            revised = revised_rows(conn, spec, key, source_id, older, since)
+        attempt.revised_rows = len(revised)
+        return recent, revised
+
+    def _with_revisions(
+        self, spec: DatasetSpec, frame: pd.DataFrame, revised: pd.DataFrame, key: str, symbol: str, attempt: Attempt
+    ) -> pd.DataFrame:
+        """``frame`` (validated) with the revised older rows, validated on their own: a
+        revision is the provider's current figure, written like any new row. Revisions that
+        fail validation are not written, and the attempt says so (the new rows still are)."""
+        if revised.empty:
+            return frame
+        try:
+            checked = self._canonical(spec, revised, key, symbol)
+        except ValidationError as exc:
+            attempt.error = f"{len(revised)} revised older rows not written: {exc}"
+            attempt.revised_rows = 0
+            return frame
+        return pd.concat([frame, checked], ignore_index=True) if len(frame) else checked
 
     def _canonical(self, spec: DatasetSpec, frame: pd.DataFrame, key: str, symbol: str) -> pd.DataFrame:
         """Validated rows in the table's shape, keyed by the catalog's instrument key."""
@@ -177,13 +218,16 @@ class DownloadRun:
         with self.store.engine.connect() as conn:
             stored = stored_spans(conn, spec)
             checked = last_successes(conn, name)
+            recorded = recorded_keys(conn, name)
         due, since_of = [], {}
         for inst in self.catalog.for_dataset(name):
             span = stored.get(inst.key)
             if span and not is_due(span, checked.get(inst.key)):
                 self.summary.instruments_skipped += 1
                 continue
-            since_of[inst.key] = span.newest - OVERLAP if span else None
+            # A series without its full depth, and no record of why, is asked for it (once).
+            full = span is None or needs_full_depth(span.oldest, inst.key in recorded)
+            since_of[inst.key] = None if full else span.newest - OVERLAP
             due.append(inst)
         batches = self._batches(due, since_of)
         # Interleave the batches: the members of one batch wait for its single request, so
@@ -234,9 +278,12 @@ class DownloadRun:
 
     def _write(self, spec: DatasetSpec, frame: pd.DataFrame) -> None:
         sources = ",".join(sorted(frame["source"].unique()))
+        depth = self._depth.get(spec.name)
         try:
             with self.store.engine.begin() as conn:
                 rows, version = write_dataset(conn, spec.name, frame, sources)
+                if depth:
+                    upsert_frame(conn, "instrument_history", pd.DataFrame(depth))
         except (SQLAlchemyError, WriteError) as exc:
             # The transaction rolled back: nothing of this dataset was written.
             self.summary.write_errors[spec.name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
@@ -272,6 +319,7 @@ class DownloadRun:
                     **self._outcome(a),
                     "http_status": a.http_status,
                     "rows": a.rows,
+                    "revised_rows": a.revised_rows,
                     "latency_ms": a.latency_ms,
                 }
                 for a in attempts

@@ -18,6 +18,7 @@ class Attempt:
     rows: int = 0
     latency_ms: float | None = None
     error: str | None = None
+    revised_rows: int = 0  # older rows the provider revised, written with the new ones
 
 
 @dataclass

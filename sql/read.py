@@ -33,6 +33,7 @@ from sql.station import (  # noqa: F401 - the status readers, re-exported: pages
     dataset_status,
     demo_active,
     download_log_page,
+    history_depth,
     recent_downloads,
     source_health,
     staleness,

@@ -211,6 +211,14 @@ download_log = Table(
     Column("rows", Integer, nullable=False, default=0),
     Column("latency_ms", Float),
     Column("error", Text),
+    Column(
+        "revised_rows",
+        Integer,
+        nullable=False,
+        default=0,
+        server_default="0",
+        comment="rows older than the refresh window that the provider changed, written with it",
+    ),
 )
 
 health_status = Table(
@@ -271,6 +279,22 @@ series_stats = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# Per series of a dataset: how deep its history goes and why not deeper, as the sidecar found
+# when it asked for the full history depth (a first load): the date asked from, the first date
+# the provider served, and a note ("kraken serves the last 720 days", "first bar the provider
+# has: 2023-05-03"). Written by the pipeline in the transaction that writes the data.
+instrument_history = Table(
+    "instrument_history",
+    metadata,
+    Column("dataset", String(64), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("source", String(64), nullable=False, comment="the provider that served the full-depth download"),
+    Column("requested_from", Date, nullable=False, comment="the first date asked for"),
+    Column("provider_first", Date, comment="the first date the provider served (none: nothing served)"),
+    Column("depth_note", Text, nullable=False, comment="why the history starts where it does"),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 DATA_TABLES = (
     "market_indices",
     "commodities",
@@ -288,9 +312,16 @@ DATA_TABLES = (
     "market_breadth",
     "options_chain",
 )
-SYSTEM_TABLES = ("data_sources", "download_log", "health_status", "api_rate_limits", "sidecar_status")
+SYSTEM_TABLES = (
+    "data_sources",
+    "download_log",
+    "health_status",
+    "api_rate_limits",
+    "sidecar_status",
+    "instrument_history",
+)
 # Tables beyond the seed's 17.
-EXTRA_TABLES = ("equities", "options_chain", "sidecar_status")
+EXTRA_TABLES = ("equities", "options_chain", "sidecar_status", "instrument_history")
 
 # --- the sidecar's runs ------------------------------------------------------------
 # Its last preload and refresh (name), as it also writes them to the cache's preload:status

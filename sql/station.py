@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sql import versions
 from sql.datasets import DATASETS
 from sql.memo import versioned
-from sql.schema import data_sources, download_log, health_status
+from sql.schema import data_sources, download_log, health_status, instrument_history, series_stats
 from sql.store import configured, get_store
 from sql.versions import DatasetState, StorageUnavailable, frame_of, system_version
 
@@ -166,3 +166,36 @@ def download_log_page(
         system_version(), int(limit), int(offset), source_id or None, dataset_name or None, status or None
     )
     return frame.copy(deep=False), total, newest
+
+
+@versioned
+def _history_depth(version: int, dataset_name: str | None) -> pd.DataFrame:
+    stats, depth = series_stats.c, instrument_history.c
+    stmt = (
+        select(
+            stats.dataset,
+            stats.key,
+            stats.first_date,
+            stats.last_date,
+            stats.row_count.label("rows"),
+            depth.source,
+            depth.requested_from,
+            depth.provider_first,
+            depth.depth_note,
+        )
+        .select_from(
+            series_stats.outerjoin(instrument_history, (depth.dataset == stats.dataset) & (depth.key == stats.key))
+        )
+        .order_by(stats.dataset, stats.key)
+    )
+    if dataset_name:
+        stmt = stmt.where(stats.dataset == dataset_name)
+    return frame_of(stmt)
+
+
+def history_depth(dataset_name: str | None = None) -> pd.DataFrame:
+    """Per stored series: its first and last stored date and row count (the writer's series
+    stats) beside what its full-depth download found (instrument_history): the first date asked
+    for and served, and why the history starts where it does. Two small tables joined by their
+    primary keys; read again when the sidecar records a run."""
+    return _history_depth(system_version(), dataset_name or None).copy(deep=False)

@@ -7,20 +7,34 @@ from datetime import date
 import pandas as pd
 
 from datasources.base import HttpRequest, ParseError, ProviderSpec, bars_frame
-from datasources.wire import epoch_seconds, load_json
+from datasources.wire import DAY_SECONDS, day_seconds, day_windows, load_json
 
 
 class BinanceKlinesConnector:
-    """``/api/v3/klines?symbol=BTCUSDT&interval=1d``: arrays of open time, O, H, L, C, volume…"""
+    """``/api/v3/klines?symbol=BTCUSDT&interval=1d``: arrays of open time, O, H, L, C, volume…,
+    oldest first, at most 1000 a request (``limit``), between ``startTime`` and ``endTime``
+    (epoch milliseconds of the klines' open times): the history depth is two pages."""
 
     provider = "binance"
     kind = "bars"
+    page_days = 1000
 
     def build_requests(
         self, base_url: str, symbol: str, since: date | None, api_key: str | None = None
     ) -> list[HttpRequest]:
-        params = {"symbol": symbol, "interval": "1d", "startTime": str(epoch_seconds(since) * 1000), "limit": "1000"}
-        return [HttpRequest(url=f"{base_url}/api/v3/klines", params=params)]
+        return [
+            HttpRequest(
+                url=f"{base_url}/api/v3/klines",
+                params={
+                    "symbol": symbol,
+                    "interval": "1d",
+                    "startTime": str(day_seconds(first) * 1000),
+                    "endTime": str((day_seconds(last) + DAY_SECONDS) * 1000 - 1),
+                    "limit": str(self.page_days),
+                },
+            )
+            for first, last in day_windows(since, self.page_days)
+        ]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         return parse_klines(load_json(body), symbol)

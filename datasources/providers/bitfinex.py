@@ -5,18 +5,31 @@ from __future__ import annotations
 import pandas as pd
 
 from datasources.base import HttpRequest, ParseError, ProviderSpec
-from datasources.wire import candle_rows, epoch_seconds, load_json
+from datasources.wire import DAY_SECONDS, candle_rows, day_seconds, day_windows, load_json
 
 
 class BitfinexCandlesConnector:
-    """``/v2/candles/trade:1D:tBTCUSD/hist?sort=1``: ``[MTS, OPEN, CLOSE, HIGH, LOW, VOLUME]``."""
+    """``/v2/candles/trade:1D:tBTCUSD/hist?sort=1&start=…&end=…&limit=…``: ``[MTS, OPEN, CLOSE,
+    HIGH, LOW, VOLUME]``, oldest first with ``sort=1``, at most 10000 a request: the whole
+    history depth fits one request (paged all the same, should the depth grow past it)."""
 
     provider = "bitfinex"
     kind = "bars"
+    page_days = 10_000
 
     def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
-        params = {"limit": "10000", "sort": "1", "start": str(epoch_seconds(since) * 1000)}
-        return [HttpRequest(url=f"{base_url}/v2/candles/trade:1D:{symbol}/hist", params=params)]
+        return [
+            HttpRequest(
+                url=f"{base_url}/v2/candles/trade:1D:{symbol}/hist",
+                params={
+                    "limit": str(self.page_days),
+                    "sort": "1",
+                    "start": str(day_seconds(first) * 1000),
+                    "end": str((day_seconds(last) + DAY_SECONDS) * 1000 - 1),
+                },
+            )
+            for first, last in day_windows(since, self.page_days)
+        ]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         doc = load_json(body)

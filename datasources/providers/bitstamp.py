@@ -5,18 +5,26 @@ from __future__ import annotations
 import pandas as pd
 
 from datasources.base import HttpRequest, ParseError, ProviderSpec
-from datasources.wire import candle_rows, epoch_seconds, load_json, require_fields
+from datasources.wire import candle_rows, day_seconds, day_windows, load_json, require_fields
 
 
 class BitstampOhlcConnector:
-    """``/api/v2/ohlc/btcusd/?step=86400&limit=1000``: ``data.ohlc`` objects with string values."""
+    """``/api/v2/ohlc/btcusd/?step=86400&limit=…&start=…``: ``data.ohlc`` objects with string
+    values, ``limit`` (1 to 1000) candles from ``start`` (epoch seconds). Each request asks for
+    one range of at most 1000 days, ``limit`` its length: two for the history depth."""
 
     provider = "bitstamp"
     kind = "bars"
+    page_days = 1000
 
     def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
-        params = {"step": "86400", "limit": "1000", "start": str(epoch_seconds(since))}
-        return [HttpRequest(url=f"{base_url}/api/v2/ohlc/{symbol}/", params=params)]
+        return [
+            HttpRequest(
+                url=f"{base_url}/api/v2/ohlc/{symbol}/",
+                params={"step": "86400", "limit": str((last - first).days + 1), "start": str(day_seconds(first))},
+            )
+            for first, last in day_windows(since, self.page_days)
+        ]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         doc = load_json(body)

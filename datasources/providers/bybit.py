@@ -5,25 +5,33 @@ from __future__ import annotations
 import pandas as pd
 
 from datasources.base import HttpRequest, ProviderSpec
-from datasources.wire import api_error, candle_rows, epoch_seconds, load_json
+from datasources.wire import DAY_SECONDS, api_error, candle_rows, day_seconds, day_windows, load_json
 
 
 class BybitKlineConnector:
     """``/v5/market/kline?category=spot&symbol=BTCUSDT&interval=D``: ``result.list`` of
-    ``[start ms, open, high, low, close, volume, turnover]``, newest first."""
+    ``[start ms, open, high, low, close, volume, turnover]``, newest first, at most ``limit``
+    (1000) a request between ``start`` and ``end`` (epoch ms): two ranges for the history depth."""
 
     provider = "bybit"
     kind = "bars"
+    page_days = 1000
 
     def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
-        params = {
-            "category": "spot",
-            "symbol": symbol,
-            "interval": "D",
-            "limit": "1000",
-            "start": str(epoch_seconds(since) * 1000),
-        }
-        return [HttpRequest(url=f"{base_url}/v5/market/kline", params=params)]
+        return [
+            HttpRequest(
+                url=f"{base_url}/v5/market/kline",
+                params={
+                    "category": "spot",
+                    "symbol": symbol,
+                    "interval": "D",
+                    "limit": str(self.page_days),
+                    "start": str(day_seconds(first) * 1000),
+                    "end": str((day_seconds(last) + DAY_SECONDS) * 1000 - 1),
+                },
+            )
+            for first, last in day_windows(since, self.page_days)
+        ]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         doc = load_json(body)

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pandas as pd
 
 from datasources.base import HttpRequest, ParseError, ProviderSpec
-from datasources.wire import candle_rows, describe, epoch_seconds, load_json
+from datasources.wire import candle_rows, day_windows, describe, load_json
+
+
+def _iso(day) -> str:
+    return datetime.combine(day, time(), tzinfo=UTC).isoformat()
 
 
 class CoinbaseCandlesConnector:
-    """``/products/BTC-USD/candles?granularity=86400``: ``[time, low, high, open, close, volume]``,
-    newest first, at most 300 per request."""
+    """``/products/BTC-USD/candles?granularity=86400&start=…&end=…`` (ISO 8601): ``[time, low,
+    high, open, close, volume]``, newest first. A request whose range holds more than 300 candles
+    is refused, so the history depth is asked for in ranges of 300 days (start and end the
+    midnights of a range's first and last day)."""
 
     provider = "coinbase"
     kind = "bars"
+    page_days = 300
 
     def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
-        start = max(epoch_seconds(since, 299), int(datetime.now(UTC).timestamp()) - 299 * 86400)
-        params = {"granularity": "86400", "start": datetime.fromtimestamp(start, UTC).isoformat()}
-        return [HttpRequest(url=f"{base_url}/products/{symbol}/candles", params=params)]
+        return [
+            HttpRequest(
+                url=f"{base_url}/products/{symbol}/candles",
+                params={"granularity": "86400", "start": _iso(first), "end": _iso(last)},
+            )
+            for first, last in day_windows(since, self.page_days)
+        ]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         doc = load_json(body)

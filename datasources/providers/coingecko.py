@@ -15,6 +15,7 @@ class CoinGeckoMarketsConnector:
 
     provider = "coingecko"
     kind = "bars"
+    history_note = "coingecko's markets endpoint is a snapshot: one bar a day from the first download on"
 
     def build_requests(
         self, base_url: str, symbol: str, since: date | None, api_key: str | None = None

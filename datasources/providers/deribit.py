@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pandas as pd
 
 from datasources.base import HttpRequest, ProviderSpec
-from datasources.wire import api_error, candle_rows, epoch_seconds, load_json
+from datasources.wire import DAY_SECONDS, api_error, candle_rows, day_seconds, day_windows, load_json
 
 
 class DeribitVolatilityConnector:
     """``/api/v2/public/get_volatility_index_data?currency=BTC&resolution=1D``: the DVOL index,
-    ``result.data`` of ``[ts ms, open, high, low, close]``."""
+    ``result.data`` of ``[ts ms, open, high, low, close]`` between ``start_timestamp`` and
+    ``end_timestamp`` (epoch ms). A long range comes back in parts (``continuation``: the
+    ``end_timestamp`` of the next); ranges of 1000 days are asked for one by one instead, so
+    each request is complete on its own. DVOL starts in March 2021."""
 
     provider = "deribit"
     kind = "bars"
+    page_days = 1000
 
     def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
-        end_ms = int(datetime.now(UTC).timestamp() * 1000)
-        params = {
-            "currency": symbol,
-            "resolution": "1D",
-            "start_timestamp": str(epoch_seconds(since) * 1000),
-            "end_timestamp": str(end_ms),
-        }
-        return [HttpRequest(url=f"{base_url}/api/v2/public/get_volatility_index_data", params=params)]
+        return [
+            HttpRequest(
+                url=f"{base_url}/api/v2/public/get_volatility_index_data",
+                params={
+                    "currency": symbol,
+                    "resolution": "1D",
+                    "start_timestamp": str(day_seconds(first) * 1000),
+                    "end_timestamp": str((day_seconds(last) + DAY_SECONDS) * 1000 - 1),
+                },
+            )
+            for first, last in day_windows(since, self.page_days)
+        ]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         doc = load_json(body)

@@ -9,10 +9,12 @@ from datasources.wire import api_error, candle_rows, load_json
 
 
 class GeminiCandlesConnector:
-    """``/v2/candles/btcusd/1day``: ``[time ms, open, high, low, close, volume]``, newest first."""
+    """``/v2/candles/btcusd/1day``: ``[time ms, open, high, low, close, volume]``, newest first.
+    The endpoint takes no range or limit: one response, as deep as Gemini serves."""
 
     provider = "gemini"
     kind = "bars"
+    history_note = "gemini's candles take no range: one response, as deep as gemini serves"
 
     def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
         return [HttpRequest(url=f"{base_url}/v2/candles/{symbol}/1day")]

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pandas as pd
 
 from datasources.base import HttpRequest, ParseError, ProviderSpec
-from datasources.wire import candle_rows, epoch_seconds, load_json
+from datasources.wire import backfill_start, candle_rows, day_seconds, load_json
+
+# Kraken's OHLC "returns up to 720 of the most recent entries (older data cannot be retrieved,
+# regardless of the value of since)" (docs.kraken.com, Get OHLC Data): no paging back.
+MAX_HISTORY_DAYS = 720
 
 
 class KrakenOhlcConnector:
-    """``/0/public/OHLC?pair=XBTUSD&interval=1440``: ``[time, open, high, low, close, vwap, volume, count]``."""
+    """``/0/public/OHLC?pair=XBTUSD&interval=1440``: ``[time, open, high, low, close, vwap, volume, count]``,
+    the last 720 days at most, whatever ``since`` asks (one request; there is nothing to page)."""
 
     provider = "kraken"
     kind = "bars"
+    max_history_days = MAX_HISTORY_DAYS
 
     def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
-        params = {"pair": symbol, "interval": "1440", "since": str(epoch_seconds(since, 720))}
+        oldest = datetime.now(UTC).date() - timedelta(days=MAX_HISTORY_DAYS)
+        params = {"pair": symbol, "interval": "1440", "since": str(day_seconds(max(backfill_start(since), oldest)))}
         return [HttpRequest(url=f"{base_url}/0/public/OHLC", params=params)]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:

@@ -5,19 +5,31 @@ from __future__ import annotations
 import pandas as pd
 
 from datasources.base import HttpRequest, ProviderSpec
-from datasources.wire import api_error, candle_rows, epoch_seconds, load_json
+from datasources.wire import DAY_SECONDS, api_error, candle_rows, day_seconds, day_windows, load_json
 
 
 class KucoinCandlesConnector:
-    """``/api/v1/market/candles?type=1day&symbol=BTC-USDT``: ``[time s, open, close, high, low, volume, turnover]``
-    (note: close before high and low)."""
+    """``/api/v1/market/candles?type=1day&symbol=BTC-USDT&startAt=…&endAt=…`` (epoch seconds):
+    ``[time s, open, close, high, low, volume, turnover]`` (note: close before high and low),
+    newest first, at most 1500 a request: two ranges for the history depth."""
 
     provider = "kucoin"
     kind = "bars"
+    page_days = 1500
 
     def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
-        params = {"type": "1day", "symbol": symbol, "startAt": str(epoch_seconds(since))}
-        return [HttpRequest(url=f"{base_url}/api/v1/market/candles", params=params)]
+        return [
+            HttpRequest(
+                url=f"{base_url}/api/v1/market/candles",
+                params={
+                    "type": "1day",
+                    "symbol": symbol,
+                    "startAt": str(day_seconds(first)),
+                    "endAt": str(day_seconds(last) + DAY_SECONDS - 1),
+                },
+            )
+            for first, last in day_windows(since, self.page_days)
+        ]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
         doc = load_json(body)

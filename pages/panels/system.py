@@ -137,6 +137,7 @@ DOWNLOAD_FIELDS = {
     "instrument": "Instrument",
     "status": "Status",
     "rows": "Rows",
+    "revised_rows": "Revised older rows",
     "latency_ms": "Latency (ms)",
     "error": "Error",
 }
@@ -156,6 +157,7 @@ def downloads_grid(log: pd.DataFrame, grid_id: str = "sources-downloads", height
             cellClassRules={"status-ok": "params.value == 'ok'", "status-failing": "params.value == 'failed'"},
         ),
         number_column("rows", "Rows", decimals=0),
+        number_column("revised_rows", "Revised older rows", decimals=0),
         number_column("latency_ms", "Latency (ms)", decimals=0),
         text_column("error", "Error", minWidth=320),
     ]
@@ -242,3 +244,50 @@ def datasets_status_data(ctx: PanelContext) -> pd.DataFrame:
 @panel_type("datasets_status", datasets_status_data, no_reads, needs_dataset=False, options={"height": int})
 def datasets_status(ctx: PanelContext):
     return datasets_grid(_status(), ctx.dom_id, height=int(ctx.spec.option("height", 440)))
+
+
+# --- history depth per series -----------------------------------------------------------------
+
+HISTORY_FIELDS = {
+    "dataset": "Dataset",
+    "key": "Series",
+    "first_date": "First date held",
+    "last_date": "Last date",
+    "rows": "Rows",
+    "source": "Full-depth source",
+    "provider_first": "First date served",
+    "depth_note": "Why not earlier",
+}
+
+
+def _history() -> pd.DataFrame:
+    depth = read.history_depth()
+    if depth.empty:
+        raise NoData("The sidecar has not stored any series yet.")
+    return depth
+
+
+def history_depth_data(ctx: PanelContext) -> pd.DataFrame:
+    return _history()[list(HISTORY_FIELDS)].rename(columns=HISTORY_FIELDS)
+
+
+def history_grid(depth: pd.DataFrame, grid_id: str = "history-depth", height: int = 460) -> html.Div:
+    columns = [
+        text_column("dataset", "Dataset", minWidth=150),
+        text_column("key", "Series"),
+        text_column("first_date", "First date held"),
+        text_column("last_date", "Last date"),
+        number_column("rows", "Rows", decimals=0),
+        text_column("source", "Full-depth source"),
+        text_column("provider_first", "First date served"),
+        text_column("depth_note", "Why not earlier", minWidth=340),
+    ]
+    shown = depth.assign(
+        **{c: depth[c].astype(str).where(depth[c].notna(), None) for c in ("first_date", "last_date", "provider_first")}
+    )
+    return data_grid(grid_id, shown, columns, filename="spartan-history-depth", height=height)
+
+
+@panel_type("history_depth", history_depth_data, no_reads, needs_dataset=False, options={"height": int})
+def history_depth(ctx: PanelContext):
+    return history_grid(_history(), ctx.dom_id, height=int(ctx.spec.option("height", 460)))

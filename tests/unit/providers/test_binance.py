@@ -32,7 +32,14 @@ def test_binance_error_body():
 
 
 def test_the_connector_asks_for_daily_klines_and_parses_them():
-    (request,) = BinanceKlinesConnector().build_requests("https://b", "BTCUSDT", date(2024, 1, 2))
-    assert request.params == {"symbol": "BTCUSDT", "interval": "1d", "startTime": "1704153600000", "limit": "1000"}
+    request = BinanceKlinesConnector().build_requests("https://b", "BTCUSDT", date(2024, 1, 2))[0]
+    # The first page: 1000 days from 2024-01-02 (open times, inclusive).
+    assert request.params == {
+        "symbol": "BTCUSDT",
+        "interval": "1d",
+        "startTime": "1704153600000",
+        "endTime": str(1704153600000 + 1000 * 86_400_000 - 1),
+        "limit": "1000",
+    }
     kline = [1704153600000, "1.0", "2.0", "0.5", "1.5", "10", 1704239999999, "0", 0, "0", "0", "0"]
     assert BinanceKlinesConnector().parse(body([kline]), "BTCUSDT")["close"].tolist() == [1.5]

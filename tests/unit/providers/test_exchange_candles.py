@@ -102,9 +102,11 @@ def test_coinbase_refuses_a_body_of_another_shape_saying_what_it_held(doc, messa
 @pytest.mark.parametrize("exchange", list(EXCHANGES))
 def test_exchange_requests_ask_for_daily_candles(exchange):
     connector, _ = EXCHANGES[exchange]
-    (request,) = connector.build_requests("https://x", "BTC-USD", date(2026, 1, 1))
-    assert request.url.startswith("https://x/")
-    assert {"1440", "86400", "1Dutc", "1day", "D"} & set(request.params.values())
+    requests = connector.build_requests("https://x", "BTC-USD", date(2026, 1, 1))
+    assert requests
+    for request in requests:
+        assert request.url.startswith("https://x/")
+        assert {"1440", "86400", "1Dutc", "1day", "D"} & set(request.params.values())
 
 
 MS1, MS2 = 1732406400000, 1732492800000  # 2024-11-24, 2024-11-25
