@@ -24,6 +24,7 @@ from datasources.fetcher import Fetcher
 from datasources.http import HttpClient
 from datasources.registry import CONNECTORS
 from datasources.validate import ValidationError, validate_bars, validate_observations, validate_rows
+from jobs import quality
 from jobs.bookkeeping import health_rows, is_due, last_successes, record_usage, stored_spans, sync_catalog
 from jobs.summary import Attempt, RunSummary
 from sql.cache import SYSTEM_DATASET, cache, health_key
@@ -56,6 +57,10 @@ class DownloadRun:
         # Batch bodies parsed once for all their instruments (each waits for the first to parse).
         self._batch_parses: dict[tuple, Future] = {}
         self._batch_lock = threading.Lock()
+        # Each downloaded instrument's quality flags and the spans its rules judged, by
+        # (dataset, key): written with its dataset (jobs/quality.py).
+        self.flags: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+        self._rules = {(i.dataset, i.key): i.quality for i in catalog.instruments}
         with store.engine.connect() as conn:
             for row in conn.execute(select(health_status)):
                 self.fetcher.restore_circuit(row.source_id, row.consecutive_failures, row.last_failure_at)
@@ -151,13 +156,22 @@ class DownloadRun:
                     log.exception("%s %s/%s failed unexpectedly: %s", source.id, inst.dataset, inst.key, attempt.error)
                 continue
             attempt.status, attempt.rows, attempt.finished_at = "ok", len(frame), datetime.now(UTC)
-            return frame.assign(source=source.id, fetched_at=attempt.finished_at)
+            return self._judged(spec, inst, provider, frame.assign(source=source.id, fetched_at=attempt.finished_at))
         return None
+
+    def _judged(self, spec: DatasetSpec, inst: Instrument, provider, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame``, its suspicious points flagged and checked against the next provider."""
+        flags, judged = quality.judge(spec, frame, inst.quality)
+        if not flags.empty:
+            flags = quality.cross_check(self, spec, inst, provider, flags.assign(source=str(frame["source"].iloc[0])))
+        self.flags[(spec.name, inst.key)] = (flags, judged)
+        return frame
 
     def _canonical(self, spec: DatasetSpec, frame: pd.DataFrame, key: str, symbol: str) -> pd.DataFrame:
         """Validated rows in the table's shape, keyed by the catalog's instrument key."""
         if spec.kind == "bars":
-            frame = validate_bars(frame, symbol, self.store.settings.max_daily_jump)
+            rules = self._rules.get((spec.name, key))
+            frame = validate_bars(frame, symbol, allow_non_positive=bool(rules and rules.allow_non_positive))
             return frame.assign(symbol=key, interval="1d")
         if spec.kind == "rows":
             frame = validate_rows(spec.name, frame, symbol).assign(**{spec.key_column: key})
@@ -234,9 +248,12 @@ class DownloadRun:
 
     def _write(self, spec: DatasetSpec, frame: pd.DataFrame) -> None:
         sources = ",".join(sorted(frame["source"].unique()))
+        found = [v for (name, _key), v in self.flags.items() if name == spec.name]
+        flags = pd.concat([f for f, _ in found if not f.empty] or [pd.DataFrame(columns=quality.FLAG_COLUMNS)])
+        judged = pd.concat([j for _, j in found if not j.empty] or [pd.DataFrame(columns=quality.SPAN_COLUMNS)])
         try:
             with self.store.engine.begin() as conn:
-                rows, version = write_dataset(conn, spec.name, frame, sources)
+                rows, version = write_dataset(conn, spec.name, frame, sources, flags=flags, judged=judged)
         except (SQLAlchemyError, WriteError) as exc:
             # The transaction rolled back: nothing of this dataset was written.
             self.summary.write_errors[spec.name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
