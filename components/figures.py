@@ -260,7 +260,9 @@ def flag_markers(
     drawn = frame[["key", "date", "value"]].assign(
         key=frame["key"].astype(str), day=_naive(frame["date"]).dt.normalize()
     )
-    marks = flags.assign(key=flags["key"].astype(str), day=pd.to_datetime(flags["date"]).dt.normalize())
+    marks = flags[["rule", "status", "detail"]].assign(
+        key=flags["key"].astype(str), day=pd.to_datetime(flags["date"]).dt.normalize()
+    )
     hit = marks.merge(drawn[["key", "day", "date", "value"]], on=["key", "day"]).dropna(subset=["value"])
     if hit.empty:
         return None

@@ -239,3 +239,71 @@ def test_readers_show_the_flags_once_there_are_some(store):
     assert read.quality_flags("volatility_indicators", ["VIX9D"]).empty
     shown = with_quality(read.bars("volatility_indicators", "VIX"), flags, key="VIX")
     assert shown["quality"].tolist() == [None, None, "jump (open)", None, None]
+
+
+# --- where flags are seen: the Data quality page, charts, CSV, API ---------------------------------
+
+
+@pytest.fixture
+def flagged_web(tmp_path, backend):
+    """The web over a store holding VIX bars with one flagged day (2026-03-04)."""
+    import app as webapp
+    from tests.conftest import SHIPPED_CATALOG
+
+    settings = make_settings(tmp_path, backend, SPARTAN_SOURCES_FILE=SHIPPED_CATALOG, SPARTAN_RATE_LIMIT_ENABLED="0")
+    dash_app = webapp.create_app(settings)
+    from sql.store import get_store
+
+    write(get_store(), bars([20.0, 21.0, 40.0, 41.0, 42.0]))
+    yield dash_app
+    drop_backend(settings)
+
+
+def page_body(dash_app, path: str) -> str:
+    """The page at ``path`` (query string and all) as the router lays it out."""
+    from tests.integration.test_detail_pages import render
+
+    return render(dash_app, path)
+
+
+def test_the_data_quality_page_lists_the_flags_with_csv_and_embed(flagged_web):
+    body = page_body(flagged_web, "/data-quality")
+    assert "Open quality flags" in body and "Volatility" in body
+    assert "close moved +90% in one bar (from 21 to 40)" in body
+    assert "/instrument/VIX?dataset=volatility_indicators" in body
+    client = flagged_web.server.test_client()
+    lines = client.get("/csv/data-quality/flags.csv").get_data(as_text=True).splitlines()
+    assert lines[0].startswith("Dataset,Instrument,Date,Rule,Status,Value,Source")
+    assert lines[1].startswith("Volatility,VIX,2026-03-04,jump,open,40.0,cboe_indices")
+    assert client.get("/embed/data-quality/flags").status_code == 200
+    assert "System" in body and "/data-quality" in body  # in the navbar's System menu
+
+
+def test_a_chart_marks_the_flagged_points_and_only_then(flagged_web):
+    import plotly.graph_objects as go
+
+    from components.figures import flag_markers
+
+    detail = page_body(flagged_web, "/instrument/VIX?dataset=volatility_indicators&range=MAX")
+    assert "Quality flags" in detail and "jump (open)" in detail
+    frame = pd.DataFrame({"key": "VIX", "date": pd.bdate_range("2026-03-02", periods=5), "value": [20, 21, 40, 41, 42]})
+    flags = read.quality_flags("volatility_indicators")
+    marks = flag_markers(frame, flags, {"VIX": "CBOE Volatility Index"})
+    assert isinstance(marks, go.Scatter) and list(marks.y) == [40.0]
+    assert marks.customdata[0] == "CBOE Volatility Index: jump (open) — close moved +90% in one bar (from 21 to 40)"
+    assert flag_markers(frame, flags.iloc[0:0]) is None
+    assert flag_markers(frame.assign(key="VIX9D"), flags) is None  # flags of another series
+
+
+def test_csv_and_api_rows_carry_their_quality(flagged_web):
+    client = flagged_web.server.test_client()
+    csv = client.get("/csv/instrument/VIX.csv?dataset=volatility_indicators&range=MAX").get_data(as_text=True)
+    header, *rows = csv.splitlines()
+    assert header.endswith(",Source,Quality")
+    assert [r.rsplit(",", 1)[1] for r in rows] == ["", "", "jump (open)", "", ""]
+    history = client.get("/api/market/volatility/VIX").get_json()
+    assert [item["quality"] for item in history["items"]] == [None, None, "jump (open)", None, None]
+    weekly = client.get("/api/market/volatility/VIX?interval=weekly").get_json()
+    assert [item["quality"] for item in weekly["items"]] == ["jump (open)"]
+    latest = client.get("/api/market/volatility?symbols=VIX").get_json()
+    assert latest["items"][0]["quality"] is None
