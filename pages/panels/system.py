@@ -286,6 +286,8 @@ def _quality_rows(ctx: PanelContext) -> pd.DataFrame:
         flags = flags[flags["dataset"].isin([str(d) for d in ctx.spec.option("datasets")])]
     flags = flags.sort_values(["date", "dataset", "key"], ascending=[False, True, True], kind="stable")
     flags = flags.head(_limit(ctx)).reset_index(drop=True)
+    if flags.empty:
+        return pd.DataFrame(columns=[*QUALITY_FIELDS, "dataset"])
     titles = {name: spec.title for name, spec in DATASETS.items()}
     return flags.assign(
         dataset_title=flags["dataset"].map(titles).fillna(flags["dataset"]),
