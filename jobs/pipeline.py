@@ -161,7 +161,11 @@ class DownloadRun:
 
     def _judged(self, spec: DatasetSpec, inst: Instrument, provider, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame``, its suspicious points flagged and checked against the next provider."""
-        flags, judged = quality.judge(spec, frame, inst.quality)
+        try:
+            flags, judged = quality.judge(spec, frame, inst.quality)
+        except Exception:  # noqa: BLE001 - judging is an addition to a download, never its end
+            log.exception("%s/%s: judging its quality failed; written unjudged", spec.name, inst.key)
+            return frame
         if not flags.empty:
             flags = quality.cross_check(self, spec, inst, provider, flags.assign(source=str(frame["source"].iloc[0])))
         self.flags[(spec.name, inst.key)] = (flags, judged)

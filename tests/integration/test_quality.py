@@ -151,6 +151,21 @@ def test_a_second_provider_that_fails_leaves_the_flags_unchecked_and_the_data_wr
     assert flags["detail"].str.contains("not checked: fred_markets failed").all()
 
 
+def test_a_bug_in_judging_never_costs_the_download(vix_run, monkeypatch):
+    import jobs.quality
+
+    store, catalog, vix, _server = vix_run
+
+    def broken(*_args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(jobs.quality, "judge", broken)
+    summary = run_downloads(store, catalog, "preload")
+    assert summary.rows_written == {"volatility_indicators": len(vix)}
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(data_quality)).scalar_one() == 0
+
+
 # --- the table on both backends -------------------------------------------------------------------
 
 
