@@ -83,6 +83,11 @@ class ApiDataset:
         return "close" in self.data_columns
 
     @property
+    def flagged(self) -> bool:
+        """Whether its rows can carry quality flags (data_quality): one value per series and date."""
+        return self.value_column is not None and self.named
+
+    @property
     def named(self) -> bool:
         """Whether a series has one key, so a ``name`` (the catalog label) can go with it."""
         return len(self.path_keys) == 1

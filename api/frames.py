@@ -20,6 +20,7 @@ from api.datasets import ApiDataset
 from api.schemas import KEY_PATTERN, history_item_columns, latest_item_columns
 from config.analytics import load_analytics
 from config.catalog_index import catalog
+from config.csv_format import with_quality
 from sql import read
 
 _KEY = re.compile(KEY_PATTERN)
@@ -101,6 +102,8 @@ def latest(ds: ApiDataset, symbols: list[str] | None = None, window: int | None 
         newest["change_pct"] = 100 * newest["change"] / previous
     if ds.named:
         newest["name"] = newest[ds.path_keys[0]].map(names(ds))
+    if ds.flagged:
+        newest = with_quality(newest, read.quality_flags(ds.name), key_column=ds.path_keys[0])
     newest = newest.sort_values(list(ds.identity), kind="stable")
     return _iso_dates(newest)[columns].reset_index(drop=True)
 
@@ -118,6 +121,11 @@ def _series_rows(ds: ApiDataset, keys: tuple[str, ...]) -> pd.DataFrame:
     return frame.rename(columns={ds.spec.date_column: "date"})
 
 
+def _joined(labels: pd.Series) -> str | None:
+    found = dict.fromkeys(part for text in labels.dropna() for part in str(text).split("; "))
+    return "; ".join(found) or None
+
+
 def resample(frame: pd.DataFrame, interval: str, groups: list[str], bars: bool) -> pd.DataFrame:
     """One row per ISO week or calendar month (per ``groups``), dated by its last observation:
     bars take the first open, highest high, lowest low, last close and summed volume; every
@@ -129,6 +137,8 @@ def resample(frame: pd.DataFrame, interval: str, groups: list[str], bars: bool) 
     grouped = ordered.groupby([*[ordered[g] for g in groups], periods], sort=True)
     values = [c for c in frame.columns if c not in groups]
     aggregates = {c: BAR_AGGREGATES.get(c, "last") if bars else "last" for c in values if c != "volume"}
+    if "quality" in aggregates:  # every flag of the period, not only its last day's
+        aggregates["quality"] = _joined
     out = grouped.agg(aggregates)
     if "volume" in values:
         out["volume"] = grouped["volume"].sum(min_count=1)
@@ -157,6 +167,8 @@ def history(
     if end is not None:
         frame = frame[frame["date"] < pd.Timestamp(end + timedelta(days=1))]
     frame = frame.drop_duplicates(subset=["date", *ds.extra_identity], keep="last")
+    if ds.flagged:
+        frame = with_quality(frame, read.quality_flags(ds.name, [keys[0]]), key=keys[0])
     frame = resample(frame[columns], interval, list(ds.extra_identity), ds.bars)
     frame = frame.sort_values(["date", *ds.extra_identity], ascending=not descending, kind="stable")
     return _iso_dates(frame).reset_index(drop=True)

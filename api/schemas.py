@@ -193,11 +193,19 @@ def _schema_name(ds: ApiDataset, suffix: str) -> str:
 
 def latest_item_columns(ds: ApiDataset) -> list[str]:
     change = ["previous", "change", "change_pct"] if ds.value_column else []
-    return [*ds.identity, *(["name"] if ds.named else []), "date", *ds.data_columns, *change, "source"]
+    quality = ["quality"] if ds.flagged else []
+    return [*ds.identity, *(["name"] if ds.named else []), "date", *ds.data_columns, *change, "source", *quality]
 
 
 def history_item_columns(ds: ApiDataset) -> list[str]:
-    return ["date", *ds.extra_identity, *ds.data_columns, "source"]
+    return ["date", *ds.extra_identity, *ds.data_columns, "source", *(["quality"] if ds.flagged else [])]
+
+
+QUALITY_DOC = (
+    'The row\'s quality flags, e.g. "jump (confirmed)": the rules it tripped (jump, stale, gap, '
+    "non_positive) and the second provider's verdict (open, confirmed, disputed, unchecked); "
+    "null when none. /data-quality lists them."
+)
 
 
 def latest_schema(ds: ApiDataset) -> type[ma.Schema]:
@@ -212,6 +220,8 @@ def latest_schema(ds: ApiDataset) -> type[ma.Schema]:
         item["change"] = fields.Float(allow_none=True, **_describe("Latest minus previous."))
         item["change_pct"] = fields.Float(allow_none=True, **_describe("The change in % of previous."))
     item["source"] = fields.String(required=True, **_describe("The provider that supplied the row."))
+    if ds.flagged:
+        item["quality"] = fields.String(allow_none=True, **_describe(QUALITY_DOC))
     item_schema = ma.Schema.from_dict(item, name=_schema_name(ds, "LatestItem"))
     body = {
         "dataset": fields.String(required=True),
@@ -229,6 +239,8 @@ def history_schema(ds: ApiDataset) -> type[ma.Schema]:
     item.update({c: _column_field(ds, c, required=True) for c in ds.extra_identity})
     item.update({c: _column_field(ds, c) for c in ds.data_columns})
     item["source"] = fields.String(required=True)
+    if ds.flagged:
+        item["quality"] = fields.String(allow_none=True, **_describe(QUALITY_DOC))
     item_schema = ma.Schema.from_dict(item, name=_schema_name(ds, "HistoryItem"))
     body = {
         "dataset": fields.String(required=True),

@@ -248,6 +248,57 @@ def history_figure(
     return fig
 
 
+def flag_markers(
+    frame: pd.DataFrame, flags: pd.DataFrame, labels: dict[str, str] | None = None, decimals: int = 2
+) -> go.Scatter | None:
+    """One marker trace of a chart's flagged points (sql.read.quality_flags), drawn on the
+    chart's own values (``frame``: ``key, date, value`` as drawn, rebased or not), a hover
+    naming each rule, its verdict and what fired; None when none of the drawn points is
+    flagged (no trace at all: charts without flags cost nothing)."""
+    if flags.empty or frame.empty:
+        return None
+    drawn = frame[["key", "date", "value"]].assign(
+        key=frame["key"].astype(str), day=_naive(frame["date"]).dt.normalize()
+    )
+    marks = flags[["rule", "status", "detail"]].assign(
+        key=flags["key"].astype(str), day=pd.to_datetime(flags["date"]).dt.normalize()
+    )
+    hit = marks.merge(drawn[["key", "day", "date", "value"]], on=["key", "day"]).dropna(subset=["value"])
+    if hit.empty:
+        return None
+    hit = hit.sort_values(["day", "key", "rule"], kind="stable")
+    names = labels or {}
+    lines = (
+        hit["key"].map(lambda k: names.get(k, k))
+        + ": "
+        + hit["rule"].str.replace("_", "-")
+        + " ("
+        + hit["status"]
+        + ") — "
+        + hit["detail"]
+    )
+    per_point = hit.groupby(["key", "day"], sort=False)
+    points = per_point.agg(date=("date", "first"), value=("value", "first"), status=("status", "first"))
+    points["text"] = lines.groupby([hit["key"], hit["day"]], sort=False).agg("<br>".join)
+    worst = hit.assign(rank=hit["status"].map({"disputed": 0, "open": 1, "unchecked": 1}).fillna(2))
+    points["status"] = worst.sort_values("rank").groupby(["key", "day"], sort=False)["status"].first()
+    return go.Scatter(
+        x=epoch_ms(points["date"]),
+        y=drawn_values(points["value"], decimals),
+        name="Quality flags",
+        mode="markers",
+        marker={
+            "symbol": "diamond-open",
+            "size": 11,
+            "line": {"width": 2},
+            "color": points["status"].map(theme.FLAG_COLORS).fillna(theme.WARNING).tolist(),
+        },
+        customdata=points["text"].tolist(),
+        hovertemplate="%{customdata}<extra>quality</extra>",
+        showlegend=False,
+    )
+
+
 def log_axis(fig: go.Figure, values, **where) -> go.Figure:
     """A log y axis with readable ticks: 1-2-5 steps across the data's range, written in full
     ("2,000", "5,000", "10,000") instead of plotly's "2, 5, 10k" digits."""

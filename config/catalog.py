@@ -52,6 +52,34 @@ class Provider:
 
 
 @dataclass(frozen=True)
+class Quality:
+    """What makes a stored point suspicious — written, and flagged in ``data_quality`` — as
+    opposed to impossible (refused: datasources/validate.py). ``None`` turns a rule off."""
+
+    max_jump: float | None = None  # largest |close-to-close move| as a fraction (0.25 = 25 %)
+    stale_bars: int | None = None  # the same value this many observations in a row
+    max_gap_days: int | None = None  # most calendar days between two consecutive observations
+    allow_non_positive: bool = False  # prices <= 0 happen (futures, spreads, yields, rates): flagged, not refused
+    tolerance: float = 0.02  # a second provider within this fraction of a flagged value confirms it
+
+    @property
+    def checks(self) -> bool:
+        """Whether any rule is on."""
+        return any(v is not None for v in (self.max_jump, self.stale_bars, self.max_gap_days)) or (
+            self.allow_non_positive
+        )
+
+
+QUALITY_FIELDS = {
+    "max_jump": (int, float),
+    "stale_bars": int,
+    "max_gap_days": int,
+    "allow_non_positive": bool,
+    "tolerance": (int, float),
+}
+
+
+@dataclass(frozen=True)
 class Instrument:
     dataset: str
     key: str
@@ -59,6 +87,7 @@ class Instrument:
     providers: tuple[Provider, ...]
     unit: str | None = None  # as the source gives it, abbreviated: "%", "index, 2017=100", "thousands"...
     freshness: Freshness | None = None  # this series' own target, where it differs from its dataset's
+    quality: Quality = Quality()  # the dataset's ``quality`` block with the instrument's own on top
 
 
 @dataclass(frozen=True)
@@ -103,6 +132,13 @@ class Catalog:
                 return inst.unit
         return None
 
+    def quality(self, dataset: str, key: str) -> Quality:
+        """The quality rules of one instrument (no rules for one the catalog does not know)."""
+        for inst in self.instruments:
+            if inst.dataset == dataset and inst.key == key:
+                return inst.quality
+        return Quality()
+
 
 class _LineLoader(yaml.SafeLoader):
     """Keeps each mapping's line number under ``__line__`` for error messages."""
@@ -145,6 +181,42 @@ def _unit(entry: dict, where: str) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise CatalogError(f"{where}: unit must be a non-empty string, got {value!r}")
     return value.strip()
+
+
+def _quality_fields(raw: object, where: str) -> dict:
+    """A ``quality`` mapping checked field by field (``null`` turns a rule off)."""
+    block = _mapping(raw, "quality", where)
+    _check_fields(block, set(QUALITY_FIELDS), where)
+    out = {}
+    for name, value in block.items():
+        if name == "__line__":
+            continue
+        kinds = QUALITY_FIELDS[name]
+        if value is None and name not in ("allow_non_positive", "tolerance"):
+            out[name] = None
+            continue
+        if isinstance(value, bool) != (kinds is bool) or not isinstance(value, kinds):
+            raise CatalogError(
+                f"{where}: quality.{name} must be {getattr(kinds, '__name__', 'a number')}, got {value!r}"
+            )
+        if kinds is not bool and value <= 0:
+            raise CatalogError(f"{where}: quality.{name} must be > 0, got {value!r}")
+        out[name] = value
+    return out
+
+
+def _dataset_quality(doc: dict, datasets: set[str], filename: str, settings: Settings | None) -> dict[str, dict]:
+    """Each dataset's ``quality`` block; a block without ``max_jump`` takes SPARTAN_MAX_DAILY_JUMP."""
+    fallback = settings.max_daily_jump if settings is not None else 0.5
+    out = {}
+    for name, raw in _mapping(doc.get("quality"), "'quality'", filename).items():
+        if name == "__line__":
+            continue
+        where = f"{filename}:{raw.get('__line__', '?') if isinstance(raw, dict) else '?'}"
+        if name not in datasets:
+            raise CatalogError(f"{where}: quality names dataset {name!r}, which has no instruments")
+        out[name] = {"max_jump": fallback, **_quality_fields(raw, where)}
+    return out
 
 
 def _entry(value: object, what: str, filename: str) -> tuple[dict, str]:
@@ -220,6 +292,7 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
     lags, targets = _freshness_targets(doc, datasets, filename)
     for name, generated in _expand_families(doc, filename).items():
         datasets.setdefault(name, []).extend(generated)
+    quality = _dataset_quality(doc, set(datasets), filename, settings)
     instruments: list[Instrument] = []
     for dataset_name, entries in datasets.items():
         if dataset_name == "__line__":
@@ -227,7 +300,7 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
         seen: set[str] = set()
         for raw in entries:
             entry, where = _entry(raw, f"instrument of {dataset_name}", filename)
-            _check_fields(entry, {"key", "label", "unit", "providers", "freshness"}, where)
+            _check_fields(entry, {"key", "label", "unit", "providers", "freshness", "quality"}, where)
             key = str(_require(entry, "key", where))
             if key in seen:
                 raise CatalogError(f"{where}: instrument {key!r} appears twice in {dataset_name}")
@@ -248,7 +321,12 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
                     own = parse_freshness(entry["freshness"], where, base)
                 except FreshnessError as exc:
                     raise CatalogError(str(exc)) from None
-            instruments.append(Instrument(dataset_name, key, label, tuple(providers), _unit(entry, where), own))
+            rules = Quality(**{**quality.get(dataset_name, {}), **_quality_fields(entry.get("quality"), where)})
+            instruments.append(
+                Instrument(
+                    dataset_name, key, label, tuple(providers), _unit(entry, where), freshness=own, quality=rules
+                )
+            )
     unknown = set(targets) - set(datasets)
     if unknown:
         raise CatalogError(f"{filename}: freshness for dataset(s) {sorted(unknown)} that the catalog does not have")

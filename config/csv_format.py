@@ -56,3 +56,31 @@ def csv_text(frame: pd.DataFrame, lineterminator: str | None = None) -> str:
     buffer = io.StringIO()
     safe_cells(frame).to_csv(buffer, index=False, lineterminator=lineterminator)
     return buffer.getvalue()
+
+
+def quality_labels(flags: pd.DataFrame) -> pd.Series:
+    """The quality flags of each flagged ``(key, date)`` as one text — "jump (confirmed); stale
+    (open)": the ``quality`` column of the API's and the pages' CSV output. ``flags`` has
+    ``key, date, rule, status`` (sql.read.quality_flags); dates are normalised to midnight."""
+    if flags.empty:
+        return pd.Series(dtype=object, index=pd.MultiIndex.from_arrays([[], []], names=["key", "date"]))
+    text = flags["rule"].astype(str) + " (" + flags["status"].astype(str) + ")"
+    days = pd.to_datetime(flags["date"]).dt.normalize().rename("date")
+    return text.groupby([flags["key"].astype(str).rename("key"), days], sort=True).agg("; ".join)
+
+
+def with_quality(
+    frame: pd.DataFrame, flags: pd.DataFrame, key_column: str | None = None, key: str | None = None
+) -> pd.DataFrame:
+    """``frame`` (with a ``date`` column) plus a ``quality`` column: the labels of its rows'
+    flags, None where none; its series named by its ``key_column``, or ``key`` for one series."""
+    labels = quality_labels(flags)
+    keys = frame[key_column].astype(str) if key_column else pd.Series(str(key), index=frame.index)
+    days = pd.to_datetime(frame["date"])
+    if getattr(days.dt, "tz", None) is not None:
+        days = days.dt.tz_convert("UTC").dt.tz_localize(None)
+    index = pd.MultiIndex.from_arrays([keys, days.dt.normalize()])
+    found = labels.reindex(index).to_numpy() if not labels.empty else [None] * len(frame)
+    out = frame.copy()
+    out["quality"] = pd.Series(found, index=frame.index, dtype=object).where(pd.notna(found), None)
+    return out

@@ -16,3 +16,7 @@ FONT_MONO = "'Source Code Pro', ui-monospace, monospace"
 
 # Ordered palette for multi-series charts: red first, then colours that stay readable on navy.
 SERIES_COLORS = ("#e04e4e", "#4fc3f7", "#ffd166", "#00ff88", "#b39ddb", "#ff8a65", "#90a4ae")
+
+# Quality-flag markers on charts, by the second provider's verdict (datasources/quality.py).
+WARNING = "#ffd166"
+FLAG_COLORS = {"disputed": DANGER, "open": WARNING, "unchecked": WARNING, "confirmed": TEXT_SECONDARY}

@@ -33,9 +33,11 @@ def validate_observations(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
     return frame
 
 
-def validate_bars(frame: pd.DataFrame, symbol: str, max_jump: float) -> pd.DataFrame:
-    """OHLCV bars: right columns, unique timestamps, prices > 0, high ≥ low, no future bars,
-    and no close-to-close move larger than ``max_jump`` (0.5 = ±50 %: a unit or symbol mix-up)."""
+def validate_bars(frame: pd.DataFrame, symbol: str, allow_non_positive: bool = False) -> pd.DataFrame:
+    """OHLCV bars that can be true: right columns, unique timestamps, finite prices, high ≥ low,
+    no future bars, and prices > 0 unless the instrument's prices can be zero or negative
+    (futures, spreads: ``allow_non_positive``). What is merely unusual — a large move, a stale
+    close, a gap — is written and flagged instead (datasources/quality.py)."""
     required = {"symbol", "ts", "open", "high", "low", "close", "volume"}
     if not required <= set(frame.columns):
         raise ValidationError(f"{symbol}: missing columns {sorted(required - set(frame.columns))}")
@@ -44,7 +46,7 @@ def validate_bars(frame: pd.DataFrame, symbol: str, max_jump: float) -> pd.DataF
     if frame["ts"].duplicated().any():
         raise ValidationError(f"{symbol}: duplicate timestamps in the response")
     prices = frame[["open", "high", "low", "close"]]
-    if (prices <= 0).any().any():
+    if not allow_non_positive and (prices <= 0).any().any():
         raise ValidationError(f"{symbol}: prices must be > 0")
     if not np.isfinite(prices.fillna(1.0).to_numpy()).all():
         raise ValidationError(f"{symbol}: non-finite prices")
@@ -53,12 +55,6 @@ def validate_bars(frame: pd.DataFrame, symbol: str, max_jump: float) -> pd.DataF
         raise ValidationError(f"{symbol}: high below low")
     if (frame["ts"] > pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=1)).any():
         raise ValidationError(f"{symbol}: bars in the future")
-    moves = frame.sort_values("ts")["close"].pct_change().abs()
-    if (moves > max_jump).any():
-        worst = frame.sort_values("ts").loc[moves.idxmax()]
-        raise ValidationError(
-            f"{symbol}: close moved {moves.max():.0%} in one bar (to {worst['close']} on {worst['ts']:%Y-%m-%d})"
-        )
     return frame
 
 

@@ -24,6 +24,7 @@ from datasources.fetcher import Fetcher
 from datasources.http import HttpClient
 from datasources.registry import CONNECTORS
 from datasources.validate import ValidationError, validate_bars, validate_observations, validate_rows
+from jobs import quality
 from jobs.bookkeeping import health_rows, is_due, last_successes, record_usage, stored_spans, sync_catalog
 from jobs.history import depth_record, join_pages, needs_full_depth, recorded_keys, revised_rows, split_at
 from jobs.summary import Attempt, RunSummary
@@ -59,6 +60,10 @@ class DownloadRun:
         self._batch_lock = threading.Lock()
         # Per dataset: the instrument_history rows of its full-depth downloads, written with it.
         self._depth: dict[str, list[dict]] = {}
+        # Each downloaded instrument's quality flags and the spans its rules judged, by
+        # (dataset, key): written with its dataset (jobs/quality.py).
+        self.flags: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+        self._rules = {(i.dataset, i.key): i.quality for i in catalog.instruments}
         with store.engine.connect() as conn:
             for row in conn.execute(select(health_status)):
                 self.fetcher.restore_circuit(row.source_id, row.consecutive_failures, row.last_failure_at)
@@ -143,7 +148,7 @@ class DownloadRun:
                 frame = self._download(source, connector, provider.symbol, since, attempt, primary_batch)
                 frame, revised = self._trim_to_since(spec, frame, inst.key, since, source.id, attempt)
                 frame = self._canonical(spec, frame, inst.key, provider.symbol)
-                frame = self._with_revisions(spec, frame, revised, inst.key, provider.symbol, attempt)
+                revised = self._checked_revisions(spec, revised, inst.key, provider.symbol, attempt)
             except Exception as exc:  # noqa: BLE001 - a connector's bug fails this provider, never the run
                 attempt.http_status = attempt.http_status or getattr(exc, "http_status", None)
                 attempt.error = f"{type(exc).__name__}: {exc}"
@@ -155,13 +160,17 @@ class DownloadRun:
                 else:  # not one of the errors a download can end in: a body the parser did not expect
                     log.exception("%s %s/%s failed unexpectedly: %s", source.id, inst.dataset, inst.key, attempt.error)
                 continue
-            attempt.status, attempt.rows, attempt.finished_at = "ok", len(frame), datetime.now(UTC)
+            attempt.status, attempt.rows, attempt.finished_at = "ok", len(frame) + len(revised), datetime.now(UTC)
             if since is None:  # a full-depth download: record how deep the provider went
                 with self._batch_lock:
                     self._depth.setdefault(spec.name, []).append(
                         depth_record(spec, inst.key, source.id, connector, frame)
                     )
-            return frame.assign(source=source.id, fetched_at=attempt.finished_at)
+            stamp = {"source": source.id, "fetched_at": attempt.finished_at}
+            # Judged: the contiguous rows from ``since`` on. The revised older rows are apart
+            # from them (judged together, the span between would be a gap).
+            frame = self._judged(spec, inst, provider, frame.assign(**stamp))
+            return pd.concat([frame, revised.assign(**stamp)], ignore_index=True) if len(revised) else frame
         return None
 
     def _trim_to_since(
@@ -179,26 +188,38 @@ class DownloadRun:
         attempt.revised_rows = len(revised)
         return recent, revised
 
-    def _with_revisions(
-        self, spec: DatasetSpec, frame: pd.DataFrame, revised: pd.DataFrame, key: str, symbol: str, attempt: Attempt
+    def _checked_revisions(
+        self, spec: DatasetSpec, revised: pd.DataFrame, key: str, symbol: str, attempt: Attempt
     ) -> pd.DataFrame:
-        """``frame`` (validated) with the revised older rows, validated on their own: a
-        revision is the provider's current figure, written like any new row. Revisions that
-        fail validation are not written, and the attempt says so (the new rows still are)."""
+        """The revised older rows, validated on their own: a revision is the provider's
+        current figure, written like any new row. Revisions that fail validation are not
+        written, and the attempt says so (the new rows still are)."""
         if revised.empty:
-            return frame
+            return revised
         try:
-            checked = self._canonical(spec, revised, key, symbol)
+            return self._canonical(spec, revised, key, symbol)
         except ValidationError as exc:
             attempt.error = f"{len(revised)} revised older rows not written: {exc}"
             attempt.revised_rows = 0
+            return revised.iloc[0:0]
+
+    def _judged(self, spec: DatasetSpec, inst: Instrument, provider, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame``, its suspicious points flagged and checked against the next provider."""
+        try:
+            flags, judged = quality.judge(spec, frame, inst.quality)
+        except Exception:  # noqa: BLE001 - judging is an addition to a download, never its end
+            log.exception("%s/%s: judging its quality failed; written unjudged", spec.name, inst.key)
             return frame
-        return pd.concat([frame, checked], ignore_index=True) if len(frame) else checked
+        if not flags.empty:
+            flags = quality.cross_check(self, spec, inst, provider, flags.assign(source=str(frame["source"].iloc[0])))
+        self.flags[(spec.name, inst.key)] = (flags, judged)
+        return frame
 
     def _canonical(self, spec: DatasetSpec, frame: pd.DataFrame, key: str, symbol: str) -> pd.DataFrame:
         """Validated rows in the table's shape, keyed by the catalog's instrument key."""
         if spec.kind == "bars":
-            frame = validate_bars(frame, symbol, self.store.settings.max_daily_jump)
+            rules = self._rules.get((spec.name, key))
+            frame = validate_bars(frame, symbol, allow_non_positive=bool(rules and rules.allow_non_positive))
             return frame.assign(symbol=key, interval="1d")
         if spec.kind == "rows":
             frame = validate_rows(spec.name, frame, symbol).assign(**{spec.key_column: key})
@@ -279,9 +300,12 @@ class DownloadRun:
     def _write(self, spec: DatasetSpec, frame: pd.DataFrame) -> None:
         sources = ",".join(sorted(frame["source"].unique()))
         depth = self._depth.get(spec.name)
+        found = [v for (name, _key), v in self.flags.items() if name == spec.name]
+        flags = pd.concat([f for f, _ in found if not f.empty] or [pd.DataFrame(columns=quality.FLAG_COLUMNS)])
+        judged = pd.concat([j for _, j in found if not j.empty] or [pd.DataFrame(columns=quality.SPAN_COLUMNS)])
         try:
             with self.store.engine.begin() as conn:
-                rows, version = write_dataset(conn, spec.name, frame, sources)
+                rows, version = write_dataset(conn, spec.name, frame, sources, flags=flags, judged=judged)
                 if depth:
                     upsert_frame(conn, "instrument_history", pd.DataFrame(depth))
         except (SQLAlchemyError, WriteError) as exc:

@@ -27,7 +27,7 @@ from sql.cache import cache
 from sql.datasets import DATASETS, dataset
 from sql.memo import versioned
 from sql.plans import Query, Read
-from sql.schema import series_stats, table
+from sql.schema import data_quality, series_stats, table
 from sql.station import (  # noqa: F401 - the status readers, re-exported: pages and the API use read.*
     current_settings,
     dataset_status,
@@ -271,6 +271,56 @@ def latest_rows(name: str) -> pd.DataFrame:
     ``fetched_at``, with ``rn`` 1 for the newest and 2 for the one before; naive UTC dates."""
     spec = dataset(name)
     return _latest_rows(dataset_version(spec.name), spec.name)
+
+
+# --- quality flags (data_quality): suspicious points, written with the data ---------------------
+
+FLAG_FIELDS = (
+    "dataset",
+    "key",
+    "date",
+    "rule",
+    "detail",
+    "value",
+    "source",
+    "status",
+    "second_source",
+    "second_value",
+    "first_seen",
+    "last_seen",
+)
+
+
+def _no_flags() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(FLAG_FIELDS))
+
+
+@versioned
+def _flags(states: tuple[tuple[str, int], ...]) -> pd.DataFrame:
+    q = data_quality.c
+    names = [name for name, _version in states]
+    stmt = select(*(q[f] for f in FLAG_FIELDS)).where(q.dataset.in_(names))
+    frame = frame_of(stmt.order_by(q.dataset, q.key, q.date, q.rule))
+    if not frame.empty:
+        frame["date"] = pd.to_datetime(frame["date"])
+        frame["first_seen"] = _utc(frame["first_seen"])
+        frame["last_seen"] = _utc(frame["last_seen"])
+    return frame
+
+
+def quality_flags(name: str | None = None, keys: Iterable[str] | None = None) -> pd.DataFrame:
+    """The quality flags of dataset ``name`` (of every dataset when None), optionally of some
+    ``keys``: ``FLAG_FIELDS`` with ``date`` a naive date. One indexed query per version of the
+    datasets asked for, and none at all for datasets the writer counted no flags of."""
+    snapshot = versions.current()
+    names = [dataset(name).name] if name else list(DATASETS)
+    states = tuple((n, snapshot.state(n).version) for n in names if snapshot.state(n).flag_count)
+    if not states:
+        return _no_flags()
+    frame = _flags(states)
+    if keys is not None and not frame.empty:
+        frame = frame[frame["key"].isin({str(k) for k in keys})].reset_index(drop=True)
+    return frame
 
 
 # --- declared reads: a page's batch, a panel's part of it -------------------------------------

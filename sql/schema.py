@@ -260,6 +260,7 @@ dataset_versions = Table(
     Column("first_date", Date, comment="oldest observation date"),
     Column("last_date", Date, comment="newest observation date"),
     Column("sources", Text, comment="providers of the stored series, comma-separated"),
+    Column("flag_count", Integer, nullable=False, default=0, server_default="0", comment="rows of data_quality"),
 )
 
 # Per series of a dataset (its key column's value), kept by the writer with the data: row
@@ -295,6 +296,27 @@ instrument_history = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# Suspicious points of the data (datasources/quality.py): written with the data, flagged here
+# in the same transaction, keyed like the data (dataset, series key, observation date) and the
+# rule that fired. A re-download updates the flag (last_seen) rather than adding one; a flag
+# whose row was revised so that the rule no longer fires is removed (sql/write.py).
+data_quality = Table(
+    "data_quality",
+    metadata,
+    Column("dataset", String(64), primary_key=True),
+    Column("key", String(64), primary_key=True, comment="the series: the dataset's key column"),
+    Column("date", Date, primary_key=True, comment="the observation's date (UTC)"),
+    Column("rule", String(16), primary_key=True, comment="jump | stale | gap | non_positive"),
+    Column("detail", Text, nullable=False),
+    Column("value", Float, comment="the flagged value (a gap: its length in days)"),
+    Column("source", String(64), nullable=False, comment="the provider of the flagged row"),
+    Column("status", String(16), nullable=False, comment="open | confirmed | disputed | unchecked"),
+    Column("second_source", String(64), comment="the provider it was checked against"),
+    Column("second_value", Float, comment="that provider's value (a gap: its rows inside the gap)"),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False, index=True),
+)
+
 DATA_TABLES = (
     "market_indices",
     "commodities",
@@ -319,9 +341,10 @@ SYSTEM_TABLES = (
     "api_rate_limits",
     "sidecar_status",
     "instrument_history",
+    "data_quality",
 )
 # Tables beyond the seed's 17.
-EXTRA_TABLES = ("equities", "options_chain", "sidecar_status", "instrument_history")
+EXTRA_TABLES = ("equities", "options_chain", "sidecar_status", "instrument_history", "data_quality")
 
 # --- the sidecar's runs ------------------------------------------------------------
 # Its last preload and refresh (name), as it also writes them to the cache's preload:status

@@ -55,6 +55,7 @@ class DatasetState:
     first_date: date | None = None
     last_date: date | None = None
     sources: str = ""
+    flag_count: int = 0  # rows of data_quality (the flags are read only when there are some)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def _state(row: Mapping) -> DatasetState:
         first_date=_day(row["first_date"]),
         last_date=_day(row["last_date"]),
         sources=row["sources"] or "",
+        flag_count=int(row.get("flag_count") or 0),
     )
 
 

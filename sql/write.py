@@ -15,12 +15,12 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Date, DateTime, Table, case, func, or_, select, text
+from sqlalchemy import Connection, Date, DateTime, Table, and_, case, delete, func, or_, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 
 from sql.datasets import DATASETS, DatasetSpec
-from sql.schema import dataset_versions, series_stats, table
+from sql.schema import data_quality, dataset_versions, series_stats, table
 
 SQLITE_BATCH_ROWS = 5_000
 
@@ -222,7 +222,12 @@ def _upsert_sqlite(conn: Connection, tbl: Table, frame: pd.DataFrame, pk: list[s
 
 
 def bump_version(
-    conn: Connection, dataset: str, rows_written: int, source: str | None, demo: bool | None = None
+    conn: Connection,
+    dataset: str,
+    rows_written: int,
+    source: str | None,
+    demo: bool | None = None,
+    moved: bool = False,
 ) -> int:
     """Record a committed update of ``dataset`` in the caller's transaction; returns its version.
 
@@ -232,6 +237,7 @@ def bump_version(
     never reuses a version that a cache still holds keys for. ``demo`` sets or clears the
     dataset's DEMO flag; None leaves it as it was (a real refresh does not hide demo rows).
     The dataset's totals are summed from its series' stats (a few hundred rows at most).
+    ``moved`` moves the version though no row changed (its quality flags did).
     """
     now = datetime.now(UTC)
     current = conn.execute(select(dataset_versions.c.version).where(dataset_versions.c.dataset == dataset)).scalar()
@@ -243,7 +249,7 @@ def bump_version(
         version = int(time.time() * 1_000_000)
         conn.execute(dataset_versions.insert().values(dataset=dataset, version=version, **values))
         return version
-    version = max(int(time.time() * 1_000_000), current + 1) if rows_written else current
+    version = max(int(time.time() * 1_000_000), current + 1) if rows_written or moved else current
     conn.execute(
         dataset_versions.update().where(dataset_versions.c.dataset == dataset).values(version=version, **values)
     )
@@ -262,12 +268,14 @@ def _totals(conn: Connection, dataset: str) -> dict:
         ).where(mine)
     ).one()
     sources = conn.execute(select(stats.source).where(mine).distinct().order_by(stats.source)).scalars().all()
+    flags = conn.execute(select(func.count()).where(data_quality.c.dataset == dataset)).scalar_one()
     return {
         "key_count": int(count),
         "row_count": int(rows),
         "first_date": first,
         "last_date": last,
         "sources": ", ".join(sources),
+        "flag_count": int(flags),
     }
 
 
@@ -326,10 +334,17 @@ def _merged_stats(spec: DatasetSpec, frame: pd.DataFrame, old: dict[str, dict], 
 
 
 def write_dataset(
-    conn: Connection, name: str, frame: pd.DataFrame, source: str | None, demo: bool | None = None
+    conn: Connection,
+    name: str,
+    frame: pd.DataFrame,
+    source: str | None,
+    demo: bool | None = None,
+    flags: pd.DataFrame | None = None,
+    judged: pd.DataFrame | None = None,
 ) -> tuple[int, int]:
-    """Upsert ``frame`` into dataset ``name``'s table, keep its series' stats, and move its
-    version, all on the caller's transaction; (rows inserted or changed, new version)."""
+    """Upsert ``frame`` into dataset ``name``'s table, keep its series' stats, its quality
+    ``flags`` (closing those of the ``judged`` spans that no longer fire: ``write_flags``) and
+    move its version, all on the caller's transaction; (rows inserted or changed, new version)."""
     spec = DATASETS[name]
     rows = 0
     if not frame.empty:
@@ -338,7 +353,80 @@ def write_dataset(
         spans = {k: (_as_date(v["first_date"]), _as_date(v["last_date"])) for k, v in old.items()}
         rows, new = _upsert(conn, table(spec.table), frame, spec, spans)
         _upsert(conn, series_stats, _merged_stats(spec, frame, old, new))
-    return rows, bump_version(conn, name, rows, source, demo)
+    flagged = write_flags(conn, name, flags, judged) if flags is not None else 0
+    return rows, bump_version(conn, name, rows, source, demo, moved=flagged > 0)
+
+
+# --- quality flags ------------------------------------------------------------------------------
+
+FLAG_KEY = ["key", "date", "rule"]
+FLAG_FIELDS = ["detail", "value", "source", "status", "second_source", "second_value"]
+
+
+def _stored_flags(conn: Connection, dataset: str, keys: list[str], start: date) -> pd.DataFrame:
+    q = data_quality.c
+    found = []
+    for at in range(0, len(keys), 500):
+        stmt = select(data_quality).where(q.dataset == dataset, q.key.in_(keys[at : at + 500]), q.date >= start)
+        found.extend(dict(r) for r in conn.execute(stmt).mappings())
+    columns = [c.name for c in data_quality.columns]
+    stored = pd.DataFrame(found, columns=columns)
+    stored["date"] = stored["date"].map(_as_date)
+    return stored
+
+
+def _differs(a: pd.Series, b: pd.Series) -> pd.Series:
+    both_missing = a.isna() & b.isna()
+    return ~both_missing & ((a.isna() != b.isna()) | (a.astype(object) != b.astype(object)))
+
+
+def write_flags(conn: Connection, dataset: str, flags: pd.DataFrame, judged: pd.DataFrame | None) -> int:
+    """Upsert a dataset's quality ``flags`` (``key, date, rule`` + ``FLAG_FIELDS``), on the
+    caller's transaction, and remove the stored flags inside the ``judged`` spans (``key, rule,
+    start, end``: what the rules looked at) that did not fire again. A flag seen before keeps its
+    ``first_seen``, and its cross-check when this run did not check it (status ``open``) and its
+    value is the same. Returns how many flags were added, changed or removed."""
+    judged = judged if judged is not None else pd.DataFrame(columns=["key", "rule", "start", "end"])
+    if flags.empty and judged.empty:
+        return 0
+    keys = sorted({*flags["key"].astype(str), *judged["key"].astype(str)})
+    starts = [d for d in (flags["date"].min() if not flags.empty else None, judged["start"].min()) if pd.notna(d)]
+    stored = _stored_flags(conn, dataset, keys, _as_date(min(starts)))
+    now = datetime.now(UTC)
+    changed = 0
+    if not flags.empty:
+        new = flags[[*FLAG_KEY, *FLAG_FIELDS]].copy()
+        new["key"] = new["key"].astype(str)
+        new = new.merge(stored, on=FLAG_KEY, how="left", suffixes=("", "_old"))
+        seen = new["status_old"].notna()
+        keep = (
+            seen & (new["status"] == "open") & (new["status_old"] != "open") & ~_differs(new["value"], new["value_old"])
+        )
+        for column in ("detail", "status", "second_source", "second_value"):
+            new[column] = new[column].where(~keep, new[f"{column}_old"])
+        differs = pd.Series(False, index=new.index)
+        for column in FLAG_FIELDS:
+            differs |= _differs(new[column], new[f"{column}_old"])
+        changed += int((~seen | differs).sum())
+        out = new[[*FLAG_KEY, *FLAG_FIELDS]].assign(
+            dataset=dataset,
+            first_seen=new["first_seen"].where(seen, now),
+            last_seen=now,
+        )
+        out["first_seen"] = pd.to_datetime(out["first_seen"], utc=True)
+        out["last_seen"] = pd.to_datetime(out["last_seen"], utc=True)
+        _upsert(conn, data_quality, out)
+    if not stored.empty and not judged.empty:
+        inside = stored.merge(judged.assign(key=judged["key"].astype(str)), on=["key", "rule"])
+        inside = inside[(inside["date"] >= inside["start"]) & (inside["date"] <= inside["end"])]
+        fired = set(zip(flags["key"].astype(str), flags["date"], flags["rule"], strict=True))
+        gone = [tuple(r) for r in inside[FLAG_KEY].itertuples(index=False) if tuple(r) not in fired]
+        q = data_quality.c
+        for at in range(0, len(gone), 200):
+            matches = [and_(q.key == k, q.date == d, q.rule == r) for k, d, r in gone[at : at + 200]]
+            conn.execute(delete(data_quality).where(q.dataset == dataset, or_(*matches)))
+        changed += len(gone)
+    return changed
 
 
 def rebuild_stats(conn: Connection, spec: DatasetSpec) -> None:

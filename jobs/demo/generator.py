@@ -130,7 +130,10 @@ class DemoSeries:
         if code == "DKK":  # pegged to the euro
             return self.units_per_usd("EUR") * self.from_spec("EURDKK", EURDKK).to_numpy()
         values = self.raw(f"_CCY_{code}").to_numpy()
-        return np.clip(values, 7.75, 7.85) if code == "HKD" else values
+        if code == "HKD":  # kept inside the 7.75–7.85 band by reflection: a clip would sit on its edge for weeks
+            values = 7.75 + np.abs(values - 7.75)
+            values = 7.85 - np.abs(7.85 - values)
+        return values
 
     def fx(self, base: str, quote: str) -> pd.Series:
         """Units of ``quote`` one ``base`` buys."""

@@ -4,6 +4,7 @@ removed again."""
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -12,7 +13,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import delete
 
-from config.catalog import Catalog, Instrument
+from config.catalog import Catalog, Instrument, Quality
+from datasources import quality
 from jobs.analytics.run import run_analytics
 from jobs.demo.anchors_markets import SENTIMENT
 from jobs.demo.generator import DemoSeries
@@ -20,7 +22,7 @@ from jobs.demo.series import decimals_for
 from jobs.demo.specs import CHAIN_SNAPSHOTS, DEMO_DATASETS, DEMO_SOURCE
 from jobs.demo_options import demo_chain_history
 from sql.datasets import DATASETS
-from sql.schema import table
+from sql.schema import data_quality, table
 from sql.store import Store
 from sql.versions import publish_version
 from sql.write import bump_version, rebuild_stats, write_dataset
@@ -91,7 +93,10 @@ def _bars(key: str, demo: DemoSeries, closes: np.ndarray) -> pd.DataFrame:
     previous = np.concatenate([closes[:1], closes[:-1]])
     opens = previous * np.exp(rng.normal(0, daily_vol / 4, n))
     wiggle = np.abs(rng.normal(0, daily_vol / 2, n))
-    decimals = decimals_for(key)
+    # Four significant digits however low the path goes (a coin anchored at 2.10 that falls to 0.25
+    # quotes 0.2500, not 0.25 day after day).
+    lowest = float(np.nanmin(np.abs(closes))) if n else 1.0
+    decimals = max(decimals_for(key), 3 - math.floor(math.log10(lowest)) if 0 < lowest < 1 else 0)
     return pd.DataFrame(
         {
             "symbol": key,
@@ -128,8 +133,10 @@ def seed_demo(store: Store, catalog: Catalog) -> dict[str, int]:
         frame = pd.concat(
             [demo_frame(dataset, inst, days, now) for inst in catalog.for_dataset(dataset)], ignore_index=True
         )
+        # Judged by the same quality rules as downloads (no second provider to check against).
+        flags, judged = _judge(dataset, catalog, frame)
         with store.engine.begin() as conn:
-            rows, version = write_dataset(conn, dataset, frame, DEMO_SOURCE, demo=True)
+            rows, version = write_dataset(conn, dataset, frame, DEMO_SOURCE, demo=True, flags=flags, judged=judged)
         publish_version(dataset, version)
         written[dataset] = rows
     # The analytics tables: computed from the demo data by the real computations.
@@ -139,6 +146,15 @@ def seed_demo(store: Store, catalog: Catalog) -> dict[str, int]:
     return written
 
 
+def _judge(dataset: str, catalog: Catalog, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    spec = DATASETS[dataset]
+    rules = {i.key: i.quality for i in catalog.for_dataset(dataset) if i.quality.checks}
+    if spec.value_column is None or not rules:
+        return quality.find(frame.iloc[0:0], spec.key_column, spec.date_column, spec.date_column, Quality())
+    flags, judged = quality.find(frame, spec.key_column, spec.date_column, spec.value_column, rules)
+    return flags.assign(source=DEMO_SOURCE), judged
+
+
 def remove_demo(store: Store) -> dict[str, int]:
     """Delete every demo row and clear the DEMO flags; rows removed per dataset."""
     removed = {}
@@ -146,6 +162,8 @@ def remove_demo(store: Store) -> dict[str, int]:
         tbl = table(spec.table)
         with store.engine.begin() as conn:
             count = conn.execute(delete(tbl).where(tbl.c.source == DEMO_SOURCE)).rowcount
+            flags = data_quality.c
+            conn.execute(delete(data_quality).where(flags.dataset == name, flags.source == DEMO_SOURCE))
             if count:
                 rebuild_stats(conn, spec)
                 version = bump_version(conn, name, count, None, demo=False)

@@ -13,6 +13,7 @@ from components.cards import kpi
 from components.figures import (
     drawn_values,
     epoch_ms,
+    flag_markers,
     history_figure,
     log_axis,
     plot_points,
@@ -22,6 +23,7 @@ from components.figures import (
 from components.grid import ROW_DECIMALS, data_grid, number_column, text_column
 from components.numbers import NumberStyle, style_for
 from config.catalog_index import catalog, labels, units
+from config.csv_format import with_quality
 from config.dashboard_specs import YOY_LOOKBACK_DAYS
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
@@ -243,7 +245,13 @@ def history_data(ctx: PanelContext) -> pd.DataFrame:
     wide = frame.pivot_table(index="date", columns="key", values="value", aggfunc="last").sort_index()
     wanted = panel_keys(ctx) or list(dict.fromkeys(frame["key"]))
     wide = wide[[k for k in wanted if k in wide.columns]]
+    flags = read.quality_flags(ctx.spec.dataset, list(wide.columns))
     wide.columns = [label.get(k, k) for k in wide.columns]
+    if not flags.empty:  # which instruments' values of the day are flagged, and why
+        marked = with_quality(frame, flags, key_column="key").dropna(subset=["quality"])
+        text = marked["key"].map(lambda k: label.get(k, k)) + ": " + marked["quality"]
+        per_day = text.groupby(marked["date"]).agg("; ".join).reindex(wide.index)
+        wide["Quality"] = per_day.astype(object).where(per_day.notna(), None)
     wide.index = wide.index.strftime("%Y-%m-%d")
     return wide.reset_index(names="Date")
 
@@ -299,6 +307,9 @@ def history(ctx: PanelContext):
         log_axis(fig, frame["value"])
     for line in ctx.spec.option("hlines", []) or []:
         fig.add_hline(y=float(line), line_width=1, line_color="#b0b8c8", line_dash="dot")
+    marks = flag_markers(frame, read.quality_flags(ctx.spec.dataset, frame["key"].unique()), names(ctx), decimals)
+    if marks is not None:
+        fig.add_trace(marks)
     return chart(ctx, fig)
 
 

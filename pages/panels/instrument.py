@@ -19,13 +19,14 @@ from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from components.cards import fitted_value
-from components.figures import bars, drawn_values, epoch_ms, log_axis, plot_points, shape_for, thin
+from components.figures import bars, drawn_values, epoch_ms, flag_markers, log_axis, plot_points, shape_for, thin
 from components.grid import data_grid, number_column, text_column
 from components.numbers import NumberStyle, format_bp, format_number, format_pct, rounded
 from components.picker import picker
 from components.view_state import ViewState
 from config import theme
 from config.catalog_index import catalog
+from config.csv_format import with_quality
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from pages.panels.core import NUMBER_OPTIONS, _yoy, detail_href, number_style
 from sql import read
@@ -232,10 +233,17 @@ def stats_cards(ctx: PanelContext, stats: dict, yoy_frame: pd.DataFrame | None =
 
 
 def detail_figure(
-    frame: pd.DataFrame, label: str, view: ViewState, yoy: bool = False, height: int = 440, decimals: int = 2
+    frame: pd.DataFrame,
+    label: str,
+    view: ViewState,
+    yoy: bool = False,
+    height: int = 440,
+    decimals: int = 2,
+    flags: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Candlesticks when open/high/low are there (else a line of the close, or of YoY %), and
-    volume bars underneath when there is volume."""
+    volume bars underneath when there is volume; the instrument's quality ``flags`` marked on
+    the close (not on YoY %, a value of another kind)."""
     ohlc = not yoy and bool(frame[["open", "high", "low"]].notna().all(axis=1).mean() >= 0.9)
     volume = not yoy and bool(frame["volume"].fillna(0).gt(0).any())
     if volume:
@@ -267,6 +275,11 @@ def detail_figure(
             **shape,
         )
     fig.add_trace(main, **where)
+    if flags is not None and not yoy:
+        drawn = pd.DataFrame({"key": "_", "date": frame["date"], "value": frame["close"]})
+        marks = flag_markers(drawn, flags.assign(key="_"), decimals=decimals)
+        if marks is not None:
+            fig.add_trace(marks, **where)
     if volume:
         volume_bars = bars(
             epoch_ms(frame["date"]),
@@ -302,6 +315,8 @@ def rows_grid(ctx: PanelContext, frame: pd.DataFrame, bars: bool, yoy: bool) -> 
     if yoy:
         columns.append(number_column("yoy", "YoY %", change=True, decimals=2))
     columns.append(text_column("source", "Source"))
+    if "quality" in frame and frame["quality"].notna().any():
+        columns.append(text_column("quality", "Quality", minWidth=160))
     fields = [c["field"] for c in columns]
     shown = recent[fields].assign(date=recent["date"].dt.strftime("%Y-%m-%d"))
     return data_grid(f"{ctx.dom_id}-rows", shown, columns, filename=f"spartan-{ctx.dom_id}-rows", height=360)
@@ -319,6 +334,7 @@ def instrument_data(ctx: PanelContext) -> pd.DataFrame:
     if yoy:
         out["YoY %"] = shown["yoy"].round(6)
     out["Source"] = shown["source"]
+    out["Quality"] = with_quality(shown, read.quality_flags(ctx.spec.dataset, [key]), key=key)["quality"].to_numpy()
     return out
 
 
@@ -352,8 +368,9 @@ def instrument_detail(ctx: PanelContext):
         parts.append(html.Div(heading, className="d-flex align-items-baseline gap-2 mb-2"))
     parts.append(stats_cards(ctx, stats, shown if yoy else None))
     decimals = _style(ctx, stats["last"]).decimals
-    fig = detail_figure(shown, label, ctx.view, yoy, int(ctx.spec.option("height", 440)), decimals)
+    flags = read.quality_flags(dataset, [key])
+    fig = detail_figure(shown, label, ctx.view, yoy, int(ctx.spec.option("height", 440)), decimals, flags)
     parts.append(chart(ctx, fig))
     parts.append(html.H3("Recent observations", className="h6 mt-3 mb-2 text-secondary"))
-    parts.append(rows_grid(ctx, shown, read.is_bar_dataset(dataset), yoy))
+    parts.append(rows_grid(ctx, with_quality(shown, flags, key=key), read.is_bar_dataset(dataset), yoy))
     return html.Div(parts)

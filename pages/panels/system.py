@@ -12,7 +12,9 @@ from dash import html
 from components.cards import failing_sources_notice, kpi_row
 from components.grid import data_grid, number_column, text_column
 from pages.panels.base import NoData, PanelContext, no_reads, panel_type
+from pages.panels.core import detail_href
 from sql import read
+from sql.datasets import DATASETS
 
 STATE_CLASSES = {
     "status-ok": "params.value == 'ok'",
@@ -291,3 +293,108 @@ def history_grid(depth: pd.DataFrame, grid_id: str = "history-depth", height: in
 @panel_type("history_depth", history_depth_data, no_reads, needs_dataset=False, options={"height": int})
 def history_depth(ctx: PanelContext):
     return history_grid(_history(), ctx.dom_id, height=int(ctx.spec.option("height", 460)))
+
+
+# --- data quality: the open flags ---------------------------------------------------------------
+
+QUALITY_FIELDS = {
+    "dataset_title": "Dataset",
+    "key": "Instrument",
+    "date": "Date",
+    "rule": "Rule",
+    "status": "Status",
+    "value": "Value",
+    "source": "Source",
+    "second_source": "Checked against",
+    "second_value": "Its value",
+    "detail": "Detail",
+    "first_seen": "First seen",
+    "last_seen": "Last seen",
+}
+QUALITY_CLASSES = {
+    "status-ok": "params.value == 'confirmed'",
+    "status-failing": "params.value == 'disputed'",
+    "status-unknown": "params.value == 'unchecked' || params.value == 'open'",
+}
+STATUS_LABELS = (
+    ("open", "Open"),
+    ("disputed", "Disputed"),
+    ("unchecked", "Unchecked"),
+    ("confirmed", "Confirmed"),
+)
+
+
+def _quality_rows(ctx: PanelContext) -> pd.DataFrame:
+    """Every stored flag (of the panel's ``statuses``, ``datasets``), newest date first, at
+    most ``limit``. One memoized read of data_quality: none while no dataset has flags."""
+    flags = read.quality_flags()
+    wanted = ctx.spec.option("statuses")
+    if wanted:
+        flags = flags[flags["status"].isin([str(s) for s in wanted])]
+    if ctx.spec.option("datasets"):
+        flags = flags[flags["dataset"].isin([str(d) for d in ctx.spec.option("datasets")])]
+    flags = flags.sort_values(["date", "dataset", "key"], ascending=[False, True, True], kind="stable")
+    flags = flags.head(_limit(ctx)).reset_index(drop=True)
+    if flags.empty:
+        return pd.DataFrame(columns=[*QUALITY_FIELDS, "dataset"])
+    titles = {name: spec.title for name, spec in DATASETS.items()}
+    return flags.assign(
+        dataset_title=flags["dataset"].map(titles).fillna(flags["dataset"]),
+        date=pd.to_datetime(flags["date"]).dt.strftime("%Y-%m-%d"),
+        first_seen=_when(flags["first_seen"]),
+        last_seen=_when(flags["last_seen"]),
+        rule=flags["rule"].str.replace("_", "-"),
+    )
+
+
+def data_quality_data(ctx: PanelContext) -> pd.DataFrame:
+    rows = _quality_rows(ctx)
+    return rows[list(QUALITY_FIELDS)].rename(columns=QUALITY_FIELDS)
+
+
+def quality_summary(rows: pd.DataFrame) -> html.Div:
+    counts = rows["status"].value_counts()
+    summary = pd.DataFrame(
+        {
+            "key": ["total", *(s for s, _ in STATUS_LABELS)],
+            "value": [len(rows), *(int(counts.get(s, 0)) for s, _ in STATUS_LABELS)],
+            "change": None,
+            "date": None,
+        }
+    )
+    return kpi_row(summary, [("total", "Flags"), *STATUS_LABELS], decimals=0)
+
+
+@panel_type(
+    "data_quality",
+    data_quality_data,
+    no_reads,
+    needs_dataset=False,
+    options={"limit": int, "height": int, "summary": bool, "statuses": list, "datasets": list},
+)
+def data_quality(ctx: PanelContext):
+    rows = _quality_rows(ctx)
+    if rows.empty:
+        return html.P(
+            "No flags: every stored point passes its dataset's quality rules (config/sources.yaml, quality:).",
+            className="text-secondary mb-0",
+        )
+    shown = rows.assign(key=[f"[{k}]({detail_href(d, k)})" for d, k in zip(rows["dataset"], rows["key"], strict=True)])
+    columns = [
+        text_column("dataset_title", "Dataset", minWidth=150),
+        text_column("key", "Instrument", cellRenderer="markdown", minWidth=110),
+        text_column("date", "Date", minWidth=110),
+        text_column("rule", "Rule", minWidth=100),
+        text_column("status", "Status", cellClassRules=QUALITY_CLASSES, minWidth=110),
+        number_column("value", "Value", decimals=4),
+        text_column("source", "Source", minWidth=120),
+        text_column("second_source", "Checked against", minWidth=140),
+        number_column("second_value", "Its value", decimals=4),
+        text_column("detail", "Detail", minWidth=360),
+        text_column("first_seen", "First seen", minWidth=170),
+        text_column("last_seen", "Last seen", minWidth=170),
+    ]
+    parts = [quality_summary(rows)] if ctx.spec.option("summary", True) else []
+    height = int(ctx.spec.option("height", 560))
+    parts.append(data_grid(ctx.dom_id, shown, columns, filename="spartan-data-quality", height=height))
+    return html.Div(parts)

@@ -279,6 +279,7 @@ def pages_to_check() -> list[str]:
 def test_every_page_renders_its_charts_and_grids_without_console_errors(browser):
     pages = pages_to_check()
     assert len(pages) >= 20, pages
+    assert {"/system", "/download-log", "/data-quality"} <= set(pages)  # the System menu's pages too
     data_panels = {
         f"panel-{board.id}-{spec.id}" for board in load_dashboards().values() for spec in board.panels if spec.dataset
     }

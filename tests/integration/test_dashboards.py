@@ -82,6 +82,7 @@ def test_every_page_renders_on_an_empty_database_plain_embedded_and_with_garbage
             "/preload",
             "/system",
             "/download-log",
+            "/data-quality",  # no flags is no news: "No flags"
         )
 
 

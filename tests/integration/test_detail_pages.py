@@ -251,7 +251,8 @@ def test_instrument_detail_panel_candles_volume_stats_and_rows(data_app):
     for part in ("S&P 500 (SPX)", "candlestick", "Volume", "52W high", "1Y volatility", "YTD", "t-p-rows"):
         assert part in html, part
     data = panel_data(ctx)
-    assert list(data.columns) == ["Date", "Symbol", "Open", "High", "Low", "Close", "Volume", "Source"]
+    assert list(data.columns) == ["Date", "Symbol", "Open", "High", "Low", "Close", "Volume", "Source", "Quality"]
+    assert data["Quality"].isna().all()  # no flags here (tests/integration/test_quality.py has some)
     assert set(data["Symbol"]) == {"SPX"}
     assert len(data) < 270  # the URL's range (1Y), not all of it
     assert data["Close"].iloc[-1] == pytest.approx(100 + 0.1 * (len(SPX_DAYS) - 1))

@@ -16,7 +16,7 @@ from werkzeug import Request, Response
 from config.catalog import load_catalog
 from jobs.history import depth_start
 from jobs.pipeline import run_downloads
-from sql.schema import download_log, instrument_history, table
+from sql.schema import data_quality, download_log, instrument_history, table
 from sql.store import configure
 from tests.conftest import drop_backend, make_settings
 from tests.fixtures.server import respond
@@ -28,6 +28,8 @@ sources:
   - {id: kraken, provider: kraken, category: crypto, base_url: https://api.kraken.com}
   - {id: okx, provider: okx, category: crypto, base_url: https://www.okx.com}
   - {id: cboe_indices, provider: cboe, category: volatility, base_url: https://cdn.cboe.com}
+quality:
+  volatility_indicators: {max_jump: 0.5, stale_bars: 5, max_gap_days: 7}
 datasets:
   crypto_prices:
     - {key: BTCUSD, label: Bitcoin, providers: [{source: binance, symbol: BTCUSDT}]}
@@ -161,6 +163,12 @@ def test_a_refresh_asks_one_page_and_writes_only_new_rows_and_the_providers_revi
     window_rows = int((vix_before["day"] >= vix_before["day"].iloc[-1] - timedelta(days=14)).sum())
     assert entry["rows"] == window_rows + 1
     assert (log(store).query("run_kind == 'refresh' and instrument != 'VIX'")["revised_rows"] == 0).all()
+    # The revision is judged apart from the window: the months between are no gap of the data.
+    with store.engine.connect() as conn:
+        rules = conn.execute(
+            select(data_quality.c.rule).where(data_quality.c.key == "VIX", data_quality.c.rule == "gap")
+        ).all()
+    assert rules == []
 
     # The same body again: the revision is stored, nothing is revised, nothing written.
     again = run_downloads(store, catalog, "refresh")

@@ -1,7 +1,7 @@
 """history depth: revised rows in the download log, and how deep each series' history goes
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-08 10:00:00
 
 ``download_log.revised_rows`` counts the rows older than a refresh's window that the provider
@@ -9,14 +9,13 @@ changed (a full-history body compared with what is stored) and that were written
 ``instrument_history`` records, per series, the first date asked for on a full-depth download,
 the first date the provider served and why the history starts there (jobs/pipeline.py).
 
-(Chained on 0005 for now: another branch adds 0006; the chain is set when both are merged.)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
