@@ -132,3 +132,20 @@ def candle_rows(rows, positions: dict[str, int], unit: str, symbol: str) -> pd.D
     stamps = pd.to_datetime(numbers, unit=unit, utc=True)
     frame = bars_frame(symbol, stamps, column["open"], column["high"], column["low"], column["close"], column["volume"])
     return frame.sort_values("ts").drop_duplicates(subset=["ts"], keep="last").reset_index(drop=True)
+
+
+# How far back a one-day-per-request endpoint is asked (a request per day: older history is the
+# time-series sources' to give).
+SNAPSHOT_MAX_DAYS = 31
+
+
+def snapshot_days(since: date | None, max_days: int = SNAPSHOT_MAX_DAYS, today: date | None = None) -> list[date]:
+    """The weekdays (UTC) to ask a one-day-per-request rates endpoint for, oldest first: from
+    ``since`` (a first download: ``max_days`` back) to ``today``, but never more than ``max_days``
+    back; at least ``today``."""
+    last = today or datetime.now(UTC).date()
+    first = last - timedelta(days=max_days - 1)
+    if since is not None:
+        first = max(since, first)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return [d for d in days if d.weekday() < 5] or [last]

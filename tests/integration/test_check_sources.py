@@ -18,6 +18,7 @@ import pytest
 from werkzeug import Request, Response
 
 from config.catalog import load_catalog
+from config.settings import load_settings
 from datasources.base import ParseError
 from datasources.registry import CONNECTORS
 from jobs.check_sources import check_sources, recordings, verify_recording
@@ -25,7 +26,9 @@ from tests.conftest import ROOT, SHIPPED_CATALOG, make_settings
 from tests.fixtures.server import respond
 
 KEY = "polygon-secret-key-0123456789abcdef"
-KEYED = {"SPARTAN_FRED_API_KEYS", "SPARTAN_POLYGON_API_KEYS", "SPARTAN_ALPHAVANTAGE_API_KEYS"}
+# Every keyed source of the shipped catalog: all their keys unset, then Polygon's set.
+KEYED_SOURCES = {s.id: s.auth_env for s in load_catalog(load_settings({})).sources.values() if s.auth_env}
+KEYED = set(KEYED_SOURCES.values())
 # Coinbase answering a shape it never sent (its candles wrapped in an object, as a new API version might).
 CHANGED_COINBASE = json.dumps({"candles": [{"time": 1764892800, "low": 1, "high": 2, "open": 1, "close": 2}]})
 
@@ -74,7 +77,8 @@ def test_every_source_answers_and_parses_and_the_recordings_parse_again(tmp_path
     assert set(checks) == set(catalog.sources)  # one check per source, CBOE's three endpoints included
     assert {"cboe_indices", "cboe_options", "cboe_option_chains"} <= set(checks)
     not_configured = {s for s, c in checks.items() if c["status"] == "not configured"}
-    assert not_configured == {"fred_api", "alphavantage"}
+    assert not_configured == set(KEYED_SOURCES) - {"polygon"}
+    assert {"fred_api", "alphavantage", "twelvedata", "fixer"} <= not_configured
     assert checks["alphavantage"]["message"] == "SPARTAN_ALPHAVANTAGE_API_KEYS is not set"
     for source, check in checks.items():
         if source in not_configured:

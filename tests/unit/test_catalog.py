@@ -63,6 +63,31 @@ def test_every_shipped_source_has_a_known_category_and_an_http_base_url(shipped)
         assert not source.base_url.endswith("/"), source.id
 
 
+def sources_per_category(catalog: Catalog) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for source in catalog.sources.values():
+        counts[source.category] = counts.get(source.category, 0) + 1
+    return counts
+
+
+def test_the_shipped_catalog_has_at_least_twelve_forex_sources_each_serving_fx_rates(shipped):
+    assert sources_per_category(shipped)["forex"] >= 12  # issue 15: the seed's forex count
+    forex = {s.id for s in shipped.sources.values() if s.category == "forex"}
+    used = {p.source for i in shipped.for_dataset("forex_rates") for p in i.providers}
+    assert forex <= used, f"forex sources no forex instrument uses: {sorted(forex - used)}"
+
+
+def test_the_count_is_per_category():
+    counts = sources_per_category(parse(GOOD))
+    assert counts == {"economic": 1, "stocks": 1}
+
+
+def test_keyed_forex_sources_come_after_every_keyless_one_in_each_cascade(shipped):
+    for instrument in shipped.for_dataset("forex_rates"):
+        keyed = [bool(shipped.sources[p.source].auth_env) for p in instrument.providers]
+        assert keyed == sorted(keyed), instrument.key
+
+
 def test_the_shipped_catalog_keys_are_unique_within_each_dataset(shipped):
     for name in shipped.datasets():
         keys = [i.key for i in shipped.for_dataset(name)]

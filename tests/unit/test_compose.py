@@ -9,6 +9,8 @@ import subprocess
 import pytest
 import yaml
 
+from config.catalog import load_catalog
+from config.settings import load_settings
 from tests.conftest import ROOT
 
 COMPOSE = ROOT / "docker-compose.yml"
@@ -119,6 +121,13 @@ def test_the_only_password_fallback_is_marked_dev_only(compose):
 
 def test_the_web_gets_no_api_keys(compose):
     assert not [var for var in _environment(compose["services"]["web"]) if "API_KEY" in var]
+
+
+def test_the_scheduler_gets_the_key_variable_of_every_keyed_source_of_the_catalog(compose):
+    wanted = {s.auth_env for s in load_catalog(load_settings({})).sources.values() if s.auth_env}
+    given = _environment(compose["services"]["scheduler"])
+    assert wanted and wanted <= set(given), sorted(wanted - set(given))
+    assert all(_is_env_reference(given[name]) for name in wanted)
 
 
 def test_monitoring_runs_on_the_internal_network_with_the_repository_configs(compose):

@@ -13,6 +13,7 @@ from datasources.base import FetchError, HttpRequest
 from datasources.fetcher import Fetcher
 from datasources.http import FetchResult
 from datasources.registry import CONNECTORS, PROVIDERS
+from tests.fixtures.server import MODULES
 
 KEYS = "SPARTAN_TESTPAGED_API_KEYS"
 
@@ -84,9 +85,12 @@ def test_a_key_another_worker_already_rotated_away_from_is_not_rotated_twice(mon
 def test_keyed_connectors_name_the_parameter_of_their_key():
     for name, spec in PROVIDERS.items():
         for connector, _env in spec.credentials.items():
-            (request,) = CONNECTORS[connector].build_requests("https://x", "SPY", date(2026, 1, 2), "secret")
-            assert request.key_param and request.params[request.key_param] == "secret", name
-            assert request.with_key("other").params[request.key_param] == "other"
+            symbol = MODULES[name].SYMBOLS[connector]  # a symbol of the provider's own spelling
+            requests = CONNECTORS[connector].build_requests("https://x", symbol, date(2026, 1, 2), "secret")
+            assert requests, name
+            for request in requests:
+                assert request.key_param and request.params[request.key_param] == "secret", name
+                assert request.with_key("other").params[request.key_param] == "other"
 
 
 def test_a_source_without_limit_or_key_variable_gets_its_providers(monkeypatch):
