@@ -241,7 +241,7 @@ def bump_version(
     """
     now = datetime.now(UTC)
     current = conn.execute(select(dataset_versions.c.version).where(dataset_versions.c.dataset == dataset)).scalar()
-    values = {"updated_at": now, "rows_written": rows_written, "source": source, **_totals(conn, dataset)}
+    values = {"updated_at": now, "rows_written": rows_written, "source": fit_sources(source), **_totals(conn, dataset)}
     if demo is not None:
         values["demo"] = demo
     if current is None:
@@ -254,6 +254,22 @@ def bump_version(
         dataset_versions.update().where(dataset_versions.c.dataset == dataset).values(version=version, **values)
     )
     return version
+
+
+def fit_sources(source: str | None, width: int | None = None) -> str | None:
+    """The comma-separated sources of a write, fitted to ``dataset_versions.source``: a write
+    from more sources than the column holds keeps the first names and says how many it left
+    out (``bls,dbnomics,+5 more``). The full list is the dataset's ``sources`` (from its
+    series' stats)."""
+    width = width or dataset_versions.c.source.type.length
+    if source is None or len(source) <= width:
+        return source
+    names = source.split(",")
+    for kept in range(len(names) - 1, -1, -1):
+        fitted = ",".join([*names[:kept], f"+{len(names) - kept} more"])
+        if len(fitted) <= width:
+            return fitted
+    return source[:width]
 
 
 def _totals(conn: Connection, dataset: str) -> dict:

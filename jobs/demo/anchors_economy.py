@@ -220,6 +220,8 @@ IMF_CURRENT = {
     "INFLATION": {"USA": 2.7, "CHN": 0.0, "JPN": 3.3, "DEU": 2.1, "GBR": 3.4, "FRA": 1.1, "IND": 2.8,
                   "BRA": 5.2, "CAN": 2.0, "KOR": 2.0},
 }  # fmt: skip
+# AMECO (via DBnomics): unemployment, Eurostat definition, latest full year (2024).
+AMECO_LATEST = {"UNEMPLOYMENT": {"EMU": 6.4, "DEU": 3.4, "FRA": 7.4, "ITA": 6.5, "ESP": 11.4}}
 WORLD_SPREAD = {"GDP_GROWTH": (1.8, -3.0), "INFLATION": (2.0, -1.0), "UNEMPLOYMENT": (0.6, 1.5)}  # (band, low)
 
 # US states: population (millions), per-capita personal income ($ thousands), unemployment (%).
@@ -242,7 +244,7 @@ STATE_SERIES = re.compile(
     r"^(?:(?P<code>[A-Z]{2})(?P<measure>UR|NA|MFG|CONS|GOVT|ICLAIMS|CCLAIMS|BPPRIVSA|RGSP|NGSP|POP|PCPI|OTOT|STHPI|PHCI)"
     r"|MEHOINUS(?P<code2>[A-Z]{2})A672N)$"
 )
-WORLD_SERIES = re.compile(r"^(?P<src>WB|IMF)_(?P<what>GDP_GROWTH|INFLATION|UNEMPLOYMENT)_(?P<country>[A-Z]{3})$")
+WORLD_SERIES = re.compile(r"^(?P<src>WB|IMF|AMECO)_(?P<what>GDP_GROWTH|INFLATION|UNEMPLOYMENT)_(?P<country>[A-Z]{3})$")
 
 
 def _unit(key: str, salt: str = "") -> float:
@@ -278,7 +280,7 @@ def _state_spec(code: str, measure: str) -> Spec:
 
 
 def _world_spec(src: str, what: str, country: str) -> Spec | None:
-    table_ = IMF_CURRENT if src == "IMF" else WORLD
+    table_ = {"IMF": IMF_CURRENT, "AMECO": AMECO_LATEST}.get(src, WORLD)
     level = table_.get(what, {}).get(country)
     if level is None:
         return None
