@@ -149,3 +149,24 @@ def snapshot_days(since: date | None, max_days: int = SNAPSHOT_MAX_DAYS, today: 
         first = max(since, first)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return [d for d in days if d.weekday() < 5] or [last]
+
+
+def fixed_base_days(provider: str, required: str, symbol: str, since: date | None) -> list[date]:
+    """The days to ask a one-day-per-request rates endpoint that quotes per ``required`` only (a
+    free plan's single base) for ``symbol``: :func:`snapshot_days`; a pair of another base is a
+    catalog mistake, refused before any request."""
+    base, _quote = split_pair(symbol)
+    if base != required:
+        raise ValueError(f"{provider} (free plan) quotes per {required}, not per {base}")
+    return snapshot_days(since)
+
+
+def day_rate_bar(symbol: str, day: str, rates: dict, key: str) -> pd.DataFrame:
+    """The close-only bar of one day's rate ``rates[key]`` (``day`` as ``YYYY-MM-DD``)."""
+    if key not in rates:
+        raise ParseError(f"{key} not among the quoted currencies")
+    try:
+        stamp = pd.to_datetime([day], format="%Y-%m-%d")
+    except (TypeError, ValueError) as exc:
+        raise ParseError(f"unparseable date: {exc}") from None
+    return bars_frame(symbol, stamp, close=[rates[key]])

@@ -11,8 +11,8 @@ from datetime import date
 
 import pandas as pd
 
-from datasources.base import HttpRequest, ParseError, ProviderSpec, bars_frame
-from datasources.wire import SNAPSHOT_MAX_DAYS, describe, load_json, member, snapshot_days, split_pair
+from datasources.base import HttpRequest, ParseError, ProviderSpec
+from datasources.wire import SNAPSHOT_MAX_DAYS, day_rate_bar, describe, fixed_base_days, load_json, member, split_pair
 
 
 class CurrencyLayerHistoricalConnector:
@@ -26,16 +26,13 @@ class CurrencyLayerHistoricalConnector:
     def build_requests(
         self, base_url: str, symbol: str, since: date | None, api_key: str | None = None
     ) -> list[HttpRequest]:
-        base, _quote = split_pair(symbol)
-        if base != "USD":
-            raise ValueError(f"currencylayer (free plan) quotes per USD, not per {base}")
         return [
             HttpRequest(
                 url=f"{base_url}/historical",
                 params={"date": day.isoformat(), "access_key": api_key or ""},
                 key_param="access_key",
             )
-            for day in snapshot_days(since)
+            for day in fixed_base_days("currencylayer", "USD", symbol, since)
         ]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
@@ -52,14 +49,7 @@ class CurrencyLayerHistoricalConnector:
             raise ParseError(f"no date and quotes in {describe(doc)}")
         if doc.get("source") != base:
             raise ParseError(f"asked for source {base}, got {doc.get('source')}")
-        pair = symbol.upper()
-        if pair not in quotes:
-            raise ParseError(f"{pair} not among the quotes")
-        try:
-            day = pd.to_datetime([doc["date"]], format="%Y-%m-%d")
-        except ValueError as exc:
-            raise ParseError(f"unparseable date: {exc}") from None
-        return bars_frame(symbol, day, close=[quotes[pair]])
+        return day_rate_bar(symbol, doc["date"], quotes, symbol.upper())
 
 
 PROVIDER = ProviderSpec(

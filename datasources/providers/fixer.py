@@ -11,8 +11,8 @@ from datetime import date
 
 import pandas as pd
 
-from datasources.base import HttpRequest, ParseError, ProviderSpec, bars_frame
-from datasources.wire import SNAPSHOT_MAX_DAYS, describe, load_json, member, snapshot_days, split_pair
+from datasources.base import HttpRequest, ParseError, ProviderSpec
+from datasources.wire import SNAPSHOT_MAX_DAYS, day_rate_bar, describe, fixed_base_days, load_json, member, split_pair
 
 
 class FixerHistoricalConnector:
@@ -26,14 +26,11 @@ class FixerHistoricalConnector:
     def build_requests(
         self, base_url: str, symbol: str, since: date | None, api_key: str | None = None
     ) -> list[HttpRequest]:
-        base, _quote = split_pair(symbol)
-        if base != "EUR":
-            raise ValueError(f"Fixer (free plan) quotes per EUR, not per {base}")
         return [
             HttpRequest(
                 url=f"{base_url}/api/{day.isoformat()}", params={"access_key": api_key or ""}, key_param="access_key"
             )
-            for day in snapshot_days(since)
+            for day in fixed_base_days("Fixer", "EUR", symbol, since)
         ]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
@@ -51,13 +48,7 @@ class FixerHistoricalConnector:
             raise ParseError(f"no date and rates in {describe(doc)}")
         if doc.get("base") != base:
             raise ParseError(f"asked for base {base}, got {doc.get('base')}")
-        if quote not in rates:
-            raise ParseError(f"{quote} not among the quoted currencies")
-        try:
-            day = pd.to_datetime([doc["date"]], format="%Y-%m-%d")
-        except ValueError as exc:
-            raise ParseError(f"unparseable date: {exc}") from None
-        return bars_frame(symbol, day, close=[rates[quote]])
+        return day_rate_bar(symbol, doc["date"], rates, quote)
 
 
 PROVIDER = ProviderSpec(

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 
 from datasources.base import HttpRequest, ParseError, ProviderSpec, bars_frame
-from datasources.wire import SNAPSHOT_MAX_DAYS, describe, load_json, member, snapshot_days, split_pair
+from datasources.wire import SNAPSHOT_MAX_DAYS, describe, fixed_base_days, load_json, member, split_pair
 
 
 class OpenExchangeRatesHistoricalConnector:
@@ -25,16 +25,13 @@ class OpenExchangeRatesHistoricalConnector:
     def build_requests(
         self, base_url: str, symbol: str, since: date | None, api_key: str | None = None
     ) -> list[HttpRequest]:
-        base, _quote = split_pair(symbol)
-        if base != "USD":
-            raise ValueError(f"Open Exchange Rates (free plan) quotes per USD, not per {base}")
         return [
             HttpRequest(
                 url=f"{base_url}/api/historical/{day.isoformat()}.json",
                 params={"app_id": api_key or ""},
                 key_param="app_id",
             )
-            for day in snapshot_days(since)
+            for day in fixed_base_days("Open Exchange Rates", "USD", symbol, since)
         ]
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
