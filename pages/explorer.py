@@ -14,8 +14,9 @@ import dash
 import pandas as pd
 from dash import html
 
+from components.axes import log_axis
 from components.cards import empty_state, panel
-from components.figures import history_figure, lazy_graph, log_axis, plot_points
+from components.figures import history_figure, lazy_graph, plot_points
 from components.grid import data_grid, number_column, text_column
 from components.picker import picker
 from components.view_state import ViewState, parse_view

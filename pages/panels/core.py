@@ -9,13 +9,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from components.axes import log_axis
 from components.cards import kpi
 from components.figures import (
     drawn_values,
     epoch_ms,
     flag_markers,
     history_figure,
-    log_axis,
     plot_points,
     thin,
     yield_curve_figure,

@@ -18,8 +18,9 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from plotly.subplots import make_subplots
 
+from components.axes import log_axis
 from components.cards import fitted_value
-from components.figures import bars, drawn_values, epoch_ms, flag_markers, log_axis, plot_points, shape_for, thin
+from components.figures import bars, drawn_values, epoch_ms, flag_markers, plot_points, shape_for, thin
 from components.grid import data_grid, number_column, text_column
 from components.numbers import NumberStyle, format_bp, format_number, format_pct, rounded
 from components.picker import picker

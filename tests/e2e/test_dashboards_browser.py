@@ -104,7 +104,7 @@ return {
     .map(e => e.innerText),
   title: document.title,
   // Charts whose axis labels did not fit the margins the server gave them: plotly then widened
-  // them and drew the chart a second time (components/figures.fit_margins avoids that).
+  // them and drew the chart a second time (components/axes.fit_margins avoids that).
   pushed: [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
     const L = gd._fullLayout;
     if (!L || !L._pushmargin) return [];

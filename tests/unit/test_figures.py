@@ -1,4 +1,4 @@
-"""Chart rules of components/figures.py: points a trace sends, drawing by frequency, log ticks."""
+"""Chart rules of components/figures.py and components/axes.py: points a trace sends, drawing by frequency, log ticks."""
 
 from __future__ import annotations
 
@@ -6,19 +6,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.axes import fit_margins, log_axis, tick_labels
+from components.chart_template import SPARTAN_TEMPLATE
 from components.figures import (
-    SPARTAN_TEMPLATE,
     bars,
     epoch_ms,
-    fit_margins,
     frequency_days,
     history_figure,
-    log_axis,
     plot_points,
     shape_for,
     signed_bars,
     thin,
-    tick_labels,
     too_dense_for_bars,
 )
 
@@ -187,4 +185,3 @@ def test_signed_bars_split_into_an_area_above_and_one_below_zero_with_one_toolti
     assert below.hoverinfo == "skip" and below.showlegend is False and below.legendgroup == above.legendgroup
     (few,) = signed_bars(days[:30], net[:30], name="Net", up="green", down="red", value_format="+,.0f")
     assert isinstance(few, go.Bar) and list(few.marker.color[:2]) == ["red", "green"]
-
