@@ -32,8 +32,8 @@ from sql.cache import SYSTEM_DATASET, cache, health_key
 from sql.datasets import DATASETS, DatasetSpec
 from sql.schema import download_log, health_status, table
 from sql.store import Store
-from sql.versions import publish_version
-from sql.write import WriteError, bump_version, upsert_frame, write_dataset
+from sql.versions import bump_version, publish_version
+from sql.write import WriteError, upsert_frame, write_dataset
 
 log = logging.getLogger(__name__)
 

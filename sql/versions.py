@@ -11,6 +11,9 @@ stale with the time the database last confirmed it.
 A failed database read marks the database down for ``db_retry_seconds``: readers then go to
 the cache alone instead of waiting on a connection for every read, and the first read after
 that tries the database again (recovery needs no restart).
+
+The writer's side is here too: ``bump_version`` records a committed update of a dataset (its
+new version and totals) in the writer's transaction.
 """
 
 from __future__ import annotations
@@ -24,11 +27,11 @@ from datetime import UTC, date, datetime
 from types import MappingProxyType
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from sql.cache import SYSTEM_DATASET, cache
-from sql.schema import dataset_versions
+from sql.schema import data_quality, dataset_versions, series_stats
 from sql.store import get_store
 
 log = logging.getLogger(__name__)
@@ -289,3 +292,80 @@ def publish_version(dataset: str, version: int) -> None:
         return
     here.snapshot, here.read_at = fresh, time.monotonic()
     _publish(here, fresh, force=True)
+
+
+# --- the writer's side: a committed update moves the dataset's version --------------------------
+
+
+def bump_version(
+    conn: Connection,
+    dataset: str,
+    rows_written: int,
+    source: str | None,
+    demo: bool | None = None,
+    moved: bool = False,
+) -> int:
+    """Record a committed update of ``dataset`` in the caller's transaction; returns its version.
+
+    The version moves only when rows changed, so caches stay warm through a refresh that
+    found nothing new; ``updated_at`` moves either way (the data was confirmed current).
+    Versions are microsecond timestamps kept strictly increasing, so a recreated database
+    never reuses a version that a cache still holds keys for. ``demo`` sets or clears the
+    dataset's DEMO flag; None leaves it as it was (a real refresh does not hide demo rows).
+    The dataset's totals are summed from its series' stats (a few hundred rows at most).
+    ``moved`` moves the version though no row changed (its quality flags did).
+    """
+    now = datetime.now(UTC)
+    current = conn.execute(select(dataset_versions.c.version).where(dataset_versions.c.dataset == dataset)).scalar()
+    values = {"updated_at": now, "rows_written": rows_written, "source": fit_sources(source), **_totals(conn, dataset)}
+    if demo is not None:
+        values["demo"] = demo
+    if current is None:
+        values.setdefault("demo", False)
+        version = int(time.time() * 1_000_000)
+        conn.execute(dataset_versions.insert().values(dataset=dataset, version=version, **values))
+        return version
+    version = max(int(time.time() * 1_000_000), current + 1) if rows_written or moved else current
+    conn.execute(
+        dataset_versions.update().where(dataset_versions.c.dataset == dataset).values(version=version, **values)
+    )
+    return version
+
+
+def fit_sources(source: str | None, width: int | None = None) -> str | None:
+    """The comma-separated sources of a write, fitted to ``dataset_versions.source``: a write
+    from more sources than the column holds keeps the first names and says how many it left
+    out (``bls,dbnomics,+5 more``). The full list is the dataset's ``sources`` (from its
+    series' stats)."""
+    width = width or dataset_versions.c.source.type.length
+    if source is None or len(source) <= width:
+        return source
+    names = source.split(",")
+    for kept in range(len(names) - 1, -1, -1):
+        fitted = ",".join([*names[:kept], f"+{len(names) - kept} more"])
+        if len(fitted) <= width:
+            return fitted
+    return source[:width]
+
+
+def _totals(conn: Connection, dataset: str) -> dict:
+    stats = series_stats.c
+    mine = stats.dataset == dataset
+    count, rows, first, last = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(stats.row_count), 0),
+            func.min(stats.first_date),
+            func.max(stats.last_date),
+        ).where(mine)
+    ).one()
+    sources = conn.execute(select(stats.source).where(mine).distinct().order_by(stats.source)).scalars().all()
+    flags = conn.execute(select(func.count()).where(data_quality.c.dataset == dataset)).scalar_one()
+    return {
+        "key_count": int(count),
+        "row_count": int(rows),
+        "first_date": first,
+        "last_date": last,
+        "sources": ", ".join(sources),
+        "flag_count": int(flags),
+    }

@@ -24,8 +24,8 @@ from jobs.demo_options import demo_chain_history
 from sql.datasets import DATASETS
 from sql.schema import data_quality, table
 from sql.store import Store
-from sql.versions import publish_version
-from sql.write import bump_version, rebuild_stats, write_dataset
+from sql.versions import bump_version, publish_version
+from sql.write import rebuild_stats, write_dataset
 
 YEARS = 5  # how far back the seeded window goes
 

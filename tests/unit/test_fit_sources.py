@@ -4,7 +4,7 @@ many sources (economic_indicators: eight) no longer makes its write fail for the
 from __future__ import annotations
 
 from sql.schema import dataset_versions
-from sql.write import fit_sources
+from sql.versions import fit_sources
 
 MANY = "bls,dbnomics,fiscal_data,fred_graph,imf_datamapper,nyfed_rates,world_bank"
 
