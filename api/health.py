@@ -109,7 +109,7 @@ def _last_run(preload: dict | None, refresh: dict | None) -> datetime | None:
     """When the sidecar's last completed run finished: the newer of ``refresh:last_run`` (its
     ``sidecar_status`` row when the cache has none: one read by primary key) and a completed
     preload that downloaded (one that found the data fresh and skipped is no refresh)."""
-    if refresh is None:
+    if refresh is None and versions.database_available():  # no wait on a database known down
         refresh = stored_status("refresh")
     finished = [
         parse_time(run.get("finished_at"))
