@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from datasources.providers.cboe.option_chain import summarize_chain
+from datasources.chains import summarize_chain
 
 DAILIES, WEEKLIES, MONTHLIES, LEAP_YEARS = 3, 6, 12, 2
 STRIKE_STEPS = (0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0)
