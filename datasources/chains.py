@@ -242,7 +242,7 @@ def fill_deltas(contracts: pd.DataFrame, spot: float, day: date) -> pd.DataFrame
 # BTC-241227-60000-C (Binance), BTC-USD-241227-60000-C (OKX); XRP_USDC-...-0d625-C (a decimal strike).
 DASHED_SYMBOL = re.compile(
     r"^(?P<root>[A-Z0-9]+)(?:_[A-Z]+)?(?:-USDC?)?-(?P<expiry>\d{1,2}[A-Z]{3}\d{2}|\d{6})"
-    r"-(?P<strike>\d+(?:[.d]\d+)?)-(?P<kind>[CP])(?:-[A-Z]+)?$"
+    r"-(?P<strike>\d+(?:[.dD]\d+)?)-(?P<kind>[CP])(?:-[A-Z]+)?$"
 )
 
 
@@ -258,7 +258,7 @@ def dashed_symbols(names: pd.Series) -> pd.DataFrame:
             "root": parts["root"],
             "expiry": expiry.fillna(named),
             "kind": parts["kind"],
-            "strike": pd.to_numeric(parts["strike"].str.replace("d", ".", regex=False), errors="coerce"),
+            "strike": pd.to_numeric(parts["strike"].str.replace("D", ".", regex=False), errors="coerce"),
         }
     )
 
@@ -284,3 +284,31 @@ def first_number(*values: object) -> float:
         if np.isfinite(number) and number > 0:
             return number
     return np.nan
+
+
+def summarize_named(quotes: pd.DataFrame, spot: float, day: date, underlying: str) -> pd.DataFrame:
+    """The summary of a crypto venue's chain: ``quotes`` has a ``name`` per contract (a
+    ``DASHED_SYMBOL``) and any of ``volume, open_interest, iv`` (a fraction), ``delta``; the
+    contracts of other underlyings are left out, missing deltas come from the IVs."""
+    if quotes.empty or "name" not in quotes:
+        raise ParseError(f"no {underlying} option contracts in the response")
+    parts = dashed_symbols(quotes["name"])
+    mine = (parts["root"] == underlying).to_numpy()
+    if not mine.any():
+        raise ParseError(f"no {underlying} option contracts (ROOT-expiry-strike-C|P) in the response")
+    quotes, parts = quotes[mine], parts[mine]
+
+    def field(name: str):
+        return quotes[name].to_numpy() if name in quotes else None
+
+    contracts = contracts_table(
+        parts["expiry"].to_numpy(),
+        parts["kind"].to_numpy(),
+        parts["strike"].to_numpy(),
+        field("volume"),
+        field("open_interest"),
+        field("iv"),
+        field("delta"),
+    )
+    spot = spot if np.isfinite(spot) and spot > 0 else np.nan
+    return summarize_chain(fill_deltas(contracts, spot, day), spot, day, underlying)

@@ -1,0 +1,92 @@
+"""Parsers of the option-chain venues beyond CBOE (Deribit, Bybit, OKX, Binance, Polygon, EODHD)
+on small bodies in each venue's documented format: the contracts read, the summary per expiry
+(datasources/chains.py), the venue's error answers, and the multi-request hook
+(``parse_bodies``) where one chain takes several endpoints."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import pytest
+
+from datasources.base import ParseError, parse_responses, reads_together
+from datasources.chains import dashed_symbols
+from datasources.providers.deribit import DeribitOptionChainConnector
+from tests.unit.providers.bodies import body
+
+DAY_MS = int(datetime(2024, 11, 25, 12, tzinfo=UTC).timestamp() * 1000)  # 2024-11-25
+
+
+def test_crypto_contract_names_of_every_venue():
+    names = dashed_symbols(
+        pd.Series(
+            [
+                "BTC-27DEC24-60000-C",
+                "ETH-3JAN25-3000-P",
+                "BTC-241227-60000-C",
+                "BTC-USD-241227-60000-P",
+                "XRP_USDC-27DEC24-0d625-C",
+                "SOL-27DEC24-200-C-USDT",
+                "BTC-PERPETUAL",
+            ]
+        )
+    )
+    assert names["root"].tolist()[:6] == ["BTC", "ETH", "BTC", "BTC", "XRP", "SOL"]
+    assert [str(d.date()) for d in names["expiry"][:3]] == ["2024-12-27", "2025-01-03", "2024-12-27"]
+    assert names["strike"].tolist()[:5] == [60000, 3000, 60000, 60000, 0.625]
+    assert names["kind"].tolist()[:4] == ["C", "P", "C", "P"] and names.iloc[6].isna().all()
+
+
+def deribit_summary(name, volume, oi, mark_iv, stamp=DAY_MS, index=100.0):
+    return {
+        "instrument_name": name,
+        "volume": volume,
+        "open_interest": oi,
+        "mark_iv": mark_iv,
+        "underlying_price": index,
+        "estimated_delivery_price": index,
+        "creation_timestamp": stamp,
+        "base_currency": "BTC",
+    }
+
+
+DERIBIT_BOOK = {
+    "jsonrpc": "2.0",
+    "result": [
+        deribit_summary("BTC-27DEC24-90-P", 5.0, 30.0, 70.0),
+        deribit_summary("BTC-27DEC24-100-P", 10.0, 20.0, 60.0),
+        deribit_summary("BTC-27DEC24-100-C", 8.0, 40.0, 50.0),
+        deribit_summary("BTC-27DEC24-110-C", 2.0, 10.0, 45.0),
+        deribit_summary("BTC-20NOV24-100-C", 2.0, 10.0, 45.0),  # expired: left out
+        deribit_summary("BTC-PERPETUAL", 2.0, 10.0, None),  # not an option
+    ],
+}
+
+
+def test_deribit_chain_reads_book_summary_and_index():
+    connector = DeribitOptionChainConnector()
+    assert reads_together(connector)
+    index = {"jsonrpc": "2.0", "result": {"index_price": 104.0, "estimated_delivery_price": 104.0}}
+    (frame,) = parse_responses(connector, [body(DERIBIT_BOOK), body(index)], "BTC")
+    row = frame.iloc[0]
+    assert len(frame) == 1 and str(row["date"]) == "2024-11-25" and str(row["expiry"]) == "2024-12-27"
+    assert row["underlying_price"] == 104.0 and row["contracts"] == 4
+    assert (row["call_volume"], row["put_volume"], row["put_call_volume"]) == (10.0, 15.0, 1.5)
+    assert (row["call_open_interest"], row["put_open_interest"]) == (50.0, 50.0)
+    # ATM at 104 between the 100 strike (mean of 60 % and 50 %) and 110 (45 %).
+    assert row["atm_iv"] == pytest.approx(55 + 0.4 * (45 - 55))
+    # The book summary alone: the spot is its own estimated delivery price.
+    alone = connector.parse(body(DERIBIT_BOOK), "BTC")
+    assert alone.iloc[0]["underlying_price"] == 100.0
+
+
+def test_deribit_chain_errors():
+    connector = DeribitOptionChainConnector()
+    error = {"jsonrpc": "2.0", "error": {"code": 10020, "message": "invalid currency"}}
+    with pytest.raises(ParseError, match="Deribit error 10020"):
+        connector.parse(body(error), "XXX")
+    with pytest.raises(ParseError, match="no option book summaries"):
+        connector.parse(body({"jsonrpc": "2.0", "result": []}), "BTC")
+    with pytest.raises(ParseError, match="no ETH option contracts"):
+        connector.parse(body(DERIBIT_BOOK), "ETH")
