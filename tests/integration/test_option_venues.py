@@ -19,6 +19,7 @@ from tests.fixtures.server import respond
 # One instrument per venue (key: the venue's own), so that every venue is asked.
 VENUES = {
     "deribit_options": ("BTC", ["/api/v2/public/get_book_summary_by_currency", "/api/v2/public/get_index_price"]),
+    "bybit_options": ("ETH", ["/v5/market/tickers"]),
 }
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from datasources.base import ParseError, parse_responses, reads_together
 from datasources.chains import dashed_symbols
+from datasources.providers.bybit import BybitOptionChainConnector
 from datasources.providers.deribit import DeribitOptionChainConnector
 from tests.unit.providers.bodies import body
 
@@ -90,3 +91,52 @@ def test_deribit_chain_errors():
         connector.parse(body({"jsonrpc": "2.0", "result": []}), "BTC")
     with pytest.raises(ParseError, match="no ETH option contracts"):
         connector.parse(body(DERIBIT_BOOK), "ETH")
+
+
+def bybit_ticker(symbol, volume, oi, iv, delta):
+    return {
+        "symbol": symbol,
+        "volume24h": volume,
+        "openInterest": oi,
+        "markIv": iv,
+        "delta": delta,
+        "indexPrice": "100.00",
+        "underlyingPrice": "100.50",
+        "bid1Price": "0",
+    }
+
+
+BYBIT = {
+    "retCode": 0,
+    "retMsg": "SUCCESS",
+    "result": {
+        "category": "option",
+        "list": [
+            bybit_ticker("BTC-27DEC24-90-P", "4", "10", "0.70", "-0.20"),
+            bybit_ticker("BTC-27DEC24-95-P", "6", "10", "0.65", "-0.30"),
+            bybit_ticker("BTC-27DEC24-100-C", "3", "20", "0.50", "0.50"),
+            bybit_ticker("BTC-27DEC24-105-C", "2", "", "0.48", "0.30"),
+            bybit_ticker("BTC-27DEC24-110-C", "1", "5", "0.46", "0.20"),
+        ],
+    },
+    "time": DAY_MS,
+}
+
+
+def test_bybit_chain_reads_option_tickers():
+    connector = BybitOptionChainConnector()
+    assert not reads_together(connector)
+    row = connector.parse(body(BYBIT), "BTC").iloc[0]
+    assert str(row["date"]) == "2024-11-25" and row["underlying_price"] == 100.0 and row["contracts"] == 5
+    assert (row["put_volume"], row["call_volume"], row["put_call_oi"]) == (10.0, 6.0, 0.8)
+    # 25-delta: puts between -0.2 (70 %) and -0.3 (65 %), calls between 0.2 (46 %) and 0.3 (48 %).
+    assert row["skew_25d"] == pytest.approx(67.5 - 47.0)
+    assert row["atm_iv"] == pytest.approx(50.0)  # the 100 strike has only a call
+
+
+def test_bybit_chain_errors():
+    connector = BybitOptionChainConnector()
+    with pytest.raises(ParseError, match="Bybit error 10001"):
+        connector.parse(body({"retCode": 10001, "retMsg": "params error", "result": {}}), "BTC")
+    with pytest.raises(ParseError, match="no option tickers"):
+        connector.parse(body({"retCode": 0, "retMsg": "OK", "result": {"list": []}, "time": DAY_MS}), "BTC")
