@@ -20,6 +20,15 @@ from tests.fixtures.server import respond
 VENUES = {
     "deribit_options": ("BTC", ["/api/v2/public/get_book_summary_by_currency", "/api/v2/public/get_index_price"]),
     "bybit_options": ("ETH", ["/v5/market/tickers"]),
+    "okx_options": (
+        "BTC",
+        [
+            "/api/v5/public/opt-summary",
+            "/api/v5/market/tickers",
+            "/api/v5/public/open-interest",
+            "/api/v5/market/index-tickers",
+        ],
+    ),
 }
 
 

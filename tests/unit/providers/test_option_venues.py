@@ -14,6 +14,7 @@ from datasources.base import ParseError, parse_responses, reads_together
 from datasources.chains import dashed_symbols
 from datasources.providers.bybit import BybitOptionChainConnector
 from datasources.providers.deribit import DeribitOptionChainConnector
+from datasources.providers.okx import OkxOptionChainConnector
 from tests.unit.providers.bodies import body
 
 DAY_MS = int(datetime(2024, 11, 25, 12, tzinfo=UTC).timestamp() * 1000)  # 2024-11-25
@@ -140,3 +141,44 @@ def test_bybit_chain_errors():
         connector.parse(body({"retCode": 10001, "retMsg": "params error", "result": {}}), "BTC")
     with pytest.raises(ParseError, match="no option tickers"):
         connector.parse(body({"retCode": 0, "retMsg": "OK", "result": {"list": []}, "time": DAY_MS}), "BTC")
+
+
+def okx(data, code="0"):
+    return body({"code": code, "msg": "" if code == "0" else "Instrument ID does not exist", "data": data})
+
+
+OKX_NAMES = ["BTC-USD-241227-95-P", "BTC-USD-241227-100-C", "BTC-USD-241227-105-C", "ETH-USD-241227-100-C"]
+OKX_SUMMARY = [
+    {"instId": n, "markVol": v, "deltaBS": d, "delta": "0.1", "fwdPx": "101", "ts": str(DAY_MS)}
+    for n, v, d in zip(OKX_NAMES, ["0.6", "0.5", "0.4", "0.9"], ["-0.3", "0.5", "0.3", "0.5"], strict=True)
+]
+
+
+def test_okx_chain_joins_greeks_volumes_open_interest_and_index():
+    connector = OkxOptionChainConnector()
+    assert reads_together(connector) and len(connector.build_requests("http://x", "BTC", None)) == 4
+    tickers = [
+        {"instId": n, "volCcy24h": v, "vol24h": "999"} for n, v in zip(OKX_NAMES, ["3", "2", "1", "9"], strict=True)
+    ]
+    interest = [{"instId": n, "oiCcy": v, "oi": "999"} for n, v in zip(OKX_NAMES, ["6", "4", "", "9"], strict=True)]
+    index = [{"instId": "BTC-USD", "idxPx": "100"}]
+    bodies = [okx(OKX_SUMMARY), okx(tickers), okx(interest), okx(index)]
+    (frame,) = parse_responses(connector, bodies, "BTC")
+    row = frame.iloc[0]
+    assert row["contracts"] == 3 and row["underlying_price"] == 100.0 and str(row["date"]) == "2024-11-25"
+    assert (row["put_volume"], row["call_volume"], row["put_call_volume"]) == (3.0, 3.0, 1.0)
+    assert (row["put_open_interest"], row["call_open_interest"]) == (6.0, 4.0)
+    assert row["atm_iv"] == pytest.approx(50.0)
+    # The greeks alone: the median forward as the spot, no volumes.
+    alone = connector.parse(okx(OKX_SUMMARY), "BTC").iloc[0]
+    assert alone["underlying_price"] == 101.0 and pd.isna(alone["call_volume"])
+
+
+def test_okx_chain_errors():
+    connector = OkxOptionChainConnector()
+    with pytest.raises(ParseError, match="OKX error 51001"):
+        connector.parse(okx([], code="51001"), "BTC")
+    with pytest.raises(ParseError, match="no option summaries"):
+        connector.parse(okx([]), "BTC")
+    with pytest.raises(ParseError, match="no option tickers"):
+        connector.parse_bodies([okx(OKX_SUMMARY), okx([]), okx([]), okx([])], "BTC")
