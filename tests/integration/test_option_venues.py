@@ -20,6 +20,7 @@ from tests.fixtures.server import respond
 VENUES = {
     "deribit_options": ("BTC", ["/api/v2/public/get_book_summary_by_currency", "/api/v2/public/get_index_price"]),
     "bybit_options": ("ETH", ["/v5/market/tickers"]),
+    "binance_options": ("SOL", ["/eapi/v1/ticker", "/eapi/v1/mark"]),
     "okx_options": (
         "BTC",
         [

@@ -12,6 +12,7 @@ import pytest
 
 from datasources.base import ParseError, parse_responses, reads_together
 from datasources.chains import dashed_symbols
+from datasources.providers.binance import BinanceOptionChainConnector
 from datasources.providers.bybit import BybitOptionChainConnector
 from datasources.providers.deribit import DeribitOptionChainConnector
 from datasources.providers.okx import OkxOptionChainConnector
@@ -182,3 +183,38 @@ def test_okx_chain_errors():
         connector.parse(okx([]), "BTC")
     with pytest.raises(ParseError, match="no option tickers"):
         connector.parse_bodies([okx(OKX_SUMMARY), okx([]), okx([]), okx([])], "BTC")
+
+
+BINANCE_TICKERS = [
+    {"symbol": "BTC-241227-95-P", "volume": "4", "exercisePrice": "100.0", "closeTime": DAY_MS},
+    {"symbol": "BTC-241227-100-C", "volume": "2", "exercisePrice": "100.0", "closeTime": DAY_MS},
+    {"symbol": "BTC-241227-105-C", "volume": "2", "exercisePrice": "100.0", "closeTime": DAY_MS},
+    {"symbol": "ETH-241227-3000-C", "volume": "9", "exercisePrice": "3000.0", "closeTime": DAY_MS},
+]
+BINANCE_MARKS = [
+    {"symbol": "BTC-241227-95-P", "markIV": "0.6", "delta": "-0.3"},
+    {"symbol": "BTC-241227-100-C", "markIV": "0.5", "delta": "0.5"},
+    {"symbol": "BTC-241227-105-C", "markIV": "0.4", "delta": "0.3"},
+]
+
+
+def test_binance_chain_reads_tickers_with_marks():
+    connector = BinanceOptionChainConnector()
+    assert reads_together(connector)
+    (frame,) = parse_responses(connector, [body(BINANCE_TICKERS), body(BINANCE_MARKS)], "BTC")
+    row = frame.iloc[0]
+    assert row["contracts"] == 3 and row["underlying_price"] == 100.0 and str(row["expiry"]) == "2024-12-27"
+    assert (row["put_volume"], row["call_volume"], row["put_call_volume"]) == (4.0, 4.0, 1.0)
+    assert pd.isna(row["call_open_interest"]) and pd.isna(row["max_pain"])  # no open interest asked for
+    assert row["atm_iv"] == pytest.approx(50.0)
+    assert pd.isna(connector.parse(body(BINANCE_TICKERS), "BTC").iloc[0]["atm_iv"])  # no marks, no IVs
+
+
+def test_binance_chain_errors():
+    connector = BinanceOptionChainConnector()
+    with pytest.raises(ParseError, match="Binance options error -1121"):
+        connector.parse(body({"code": -1121, "msg": "Invalid symbol."}), "BTC")
+    with pytest.raises(ParseError, match="no option tickers"):
+        connector.parse(body([]), "BTC")
+    with pytest.raises(ParseError, match="no SOL option contracts"):
+        connector.parse_bodies([body(BINANCE_TICKERS), body(BINANCE_MARKS)], "SOL")
