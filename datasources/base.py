@@ -64,7 +64,8 @@ class Connector(Protocol):
     ``"bars"`` (``symbol, ts, open, high, low, close, volume``; ``ts`` UTC) or ``"rows"`` (the
     columns of its dataset's table, checked by that dataset's validator: an option-chain
     summary). ``build_requests`` returns every request one instrument needs (one, or one per
-    page/year).
+    page/year): each body is parsed on its own and the frames joined — unless the connector
+    reads its requests together (``parse_bodies``, see ``reads_together``).
     """
 
     provider: str
@@ -75,6 +76,22 @@ class Connector(Protocol):
     ) -> list[HttpRequest]: ...
 
     def parse(self, body: bytes, symbol: str) -> pd.DataFrame: ...
+
+
+def reads_together(connector: Connector) -> bool:
+    """Whether ``connector``'s requests answer one instrument together: a connector that needs
+    several endpoints for one frame (an option chain's greeks from one, its volumes from
+    another) has ``parse_bodies(bodies, symbol)``, given the bodies of every request of
+    ``build_requests`` in their order, instead of a frame per body."""
+    return callable(getattr(connector, "parse_bodies", None))
+
+
+def parse_responses(connector: Connector, bodies: list[bytes], symbol: str) -> list[pd.DataFrame]:
+    """The frames of the bodies answering ``connector.build_requests``, in order: one per body,
+    or a single one of them all when the connector reads its requests together."""
+    if reads_together(connector):
+        return [connector.parse_bodies(list(bodies), symbol)]  # type: ignore[attr-defined]
+    return [connector.parse(body, symbol) for body in bodies]
 
 
 @dataclass(frozen=True)

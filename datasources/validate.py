@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from datasources.base import DownloadError
-from datasources.providers.cboe.option_chain import NON_NEGATIVE_FIGURES
+from datasources.chains import NON_NEGATIVE_FIGURES
 
 
 class ValidationError(DownloadError):

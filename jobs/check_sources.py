@@ -34,7 +34,15 @@ from config.catalog import Catalog, Instrument, Source
 from config.freshness import min_latest_observation
 from config.logging_setup import redact
 from config.settings import Settings
-from datasources.base import Connector, FetchError, FetchTimeout, HttpRequest, ParseError
+from datasources.base import (
+    Connector,
+    FetchError,
+    FetchTimeout,
+    HttpRequest,
+    ParseError,
+    parse_responses,
+    reads_together,
+)
 from datasources.fetcher import Fetcher
 from datasources.http import FetchResult, HttpClient
 from datasources.registry import CONNECTORS
@@ -140,10 +148,13 @@ def redacted_request(request: HttpRequest, keys: list[str]) -> tuple[str, dict[s
 # --- parsing as a download would -------------------------------------------------------------------
 
 
-def parse_checked(connector: Connector, body: bytes, symbol: str, dataset: str, max_jump: float) -> pd.DataFrame:
+def parse_checked(
+    connector: Connector, body: bytes | list[bytes], symbol: str, dataset: str, max_jump: float
+) -> pd.DataFrame:
     """``body`` parsed by ``connector`` and validated as the download run does: ParseError
-    (or any error of a parser that did not expect the body), ValidationError, EmptyResult."""
-    frame = connector.parse(body, symbol)
+    (or any error of a parser that did not expect the body), ValidationError, EmptyResult.
+    A list of bodies: every answer of a connector that reads its requests together."""
+    frame = parse_responses(connector, body, symbol)[0] if isinstance(body, list) else connector.parse(body, symbol)
     if not isinstance(frame, pd.DataFrame):
         raise ParseError(f"the parser returned {type(frame).__name__}, not a frame")
     if connector.kind == "bars":
@@ -208,6 +219,7 @@ class Checker:
         keys = environment_keys(self.fetcher, source)
         requests = connector.build_requests(source.base_url, symbol, since, self.fetcher.api_key(source.id))
         frames, latency, recorded = [], 0.0, []
+        together, bodies, parts = reads_together(connector), [], []
         try:
             for n, request in enumerate(requests, start=1):
                 url, params, headers = redacted_request(request, keys)
@@ -216,14 +228,20 @@ class Checker:
                 fetched = self.fetcher.fetch(source, request)
                 latency += fetched.latency_ms
                 result.latency_ms = round(latency, 1)
+                if together and n < len(requests):  # parsed with the last answer
+                    bodies.append(fetched.body)
+                    parts.append(self._record(result, n, fetched, url, params, headers, keys, since, None, recorded))
+                    continue
+                payload = [*bodies, fetched.body] if together else fetched.body
+                whole = parts if together else None
                 try:
                     frames.append(
-                        parse_checked(connector, fetched.body, symbol, inst.dataset, self.settings.max_daily_jump)
+                        parse_checked(connector, payload, symbol, inst.dataset, self.settings.max_daily_jump)
                     )
                 except Exception as exc:
-                    self._record(result, n, fetched, url, params, headers, keys, since, exc, recorded)
+                    self._record(result, n, fetched, url, params, headers, keys, since, exc, recorded, whole)
                     raise
-                self._record(result, n, fetched, url, params, headers, keys, since, None, recorded)
+                self._record(result, n, fetched, url, params, headers, keys, since, None, recorded, whole)
         except Exception as exc:  # noqa: BLE001 - a connector's bug is this source's failure, reported
             result.status = _status_of(exc)
             named = isinstance(exc, FetchError | ParseError | ValidationError)
@@ -248,10 +266,14 @@ class Checker:
         since: date,
         error: BaseException | None,
         recorded: list[str],
-    ) -> None:
-        """Keep an answered body and what it answered as a recorded sample."""
+        earlier: list[str | None] | None = None,
+    ) -> str | None:
+        """Keep an answered body and what it answered as a recorded sample; its body's file
+        name. For a connector that reads its requests together, the answers before the last
+        are recorded as parts (``part``) and the last names them all (``bodies``, in order)."""
         if self.record_dir is None:
-            return
+            return None
+        together = reads_together(CONNECTORS[result.provider])
         stem = f"{result.source}-{n}"
         body = fetched.body
         for key in keys:
@@ -275,8 +297,13 @@ class Checker:
             "body": f"{stem}{_suffix(fetched.content_type, body)}",
             "bytes": len(body),
         }
+        if together and earlier is None:
+            meta["part"] = True
+        elif earlier is not None:
+            meta["bodies"] = [*earlier, meta["body"]]
         (self.record_dir / f"{stem}.meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         recorded.append(f"{stem}.meta.json")
+        return meta["body"]
 
 
 def _suffix(content_type: str | None, body: bytes) -> str:
@@ -292,8 +319,9 @@ def _suffix(content_type: str | None, body: bytes) -> str:
 
 
 def recordings(directory: Path) -> list[Path]:
-    """The metadata files of the recorded samples in ``directory``."""
-    return sorted(directory.glob("*.meta.json"))
+    """The metadata files of the recorded samples in ``directory`` (not those of the parts of
+    an answer read together: the last part's metadata names them)."""
+    return sorted(p for p in directory.glob("*.meta.json") if not json.loads(p.read_text(encoding="utf-8")).get("part"))
 
 
 def verify_recording(meta_path: Path, max_jump: float = 0.5) -> pd.DataFrame:
@@ -303,6 +331,9 @@ def verify_recording(meta_path: Path, max_jump: float = 0.5) -> pd.DataFrame:
     connector = CONNECTORS.get(meta["provider"])
     if connector is None:
         raise LookupError(f"{meta_path.name}: no connector for provider {meta['provider']!r}")
+    if meta.get("bodies"):
+        bodies = [(meta_path.parent / name).read_bytes() for name in meta["bodies"]]
+        return parse_checked(connector, bodies, meta["symbol"], meta["dataset"], max_jump)
     body = (meta_path.parent / meta["body"]).read_bytes()
     return parse_checked(connector, body, meta["symbol"], meta["dataset"], max_jump)
 

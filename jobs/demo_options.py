@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from datasources.providers.cboe.option_chain import summarize_chain
+from datasources.chains import summarize_chain
 
 DAILIES, WEEKLIES, MONTHLIES, LEAP_YEARS = 3, 6, 12, 2
 STRIKE_STEPS = (0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0)
@@ -64,7 +64,8 @@ def demo_chain(underlying: str, day: date, spot: float, vix: float) -> pd.DataFr
         spread = atm * math.sqrt(years)
         half_width = max(3.2 * spread, 0.04) * spot
         step = _strike_step(2 * half_width)
-        strikes = np.arange(math.ceil((spot - half_width) / step) * step, spot + half_width, step)
+        low = max(math.ceil((spot - half_width) / step), 1) * step  # strikes stay above zero
+        strikes = np.arange(low, spot + half_width, step)
         sds = np.log(strikes / spot) / spread  # standard deviations from the money
         iv = np.clip(atm * (1 - 0.16 * sds + 0.02 * sds**2), 0.4 * atm, 3 * atm)
         d1 = (np.log(spot / strikes) + 0.5 * iv**2 * years) / (iv * math.sqrt(years))
@@ -123,8 +124,22 @@ def demo_chain_history(
     (volume, open_interest), the whole chain's put/call ratio on each day."""
     frames = []
     for i, (day, spot, level) in enumerate(zip(days, spots, vix, strict=True)):
-        chain = demo_chain(underlying, day.date(), float(spot), float(level))
+        build = scaled_chain if spot >= 10_000 else demo_chain  # BTC: strikes 1000 apart, not 100
+        chain = build(underlying, day.date(), float(spot), float(level))
         for measure, ratios in (put_call or {}).items():
             chain = match_put_call(chain, measure, float(ratios[i]))
         frames.append(summarize_chain(chain, round(float(spot), 2), day.date(), underlying))
     return pd.concat(frames, ignore_index=True)
+
+
+def scaled_chain(underlying: str, day: date, spot: float, vol_level: float) -> pd.DataFrame:
+    """``demo_chain`` of an underlying priced in the thousands or more (BTC, ETH): the chain of
+    a ~100 spot with its strikes, premiums and gammas scaled back, so that it lists about as many
+    strikes as the index chains (round strikes such as 1000-wide BTC steps)."""
+    scale = 10.0 ** max(0, math.floor(math.log10(spot)) - 2)
+    chain = demo_chain(underlying, day, spot / scale, vol_level)
+    chain["strike"] = (chain["strike"] * scale).round(2)
+    chain["theo"] = (chain["theo"] * scale).round(2)
+    chain["gamma"] = chain["gamma"] / scale
+    chain["root"] = underlying
+    return chain

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from config.catalog import Catalog, Instrument, Source
 from config.logging_setup import context_fields
-from datasources.base import Connector, DownloadError, ParseError
+from datasources.base import Connector, DownloadError, ParseError, parse_responses, reads_together
 from datasources.fetcher import Fetcher
 from datasources.http import HttpClient
 from datasources.registry import CONNECTORS
@@ -103,13 +103,16 @@ class DownloadRun:
                 ):
                     raise
                 log.debug("%s: batch of %d failed (%s); asking for %s alone", source.id, len(batch), exc, symbol)
-        frames = []
+        frames, bodies, together = [], [], reads_together(connector)
         for request in connector.build_requests(source.base_url, symbol, since, self.fetcher.api_key(source.id)):
             result = self.fetcher.fetch(source, request)
             attempt.http_status = result.http_status
             attempt.latency_ms = (attempt.latency_ms or 0) + result.latency_ms
-            frames.append(connector.parse(result.body, symbol))
-        return join_pages(frames)
+            if together:  # parsed once every request has answered
+                bodies.append(result.body)
+            else:
+                frames.append(connector.parse(result.body, symbol))
+        return join_pages(parse_responses(connector, bodies, symbol) if together else frames)
 
     def _parse_batch(self, connector: Connector, key: tuple, body: bytes, batch: list[str]) -> dict:
         """``connector.parse_batch`` of one batch body, run once however many instruments ask."""

@@ -1,4 +1,5 @@
-"""Binance spot klines (keyless), daily bars. Symbols: ``BTCUSDT``."""
+"""Binance (keyless): spot klines as daily bars (symbols ``BTCUSDT``), and the European options of
+``eapi.binance.com`` summarised per expiry (symbols ``BTC``, ``ETH``, ``SOL``…)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from datasources.base import HttpRequest, ParseError, ProviderSpec, bars_frame
+from datasources.chains import first_number, numbers, summarize_named, utc_day
 from datasources.wire import DAY_SECONDS, day_seconds, day_windows, load_json
 
 
@@ -50,4 +52,48 @@ def parse_klines(doc, symbol: str) -> pd.DataFrame:
     return bars_frame(symbol, stamps, frame["open"], frame["high"], frame["low"], frame["close"], frame["volume"])
 
 
-PROVIDER = ProviderSpec("binance", (BinanceKlinesConnector(),), rate_limit_per_minute=600)
+def _options_list(body: bytes, what: str) -> pd.DataFrame:
+    """An eapi answer: a JSON list of objects with a ``symbol``; an error is ``{code, msg}``."""
+    doc = load_json(body)
+    if isinstance(doc, dict):
+        raise ParseError(f"Binance options error {doc.get('code')}: {doc.get('msg')}")
+    frame = pd.DataFrame.from_records([r for r in doc if isinstance(r, dict)] if isinstance(doc, list) else [])
+    if frame.empty or "symbol" not in frame:
+        raise ParseError(f"Binance options: no {what}")
+    return frame
+
+
+class BinanceOptionChainConnector:
+    """Every listed option (all underlyings: the coin's are kept) read from two endpoints together
+    (``parse_bodies``): ``/eapi/v1/ticker`` (per ``symbol`` such as ``BTC-241227-60000-C`` the 24 h
+    ``volume`` in contracts, ``exercisePrice`` — the underlying's index — and ``closeTime`` in
+    ms) and ``/eapi/v1/mark`` (``markIV`` a fraction, ``delta``). Open interest is served per
+    expiry only: not asked for, so no max pain. The ticker alone (``parse``) has no IVs."""
+
+    provider = "binance_options"
+    kind = "rows"
+
+    def build_requests(self, base_url, symbol, since, api_key=None) -> list[HttpRequest]:
+        return [HttpRequest(url=f"{base_url}/eapi/v1/ticker"), HttpRequest(url=f"{base_url}/eapi/v1/mark")]
+
+    def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
+        return self.parse_bodies([body], symbol)
+
+    def parse_bodies(self, bodies: list[bytes], symbol: str) -> pd.DataFrame:
+        tickers = _options_list(bodies[0], "option tickers")
+        quotes = pd.DataFrame({"name": tickers["symbol"], "volume": numbers(tickers, "volume")})
+        if len(bodies) > 1:
+            marks = _options_list(bodies[1], "option mark prices").drop_duplicates("symbol").set_index("symbol")
+            quotes["iv"] = quotes["name"].map(numbers(marks, "markIV"))
+            quotes["delta"] = quotes["name"].map(numbers(marks, "delta"))
+        coin = symbol.upper()
+        mine = tickers["symbol"].astype(str).str.startswith(f"{coin}-")
+        spot = first_number(numbers(tickers[mine], "exercisePrice").median())
+        stamps = numbers(tickers[mine], "closeTime")
+        day = utc_day(stamps.max() if stamps.notna().any() else None)
+        return summarize_named(quotes, spot, day, coin)
+
+
+PROVIDER = ProviderSpec(
+    "binance", (BinanceKlinesConnector(), BinanceOptionChainConnector()), rate_limit_per_minute=600
+)

@@ -55,12 +55,26 @@ def demo_path(key: str, days: pd.DatetimeIndex, dataset: str | None = None) -> n
     return demo_series(key, days, dataset).to_numpy()
 
 
+# Where an option underlying's price and volatility level live in the demo (default: the index
+# or ETF of that key, and the VIX). Crypto chains follow their coin and Deribit's DVOL.
+CHAIN_PATHS = {
+    "BTC": (("BTCUSD", "crypto_prices"), "DVOL_BTC"),
+    "ETH": (("ETHUSD", "crypto_prices"), "DVOL_ETH"),
+    "SOL": (("SOLUSD", "crypto_prices"), "DVOL_BTC"),
+    "VIX": (("VIX", "volatility_indicators"), "VVIX"),
+}
+EQUITY_CHAINS = {"AAPL", "NVDA", "MSFT", "AMZN", "META", "TSLA"}
+
+
 def demo_option_chains(underlying: str, days: pd.DatetimeIndex) -> pd.DataFrame:
-    """Chain summaries of the last ``CHAIN_SNAPSHOTS`` days, the underlying and the VIX on their
-    demo paths. The chains' put/call ratios are the demo put/call series of the underlying (where
-    the demo has one), so the Options page's chain and its put/call panels agree."""
-    spots = demo_path(underlying, days, "market_indices")
-    vix = demo_path("VIX", days)
+    """Chain summaries of the last ``CHAIN_SNAPSHOTS`` days, the underlying and its volatility
+    level (the VIX; DVOL for crypto) on their demo paths. The chains' put/call ratios are the
+    demo put/call series of the underlying (where the demo has one), so the Options page's
+    chain and its put/call panels agree."""
+    default = (underlying, "equities" if underlying in EQUITY_CHAINS else "market_indices")
+    (price_key, price_dataset), vol_key = CHAIN_PATHS.get(underlying, (default, "VIX"))
+    spots = demo_path(price_key, days, price_dataset)
+    vix = demo_path(vol_key, days)  # the VIX's own options: IVs near the VVIX level
     last = slice(-CHAIN_SNAPSHOTS, None)
     series = {"volume": f"PUT_CALL_{underlying}_VOLUME", "open_interest": f"PUT_CALL_{underlying}_OI"}
     ratios = {measure: demo_path(key, days)[last] for measure, key in series.items() if key in SENTIMENT}

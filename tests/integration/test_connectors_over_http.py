@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from werkzeug import Response
 
-from datasources.base import FetchError, ParseError, RateLimited
+from datasources.base import FetchError, ParseError, RateLimited, parse_responses
 from datasources.http import HttpClient
 from datasources.registry import CONNECTORS
 from tests.conftest import make_settings
@@ -33,11 +33,8 @@ def client(tmp_path):
 def fetch_and_parse(client, httpserver, provider: str, since: date | None = None):
     connector = CONNECTORS[provider]
     base = httpserver.url_for("").rstrip("/")
-    frames = [
-        connector.parse(client.get(r).body, SYMBOLS[provider])
-        for r in connector.build_requests(base, SYMBOLS[provider], since)
-    ]
-    return frames
+    bodies = [client.get(r).body for r in connector.build_requests(base, SYMBOLS[provider], since)]
+    return parse_responses(connector, bodies, SYMBOLS[provider])
 
 
 @pytest.mark.parametrize("provider", sorted(SYMBOLS))

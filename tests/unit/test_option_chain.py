@@ -13,16 +13,8 @@ import pandas as pd
 import pytest
 
 from datasources.base import ParseError
-from datasources.providers.cboe.option_chain import (
-    CHAIN_COLUMNS,
-    CboeOptionChainConnector,
-    Contracts,
-    atm_iv,
-    contracts_frame,
-    iv_at_delta,
-    max_pain,
-    snapshot_date,
-)
+from datasources.chains import CHAIN_COLUMNS, Contracts, atm_iv, iv_at_delta, max_pain
+from datasources.providers.cboe.option_chain import CboeOptionChainConnector, contracts_frame, snapshot_date
 from datasources.providers.cboe.options import CboeOptionsPutCallConnector
 from datasources.validate import ValidationError, validate_option_chain, validate_rows
 from jobs.demo_options import demo_chain, demo_expiries, term_iv, third_friday
