@@ -154,7 +154,7 @@ class DownloadRun:
                 revised = self._checked_revisions(spec, revised, inst.key, provider.symbol, attempt)
             except Exception as exc:  # noqa: BLE001 - a connector's bug fails this provider, never the run
                 attempt.http_status = attempt.http_status or getattr(exc, "http_status", None)
-                attempt.error = f"{type(exc).__name__}: {exc}"
+                attempt.error = self.fetcher.hide_keys(source.id, f"{type(exc).__name__}: {exc}")
                 attempt.finished_at = datetime.now(UTC)
                 if isinstance(exc, DownloadError):
                     # Per instrument at DEBUG (offline that is hundreds of lines): the run logs one
