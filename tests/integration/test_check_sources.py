@@ -80,6 +80,8 @@ def test_every_source_answers_and_parses_and_the_recordings_parse_again(tmp_path
     assert not_configured == set(KEYED_SOURCES) - {"polygon"}
     assert {"fred_api", "alphavantage", "twelvedata", "fixer"} <= not_configured
     assert checks["alphavantage"]["message"] == "SPARTAN_ALPHAVANTAGE_API_KEYS is not set"
+    assert {"eia", "alphavantage_commodities"} <= not_configured  # the commodity sources' keys
+    assert checks["eia"]["message"] == "SPARTAN_EIA_API_KEYS is not set"
     for source, check in checks.items():
         if source in not_configured:
             continue
