@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from jobs.demo.specs import W_FRI, P, R, Spec
+from jobs.demo.specs import W_FRI, W_THU, P, R, Spec
 
 INDICES = {
     "SPX": P(6700, 0.10, 0.16, 0.08),
@@ -276,4 +276,8 @@ SENTIMENT = {
     "FG_SAFE_HAVEN": R(1.5, 20, 3.0, decimals=4, SPX=30),
     "FG_STRENGTH": R(1.5, 25, 4.0, decimals=4, SPX=50),
     "FG_BREADTH": R(1000, 2000, 600, decimals=2, SPX=3000),
+    # AAII's weekly survey (reported Thursdays), percent of respondents; bearish is the rest
+    # (jobs/demo/series.py DERIVED), so the three shares add up to 100.
+    "AAII_BULLISH": R(37.5, 40, 8, W_THU, decimals=2, low=18, high=58),
+    "AAII_NEUTRAL": R(31, 30, 5, W_THU, decimals=2, low=18, high=38),
 }
