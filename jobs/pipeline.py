@@ -109,7 +109,9 @@ class DownloadRun:
             attempt.http_status = result.http_status
             attempt.latency_ms = (attempt.latency_ms or 0) + result.latency_ms
             frames.append(connector.parse(result.body, symbol))
-        return join_pages(frames)
+        # A connector whose requests answer different halves of a row (funding, open interest)
+        # joins its own bodies.
+        return getattr(connector, "join_pages", join_pages)(frames)
 
     def _parse_batch(self, connector: Connector, key: tuple, body: bytes, batch: list[str]) -> dict:
         """``connector.parse_batch`` of one batch body, run once however many instruments ask."""
