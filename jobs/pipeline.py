@@ -112,7 +112,11 @@ class DownloadRun:
                 bodies.append(result.body)
             else:
                 frames.append(connector.parse(result.body, symbol))
-        return join_pages(parse_responses(connector, bodies, symbol) if together else frames)
+        if together:
+            return join_pages(parse_responses(connector, bodies, symbol))
+        # A connector whose requests answer different halves of a row (funding, open interest)
+        # joins its own bodies.
+        return getattr(connector, "join_pages", join_pages)(frames)
 
     def _parse_batch(self, connector: Connector, key: tuple, body: bytes, batch: list[str]) -> dict:
         """``connector.parse_batch`` of one batch body, run once however many instruments ask."""
