@@ -24,7 +24,7 @@ from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
 from middleware import metrics, security
-from pages import routing, warm
+from pages import layout_cache, routing, warm
 from pages.panels.export import export_bp
 from sql import read
 from sql import store as storage
@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     _add_redirects(server)
     dash_requests.init_app(app)  # malformed callback requests are 400s, unknown bundle files 404s
     routing.answer_404_off_pages(app)  # paths that are no page: the shell with a 404
+    layout_cache.init_app(app)  # a dashboard's layout, its page drawn in, answered from memory
     _serve_station_plotly(app)
     preload.register_callbacks(app)
     grid.register_callbacks(app)  # the "Export CSV" buttons

@@ -14,19 +14,53 @@ BAR_COLUMNS = ["symbol", "ts", "open", "high", "low", "close", "volume"]
 
 @dataclass(frozen=True)
 class HttpRequest:
-    """One GET. ``key_param`` names the query parameter that carries the API key, when the
-    provider wants one: the fetcher puts the next key there when a key is refused."""
+    """One GET. The API key, when the provider wants one, rides either in the query parameter
+    ``key_param`` or in the headers of ``key_headers`` (header name → template: ``{key}`` the
+    whole key, ``{key_id}`` / ``{secret}`` its two halves for a key given as ``KEYID:SECRET``).
+    The fetcher puts the next key there when a key is refused. Headers and the key stay out of
+    the request's repr, so a logged request never shows a header-borne key."""
 
     url: str
     params: dict[str, str] = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
     key_param: str | None = None
+    key_headers: dict[str, str] = field(default_factory=dict)
+    key: str | None = field(default=None, repr=False)
+
+    @property
+    def takes_key(self) -> bool:
+        return self.key_param is not None or bool(self.key_headers)
+
+    def carried_key(self) -> str:
+        """The key this request carries ("" when none)."""
+        if self.key_param is not None:
+            return self.params.get(self.key_param, "")
+        return self.key or ""
 
     def with_key(self, key: str | None) -> HttpRequest:
-        """The same request carrying ``key`` instead of its own."""
-        if self.key_param is None:
+        """The same request carrying ``key`` instead of its own (no key: no key header at all)."""
+        if self.key_param is not None:
+            return replace(self, params={**self.params, self.key_param: key or ""}, key=key)
+        if not self.key_headers:
             raise ValueError(f"{self.url} takes no API key")
-        return replace(self, params={**self.params, self.key_param: key or ""})
+        headers = {k: v for k, v in self.headers.items() if k not in self.key_headers}
+        return replace(self, headers={**headers, **key_header_values(self.key_headers, key)}, key=key)
+
+
+def key_header_values(templates: dict[str, str], key: str | None) -> dict[str, str]:
+    """The key headers of ``key`` (none without a key). ``{key_id}`` and ``{secret}`` are the
+    parts before and after the first ``:`` of a key given as ``KEYID:SECRET``."""
+    if not key:
+        return {}
+    key_id, _, secret = key.partition(":")
+    return {name: template.format(key=key, key_id=key_id, secret=secret) for name, template in templates.items()}
+
+
+def key_parts(key: str) -> list[str]:
+    """``key`` and, for a ``KEYID:SECRET`` key, its two halves: every string that must never be
+    shown (the longest first)."""
+    parts = {key, *key.split(":", 1)} if ":" in key else {key}
+    return sorted((p for p in parts if p), key=len, reverse=True)
 
 
 class DownloadError(Exception):

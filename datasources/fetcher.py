@@ -69,6 +69,11 @@ class Fetcher:
         ring = self.keys.get(source_id)
         return ring.current() if ring else None
 
+    def hide_keys(self, source_id: str, text: str) -> str:
+        """``text`` (an error message) with the source's keys masked."""
+        ring = self.keys.get(source_id)
+        return ring.hide(text) if ring else text
+
     def fetch(self, source: Source, request: HttpRequest) -> FetchResult:
         """The response to ``request``, fetched once per run even when several workers ask for
         it at the same moment (the first fetches, the others wait); failures count against the
@@ -100,9 +105,9 @@ class Fetcher:
                 result = self.client.get(request)
             except FetchError as exc:
                 breaker.record_failure()
-                if ring is None or request.key_param is None or exc.http_status not in KEY_REJECTED:
+                if ring is None or not request.takes_key or exc.http_status not in KEY_REJECTED:
                     raise
-                refused = request.params.get(request.key_param, "")
+                refused = request.carried_key()
                 tried.add(refused)
                 if ring.current() == refused:  # another worker may have moved on already
                     ring.rotate()

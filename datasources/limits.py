@@ -97,6 +97,14 @@ class KeyRing:
         with self._lock:
             return self._keys[self._index] if self._keys else None
 
+    def hide(self, text: str) -> str:
+        """``text`` with every key (and each half of a ``KEYID:SECRET`` key) masked: an error
+        body may echo the key it refused, and error messages go to logs and the download log."""
+        parts = {part for key in self._keys for part in (key, *key.split(":", 1)) if part}
+        for part in sorted(parts, key=len, reverse=True):
+            text = text.replace(part, "***")
+        return text
+
     def rotate(self) -> str | None:
         with self._lock:
             if not self._keys:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from datasources.base import DownloadError
 from datasources.chains import NON_NEGATIVE_FIGURES
+from datasources.derivatives import validate_days
 
 
 class ValidationError(DownloadError):
@@ -82,8 +83,13 @@ def validate_option_chain(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
     return frame
 
 
+def validate_crypto_derivatives(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
+    """Daily funding and open-interest rows (datasources/derivatives.py)."""
+    return validate_days(frame, symbol, ValidationError)
+
+
 # Validators of the datasets whose connectors parse the table's own columns (``kind = rows``).
-ROW_VALIDATORS = {"options_chain": validate_option_chain}
+ROW_VALIDATORS = {"options_chain": validate_option_chain, "crypto_derivatives": validate_crypto_derivatives}
 
 
 def validate_rows(dataset: str, frame: pd.DataFrame, symbol: str) -> pd.DataFrame:

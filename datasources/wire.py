@@ -170,3 +170,33 @@ def day_rate_bar(symbol: str, day: str, rates: dict, key: str) -> pd.DataFrame:
     except (TypeError, ValueError) as exc:
         raise ParseError(f"unparseable date: {exc}") from None
     return bars_frame(symbol, stamp, close=[rates[key]])
+
+
+def record_bars(
+    rows,
+    symbol: str,
+    stamp: str,
+    fields: tuple[str | None, ...] = ("open", "high", "low", "close", "volume"),
+    what: str = "rows",
+    session_tz: str | None = None,
+) -> pd.DataFrame:
+    """Daily bars from a list of objects, one a day: ``stamp`` the key of its date (or time),
+    ``fields`` the keys of open, high, low, close and volume (None: not sent). A time is the day
+    it falls on in UTC, or with ``session_tz`` the day of the session in that zone (a New York
+    session stamped at 04:00/05:00 UTC). Oldest first, the last of a day's duplicates kept."""
+    if not isinstance(rows, list):
+        raise ParseError(f"expected a list of {what}, got {describe(rows)}")
+    close = fields[3]
+    require_fields(rows, (stamp, close), what)
+    try:
+        stamps = pd.to_datetime([str(r[stamp]) for r in rows], utc=True, format="ISO8601")
+    except (TypeError, ValueError) as exc:
+        raise ParseError(f"unparseable {stamp}: {exc}") from None
+    stamps = stamps.tz_convert(session_tz) if session_tz else stamps
+    days = stamps.normalize().tz_localize(None)
+
+    def column(key):
+        return [r.get(key) for r in rows] if key else None
+
+    frame = bars_frame(symbol, days, *(column(key) for key in fields))
+    return frame.sort_values("ts").drop_duplicates(subset=["ts"], keep="last").reset_index(drop=True)

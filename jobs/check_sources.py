@@ -40,6 +40,7 @@ from datasources.base import (
     FetchTimeout,
     HttpRequest,
     ParseError,
+    key_parts,
     parse_responses,
     reads_together,
 )
@@ -114,10 +115,12 @@ def recent_since(catalog: Catalog, inst: Instrument, now: datetime) -> date:
 
 
 def environment_keys(fetcher: Fetcher, source: Source, env=None) -> list[str]:
-    """Every key in the source's environment variable (as the fetcher reads them)."""
+    """Every key in the source's environment variable (as the fetcher reads them), and both
+    halves of a ``KEYID:SECRET`` key (each travels alone in its own header)."""
     env = os.environ if env is None else env
     name = fetcher.auth_env(source)
-    return [k.strip() for k in env.get(name, "").split(",") if k.strip()] if name else []
+    keys = [k.strip() for k in env.get(name, "").split(",") if k.strip()] if name else []
+    return [part for key in keys for part in key_parts(key)]
 
 
 def _secret_name(name: str) -> bool:
@@ -133,12 +136,16 @@ def _scrub(text: str, keys: list[str]) -> str:
 
 def redacted_request(request: HttpRequest, keys: list[str]) -> tuple[str, dict[str, str], dict[str, str]]:
     """The request's full URL, its parameters and headers, with every API key replaced: the
-    ``key_param``, parameters and headers named like credentials, and any key's value anywhere."""
+    ``key_param``, the ``key_headers``, parameters and headers named like credentials, and any
+    key's value anywhere."""
     params = {
         name: REDACTED if name == request.key_param or (_secret_name(name) and value) else _scrub(str(value), keys)
         for name, value in request.params.items()
     }
-    headers = {name: REDACTED if _secret_name(name) else _scrub(str(v), keys) for name, v in request.headers.items()}
+    headers = {
+        name: REDACTED if name in request.key_headers or _secret_name(name) else _scrub(str(v), keys)
+        for name, v in request.headers.items()
+    }
     url = _scrub(request.url, keys)
     if params:
         url += ("&" if urlsplit(url).query else "?") + urlencode(params, safe=":,/")
@@ -245,7 +252,8 @@ class Checker:
         except Exception as exc:  # noqa: BLE001 - a connector's bug is this source's failure, reported
             result.status = _status_of(exc)
             named = isinstance(exc, FetchError | ParseError | ValidationError)
-            result.message = str(exc) if named else f"{type(exc).__name__}: {exc}"
+            # An error body may echo the key it refused: scrubbed like the URL.
+            result.message = _scrub(str(exc) if named else f"{type(exc).__name__}: {exc}", keys)
         else:
             frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
             result.status, result.rows = OK, len(frame)
@@ -290,7 +298,7 @@ class Checker:
             "headers": headers,
             "since": since.isoformat(),
             "status": OK if error is None else _status_of(error),
-            "message": None if error is None else str(error),
+            "message": None if error is None else _scrub(str(error), keys),
             "http_status": fetched.http_status,
             "content_type": fetched.content_type,
             "fetched_at": datetime.now(UTC).isoformat(),

@@ -112,7 +112,11 @@ class DownloadRun:
                 bodies.append(result.body)
             else:
                 frames.append(connector.parse(result.body, symbol))
-        return join_pages(parse_responses(connector, bodies, symbol) if together else frames)
+        if together:
+            return join_pages(parse_responses(connector, bodies, symbol))
+        # A connector whose requests answer different halves of a row (funding, open interest)
+        # joins its own bodies.
+        return getattr(connector, "join_pages", join_pages)(frames)
 
     def _parse_batch(self, connector: Connector, key: tuple, body: bytes, batch: list[str]) -> dict:
         """``connector.parse_batch`` of one batch body, run once however many instruments ask."""
@@ -154,7 +158,7 @@ class DownloadRun:
                 revised = self._checked_revisions(spec, revised, inst.key, provider.symbol, attempt)
             except Exception as exc:  # noqa: BLE001 - a connector's bug fails this provider, never the run
                 attempt.http_status = attempt.http_status or getattr(exc, "http_status", None)
-                attempt.error = f"{type(exc).__name__}: {exc}"
+                attempt.error = self.fetcher.hide_keys(source.id, f"{type(exc).__name__}: {exc}")
                 attempt.finished_at = datetime.now(UTC)
                 if isinstance(exc, DownloadError):
                     # Per instrument at DEBUG (offline that is hundreds of lines): the run logs one

@@ -218,4 +218,6 @@ for _board in DASHBOARDS.values():
         order=_board.order,
         group=_board.group,
         layout=partial(layout_for, _board.id),
+        # the System pages show the station's own state, which moves without a dataset version
+        layout_cacheable=_board.group != "System",
     )

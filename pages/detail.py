@@ -247,4 +247,5 @@ def detail_page_args(kind: str, name: str, description: str) -> dict:
         "description": description,
         "nav": False,
         "layout": partial(detail_layout, kind),
+        "layout_cacheable": True,  # built from the data alone (pages/layout_cache.py)
     }

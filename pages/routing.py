@@ -75,7 +75,7 @@ def layout_arguments(path_template: str | None, query: dict) -> dict:
     return {**query, **(variables or {})}
 
 
-def _browser_location() -> tuple[str, str] | None:
+def browser_location() -> tuple[str, str] | None:
     """(path, query string) of the page whose app shell asks for its layout: the request's
     Referer, which browsers send on same-origin requests (the station's Referrer-Policy is
     strict-origin-when-cross-origin); None without one, or from another origin."""
@@ -98,7 +98,7 @@ def page_container() -> html.Div:
     user navigates. Without a usable Referer, for a path that is no page, or if the page
     fails to build, the container is Dash's own and the router draws the page as before.
     """
-    location = _browser_location()
+    location = browser_location()
     page = page_at(location[0]) if location else None
     if page is None:
         return dash.page_container

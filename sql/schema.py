@@ -180,6 +180,22 @@ options_chain = Table(
     *_provenance(),
 )
 
+# --- crypto derivatives -------------------------------------------------------------
+# Extra to the seed's 17: per coin and UTC day, the perpetual swap's funding (the day's settled
+# rates summed) and its open interest at the day's snapshot (datasources/derivatives.py).
+crypto_derivatives = Table(
+    "crypto_derivatives",
+    metadata,
+    Column("symbol", String(16), primary_key=True, comment="the coin: BTC, ETH..."),
+    Column("date", Date, primary_key=True, comment="UTC day"),
+    Column("funding_rate", Float, comment="sum of the day's settled funding rates, percent"),
+    Column("funding_annualized", Float, comment="funding_rate x 365, percent a year"),
+    Column("funding_periods", Integer, comment="funding settlements summed (3 a day at 8 h)"),
+    Column("open_interest", Float, comment="open interest in coins at the day's snapshot"),
+    Column("open_interest_usd", Float, comment="open interest in US dollars, where the venue gives it"),
+    *_provenance(),
+)
+
 # --- system ----------------------------------------------------------------------
 data_sources = Table(
     "data_sources",
@@ -333,6 +349,7 @@ DATA_TABLES = (
     "sentiment_indicators",
     "market_breadth",
     "options_chain",
+    "crypto_derivatives",
 )
 SYSTEM_TABLES = (
     "data_sources",
@@ -344,7 +361,14 @@ SYSTEM_TABLES = (
     "data_quality",
 )
 # Tables beyond the seed's 17.
-EXTRA_TABLES = ("equities", "options_chain", "sidecar_status", "instrument_history", "data_quality")
+EXTRA_TABLES = (
+    "equities",
+    "options_chain",
+    "crypto_derivatives",
+    "sidecar_status",
+    "instrument_history",
+    "data_quality",
+)
 
 # --- the sidecar's runs ------------------------------------------------------------
 # Its last preload and refresh (name), as it also writes them to the cache's preload:status

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from jobs.demo.specs import P, R, Spec
+from jobs.demo.specs import W_FRI, W_THU, P, R, Spec
 
 INDICES = {
     "SPX": P(6700, 0.10, 0.16, 0.08),
@@ -144,6 +144,31 @@ COMMODITIES = {
     "HE": P(82, 0.02, 0.22, 0.12),
     "GF": P(330, 0.17, 0.1, 0.05, LE=1.1),
     "ZO": P(300, -0.02, 0.25, 0.15, ZC=0.5),
+    # Benchmarks beside the futures: LBMA auctions (spot, $/oz) and the OPEC basket follow
+    # their futures; EIA's weekly crude stocks (thousand barrels); World Bank monthly averages.
+    "XAU_LBMA": P(4030, 0.157, 0.03, 0.01, GC=1.0),
+    "XAG_LBMA": P(49.5, 0.15, 0.04, 0.015, SI=1.0),
+    "XPT_LBMA": P(1540, 0.1, 0.04, 0.015, PL=1.0),
+    "XPD_LBMA": P(1390, -0.1, 0.04, 0.015, PA=1.0),
+    "ORB": P(64.5, 0.05, 0.06, 0.03, BZ=1.0),
+    "US_CRUDE_STOCKS": R(425000, 29000, 25000, W_FRI, 0, low=300000, high=550000),
+    **{
+        key: Spec(level, vol, band, drift, freq="MS")
+        for key, (level, drift, vol, band) in {
+            "WB_COPPER": (10800, 0.08, 0.2, 0.12),  # $/mt
+            "WB_ALUMINUM": (2750, 0.03, 0.18, 0.1),
+            "WB_NICKEL": (15000, -0.08, 0.25, 0.15),
+            "WB_ZINC": (3050, 0.02, 0.2, 0.12),
+            "WB_IRON_ORE": (104, -0.05, 0.25, 0.15),  # $/dmtu
+            "WB_COAL_AUS": (112, -0.15, 0.35, 0.25),  # $/mt
+            "WB_NGAS_EUR": (10.6, -0.05, 0.5, 0.35),  # $/mmbtu
+            "WB_LNG_JP": (11.4, -0.03, 0.25, 0.15),
+            "WB_WHEAT": (232, -0.05, 0.2, 0.12),  # $/mt
+            "WB_MAIZE": (198, -0.03, 0.2, 0.12),
+            "WB_COFFEE": (8.6, 0.25, 0.3, 0.2),  # $/kg
+            "WB_SUGAR": (0.33, -0.1, 0.25, 0.15),
+        }.items()
+    },
 }
 
 # Crypto trades every day; altcoins share bitcoin's swings.
@@ -251,4 +276,8 @@ SENTIMENT = {
     "FG_SAFE_HAVEN": R(1.5, 20, 3.0, decimals=4, SPX=30),
     "FG_STRENGTH": R(1.5, 25, 4.0, decimals=4, SPX=50),
     "FG_BREADTH": R(1000, 2000, 600, decimals=2, SPX=3000),
+    # AAII's weekly survey (reported Thursdays), percent of respondents; bearish is the rest
+    # (jobs/demo/series.py DERIVED), so the three shares add up to 100.
+    "AAII_BULLISH": R(37.5, 40, 8, W_THU, decimals=2, low=18, high=58),
+    "AAII_NEUTRAL": R(31, 30, 5, W_THU, decimals=2, low=18, high=38),
 }

@@ -1,6 +1,6 @@
 """Seeding: the demo rows of every catalogued dataset in its table's shape (bars for price
-tables, observations elsewhere, option-chain summaries), written and flagged as demo data, and
-removed again."""
+tables, observations elsewhere, option-chain summaries, crypto funding and open interest),
+written and flagged as demo data, and removed again."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from config.catalog import Catalog, Instrument, Quality
 from datasources import quality
 from jobs.analytics.run import run_analytics
 from jobs.demo.anchors_markets import SENTIMENT
+from jobs.demo.derivatives import demo_derivatives
 from jobs.demo.generator import DemoSeries
 from jobs.demo.series import decimals_for
-from jobs.demo.specs import CHAIN_SNAPSHOTS, DEMO_DATASETS, DEMO_SOURCE
+from jobs.demo.specs import CHAIN_SNAPSHOTS, DEMO_DATASETS, DEMO_SOURCE, ROW_DATASETS
 from jobs.demo_options import demo_chain_history
 from sql.datasets import DATASETS
 from sql.schema import data_quality, table
@@ -86,6 +87,9 @@ def demo_frame(dataset: str, inst: Instrument, days: pd.DatetimeIndex, fetched_a
     spec = DATASETS[dataset]
     if dataset == "options_chain":
         return demo_option_chains(inst.key, days).assign(source=DEMO_SOURCE, fetched_at=fetched_at)
+    if dataset == "crypto_derivatives":  # the coin's perpetual, valued at its demo price
+        prices = demo_path(f"{inst.key}USD", days, "crypto_prices")
+        return demo_derivatives(inst.key, days, prices).assign(source=DEMO_SOURCE, fetched_at=fetched_at)
     demo = _demo(days)
     if "close" in table(spec.table).c:
         closes = demo.raw(inst.key, dataset).reindex(demo.days).ffill().bfill().to_numpy()
@@ -140,10 +144,11 @@ def seed_demo(store: Store, catalog: Catalog) -> dict[str, int]:
     first, last = now.date() - timedelta(days=365 * YEARS), now.date() - timedelta(days=1)
     written = {}
     for dataset in catalog.datasets():
-        if dataset not in DEMO_DATASETS and dataset != "options_chain":
+        if dataset not in DEMO_DATASETS and dataset not in ROW_DATASETS:
             continue
         # Crypto trades every day; the rest on business days.
-        days = pd.date_range(first, last) if dataset == "crypto_prices" else pd.bdate_range(first, last)
+        every_day = dataset in ("crypto_prices", "crypto_derivatives")
+        days = pd.date_range(first, last) if every_day else pd.bdate_range(first, last)
         frame = pd.concat(
             [demo_frame(dataset, inst, days, now) for inst in catalog.for_dataset(dataset)], ignore_index=True
         )

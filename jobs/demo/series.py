@@ -134,6 +134,8 @@ DERIVED: dict[str, Callable[[DemoSeries], pd.Series]] = {
     "AAA": lambda demo: demo.monthly_mean(_tenor(demo, "10Y") + demo.oas("AAA10Y")),
     "BAA": lambda demo: demo.monthly_mean(_tenor(demo, "10Y") + demo.oas("BAA10Y")),
     "FG_JUNK_BOND": lambda demo: demo.values("HY_OAS") - demo.values("IG_OAS"),
+    "AAII_BEARISH": lambda demo: 100.0 - demo.values("AAII_BULLISH") - demo.values("AAII_NEUTRAL"),
+    "AAII_BULL_BEAR_SPREAD": lambda demo: demo.values("AAII_BULLISH") - demo.values("AAII_BEARISH"),
     # Policy and money-market rates: the target range's top, less the usual spreads
     "EFFR": lambda demo: demo.policy(-0.12),
     "OBFR_NYFED": lambda demo: demo.policy(-0.13),

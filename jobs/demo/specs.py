@@ -16,7 +16,9 @@ TERM_SPREADS = {"T10Y2Y": ("10Y", "2Y"), "T10Y3M": ("10Y", "3M")}
 # Option-chain snapshots: the last six weeks of business days (each one summarises a whole
 # synthetic chain, so five years of them would be most of the seeding time).
 CHAIN_SNAPSHOTS = 30
-# The datasets the demo fills (options_chain aside): all that hold prices or observations.
+# The datasets of their tables' own rows the demo fills with generators of their own.
+ROW_DATASETS = ("options_chain", "crypto_derivatives")
+# The datasets the demo fills (those above aside): all that hold prices or observations.
 DEMO_DATASETS = (
     "market_indices",
     "equities",

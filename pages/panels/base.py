@@ -21,6 +21,7 @@ from components.figures import lazy_graph
 from components.view_state import ViewState
 from config.dashboard_specs import Dashboard, PanelSpec
 from config.settings import Settings
+from pages import layout_cache
 from sql import read
 from sql.datasets import DATASETS
 from sql.plans import Read
@@ -143,7 +144,9 @@ def _body_key(ctx: PanelContext) -> tuple | None:
 def _body(kind: PanelType, ctx: PanelContext):
     """``kind.render(ctx)``, kept per process for the versions of what it reads."""
     key = _body_key(ctx)
-    if key is not None:
+    if key is None:
+        layout_cache.uncacheable()  # built from the station's state every time: so is its page
+    else:
         with _BODIES_LOCK:
             found = _BODIES.get(key)
         if found is not None:
@@ -163,6 +166,7 @@ def render_panel(ctx: PanelContext) -> html.Section:
     except NoData as exc:
         body = empty_state("No data yet", str(exc) or "The sidecar has not stored this data yet.")
     except read.StorageUnavailable as exc:
+        layout_cache.uncacheable()  # the page must not keep showing the outage once it is over
         body = degraded_state(f"{exc}. The page will show data again once the database answers.")
     actions = html.Div(
         [

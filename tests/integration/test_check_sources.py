@@ -83,6 +83,8 @@ def test_every_source_answers_and_parses_and_the_recordings_parse_again(tmp_path
     assert not_configured == set(KEYED_SOURCES) - POLYGON_KEYED
     assert {"fred_api", "alphavantage", "twelvedata", "fixer"} <= not_configured
     assert checks["alphavantage"]["message"] == "SPARTAN_ALPHAVANTAGE_API_KEYS is not set"
+    assert {"eia", "alphavantage_commodities"} <= not_configured  # the commodity sources' keys
+    assert checks["eia"]["message"] == "SPARTAN_EIA_API_KEYS is not set"
     for source, check in checks.items():
         if source in not_configured:
             continue
@@ -195,3 +197,34 @@ def test_an_unknown_source_is_refused(tmp_path, httpserver, keys, capsys):
     settings = settings_for(tmp_path, httpserver)
     assert check_sources(load_catalog(settings), settings, ["no_such_source"], out=io.StringIO()) == 2
     assert "unknown source(s): no_such_source" in capsys.readouterr().err
+
+
+HEADER_KEYS = {
+    "SPARTAN_TIINGO_API_KEYS": "tiingo-token-0123456789",
+    "SPARTAN_ALPACA_API_KEYS": "AKIDHEADER42:alpaca-secret-987",
+}
+
+
+def test_header_borne_keys_are_sent_and_never_shown(tmp_path, httpserver, keys, monkeypatch):
+    """Tiingo's ``Authorization: Token`` and Alpaca's key-id / secret headers reach the server,
+    and neither the output, nor a recording, nor an error message echoing the key shows them."""
+    for name, value in HEADER_KEYS.items():
+        monkeypatch.setenv(name, value)
+    secrets = ["tiingo-token-0123456789", "AKIDHEADER42", "alpaca-secret-987"]
+    echo = Response(json.dumps({"detail": "Error: token tiingo-token-0123456789 refused"}), status=200)
+    serve(httpserver, {r"^/tiingo/daily/spy/prices$": echo})
+    samples = tmp_path / "samples"
+    out = io.StringIO()
+    settings = settings_for(tmp_path, httpserver)
+    code = check_sources(load_catalog(settings), settings, ["tiingo", "alpaca"], None, samples, as_json=True, out=out)
+    checks = {c["source"]: c for c in json.loads(out.getvalue())}
+    assert code == 1 and checks["alpaca"]["status"] == "ok" and checks["tiingo"]["status"] == "parse error"
+    assert "REDACTED refused" in checks["tiingo"]["message"]
+    sent = {r.path: r.headers for r, _ in httpserver.log}
+    assert sent["/tiingo/daily/spy/prices"]["Authorization"] == "Token tiingo-token-0123456789"
+    alpaca = sent["/v2/stocks/SPY/bars"]
+    assert (alpaca["APCA-API-KEY-ID"], alpaca["APCA-API-SECRET-KEY"]) == ("AKIDHEADER42", "alpaca-secret-987")
+    meta = json.loads((samples / "alpaca-1.meta.json").read_text())
+    assert meta["headers"] == {"APCA-API-KEY-ID": "REDACTED", "APCA-API-SECRET-KEY": "REDACTED"}
+    shown = out.getvalue() + "".join(p.read_text() for p in samples.iterdir())
+    assert not [s for s in secrets if s in shown]

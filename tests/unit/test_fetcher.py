@@ -82,15 +82,20 @@ def test_a_key_another_worker_already_rotated_away_from_is_not_rotated_twice(mon
     assert client.sent == [("1", "k1"), ("1", "k2")]
 
 
-def test_keyed_connectors_name_the_parameter_of_their_key():
+def test_keyed_connectors_name_the_parameter_or_header_of_their_key():
     for name, spec in PROVIDERS.items():
         for connector, _env in spec.credentials.items():
             symbol = MODULES[name].SYMBOLS[connector]  # a symbol of the provider's own spelling
-            requests = CONNECTORS[connector].build_requests("https://x", symbol, date(2026, 1, 2), "secret")
+            requests = CONNECTORS[connector].build_requests("https://x", symbol, date(2026, 1, 2), "k3y-0123")
             assert requests, name
             for request in requests:
-                assert request.key_param and request.params[request.key_param] == "secret", name
-                assert request.with_key("other").params[request.key_param] == "other"
+                assert request.takes_key and request.carried_key() == "k3y-0123", name
+                assert request.with_key("other").carried_key() == "other"
+                if request.key_param:
+                    assert request.params[request.key_param] == "k3y-0123", name
+                else:  # a header-borne key: in its headers, nowhere in the URL or the repr
+                    assert any("k3y-0123" in request.headers[h] for h in request.key_headers), name
+                    assert "k3y-0123" not in request.url + str(request.params) + repr(request), name
 
 
 def test_a_source_without_limit_or_key_variable_gets_its_providers(monkeypatch):
