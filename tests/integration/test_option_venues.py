@@ -22,6 +22,7 @@ VENUES = {
     "bybit_options": ("ETH", ["/v5/market/tickers"]),
     "binance_options": ("SOL", ["/eapi/v1/ticker", "/eapi/v1/mark"]),
     "polygon_options": ("QQQ", ["/v3/snapshot/options/QQQ"] * 14),  # keyed: the test sets a key
+    "eodhd_options": ("AAPL", ["/api/mp/unicornbay/options/contracts"] * 6),  # keyed as well
     "okx_options": (
         "BTC",
         [
@@ -52,6 +53,7 @@ def venue_store(tmp_path, backend, httpserver, monkeypatch):
     from sql.store import configure
 
     monkeypatch.setenv("SPARTAN_POLYGON_API_KEYS", "polygon-test-key")
+    monkeypatch.setenv("SPARTAN_EODHD_API_KEYS", "eodhd-test-key")
     httpserver.expect_request(re.compile(".*")).respond_with_handler(respond)
     path = tmp_path / "catalog.yaml"
     path.write_text(catalog_text(httpserver.url_for("").rstrip("/")))
