@@ -2,7 +2,8 @@
 (datasources/quality.py) and check them against the next provider of its cascade.
 
 The check costs at most one extra request per flagged instrument and run (the second
-provider's first request, asked from shortly before the earliest flag), and it never fails the
+provider's first request, asked from shortly before the earliest flag; every request of a
+connector that reads its requests together), and it never fails the
 download: a second provider that is missing, unconfigured, open-circuited or failing leaves the
 flags ``unchecked``, with the reason.
 """

@@ -26,9 +26,11 @@ from tests.conftest import ROOT, SHIPPED_CATALOG, make_settings
 from tests.fixtures.server import respond
 
 KEY = "polygon-secret-key-0123456789abcdef"
-# Every keyed source of the shipped catalog: all their keys unset, then Polygon's set.
+# Every keyed source of the shipped catalog: all their keys unset, then Polygon's set (its
+# aggregates and its options snapshot share the key).
 KEYED_SOURCES = {s.id: s.auth_env for s in load_catalog(load_settings({})).sources.values() if s.auth_env}
 KEYED = set(KEYED_SOURCES.values())
+POLYGON_KEYED = {s for s, env in KEYED_SOURCES.items() if env == "SPARTAN_POLYGON_API_KEYS"}
 # Coinbase answering a shape it never sent (its candles wrapped in an object, as a new API version might).
 CHANGED_COINBASE = json.dumps({"candles": [{"time": 1764892800, "low": 1, "high": 2, "open": 1, "close": 2}]})
 
@@ -77,7 +79,8 @@ def test_every_source_answers_and_parses_and_the_recordings_parse_again(tmp_path
     assert set(checks) == set(catalog.sources)  # one check per source, CBOE's three endpoints included
     assert {"cboe_indices", "cboe_options", "cboe_option_chains"} <= set(checks)
     not_configured = {s for s, c in checks.items() if c["status"] == "not configured"}
-    assert not_configured == set(KEYED_SOURCES) - {"polygon"}
+    assert {"polygon", "polygon_options"} == POLYGON_KEYED
+    assert not_configured == set(KEYED_SOURCES) - POLYGON_KEYED
     assert {"fred_api", "alphavantage", "twelvedata", "fixer"} <= not_configured
     assert checks["alphavantage"]["message"] == "SPARTAN_ALPHAVANTAGE_API_KEYS is not set"
     assert {"eia", "alphavantage_commodities"} <= not_configured  # the commodity sources' keys
@@ -98,7 +101,10 @@ def test_every_source_answers_and_parses_and_the_recordings_parse_again(tmp_path
 
     # The recordings: a body and its metadata per configured source, the key nowhere.
     metas = recordings(samples)
-    assert len(metas) == len(checks) - len(not_configured)
+    # Every configured source recorded (a source whose requests are parsed one by one, pages or
+    # endpoints, records each; one read together records its parts under its last answer).
+    recorded = {json.loads(m.read_text())["source"] for m in metas}
+    assert recorded == set(checks) - not_configured
     polygon = json.loads((samples / "polygon-1.meta.json").read_text())
     assert polygon["params"]["apiKey"] == "REDACTED" and "apiKey=REDACTED" in polygon["url"]
     assert {"source", "provider", "symbol", "status", "content_type", "fetched_at"} <= polygon.keys()

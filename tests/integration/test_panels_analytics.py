@@ -21,7 +21,15 @@ from tests.conftest import SHIPPED_CATALOG, demo_settings, drop_backend, make_se
 FETCHED = datetime(2026, 11, 20, tzinfo=UTC)
 DAYS = pd.bdate_range("2026-09-01", periods=45)  # newest: 2026-11-02
 LAST = DAYS[-1]
-ANALYTICS_DASHBOARDS = ("correlations", "sector-rotation", "market-breadth", "sentiment", "volatility", "options")
+ANALYTICS_DASHBOARDS = (
+    "correlations",
+    "sector-rotation",
+    "market-breadth",
+    "sentiment",
+    "volatility",
+    "options",
+    "crypto-options",
+)
 
 
 @pytest.fixture

@@ -15,7 +15,9 @@ from datasources.chains import dashed_symbols
 from datasources.providers.binance import BinanceOptionChainConnector
 from datasources.providers.bybit import BybitOptionChainConnector
 from datasources.providers.deribit import DeribitOptionChainConnector
+from datasources.providers.eodhd_options import EodhdOptionChainConnector
 from datasources.providers.okx import OkxOptionChainConnector
+from datasources.providers.polygon import PolygonOptionChainConnector
 from tests.unit.providers.bodies import body
 
 DAY_MS = int(datetime(2024, 11, 25, 12, tzinfo=UTC).timestamp() * 1000)  # 2024-11-25
@@ -218,3 +220,136 @@ def test_binance_chain_errors():
         connector.parse(body([]), "BTC")
     with pytest.raises(ParseError, match="no SOL option contracts"):
         connector.parse_bodies([body(BINANCE_TICKERS), body(BINANCE_MARKS)], "SOL")
+
+
+# The shape of the recorded snapshot in polygon-io/client-python (test_rest/mocks/v3/snapshot/
+# options/AAPL.json): details, day, greeks, implied_volatility, open_interest, underlying_asset.
+NS = 1651254263172073152  # 2022-04-29 17:44 UTC, 13:44 in New York
+
+
+def polygon_contract(kind, expiry, strike, volume, oi, iv, delta, price=159.96):
+    return {
+        "break_even_price": strike + 5,
+        "day": {"close": 5.0, "volume": volume, "last_updated": 1651204800000000000},
+        "details": {
+            "contract_type": kind,
+            "exercise_style": "american",
+            "expiration_date": expiry,
+            "shares_per_contract": 100,
+            "strike_price": strike,
+            "ticker": "O:AAPL",
+        },
+        "greeks": {"delta": delta, "gamma": 0.006, "theta": -0.03, "vega": 0.6},
+        "implied_volatility": iv,
+        "open_interest": oi,
+        "underlying_asset": {"last_updated": NS, "price": price, "ticker": "AAPL", "timeframe": "REAL-TIME"},
+    }
+
+
+def polygon_page(results, more=False):
+    doc = {"request_id": "104d9b901d0c9e81d284cb8b41c5cdd3", "results": results, "status": "OK"}
+    if more:
+        doc["next_url"] = "https://api.polygon.io/v3/snapshot/options/AAPL?cursor=YWN0aXZlPXRydWU"
+    return body(doc)
+
+
+def test_polygon_chain_reads_snapshot_pages_and_leaves_cut_expiries_out():
+    connector = PolygonOptionChainConnector()
+    requests = connector.build_requests("http://x", "AAPL", None, "key")
+    assert reads_together(connector) and len(requests) == 14
+    assert {r.params["contract_type"] for r in requests} == {"call", "put"} and requests[0].key_param == "apiKey"
+    calls = polygon_page(
+        [
+            polygon_contract("call", "2022-05-20", 150, 8, 8133, 0.36, 0.64),
+            polygon_contract("call", "2022-05-20", 160, 20, 5000, 0.33, 0.50),
+            polygon_contract("call", "2022-06-17", 160, 1, 10, 0.30, 0.5),  # cut by the page: left out
+        ],
+        more=True,
+    )
+    puts = polygon_page(
+        [
+            polygon_contract("put", "2022-05-20", 160, 30, 4000, 0.35, -0.5),
+            polygon_contract("put", "2022-06-17", 160, 1, 10, 0.30, -0.5),  # its calls were cut: left out
+        ]
+    )
+    (frame,) = parse_responses(connector, [calls, puts], "AAPL")
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert str(row["date"]) == "2022-04-29" and str(row["expiry"]) == "2022-05-20" and row["underlying"] == "AAPL"
+    assert row["underlying_price"] == 159.96 and row["contracts"] == 3
+    assert (row["call_volume"], row["put_volume"], row["call_open_interest"]) == (28.0, 30.0, 13133.0)
+    assert row["atm_iv"] == pytest.approx(34.0, abs=0.1)
+
+
+def test_polygon_chain_errors():
+    connector = PolygonOptionChainConnector()
+    refused = body({"status": "NOT_AUTHORIZED", "request_id": "x", "message": "You are not entitled to this data."})
+    with pytest.raises(ParseError, match="NOT_AUTHORIZED You are not entitled"):
+        connector.parse(refused, "AAPL")
+    with pytest.raises(ParseError, match="no I:SPX option contracts"):
+        connector.parse(polygon_page([]), "I:SPX")
+
+
+def eodhd_contract(kind, expiry, strike, bid, ask, volume, oi, iv, delta):
+    return {
+        "id": f"AAPL-{expiry}-{kind}-{strike}",
+        "type": "options-contracts",
+        "attributes": {
+            "contract": "AAPL",
+            "type": kind,
+            "exp_date": expiry,
+            "strike": strike,
+            "bid": bid,
+            "ask": ask,
+            "last": None,
+            "volume": volume,
+            "open_interest": oi,
+            "volatility": iv,
+            "delta": delta,
+            "tradetime": "2024-11-25 16:00:00",
+        },
+    }
+
+
+def eodhd_page(data, more=False):
+    links = {"next": "https://eodhd.com/api/mp/unicornbay/options/contracts?page[offset]=1000" if more else None}
+    return body({"meta": {"offset": 0, "limit": 1000, "total": 3}, "data": data, "links": links})
+
+
+def test_eodhd_chain_reads_pages_and_takes_the_spot_from_put_call_parity():
+    connector = EodhdOptionChainConnector()
+    requests = connector.build_requests("http://x", "AAPL", None, "key")
+    assert reads_together(connector) and len(requests) == 6 and requests[0].key_param == "api_token"
+    page = eodhd_page(
+        [
+            eodhd_contract("call", "2024-12-20", 95, 7.9, 8.1, 5, 100, 0.30, 0.70),
+            eodhd_contract("put", "2024-12-20", 95, 1.9, 2.1, 10, 300, 0.34, -0.30),
+            eodhd_contract("call", "2024-12-20", 100, 4.9, 5.1, 20, 200, 0.28, 0.50),
+            eodhd_contract("put", "2024-12-20", 100, 3.9, 4.1, 30, 100, 0.30, -0.50),
+            eodhd_contract("call", "2024-12-20", 105, 2.9, 3.1, 0, 0, 0.26, 0.30),
+            eodhd_contract("put", "2024-12-20", 105, 6.9, 7.1, 0, 0, 0.28, -0.70),
+        ]
+    )
+    (frame,) = parse_responses(connector, [page, eodhd_page([])], "AAPL")
+    row = frame.iloc[0]
+    # C - P is smallest at 100 (5 - 4): the spot is 100 + 1.
+    assert row["underlying_price"] == 101.0 and str(row["date"]) == "2024-11-25" and row["contracts"] == 6
+    assert (row["call_volume"], row["put_volume"], row["put_open_interest"]) == (25.0, 40.0, 400.0)
+    assert row["atm_iv"] == pytest.approx(29.0 + 0.2 * (27.0 - 29.0))
+
+
+def test_eodhd_chain_leaves_an_expiry_the_last_page_cut_out_and_errors():
+    connector = EodhdOptionChainConnector()
+    cut = eodhd_page(
+        [
+            eodhd_contract("call", "2024-12-20", 100, 4.9, 5.1, 20, 200, 0.28, 0.50),
+            eodhd_contract("put", "2024-12-20", 100, 3.9, 4.1, 30, 100, 0.30, -0.50),
+            eodhd_contract("call", "2025-01-17", 100, 6.9, 7.1, 1, 1, 0.3, 0.5),
+        ],
+        more=True,
+    )
+    assert [str(e) for e in connector.parse(cut, "AAPL")["expiry"]] == ["2024-12-20"]
+    with pytest.raises(ParseError, match="EODHD options error"):
+        connector.parse(body({"errors": [{"status": "401", "title": "Unauthenticated"}]}), "AAPL")
+    with pytest.raises(ParseError, match="no AAPL option contracts"):
+        connector.parse(eodhd_page([]), "AAPL")
