@@ -95,8 +95,13 @@ def test_every_source_answers_and_parses_and_the_recordings_parse_again(tmp_path
     assert "startTime" in binance.args
 
     # The recordings: a body and its metadata per configured source, the key nowhere.
+    # One per request: a configured source's check asks once, or once per endpoint where one
+    # instrument needs two (the futures sources: funding, then open interest).
     metas = recordings(samples)
-    assert len(metas) == len(checks) - len(not_configured)
+    per_source = {source: len(check["recorded"] or []) for source, check in checks.items()}
+    assert len(metas) == sum(per_source.values())
+    assert {s for s, n in per_source.items() if n} == set(checks) - not_configured
+    assert all(per_source[s] == 2 for s in ("binance_futures", "bybit_futures", "okx_futures"))
     polygon = json.loads((samples / "polygon-1.meta.json").read_text())
     assert polygon["params"]["apiKey"] == "REDACTED" and "apiKey=REDACTED" in polygon["url"]
     assert {"source", "provider", "symbol", "status", "content_type", "fetched_at"} <= polygon.keys()
