@@ -16,7 +16,7 @@ from werkzeug import Response
 from config.catalog import load_catalog
 from tests.conftest import drop_backend, make_settings
 from tests.fixtures.server import respond
-from tests.integration.test_panels_analytics import context, data, only_figure, render, write
+from tests.integration.test_panels_analytics import context, data, only_figure, render, walk, write
 
 CATALOG = """
 sources:
@@ -160,6 +160,16 @@ def test_the_panel_draws_funding_or_open_interest_per_coin(store, settings):
     interest = context(settings, "crypto_derivatives", keys=["BTC"], view="open_interest")
     fig = only_figure(render(interest))
     assert [t.name for t in fig.data] == ["BTC"] and list(fig.data[0].y)[-1] == pytest.approx(7.65)  # $bn
+    latest = data(context(settings, "crypto_derivatives", keys=["ETH", "BTC"], view="latest"))
+    assert latest["Coin"].tolist() == ["ETH", "BTC"] and set(latest["Date"]) == {"2026-11-30"}
+    btc = latest.set_index("Coin").loc["BTC"]
+    assert btc["Funding %"] == pytest.approx(0.04) and btc["Settlements"] == 3
+    week = np.linspace(0.02, 0.04, 30)[-7:].mean() * 365
+    assert btc["7-day annualised %"] == pytest.approx(week) and btc["Open interest (USD bn)"] == pytest.approx(7.65)
+    grid = next(
+        c for c in walk(render(context(settings, "crypto_derivatives", view="latest"))) if type(c).__name__ == "AgGrid"
+    )
+    assert len(grid.rowData) == 2 and [c["field"] for c in grid.columnDefs][:3] == ["Coin", "Date", "Funding %"]
     with pytest.raises(ValueError, match="view must be one of"):
         render(context(settings, "crypto_derivatives", view="nope"))
 
