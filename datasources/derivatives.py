@@ -100,7 +100,8 @@ def join_days(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def validate_days(frame: pd.DataFrame, symbol: str, error: type[Exception]) -> pd.DataFrame:
     """Derivative rows that can be true: a date each, once, not in the future; something
-    measured on every row; finite numbers; open interest and settlement counts ≥ 0."""
+    measured on every row; finite numbers; open interest and settlement counts ≥ 0. Returned
+    with the settlement count as integers."""
     if "date" not in frame.columns:
         raise error(f"{symbol}: no date column")
     if frame.empty:
@@ -121,4 +122,6 @@ def validate_days(frame: pd.DataFrame, symbol: str, error: type[Exception]) -> p
     sub = values[:, non_negative]
     if (sub[~np.isnan(sub)] < 0).any():
         raise error(f"{symbol}: negative open interest or settlement count")
+    if "funding_periods" in frame.columns:  # a count (the table's integer column), missing on open-interest-only days
+        return frame.assign(funding_periods=pd.to_numeric(frame["funding_periods"]).round().astype("Int64"))
     return frame

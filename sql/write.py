@@ -122,6 +122,8 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = np.where(missing, "", text_values) if missing.any() else text_values
         elif values.dtype == object and isinstance(values.iloc[0], date):
             out[col] = [d.isoformat() if isinstance(d, date) else "" for d in values.to_numpy()]
+        elif isinstance(values.dtype, pd.Int64Dtype):  # nullable integers: "3", not "3.0" (to_numpy's floats)
+            out[col] = values.astype(object).where(values.notna(), None).to_numpy()
         else:
             out[col] = values.to_numpy()
     return pd.DataFrame(out, index=frame.index)
