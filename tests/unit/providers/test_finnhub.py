@@ -1,10 +1,12 @@
-"""Parsers of Finnhub stock candles.
+"""Parsers of Finnhub stock candles and quotes.
 
 Wire-format facts: ``/api/v1/stock/candle`` answers parallel arrays ``{"c", "h", "l", "o", "s",
 "t", "v"}`` (``s`` ``"ok"``, or ``"no_data"`` with nothing else) and ``{"error": "…"}``; the key
 goes in ``X-Finnhub-Token`` (or ``token``). From Finnhub's documentation
 (https://finnhub.io/docs/api/stock-candles): no recorded body was found (guessed from the
-documentation). No recorded body under ../shared/samples/real."""
+documentation). The quote is ``{"c", "d", "dp", "h", "l", "o", "pc", "t"}``, all zeros for an
+unknown symbol (https://finnhub.io/docs/api/quote). No recorded body under
+../shared/samples/real."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pandas as pd
 import pytest
 
 from datasources.base import ParseError
-from datasources.providers.finnhub import FinnhubCandleConnector
+from datasources.providers.finnhub import FinnhubCandleConnector, FinnhubQuoteConnector
 from datasources.wire import day_seconds
 from tests.unit.providers.bodies import body, day
 
@@ -50,3 +52,25 @@ def test_the_request_carries_the_range_in_seconds_and_the_key_in_a_header():
     assert request.url == "https://fh/api/v1/stock/candle"
     assert (request.params["resolution"], request.params["from"]) == ("D", str(day_seconds(date(2024, 1, 2))))
     assert request.headers == {"X-Finnhub-Token": "tok"} and "tok" not in str(request.params)
+
+
+QUOTE = FinnhubQuoteConnector()
+
+
+def test_a_quote_is_the_bar_of_its_new_york_day():
+    doc = {"c": 261.74, "d": 0.61, "dp": 0.2336, "h": 263.31, "l": 260.68, "o": 261.07, "pc": 261.13, "t": 1727380800}
+    bars = QUOTE.parse(body(doc), "AAPL")  # 2024-09-26 20:00 UTC: 16:00 in New York
+    assert bars["ts"].tolist() == [pd.Timestamp("2024-09-26", tz="UTC")]
+    assert bars.iloc[0][["open", "high", "low", "close"]].tolist() == [261.07, 263.31, 260.68, 261.74]
+
+
+def test_an_unknown_symbol_or_a_refusal_is_a_parse_error():
+    zeros = {"c": 0, "d": None, "dp": None, "h": 0, "l": 0, "o": 0, "pc": 0, "t": 0}
+    with pytest.raises(ParseError, match="no price for 'ZZZZ'"):
+        QUOTE.parse(body(zeros), "ZZZZ")
+    with pytest.raises(ParseError, match="Finnhub error: Invalid API key"):
+        QUOTE.parse(body({"error": "Invalid API key"}), "AAPL")
+    with pytest.raises(ParseError, match="no c and t"):
+        QUOTE.parse(body([]), "AAPL")
+    (request,) = QUOTE.build_requests("https://fh", "SPY", None, "tok")
+    assert request.url == "https://fh/api/v1/quote" and request.headers == {"X-Finnhub-Token": "tok"}
