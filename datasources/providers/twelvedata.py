@@ -1,9 +1,11 @@
-"""Twelve Data ``/time_series`` for currency pairs (symbols like ``EUR/USD``), daily OHLC bars.
-Needs a key (``SPARTAN_TWELVEDATA_API_KEYS``, comma-separated, rotated when refused); without
-one its catalog entries are "not configured", never failures."""
+"""Twelve Data ``/time_series``, daily bars: for currency pairs (symbols like ``EUR/USD``, OHLC)
+and, as ``twelvedata_stocks``, for stocks, ETFs and indices (``SPY``, ``BRK.B``, OHLCV). Needs a
+key (``SPARTAN_TWELVEDATA_API_KEYS``, comma-separated, rotated when refused; one key serves
+both); without one its catalog entries are "not configured", never failures."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -23,11 +25,14 @@ class TwelveDataForexConnector:
     provider = "twelvedata"
     kind = "bars"
 
+    def check_symbol(self, symbol: str) -> None:
+        if len(symbol) != 7 or symbol[3] != "/":
+            raise ValueError(f"not a Twelve Data currency pair like EUR/USD: {symbol!r}")
+
     def build_requests(
         self, base_url: str, symbol: str, since: date | None, api_key: str | None = None
     ) -> list[HttpRequest]:
-        if len(symbol) != 7 or symbol[3] != "/":
-            raise ValueError(f"not a Twelve Data currency pair like EUR/USD: {symbol!r}")
+        self.check_symbol(symbol)
         return [
             HttpRequest(
                 url=f"{base_url}/time_series",
@@ -64,13 +69,28 @@ class TwelveDataForexConnector:
             [v.get("high") for v in values],
             [v.get("low") for v in values],
             [v["close"] for v in values],
+            [v.get("volume") for v in values],  # stocks only: currencies have none
         )
         return frame.sort_values("ts").reset_index(drop=True)
 
 
+class TwelveDataStocksConnector(TwelveDataForexConnector):
+    """The same ``/time_series`` for stocks, ETFs and indices (``SPY``, ``BRK.B``, ``SPX``):
+    ``values`` carry a ``volume`` string too."""
+
+    provider = "twelvedata_stocks"
+
+    def check_symbol(self, symbol: str) -> None:
+        if not re.fullmatch(r"[A-Z0-9]{1,10}(\.[A-Z]{1,4})?(:[A-Z]{2,6})?", symbol):
+            raise ValueError(f"not a Twelve Data stock symbol like SPY or BRK.B: {symbol!r}")
+
+
 PROVIDER = ProviderSpec(
     "twelvedata",
-    (TwelveDataForexConnector(),),
+    (TwelveDataForexConnector(), TwelveDataStocksConnector()),
     rate_limit_per_minute=8,
-    credentials={"twelvedata": "SPARTAN_TWELVEDATA_API_KEYS"},
+    credentials={
+        "twelvedata": "SPARTAN_TWELVEDATA_API_KEYS",
+        "twelvedata_stocks": "SPARTAN_TWELVEDATA_API_KEYS",
+    },
 )

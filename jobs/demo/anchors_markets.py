@@ -41,6 +41,8 @@ INDICES = {
     "JKSE": P(8600, 0.079, 0.16, 0.1, SPX=0.3),
     "KLSE": P(1620, 0.0, 0.09, 0.06, SPX=0.2),
     "TA125": P(3300, 0.16, 0.15, 0.09, SPX=0.5),
+    "IMOEX": P(2700, 0.0, 0.2, 0.14, SPX=0.1),  # in roubles
+    "RTSI": P(1050, 0.0, 0.08, 0.05, IMOEX=1.0),  # the same index in dollars
     # ETFs track their index (SPY ≈ SPX / 10, DIA ≈ DJI / 100); TLT, HYG, LQD are priced off
     # the demo curve and spreads (DERIVED).
     "SPY": P(670, 0.10, 0.003, 0.001, SPX=1.0),

@@ -188,7 +188,7 @@ def test_the_docs_page_shows_every_endpoint_with_parameters_formats_and_a_curl(d
     assert f"curl -s --compressed '{base}/api/market/indices?symbols=SPX&format=toon'" in body
     assert f"curl -s --compressed '{base}/api/market/indices/SPX?start=2025-01-01&interval=weekly&format=csv'" in body
     assert f"curl -s --compressed '{base}/api/analytics/correlations/SPX/GC?" in body
-    assert "Stored: 54 series" in body and "sources: demo" in body
+    assert "Stored: 56 series" in body and "sources: demo" in body  # market_indices, IMOEX and RTSI included
     assert "Spartan Research Station API" in body and "/api/openapi.json" in body
 
 

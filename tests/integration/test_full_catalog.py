@@ -64,7 +64,9 @@ def test_preload_of_the_full_catalog_fills_every_market_and_economic_table(full_
         sources = pd.read_sql("SELECT symbol, source FROM market_indices GROUP BY symbol, source", conn)
         countries = set(pd.read_sql("SELECT DISTINCT country FROM economic_indicators", conn)["country"])
     assert all(counts[name] > 0 for name in FILLED), counts
-    assert set(sources["source"]) == {"yahoo_chart"}  # the primary, when it is healthy
+    # Each instrument's primary, when it is healthy: Yahoo's, but the Moscow Exchange's own indices.
+    primaries = {inst.providers[0].source for inst in catalog.for_dataset("market_indices")}
+    assert primaries == {"yahoo_chart", "moex_iss"} and set(sources["source"]) == primaries
     assert len(sources) == len(catalog.for_dataset("market_indices"))
     assert {"USA", "CHN", "JPN", "DEU"} <= countries  # World Bank rows keep their country
     # The FRED cache: over a thousand series in batched requests of up to 40 ids.

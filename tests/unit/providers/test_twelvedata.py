@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from datasources.base import ParseError
-from datasources.providers.twelvedata import MAX_OUTPUTSIZE, TwelveDataForexConnector
+from datasources.providers.twelvedata import MAX_OUTPUTSIZE, TwelveDataForexConnector, TwelveDataStocksConnector
 from tests.unit.providers.bodies import body
 
 CONNECTOR = TwelveDataForexConnector()
@@ -62,3 +62,23 @@ def test_requests_carry_the_key_and_page_by_the_outputsize_limit():
     assert pages[-1].params["end_date"] == today.isoformat() and pages[0].params["apikey"] == ""
     with pytest.raises(ValueError, match="EUR/USD"):
         CONNECTOR.build_requests("https://td", "EURUSD", None)
+
+
+STOCKS = TwelveDataStocksConnector()
+
+
+def test_stock_values_carry_a_volume():
+    doc = {
+        "meta": {"symbol": "AAPL", "interval": "1day", "currency": "USD", "exchange_timezone": "America/New_York", "exchange": "NASDAQ", "mic_code": "XNGS", "type": "Common Stock"},
+        "values": [{"datetime": "2024-01-03", "open": "184.22000", "high": "185.88000", "low": "183.43000", "close": "184.25000", "volume": "58414500"}],
+        "status": "ok",
+    }  # fmt: skip
+    bars = STOCKS.parse(body(doc), "AAPL")
+    assert bars.iloc[0][["open", "close", "volume"]].tolist() == [184.22, 184.25, 58414500]
+
+
+def test_stock_symbols_are_checked_before_any_request():
+    (request,) = STOCKS.build_requests("https://td", "BRK.B", date(2024, 1, 2), "k1")
+    assert request.params["symbol"] == "BRK.B" and request.params["apikey"] == "k1"
+    with pytest.raises(ValueError, match="SPY or BRK.B"):
+        STOCKS.build_requests("https://td", "EUR/USD", None)
