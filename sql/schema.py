@@ -180,6 +180,31 @@ options_chain = Table(
     *_provenance(),
 )
 
+# --- fundamentals ------------------------------------------------------------------
+# Extra to the seed's 17: one row per company and fiscal year (the period's end date), figures
+# as reported in its annual report (10-K) through SEC EDGAR's XBRL company facts; a restated
+# year is replaced by the newest filing's figures.
+fundamentals = Table(
+    "fundamentals",
+    metadata,
+    Column("symbol", String(16), primary_key=True),
+    Column("date", Date, primary_key=True, comment="end of the fiscal year"),
+    Column("fiscal_year", Integer, comment="the fiscal year the period is reported as"),
+    Column("form", String(16), comment="the filing the figures come from (10-K, 10-K/A, 20-F)"),
+    Column("filed", Date, comment="when that filing was made"),
+    Column("revenue", Float, comment="revenue of the year, USD"),
+    Column("operating_income", Float, comment="operating income of the year, USD"),
+    Column("net_income", Float, comment="net income of the year, USD"),
+    Column("eps_diluted", Float, comment="diluted earnings per share, USD"),
+    Column("diluted_shares", Float, comment="weighted average diluted shares outstanding"),
+    Column("operating_cash_flow", Float, comment="net cash from operating activities, USD"),
+    Column("cash", Float, comment="cash and cash equivalents at the year end, USD"),
+    Column("assets", Float, comment="total assets at the year end, USD"),
+    Column("liabilities", Float, comment="total liabilities at the year end, USD"),
+    Column("equity", Float, comment="stockholders' equity at the year end, USD"),
+    *_provenance(),
+)
+
 # --- system ----------------------------------------------------------------------
 data_sources = Table(
     "data_sources",
@@ -333,6 +358,7 @@ DATA_TABLES = (
     "sentiment_indicators",
     "market_breadth",
     "options_chain",
+    "fundamentals",
 )
 SYSTEM_TABLES = (
     "data_sources",
@@ -344,7 +370,7 @@ SYSTEM_TABLES = (
     "data_quality",
 )
 # Tables beyond the seed's 17.
-EXTRA_TABLES = ("equities", "options_chain", "sidecar_status", "instrument_history", "data_quality")
+EXTRA_TABLES = ("equities", "options_chain", "fundamentals", "sidecar_status", "instrument_history", "data_quality")
 
 # --- the sidecar's runs ------------------------------------------------------------
 # Its last preload and refresh (name), as it also writes them to the cache's preload:status
