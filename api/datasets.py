@@ -18,7 +18,7 @@ from sql.schema import table
 
 GROUPS = {
     "market": "Market data: daily OHLCV bars (indices, stocks, commodities, FX, crypto, volatility), rates, option"
-    " chains and crypto perpetual funding and open interest",
+    " chains, crypto perpetual funding and open interest, and company fundamentals",
     "economic": "Economic indicators and the FRED series cache",
     "analytics": "What the sidecar computes: correlations, sector rotation, sentiment, market breadth",
 }
@@ -119,6 +119,7 @@ API_DATASETS: tuple[ApiDataset, ...] = (
     ApiDataset("credit-spreads", "market", "credit_spreads", ("HY_OAS",)),
     ApiDataset("options-chain", "market", "options_chain", ("SPX",)),
     ApiDataset("crypto-derivatives", "market", "crypto_derivatives", ("BTC",)),
+    ApiDataset("fundamentals", "market", "fundamentals", ("AAPL",)),
     ApiDataset("indicators", "economic", "economic_indicators", ("SOFR_NYFED",)),
     ApiDataset("fred", "economic", "fred_series", ("DGS10",)),
     ApiDataset("correlations", "analytics", "correlations", ("SPX", "GC")),

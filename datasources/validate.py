@@ -88,8 +88,33 @@ def validate_crypto_derivatives(frame: pd.DataFrame, symbol: str) -> pd.DataFram
     return validate_days(frame, symbol, ValidationError)
 
 
+def validate_fundamentals(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
+    """Annual figures: one row per fiscal year end, none in the future, no filing before the
+    year it reports on ended, every figure finite where present."""
+    if "date" not in frame.columns:
+        raise ValidationError(f"{symbol}: missing columns ['date']")
+    if frame.empty:
+        return frame
+    ends = pd.to_datetime(frame["date"]).dt.date
+    if ends.duplicated().any():
+        raise ValidationError(f"{symbol}: a fiscal year appears twice")
+    if (ends > (datetime.now(UTC) + timedelta(days=1)).date()).any():
+        raise ValidationError(f"{symbol}: fiscal years ending in the future")
+    if "filed" in frame and (pd.to_datetime(frame["filed"]) < pd.to_datetime(frame["date"])).any():
+        raise ValidationError(f"{symbol}: a filing dated before the year it reports on ended")
+    figures = [c for c in frame.columns if c not in ("symbol", "date", "fiscal_year", "form", "filed")]
+    values = frame[figures].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if np.isinf(values).any():
+        raise ValidationError(f"{symbol}: non-finite figures")
+    return frame
+
+
 # Validators of the datasets whose connectors parse the table's own columns (``kind = rows``).
-ROW_VALIDATORS = {"options_chain": validate_option_chain, "crypto_derivatives": validate_crypto_derivatives}
+ROW_VALIDATORS = {
+    "options_chain": validate_option_chain,
+    "crypto_derivatives": validate_crypto_derivatives,
+    "fundamentals": validate_fundamentals,
+}
 
 
 def validate_rows(dataset: str, frame: pd.DataFrame, symbol: str) -> pd.DataFrame:

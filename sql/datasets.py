@@ -49,6 +49,7 @@ DATASETS: dict[str, DatasetSpec] = {
         DatasetSpec("market_breadth", "market_breadth", "universe", "date", "Market breadth"),
         DatasetSpec("options_chain", "options_chain", "underlying", "date", "Option chains"),
         DatasetSpec("crypto_derivatives", "crypto_derivatives", "symbol", "date", "Crypto derivatives"),
+        DatasetSpec("fundamentals", "fundamentals", "symbol", "date", "Company fundamentals"),
     )
 }
 

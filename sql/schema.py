@@ -196,6 +196,31 @@ crypto_derivatives = Table(
     *_provenance(),
 )
 
+# --- fundamentals ------------------------------------------------------------------
+# Extra to the seed's 17: one row per company and fiscal year (the period's end date), figures
+# as reported in its annual report (10-K) through SEC EDGAR's XBRL company facts; a restated
+# year is replaced by the newest filing's figures.
+fundamentals = Table(
+    "fundamentals",
+    metadata,
+    Column("symbol", String(16), primary_key=True),
+    Column("date", Date, primary_key=True, comment="end of the fiscal year"),
+    Column("fiscal_year", Integer, comment="the fiscal year the period is reported as"),
+    Column("form", String(16), comment="the filing the figures come from (10-K, 10-K/A, 20-F)"),
+    Column("filed", Date, comment="when that filing was made"),
+    Column("revenue", Float, comment="revenue of the year, USD"),
+    Column("operating_income", Float, comment="operating income of the year, USD"),
+    Column("net_income", Float, comment="net income of the year, USD"),
+    Column("eps_diluted", Float, comment="diluted earnings per share, USD"),
+    Column("diluted_shares", Float, comment="weighted average diluted shares outstanding"),
+    Column("operating_cash_flow", Float, comment="net cash from operating activities, USD"),
+    Column("cash", Float, comment="cash and cash equivalents at the year end, USD"),
+    Column("assets", Float, comment="total assets at the year end, USD"),
+    Column("liabilities", Float, comment="total liabilities at the year end, USD"),
+    Column("equity", Float, comment="stockholders' equity at the year end, USD"),
+    *_provenance(),
+)
+
 # --- system ----------------------------------------------------------------------
 data_sources = Table(
     "data_sources",
@@ -350,6 +375,7 @@ DATA_TABLES = (
     "market_breadth",
     "options_chain",
     "crypto_derivatives",
+    "fundamentals",
 )
 SYSTEM_TABLES = (
     "data_sources",
@@ -365,6 +391,7 @@ EXTRA_TABLES = (
     "equities",
     "options_chain",
     "crypto_derivatives",
+    "fundamentals",
     "sidecar_status",
     "instrument_history",
     "data_quality",

@@ -18,6 +18,7 @@ from datasources import quality
 from jobs.analytics.run import run_analytics
 from jobs.demo.anchors_markets import SENTIMENT
 from jobs.demo.derivatives import demo_derivatives
+from jobs.demo.fundamentals import demo_fundamentals
 from jobs.demo.generator import DemoSeries
 from jobs.demo.series import decimals_for
 from jobs.demo.specs import CHAIN_SNAPSHOTS, DEMO_DATASETS, DEMO_SOURCE, ROW_DATASETS
@@ -90,6 +91,9 @@ def demo_frame(dataset: str, inst: Instrument, days: pd.DatetimeIndex, fetched_a
     if dataset == "crypto_derivatives":  # the coin's perpetual, valued at its demo price
         prices = demo_path(f"{inst.key}USD", days, "crypto_prices")
         return demo_derivatives(inst.key, days, prices).assign(source=DEMO_SOURCE, fetched_at=fetched_at)
+    if dataset == "fundamentals":
+        rows = demo_fundamentals(inst.key, days[0].date(), days[-1].date())
+        return rows.assign(source=DEMO_SOURCE, fetched_at=fetched_at)
     demo = _demo(days)
     if "close" in table(spec.table).c:
         closes = demo.raw(inst.key, dataset).reindex(demo.days).ffill().bfill().to_numpy()

@@ -226,6 +226,16 @@ def test_economic_and_analytics_rows_carry_their_own_columns(demo):
     assert breadth["universe"] == "LARGE_CAP" and isinstance(breadth["advancers"], int)
 
 
+def test_fundamentals_are_a_company_a_row_newest_year_first_then_its_history(demo):
+    latest = demo.get("/api/market/fundamentals?symbols=AAPL,MSFT").get_json()
+    assert [item["symbol"] for item in latest["items"]] == ["AAPL", "MSFT"]
+    apple = latest["items"][0]
+    assert apple["name"] == "Apple" and apple["form"] == "10-K" and apple["revenue"] > apple["net_income"] > 0
+    history = demo.get("/api/market/fundamentals/AAPL?order=asc").get_json()["items"]
+    assert len(history) >= 4 and all(item["date"].endswith("-09-30") for item in history)
+    assert history[-1]["date"] == apple["date"] and history[-1]["fiscal_year"] == int(apple["date"][:4])
+
+
 # --- paging --------------------------------------------------------------------------------------
 
 

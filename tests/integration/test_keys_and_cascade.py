@@ -107,3 +107,50 @@ def test_a_key_refused_on_a_later_page_retries_that_page_with_the_next_key(keyed
     assert sent == [("1", "quota-key"), ("2", "quota-key"), ("2", "spare-key")]  # not page 1 again
     assert [a.status for a in summary.attempts] == ["ok"]
     assert served_by(store) == {"fred_keyed"}
+
+
+COMMODITY_CATALOG = """
+sources:
+  - {id: yahoo_chart, provider: yahoo, category: stocks, base_url: "https://query1.finance.yahoo.com"}
+  - {id: eia, provider: eia, category: commodities, base_url: "https://api.eia.gov", auth_env: SPARTAN_EIA_API_KEYS}
+  - {id: alphavantage_commodities, provider: alphavantage_commodities, category: commodities, base_url: "https://www.alphavantage.co", auth_env: SPARTAN_ALPHAVANTAGE_API_KEYS}
+datasets:
+  commodities:
+    - {key: CL, label: WTI crude oil, providers: [{source: yahoo_chart, symbol: CL=F}, {source: eia, symbol: 'petroleum/pri/spt:RWTC'}, {source: alphavantage_commodities, symbol: WTI}]}
+"""
+
+
+def test_keyed_commodity_sources_close_the_cascade_when_the_keyless_one_fails(
+    tmp_path, backend, httpserver, monkeypatch
+):
+    (tmp_path / "catalog.yaml").write_text(COMMODITY_CATALOG)
+    settings = make_settings(
+        tmp_path,
+        backend,
+        SPARTAN_SOURCES_FILE=str(tmp_path / "catalog.yaml"),
+        SPARTAN_BASE_URL_ALL=httpserver.url_for("").rstrip("/"),
+        SPARTAN_HTTP_RETRIES="0",
+    )
+    monkeypatch.setenv("SPARTAN_EIA_API_KEYS", "eia-key")
+    monkeypatch.delenv("SPARTAN_ALPHAVANTAGE_API_KEYS", raising=False)
+
+    def handler(request: Request) -> Response:
+        if request.path.startswith("/v8/finance/chart"):
+            return Response("upstream exploded", status=502)
+        return respond(request)
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
+    store = configure(settings)
+    try:
+        upgrade(settings, store.engine)
+        summary = run_downloads(store, load_catalog(settings), "preload")
+        with store.engine.connect() as conn:
+            sources = set(conn.exec_driver_sql("SELECT DISTINCT source FROM commodities").scalars())
+    finally:
+        store.engine.dispose()
+        drop_backend(settings)
+    assert sources == {"eia"}
+    assert [(a.source_id, a.status) for a in summary.attempts] == [("yahoo_chart", "failed"), ("eia", "ok")]
+    eia = [r for r, _ in httpserver.log if r.path.startswith("/v2/")]
+    assert eia and all(r.args.get("api_key") == "eia-key" for r in eia)
+    assert not any(r.path == "/query" for r, _ in httpserver.log)  # the cascade stopped at EIA
