@@ -17,7 +17,8 @@ from sql.read import identity_columns
 from sql.schema import table
 
 GROUPS = {
-    "market": "Market data: daily OHLCV bars (indices, stocks, commodities, FX, crypto, volatility) and rates",
+    "market": "Market data: daily OHLCV bars (indices, stocks, commodities, FX, crypto, volatility), rates,"
+    " option chains and futures positioning (COT)",
     "economic": "Economic indicators and the FRED series cache",
     "analytics": "What the sidecar computes: correlations, sector rotation, sentiment, market breadth",
 }
@@ -117,6 +118,7 @@ API_DATASETS: tuple[ApiDataset, ...] = (
     ApiDataset("treasury-yields", "market", "treasury_yields", ("10Y",)),
     ApiDataset("credit-spreads", "market", "credit_spreads", ("HY_OAS",)),
     ApiDataset("options-chain", "market", "options_chain", ("SPX",)),
+    ApiDataset("cot-positions", "market", "cot_positions", ("ES",)),
     ApiDataset("indicators", "economic", "economic_indicators", ("SOFR_NYFED",)),
     ApiDataset("fred", "economic", "fred_series", ("DGS10",)),
     ApiDataset("correlations", "analytics", "correlations", ("SPX", "GC")),

@@ -48,6 +48,7 @@ DATASETS: dict[str, DatasetSpec] = {
         DatasetSpec("sentiment_indicators", "sentiment_indicators", "indicator_id", "date", "Sentiment"),
         DatasetSpec("market_breadth", "market_breadth", "universe", "date", "Market breadth"),
         DatasetSpec("options_chain", "options_chain", "underlying", "date", "Option chains"),
+        DatasetSpec("cot_positions", "cot_positions", "market", "date", "COT positioning"),
     )
 }
 

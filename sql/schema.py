@@ -180,6 +180,30 @@ options_chain = Table(
     *_provenance(),
 )
 
+# --- positioning -------------------------------------------------------------------
+# Extra to the seed's 17: the CFTC's weekly Commitments of Traders (legacy, futures only), per
+# market and report date (positions as of that Tuesday), by trader class, in contracts.
+cot_positions = Table(
+    "cot_positions",
+    metadata,
+    Column("market", String(16), primary_key=True, comment="the catalog's key (ES, GC, CL…)"),
+    Column("date", Date, primary_key=True, comment="report date: positions as of that Tuesday"),
+    Column("market_name", String(128), comment="the CFTC's market and exchange name"),
+    Column("contract_code", String(8), comment="CFTC contract market code"),
+    Column("open_interest", Float, nullable=False, comment="contracts open, all classes"),
+    Column("noncomm_long", Float, comment="non-commercial (large speculators) long, contracts"),
+    Column("noncomm_short", Float, comment="non-commercial short, contracts"),
+    Column("noncomm_spreading", Float, comment="non-commercial spreading (long and short), contracts"),
+    Column("comm_long", Float, comment="commercial (hedgers) long, contracts"),
+    Column("comm_short", Float, comment="commercial short, contracts"),
+    Column("nonrept_long", Float, comment="non-reportable (small traders) long, contracts"),
+    Column("nonrept_short", Float, comment="non-reportable short, contracts"),
+    Column("noncomm_net", Float, comment="non-commercial long minus short"),
+    Column("comm_net", Float, comment="commercial long minus short"),
+    Column("nonrept_net", Float, comment="non-reportable long minus short"),
+    *_provenance(),
+)
+
 # --- system ----------------------------------------------------------------------
 data_sources = Table(
     "data_sources",
@@ -333,6 +357,7 @@ DATA_TABLES = (
     "sentiment_indicators",
     "market_breadth",
     "options_chain",
+    "cot_positions",
 )
 SYSTEM_TABLES = (
     "data_sources",
@@ -344,7 +369,14 @@ SYSTEM_TABLES = (
     "data_quality",
 )
 # Tables beyond the seed's 17.
-EXTRA_TABLES = ("equities", "options_chain", "sidecar_status", "instrument_history", "data_quality")
+EXTRA_TABLES = (
+    "equities",
+    "options_chain",
+    "cot_positions",
+    "sidecar_status",
+    "instrument_history",
+    "data_quality",
+)
 
 # --- the sidecar's runs ------------------------------------------------------------
 # Its last preload and refresh (name), as it also writes them to the cache's preload:status

@@ -1,5 +1,5 @@
 """Seeding: the demo rows of every catalogued dataset in its table's shape (bars for price
-tables, observations elsewhere, option-chain summaries), written and flagged as demo data, and
+tables, observations elsewhere, option-chain summaries, COT reports), written and flagged as demo data, and
 removed again."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from config.catalog import Catalog, Instrument, Quality
 from datasources import quality
 from jobs.analytics.run import run_analytics
 from jobs.demo.anchors_markets import SENTIMENT
+from jobs.demo.cot import demo_cot_positions
 from jobs.demo.generator import DemoSeries
 from jobs.demo.series import decimals_for
 from jobs.demo.specs import CHAIN_SNAPSHOTS, DEMO_DATASETS, DEMO_SOURCE
@@ -72,6 +73,8 @@ def demo_frame(dataset: str, inst: Instrument, days: pd.DatetimeIndex, fetched_a
     spec = DATASETS[dataset]
     if dataset == "options_chain":
         return demo_option_chains(inst.key, days).assign(source=DEMO_SOURCE, fetched_at=fetched_at)
+    if dataset == "cot_positions":
+        return demo_cot_positions(inst.key, days).assign(source=DEMO_SOURCE, fetched_at=fetched_at)
     demo = _demo(days)
     if "close" in table(spec.table).c:
         closes = demo.raw(inst.key, dataset).reindex(demo.days).ffill().bfill().to_numpy()
@@ -126,7 +129,7 @@ def seed_demo(store: Store, catalog: Catalog) -> dict[str, int]:
     first, last = now.date() - timedelta(days=365 * YEARS), now.date() - timedelta(days=1)
     written = {}
     for dataset in catalog.datasets():
-        if dataset not in DEMO_DATASETS and dataset != "options_chain":
+        if dataset not in DEMO_DATASETS and dataset not in ("options_chain", "cot_positions"):
             continue
         # Crypto trades every day; the rest on business days.
         days = pd.date_range(first, last) if dataset == "crypto_prices" else pd.bdate_range(first, last)

@@ -12,6 +12,8 @@ import pytest
 
 from config.catalog import Instrument, Provider, load_catalog
 from config.settings import load_settings
+from datasources.validate import validate_cot_positions
+from jobs.demo.cot import ANCHORS, demo_cot_positions
 from jobs.demo.generator import CURVE, LONG_END, DemoSeries
 from jobs.demo.seed import demo_frame
 from jobs.demo.series import is_known, spec_for
@@ -161,7 +163,7 @@ def test_every_catalogued_instrument_has_an_anchor_and_ends_at_it(catalog):
     windows = {"B": DemoSeries(DAYS), "C": DemoSeries(CALENDAR_DAYS)}
     strays = []
     for dataset in catalog.datasets():
-        if dataset == "options_chain":
+        if dataset in ("options_chain", "cot_positions"):  # rows of their own (jobs/demo_options, jobs/demo/cot)
             continue
         demo = windows["C" if dataset == "crypto_prices" else "B"]
         for inst in catalog.for_dataset(dataset):
@@ -215,3 +217,16 @@ def test_paths_are_deterministic_per_key_and_recent_days_do_not_depend_on_the_wi
     assert not np.array_equal(again.values("XLK"), again.values("XLF"))
     short = DemoSeries(DAYS[-260:])  # one year, as tests that seed less use
     assert np.allclose(short.values("RUT"), again.values("RUT").iloc[-260:])
+
+
+def test_demo_cot_reports_add_up_and_end_at_their_anchors(catalog):
+    for inst in catalog.for_dataset("cot_positions"):
+        frame = demo_cot_positions(inst.key, DAYS)
+        assert (frame["date"].map(lambda d: d.weekday()) == 1).all()  # Tuesdays
+        assert validate_cot_positions(frame, inst.key) is frame
+        for side in ("long", "short"):  # every class's side plus spreading is the open interest
+            total = (
+                frame[f"noncomm_{side}"] + frame["noncomm_spreading"] + frame[f"comm_{side}"] + frame[f"nonrept_{side}"]
+            )
+            assert np.allclose(total, frame["open_interest"]), inst.key
+        assert frame["open_interest"].iloc[-1] == ANCHORS[inst.key][0]
