@@ -35,7 +35,8 @@ def cot_reads(ctx: PanelContext) -> list[Read]:
 
 
 def reports(ctx: PanelContext) -> pd.DataFrame:
-    """The markets' stored reports, ``date`` as timestamps, positions as floats, oldest first."""
+    """The markets' stored reports, ``date`` as timestamps, positions as floats: market by market
+    in the panel's order, each oldest first."""
     if read.latest_date(DATASET) is None:
         raise NoData()
     frame = read.fetch(cot_reads(ctx)[0])
@@ -44,7 +45,9 @@ def reports(ctx: PanelContext) -> pd.DataFrame:
     numbers = {c: pd.to_numeric(frame[c], errors="coerce").astype(float) for c in NUMBERS}
     frame = frame.assign(date=pd.to_datetime(frame["date"]), **numbers)
     net_pct = 100.0 * frame["noncomm_net"] / frame["open_interest"].where(frame["open_interest"] > 0)
-    return frame.assign(net_pct=net_pct).sort_values(["market", "date"], ignore_index=True)
+    order = frame["market"].map({key: i for i, key in enumerate(markets(ctx))})  # the panel's order
+    frame = frame.assign(net_pct=net_pct, _order=order).sort_values(["_order", "date"], ignore_index=True)
+    return frame.drop(columns=["_order"])
 
 
 def latest_table(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
