@@ -18,7 +18,7 @@ from sql.schema import table
 
 GROUPS = {
     "market": "Market data: daily OHLCV bars (indices, stocks, commodities, FX, crypto, volatility), rates, option"
-    " chains, crypto perpetual funding and open interest, and company fundamentals",
+    " chains, crypto perpetual funding and open interest, company fundamentals and futures positioning (COT)",
     "economic": "Economic indicators and the FRED series cache",
     "analytics": "What the sidecar computes: correlations, sector rotation, sentiment, market breadth",
 }
@@ -120,6 +120,7 @@ API_DATASETS: tuple[ApiDataset, ...] = (
     ApiDataset("options-chain", "market", "options_chain", ("SPX",)),
     ApiDataset("crypto-derivatives", "market", "crypto_derivatives", ("BTC",)),
     ApiDataset("fundamentals", "market", "fundamentals", ("AAPL",)),
+    ApiDataset("cot-positions", "market", "cot_positions", ("ES",)),
     ApiDataset("indicators", "economic", "economic_indicators", ("SOFR_NYFED",)),
     ApiDataset("fred", "economic", "fred_series", ("DGS10",)),
     ApiDataset("correlations", "analytics", "correlations", ("SPX", "GC")),

@@ -263,8 +263,15 @@ class SourceItem(ma.Schema):
     source_id = fields.String(required=True)
     provider = fields.String(required=True)
     category = fields.String(required=True)
+    access = fields.String(required=True, **_describe("keyless, or key (the source needs an API key)."))
+    auth_env = fields.String(
+        allow_none=True, **_describe("The environment variable holding a keyed source's keys (null: keyless).")
+    )
     state = fields.String(
-        required=True, **_describe("ok, failing, circuit_open, not_configured, or not_used_yet (a fallback).")
+        required=True,
+        **_describe(
+            "ok, failing, circuit_open, not_configured (a keyed source without a key), or not_used_yet (a fallback)."
+        ),
     )
     last_success_at = fields.DateTime(allow_none=True)
     last_failure_at = fields.DateTime(allow_none=True)

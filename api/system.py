@@ -95,6 +95,8 @@ def status(_args):
             "source_id": r.source_id,
             "provider": r.provider,
             "category": r.category,
+            "access": r.access,
+            "auth_env": r.auth_env if isinstance(r.auth_env, str) else None,
             "state": r.state,
             "last_success_at": _iso(r.last_success_at),
             "last_failure_at": _iso(r.last_failure_at),
@@ -171,8 +173,9 @@ def serve_system(
 def sources(args) -> Response:
     """Every data source with its health
 
-    Each source of the catalog: provider, category, state (ok, failing, circuit_open,
-    not_configured; not_used_yet for a fallback never needed), last success and failure, last
+    Each source of the catalog: provider, category, access (keyless or key) and the key's
+    environment variable, state (ok, failing, circuit_open, not_configured: a keyed source
+    without a key; not_used_yet for a fallback never needed), last success and failure, last
     error, consecutive failures, latency.
     """
     health = read.source_health()

@@ -109,11 +109,45 @@ def validate_fundamentals(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
     return frame
 
 
+COT_POSITIONS = (
+    "open_interest",
+    "noncomm_long",
+    "noncomm_short",
+    "noncomm_spreading",
+    "comm_long",
+    "comm_short",
+    "nonrept_long",
+    "nonrept_short",
+)
+
+
+def validate_cot_positions(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
+    """Commitments of Traders rows: right columns, one row per report date, no report in the
+    future, open interest and positions finite and ≥ 0 where present (the nets may be < 0)."""
+    required = {"date", "open_interest"}
+    if not required <= set(frame.columns):
+        raise ValidationError(f"{symbol}: missing columns {sorted(required - set(frame.columns))}")
+    if frame.empty:
+        return frame
+    if frame.duplicated(subset=["date"]).any():
+        raise ValidationError(f"{symbol}: a report date appears twice")
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+    if (pd.to_datetime(frame["date"]).dt.date > tomorrow).any():
+        raise ValidationError(f"{symbol}: reports in the future")
+    measures = [c for c in COT_POSITIONS if c in frame]
+    values = frame[measures].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    present = ~np.isnan(values)
+    if not np.isfinite(values[present]).all() or (values[present] < 0).any():
+        raise ValidationError(f"{symbol}: negative or non-finite positions")
+    return frame
+
+
 # Validators of the datasets whose connectors parse the table's own columns (``kind = rows``).
 ROW_VALIDATORS = {
     "options_chain": validate_option_chain,
     "crypto_derivatives": validate_crypto_derivatives,
     "fundamentals": validate_fundamentals,
+    "cot_positions": validate_cot_positions,
 }
 
 

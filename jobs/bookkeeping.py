@@ -4,13 +4,14 @@ is stored and when it last downloaded (so slow series are not asked for every ho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from config.catalog import Catalog
+from config.catalog import Catalog, Source
 from jobs.summary import Attempt
 from sql.datasets import DatasetSpec
 from sql.schema import api_rate_limits, download_log, series_stats
@@ -21,8 +22,17 @@ RECHECK_WEEKLY = timedelta(hours=6)
 RECHECK_SLOW = timedelta(hours=24)
 
 
-def sync_catalog(conn: Connection, catalog: Catalog) -> None:
-    """Write the catalog's sources into ``data_sources`` (insert or update)."""
+def sync_catalog(
+    conn: Connection,
+    catalog: Catalog,
+    configured: Callable[[Source], bool] | None = None,
+    key_env: Callable[[Source], str | None] | None = None,
+) -> None:
+    """Write the catalog's sources into ``data_sources`` (insert or update). ``auth_env`` is the
+    variable of a keyed source's keys (the catalog's, else its provider's: ``key_env``);
+    ``enabled`` says whether the sidecar can use the source (``configured``: keyless, or its
+    variable holds a key), so the System page shows a keyed source without a key as "not
+    configured" even where no cascade has reached it yet."""
     now = datetime.now(UTC)
     rows = pd.DataFrame(
         [
@@ -31,9 +41,9 @@ def sync_catalog(conn: Connection, catalog: Catalog) -> None:
                 "provider": s.provider,
                 "category": s.category,
                 "base_url": s.base_url,
-                "auth_env": s.auth_env,
+                "auth_env": key_env(s) if key_env else s.auth_env,
                 "rate_limit_per_minute": s.rate_limit_per_minute,
-                "enabled": True,
+                "enabled": configured(s) if configured else True,
                 "notes": s.notes,
                 "updated_at": now,
             }

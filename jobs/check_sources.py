@@ -242,9 +242,7 @@ class Checker:
                 payload = [*bodies, fetched.body] if together else fetched.body
                 whole = parts if together else None
                 try:
-                    frames.append(
-                        parse_checked(connector, payload, symbol, inst.dataset, self.settings.max_daily_jump)
-                    )
+                    frames.append(parse_checked(connector, payload, symbol, inst.dataset, self.settings.max_daily_jump))
                 except Exception as exc:
                     self._record(result, n, fetched, url, params, headers, keys, since, exc, recorded, whole)
                     raise

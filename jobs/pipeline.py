@@ -388,7 +388,7 @@ def run_downloads(
     total = sum(len(catalog.for_dataset(n)) for n in names)
     run.summary.instruments_total = total
     with store.engine.begin() as conn:
-        sync_catalog(conn, catalog)
+        sync_catalog(conn, catalog, run.fetcher.is_configured, run.fetcher.auth_env)
     # One pool for the whole run: while a dataset is written, the next ones keep downloading.
     with ThreadPoolExecutor(max_workers=store.settings.workers, thread_name_prefix="download") as pool:
         queued = [run.submit_dataset(name, pool) for name in names]

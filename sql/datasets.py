@@ -50,6 +50,7 @@ DATASETS: dict[str, DatasetSpec] = {
         DatasetSpec("options_chain", "options_chain", "underlying", "date", "Option chains"),
         DatasetSpec("crypto_derivatives", "crypto_derivatives", "symbol", "date", "Crypto derivatives"),
         DatasetSpec("fundamentals", "fundamentals", "symbol", "date", "Company fundamentals"),
+        DatasetSpec("cot_positions", "cot_positions", "market", "date", "COT positioning"),
     )
 }
 

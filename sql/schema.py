@@ -221,6 +221,30 @@ fundamentals = Table(
     *_provenance(),
 )
 
+# --- positioning -------------------------------------------------------------------
+# Extra to the seed's 17: the CFTC's weekly Commitments of Traders (legacy, futures only), per
+# market and report date (positions as of that Tuesday), by trader class, in contracts.
+cot_positions = Table(
+    "cot_positions",
+    metadata,
+    Column("market", String(16), primary_key=True, comment="the catalog's key (ES, GC, CL…)"),
+    Column("date", Date, primary_key=True, comment="report date: positions as of that Tuesday"),
+    Column("market_name", String(128), comment="the CFTC's market and exchange name"),
+    Column("contract_code", String(8), comment="CFTC contract market code"),
+    Column("open_interest", Float, nullable=False, comment="contracts open, all classes"),
+    Column("noncomm_long", Float, comment="non-commercial (large speculators) long, contracts"),
+    Column("noncomm_short", Float, comment="non-commercial short, contracts"),
+    Column("noncomm_spreading", Float, comment="non-commercial spreading (long and short), contracts"),
+    Column("comm_long", Float, comment="commercial (hedgers) long, contracts"),
+    Column("comm_short", Float, comment="commercial short, contracts"),
+    Column("nonrept_long", Float, comment="non-reportable (small traders) long, contracts"),
+    Column("nonrept_short", Float, comment="non-reportable short, contracts"),
+    Column("noncomm_net", Float, comment="non-commercial long minus short"),
+    Column("comm_net", Float, comment="commercial long minus short"),
+    Column("nonrept_net", Float, comment="non-reportable long minus short"),
+    *_provenance(),
+)
+
 # --- system ----------------------------------------------------------------------
 data_sources = Table(
     "data_sources",
@@ -376,6 +400,7 @@ DATA_TABLES = (
     "options_chain",
     "crypto_derivatives",
     "fundamentals",
+    "cot_positions",
 )
 SYSTEM_TABLES = (
     "data_sources",
@@ -392,6 +417,7 @@ EXTRA_TABLES = (
     "options_chain",
     "crypto_derivatives",
     "fundamentals",
+    "cot_positions",
     "sidecar_status",
     "instrument_history",
     "data_quality",

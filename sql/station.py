@@ -84,12 +84,16 @@ def staleness() -> float | None:
 
 
 @versioned
-def _source_health(version: int) -> pd.DataFrame:
+def _source_health_access(version: int) -> pd.DataFrame:
+    # Named apart from the reader before access and key variable were columns: its memo key
+    # differs, so a shared cache still holding frames without them is never read back here.
     stmt = (
         select(
             data_sources.c.source_id,
             data_sources.c.provider,
             data_sources.c.category,
+            data_sources.c.auth_env,
+            data_sources.c.enabled,
             health_status.c.state,
             health_status.c.last_success_at,
             health_status.c.last_failure_at,
@@ -104,14 +108,21 @@ def _source_health(version: int) -> pd.DataFrame:
     frame = frame_of(stmt)
     # A fallback that was never needed has no health row yet.
     frame["state"] = frame["state"].fillna("not_used_yet")
+    # Access: keyless, or a key in ``auth_env``. A keyed source the sidecar found without a key
+    # (``enabled`` false) is "not configured", whatever it did while it had one: never failing.
+    keyed = frame["auth_env"].notna() & frame["auth_env"].astype(str).str.len().gt(0)
+    frame["access"] = keyed.map({True: "key", False: "keyless"})
+    frame.loc[keyed & ~frame["enabled"].fillna(True).astype(bool), "state"] = "not_configured"
+    frame = frame.drop(columns=["enabled"])
     for col in ("last_success_at", "last_failure_at", "checked_at"):
         frame[col] = _utc(frame[col])
     return frame
 
 
 def source_health() -> pd.DataFrame:
-    """Health of every catalogued source, joined with its catalog entry."""
-    return _source_health(system_version())
+    """Health of every catalogued source, joined with its catalog entry: ``access`` (keyless or
+    key) and ``auth_env`` (the key variable) beside its state."""
+    return _source_health_access(system_version())
 
 
 @versioned

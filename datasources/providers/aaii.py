@@ -67,10 +67,10 @@ def parse_workbook(body: bytes) -> pd.DataFrame:
     try:
         # xlrd writes its warnings on a damaged file to stdout unless given a log of its own.
         book = xlrd.open_workbook(file_contents=body, on_demand=True, logfile=io.StringIO())
-        sheet = book.sheet_by_index(0)
+        sheets = [book.sheet_by_index(i) for i in range(book.nsheets)]
     except UNREADABLE as exc:
         raise ParseError(f"not an .xls workbook: {exc}") from None
-    positions = header_positions(sheet)
+    sheet, positions = survey_sheet(sheets)
     rows = []
     for r in range(sheet.nrows):
         day = cell_date(sheet.cell(r, 0), book.datemode)
@@ -89,14 +89,24 @@ def parse_workbook(body: bytes) -> pd.DataFrame:
     return frame.drop_duplicates(subset=["date"], keep="last").sort_values("date").reset_index(drop=True)
 
 
-def header_positions(sheet) -> dict[str, int]:
+def survey_sheet(sheets: list) -> tuple[object, dict[str, int]]:
+    """The survey's sheet (the first whose header row names Bullish, Neutral and Bearish: the
+    file has one, ``SENTIMENT``) and the column of each of ``COLUMNS`` on it."""
+    for sheet in sheets:
+        positions = header_positions(sheet)
+        if positions is not None:
+            return sheet, positions
+    raise ParseError("no header row naming Bullish, Neutral and Bearish in the workbook")
+
+
+def header_positions(sheet) -> dict[str, int] | None:
     """The column of each of ``COLUMNS``, from the header row (the first naming all three)."""
     for r in range(min(sheet.nrows, HEADER_ROWS)):
         labels = [str(sheet.cell_value(r, c)).strip().lower() for c in range(sheet.ncols)]
         found = {name: labels.index(name) for name in COLUMNS if name in labels}
         if len(found) == len(COLUMNS):
             return found
-    raise ParseError("no header row naming Bullish, Neutral and Bearish in the workbook")
+    return None
 
 
 def cell_date(cell, datemode: int) -> date | None:

@@ -94,6 +94,4 @@ class BinanceOptionChainConnector:
         return summarize_named(quotes, spot, day, coin)
 
 
-PROVIDER = ProviderSpec(
-    "binance", (BinanceKlinesConnector(), BinanceOptionChainConnector()), rate_limit_per_minute=600
-)
+PROVIDER = ProviderSpec("binance", (BinanceKlinesConnector(), BinanceOptionChainConnector()), rate_limit_per_minute=600)

@@ -1,6 +1,6 @@
 """Seeding: the demo rows of every catalogued dataset in its table's shape (bars for price
-tables, observations elsewhere, option-chain summaries, crypto funding and open interest),
-written and flagged as demo data, and removed again."""
+tables, observations elsewhere, option-chain summaries, crypto funding and open interest, company
+fundamentals, COT reports), written and flagged as demo data, and removed again."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from config.catalog import Catalog, Instrument, Quality
 from datasources import quality
 from jobs.analytics.run import run_analytics
 from jobs.demo.anchors_markets import SENTIMENT
+from jobs.demo.cot import demo_cot_positions
 from jobs.demo.derivatives import demo_derivatives
 from jobs.demo.fundamentals import demo_fundamentals
 from jobs.demo.generator import DemoSeries
@@ -94,6 +95,8 @@ def demo_frame(dataset: str, inst: Instrument, days: pd.DatetimeIndex, fetched_a
     if dataset == "fundamentals":
         rows = demo_fundamentals(inst.key, days[0].date(), days[-1].date())
         return rows.assign(source=DEMO_SOURCE, fetched_at=fetched_at)
+    if dataset == "cot_positions":
+        return demo_cot_positions(inst.key, days).assign(source=DEMO_SOURCE, fetched_at=fetched_at)
     demo = _demo(days)
     if "close" in table(spec.table).c:
         closes = demo.raw(inst.key, dataset).reindex(demo.days).ffill().bfill().to_numpy()

@@ -17,7 +17,7 @@ TERM_SPREADS = {"T10Y2Y": ("10Y", "2Y"), "T10Y3M": ("10Y", "3M")}
 # synthetic chain, so five years of them would be most of the seeding time).
 CHAIN_SNAPSHOTS = 30
 # The datasets of their tables' own rows the demo fills with generators of their own.
-ROW_DATASETS = ("options_chain", "crypto_derivatives", "fundamentals")
+ROW_DATASETS = ("options_chain", "crypto_derivatives", "fundamentals", "cot_positions")
 # The datasets the demo fills (those above aside): all that hold prices or observations.
 DEMO_DATASETS = (
     "market_indices",

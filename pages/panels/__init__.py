@@ -12,8 +12,9 @@ dashboards load):
 - ``data(ctx) -> DataFrame``: the rows behind it, with the column names the user sees (the
   panel's CSV action and ``/csv/<dashboard>/<panel>.csv`` serve exactly these).
 
-One module a subject: ``core`` (kpis, latest_table, history, yield_curve), ``derivatives``,
-``fx``, ``instrument``, ``options``, ``system`` and the ``analytics`` package. ``render_panel`` (base.py)
+One module a subject: ``core`` (kpis, latest_table, history, yield_curve), ``cot``,
+``derivatives``, ``fundamentals``, ``fx``, ``instrument``, ``options``, ``system`` and the
+``analytics`` package. ``render_panel`` (base.py)
 wraps the body in a card with its freshness badge and CSV/embed actions, and
 turns an empty frame into a "no data yet" state and a database outage into a degraded state.
 """
@@ -21,7 +22,7 @@ turns an empty frame into a "no data yet" state and a database outage into a deg
 from __future__ import annotations
 
 # Register the panel types (imported for their side effect).
-from pages.panels import analytics, core, derivatives, fundamentals, fx, instrument, options, system  # noqa: F401
+from pages.panels import analytics, core, cot, derivatives, fundamentals, fx, instrument, options, system  # noqa: F401
 
 # The registry's names that code outside this package imports from ``pages.panels``
 # (pages/panels/export.py); the rest import them from ``pages.panels.base``.

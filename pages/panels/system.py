@@ -32,11 +32,13 @@ def _when(series: pd.Series) -> pd.Series:
 
 
 def health_rows(health: pd.DataFrame) -> pd.DataFrame:
-    """The health frame as the grid shows it (times as text, states without underscores)."""
+    """The health frame as the grid shows it (times as text, states without underscores, the
+    key variable of a keyed source, a dash for a keyless one)."""
     return health.assign(
         last_success_at=_when(health["last_success_at"]),
         last_failure_at=_when(health["last_failure_at"]),
         state=health["state"].str.replace("_", " "),
+        auth_env=health["auth_env"].where(health["access"] == "key", "—"),
     )
 
 
@@ -45,6 +47,8 @@ def sources_grid(health: pd.DataFrame, grid_id: str = "sources-health", height: 
         text_column("source_id", "Source", minWidth=170),
         text_column("provider", "Provider"),
         text_column("category", "Category"),
+        text_column("access", "Access"),
+        text_column("auth_env", "Key variable", minWidth=250),
         text_column("state", "State", cellClassRules=STATE_CLASSES),
         text_column("last_success_at", "Last success", minWidth=170),
         text_column("last_failure_at", "Last failure", minWidth=170),
@@ -94,6 +98,8 @@ def sources_health_data(ctx: PanelContext) -> pd.DataFrame:
             "source_id",
             "provider",
             "category",
+            "access",
+            "auth_env",
             "state",
             "last_success_at",
             "last_failure_at",
@@ -106,6 +112,8 @@ def sources_health_data(ctx: PanelContext) -> pd.DataFrame:
             "source_id": "Source",
             "provider": "Provider",
             "category": "Category",
+            "access": "Access",
+            "auth_env": "Key variable",
             "state": "State",
             "last_success_at": "Last success",
             "last_failure_at": "Last failure",

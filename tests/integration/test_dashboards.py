@@ -453,3 +453,33 @@ def test_a_panel_body_is_built_once_per_version_of_its_data(demo_web):
         assert _body(PANEL_TYPES[spec.type], ctx) is not first
         status_ctx = PanelContext(board, status, parse_view({}), settings)
         assert _body(PANEL_TYPES[status.type], status_ctx) is not _body(PANEL_TYPES[status.type], status_ctx)
+
+
+def test_the_cot_page_the_aaii_panels_and_the_cot_api_show_the_demo_reports(demo_web):
+    dash_app, _ = demo_web
+    body = render(dash_app, next(p for p in pages() if p["path"] == "/cot"))
+    assert "No data yet" not in body and "E-mini S&P 500 (CME)" in body and "Gold (COMEX)" in body
+    client = dash_app.server.test_client()
+    lines = client.get("/csv/cot/commodities.csv").get_data(as_text=True).splitlines()
+    assert lines[0].startswith("Market,Name,Report date,Open interest,Spec net,Spec net % OI,Spec net 1W change")
+    assert [line.split(",")[0] for line in lines[1:]] == ["GC", "SI", "CL", "NG", "BTC"]  # the newest report each
+    sentiment = render(dash_app, next(p for p in pages() if p["path"] == "/sentiment"))
+    assert "AAII investor sentiment survey" in sentiment and "AAII survey: bull-bear spread (pp)" in sentiment
+    history = client.get("/api/market/cot-positions/GC").get_json()
+    rows = history["items"]
+    assert len(rows) >= 200 and {"open_interest", "noncomm_net", "comm_net", "nonrept_net"} <= set(rows[0])
+    latest = client.get("/api/market/cot-positions").get_json()["items"]
+    assert {row["market"] for row in latest} == {
+        "ES",
+        "NQ",
+        "ZN",
+        "ZB",
+        "EUR",
+        "JPY",
+        "DX",
+        "GC",
+        "SI",
+        "CL",
+        "NG",
+        "BTC",
+    }

@@ -14,6 +14,8 @@ from config.catalog import load_catalog
 from datasources.providers.fred import FredApiConnector
 from datasources.registry import CONNECTORS
 from jobs.pipeline import run_downloads
+from pages.panels.system import health_rows
+from sql import read
 from sql.migrate import upgrade
 from sql.schema import health_status
 from sql.store import configure
@@ -154,3 +156,36 @@ def test_keyed_commodity_sources_close_the_cascade_when_the_keyless_one_fails(
     eia = [r for r, _ in httpserver.log if r.path.startswith("/v2/")]
     assert eia and all(r.args.get("api_key") == "eia-key" for r in eia)
     assert not any(r.path == "/query" for r, _ in httpserver.log)  # the cascade stopped at EIA
+
+
+FALLBACK_LAST = CATALOG.replace(
+    "[{source: fred_keyed, symbol: DGS10}, {source: fred_graph, symbol: DGS10}]",
+    "[{source: fred_graph, symbol: DGS10}, {source: fred_keyed, symbol: DGS10}]",
+)
+
+
+@pytest.mark.parametrize("key", [None, "a-key"], ids=["without-key", "with-key"])
+def test_the_sources_page_shows_access_and_key_variable_and_a_missing_key_as_not_configured(
+    keyed, httpserver, monkeypatch, tmp_path, key
+):
+    """Access and key variable per source; a keyed source without a key is "not configured" on
+    the System page even when no cascade reached it (it is last), never failing; with a key, an
+    unneeded fallback is "not used yet"."""
+    store, settings = keyed
+    (tmp_path / "catalog.yaml").write_text(FALLBACK_LAST)
+    if key:
+        monkeypatch.setenv("SPARTAN_TESTFRED_API_KEYS", key)
+    else:
+        monkeypatch.delenv("SPARTAN_TESTFRED_API_KEYS", raising=False)
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(respond)
+    summary = run_downloads(store, load_catalog(settings), "preload")
+    assert [a.source_id for a in summary.attempts] == ["fred_graph"]  # the keyed fallback is never reached
+    health = read.source_health().set_index("source_id")
+    assert health.loc["fred_keyed", "access"] == "key"
+    assert health.loc["fred_keyed", "auth_env"] == "SPARTAN_TESTFRED_API_KEYS"
+    assert health.loc["fred_keyed", "state"] == ("not_used_yet" if key else "not_configured")
+    assert health.loc["fred_graph", "access"] == "keyless" and health.loc["fred_graph", "state"] == "ok"
+    shown = health_rows(read.source_health()).set_index("source_id")
+    assert shown.loc["fred_keyed", ["access", "auth_env"]].tolist() == ["key", "SPARTAN_TESTFRED_API_KEYS"]
+    assert shown.loc["fred_graph", "auth_env"] == "—"
+    assert shown.loc["fred_keyed", "state"] == ("not used yet" if key else "not configured")

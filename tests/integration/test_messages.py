@@ -166,7 +166,9 @@ def test_an_offline_preload_prints_one_line_per_failed_source_then_the_summary(t
     assert not re.search(r"\b(market_indices|forex_rates|fred_series)/", result.stdout + result.stderr)
     # not a terminal: plain progress lines, no carriage returns
     assert "\r" not in result.stderr
-    assert re.search(rf"^preload: {total}/{total} instruments \(100%\) in [\d.]+s, \d+ sources failing$", result.stderr, re.M)
+    assert re.search(
+        rf"^preload: {total}/{total} instruments \(100%\) in [\d.]+s, \d+ sources failing$", result.stderr, re.M
+    )
     assert len(everything) < count + 20
 
 

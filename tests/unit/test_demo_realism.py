@@ -12,7 +12,8 @@ import pytest
 
 from config.catalog import Instrument, Provider, load_catalog
 from config.settings import load_settings
-from datasources.validate import validate_rows
+from datasources.validate import validate_cot_positions, validate_rows
+from jobs.demo.cot import ANCHORS, demo_cot_positions
 from jobs.demo.generator import CURVE, LONG_END, DemoSeries
 from jobs.demo.seed import demo_frame
 from jobs.demo.series import is_known, spec_for
@@ -230,3 +231,16 @@ def test_demo_crypto_derivatives_are_plausible(catalog):
         assert (frame["open_interest"] > 0).all() and (frame["open_interest_usd"] > 0).all()
     btc = demo_frame("crypto_derivatives", Instrument("crypto_derivatives", "BTC", "BTC", ()), CALENDAR_DAYS, NOW)
     assert 2e9 < btc["open_interest_usd"].iloc[-1] < 3e10  # billions of dollars
+
+
+def test_demo_cot_reports_add_up_and_end_at_their_anchors(catalog):
+    for inst in catalog.for_dataset("cot_positions"):
+        frame = demo_cot_positions(inst.key, DAYS)
+        assert (frame["date"].map(lambda d: d.weekday()) == 1).all()  # Tuesdays
+        assert validate_cot_positions(frame, inst.key) is frame
+        for side in ("long", "short"):  # every class's side plus spreading is the open interest
+            total = (
+                frame[f"noncomm_{side}"] + frame["noncomm_spreading"] + frame[f"comm_{side}"] + frame[f"nonrept_{side}"]
+            )
+            assert np.allclose(total, frame["open_interest"]), inst.key
+        assert frame["open_interest"].iloc[-1] == ANCHORS[inst.key][0]

@@ -1,5 +1,6 @@
-"""The catalog holds at least the seed's number of sources in the crypto and economic categories
-(issue 15), each a source of its own (distinct ids, each with a connector of its own provider)."""
+"""The catalog holds at least the seed's number of sources in each of its six categories (issue 15:
+stocks 18, forex 12, crypto 13, economic 8, commodities 5, options 7; 63 in all), each a source of
+its own (distinct ids, each with a connector of its own provider, serving an instrument)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from config.catalog import load_catalog
 from config.settings import load_settings
 from datasources.registry import CONNECTORS
 
-MINIMUM = {"crypto": 13, "economic": 8}
+MINIMUM = {"stocks": 18, "forex": 12, "crypto": 13, "economic": 8, "commodities": 5, "options": 7}
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +37,7 @@ def test_each_counted_source_has_a_connector_and_serves_an_instrument(catalog, s
     mine = [s for s in sources.values() if s.category == category]
     assert all(s.provider in CONNECTORS for s in mine)
     assert [s.id for s in mine if s.id not in used] == []
+
+
+def test_the_catalog_holds_at_least_the_seeds_63_sources(sources):
+    assert len(sources) >= sum(MINIMUM.values()) == 63

@@ -1,7 +1,7 @@
 """crypto_derivatives: per coin and UTC day, perpetual-swap funding and open interest
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-06 17:30:00
 
 Funding: the day's settled funding rates summed (percent) with the count summed and the sum
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -15,9 +15,12 @@ from tests.fixtures.providers.aaii import weeks, workbook
 CONNECTOR = AaiiSentimentConnector()
 
 
-def sheet_body(rows: list[list], date_rows: bool = True) -> bytes:
-    """A one-sheet workbook of ``rows`` (a ``date`` in the first cell is written as an Excel date)."""
+def sheet_body(rows: list[list], date_rows: bool = True, before: int = 0) -> bytes:
+    """A workbook of ``rows`` on sheet ``SENTIMENT`` after ``before`` other sheets (a ``date`` in
+    the first cell is written as an Excel date)."""
     book = xlwt.Workbook()
+    for i in range(before):
+        book.add_sheet(f"Notes {i}").write(0, 0, "About the survey")
     sheet = book.add_sheet("SENTIMENT")
     style = xlwt.easyxf(num_format_str="m-d-yy")
     for r, row in enumerate(rows):

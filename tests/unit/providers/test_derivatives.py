@@ -59,7 +59,9 @@ def test_validation_refuses_rows_that_cannot_be_true():
     good = join_days([funding_days([DAY], ["0.0001"]), open_interest_days([DAY], ["5"], ["10"])])
     checked = validate_rows("crypto_derivatives", good, "BTC")
     assert checked["funding_periods"].tolist() == [1] and str(checked["funding_periods"].dtype) == "Int64"
-    with_gap = validate_rows("crypto_derivatives", join_days([good, open_interest_days([DAY + 86_400_000], ["1"])]), "BTC")
+    with_gap = validate_rows(
+        "crypto_derivatives", join_days([good, open_interest_days([DAY + 86_400_000], ["1"])]), "BTC"
+    )
     assert with_gap["funding_periods"].isna().tolist() == [False, True]
     cases = {
         "appears twice": pd.concat([good, good]),

@@ -44,4 +44,3 @@ def test_stooq_csv_with_polish_headers_is_read_like_the_english_one():
     english = b"Date,Open,High,Low,Close,Volume\n2024-01-02,4745.2,4754.33,4722.67,4742.83,2.3e9\n"
     polish = b"Data,Otwarcie,Najwyzszy,Najnizszy,Zamkniecie,Wolumen\n2024-01-02,4745.2,4754.33,4722.67,4742.83,2.3e9\n"
     assert parse_stooq_csv(polish, "^spx").equals(parse_stooq_csv(english, "^spx"))
-

@@ -52,7 +52,10 @@ def test_a_two_country_body_gives_each_country_its_own_rows():
         [date(2022, 1, 1), 2.95, "CHN"],
         [date(2023, 1, 1), 5.25, "CHN"],
     ]
-    assert set(series_rows(TWO_COUNTRIES[1], "USA:NY.GDP.MKTP.KD.ZG")) == {"USA:NY.GDP.MKTP.KD.ZG", "CHN:NY.GDP.MKTP.KD.ZG"}
+    assert set(series_rows(TWO_COUNTRIES[1], "USA:NY.GDP.MKTP.KD.ZG")) == {
+        "USA:NY.GDP.MKTP.KD.ZG",
+        "CHN:NY.GDP.MKTP.KD.ZG",
+    }
     # Asked by the two-letter code, the country's rows are found by ``country.id``.
     assert connector.parse(body(TWO_COUNTRIES), "CN:NY.GDP.MKTP.KD.ZG")["value"].tolist() == [2.95, 5.25]
     with pytest.raises(ParseError, match="holds CHN:NY.GDP.MKTP.KD.ZG, USA:NY.GDP.MKTP.KD.ZG, not DEU"):
@@ -63,4 +66,3 @@ def test_a_two_country_body_gives_each_country_its_own_rows():
 def test_world_bank_bodies_of_another_shape_are_refused(doc):
     with pytest.raises(ParseError):
         WorldBankConnector().parse(body(doc), "USA:NY.GDP.MKTP.KD.ZG")
-
