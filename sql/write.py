@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Date, DateTime, Table, and_, case, delete, func, or_, select, text
+from sqlalchemy import Connection, Date, DateTime, Integer, Table, and_, case, delete, func, or_, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -107,6 +107,16 @@ def _quote(names: list[str]) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
+def _whole_numbers(tbl: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the table's integer columns that arrive as floats (a column with a gap, a
+    frame put together from several) as nullable integers: COPY refuses "2026.0" for an
+    integer, where SQLite stores it as 2026."""
+    floats = [c for c in frame.columns if isinstance(tbl.c[c].type, Integer) and pd.api.types.is_float_dtype(frame[c])]
+    if not floats:
+        return frame
+    return frame.assign(**{c: frame[c].round().astype("Int64") for c in floats})
+
+
 def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Dates and timestamps as ISO text, vectorised: pandas' own formatting of them is the
     slowest step of a bulk write. Timestamps become naive UTC (the COPY runs in UTC)."""
@@ -168,7 +178,7 @@ def _upsert_postgres(
     conn.execute(text(f'CREATE TEMP TABLE "{stage}" (LIKE "{tbl.name}" INCLUDING DEFAULTS) ON COMMIT DROP'))
     conn.execute(text("SET LOCAL TIME ZONE 'UTC'"))
     buffer = io.StringIO()
-    _csv_frame(frame[columns]).to_csv(buffer, index=False, header=False)
+    _csv_frame(_whole_numbers(tbl, frame[columns])).to_csv(buffer, index=False, header=False)
     buffer.seek(0)
     _copy(conn, f'COPY pg_temp."{stage}" ({_quote(columns)}) FROM STDIN WITH (FORMAT csv)', buffer)
     new_rows = {}

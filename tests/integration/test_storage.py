@@ -270,3 +270,25 @@ def test_a_long_bar_history_read_back_is_drawn_thinned(store):
     xs = pd.Series(fig.data[0].x)
     assert len(xs) == 600 and xs.dtype.kind == "i"  # epoch ms, oldest first
     assert xs.iloc[0] == days[0].value // 10**6 and xs.is_monotonic_increasing
+
+
+def test_integer_columns_given_as_floats_are_written_as_integers(store):
+    """A frame put together from several (or with a gap) holds an integer column as floats;
+    PostgreSQL's COPY refuses "2026.0" for an integer, so the writer sends whole numbers."""
+    frame = pd.DataFrame(
+        {
+            "symbol": ["BTC", "BTC"],
+            "date": [date(2026, 1, 1), date(2026, 1, 2)],
+            "funding_rate": [0.03, None],
+            "funding_annualized": [10.95, None],
+            "funding_periods": [3.0, float("nan")],  # no funding that day: open interest alone
+            "open_interest": [90_000.0, 91_000.0],
+            "open_interest_usd": [None, None],
+            "source": "binance_futures",
+            "fetched_at": FETCHED,
+        }
+    )
+    assert write(store, "crypto_derivatives", frame) == 2
+    with store.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT funding_periods FROM crypto_derivatives ORDER BY date").scalars().all()
+    assert stored == [3, None] and isinstance(stored[0], int)
