@@ -53,16 +53,29 @@ def serve(httpserver, down: set[str] = frozenset()):
     httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
 
 
-def test_preload_of_the_full_catalog_fills_every_market_and_economic_table(full_store, httpserver):
+@pytest.mark.parametrize("keys", [False, True], ids=["without-keys", "every-key-set"])
+def test_preload_of_the_full_catalog_fills_every_market_and_economic_table(full_store, httpserver, monkeypatch, keys):
+    """Every table fills from the fixture server, with no key (the keyless sources alone) and
+    with every key set; the keyed sources are usable ("enabled") exactly when their key is set,
+    and otherwise "not configured", never a failure."""
     store, catalog = full_store
+    keyed = {s.id: s.auth_env for s in catalog.sources.values() if s.auth_env}
+    for variable in set(keyed.values()):
+        if keys:
+            monkeypatch.setenv(variable, "test-key")
+        else:
+            monkeypatch.delenv(variable, raising=False)
     serve(httpserver)
     summary = run_downloads(store, catalog, "preload")
     assert summary.failed_sources() == {}
     assert summary.instruments_ok == summary.instruments_total == len(catalog.instruments)
     with store.engine.connect() as conn:
+        enabled = dict(conn.exec_driver_sql("SELECT source_id, enabled FROM data_sources").all())
         counts = {name: row_count(conn, name) for name in FILLED}
         sources = pd.read_sql("SELECT symbol, source FROM market_indices GROUP BY symbol, source", conn)
         countries = set(pd.read_sql("SELECT DISTINCT country FROM economic_indicators", conn)["country"])
+    assert len(keyed) >= 20 and {s: bool(enabled[s]) for s in keyed} == dict.fromkeys(keyed, keys)
+    assert all(enabled[s] for s in catalog.sources if s not in keyed)
     assert all(counts[name] > 0 for name in FILLED), counts
     # Each instrument's primary, when it is healthy: Yahoo's, but the Moscow Exchange's own indices.
     primaries = {inst.providers[0].source for inst in catalog.for_dataset("market_indices")}
