@@ -168,7 +168,9 @@ def fit_margins(fig: go.Figure) -> go.Figure:
             standoff = axis.title.standoff if axis.title.standoff is not None else template.yaxis.title.standoff
             width += 1.5 * ((axis.title.font.size if axis.title.font else None) or font) + (standoff or 0)
         side = "r" if axis.side == "right" else "l"
-        margin[side] = max(margin[side], math.ceil(width) + 8)
+        # plotly wants the labels plus ~13 px; the width is an estimate: 12 px keep it from
+        # falling short by a pixel or two (a second drawing).
+        margin[side] = max(margin[side], math.ceil(width) + 12)
     xaxis = layout.xaxis
     if xaxis.tickangle not in (None, 0) and xaxis.showticklabels is not False:
         labels, numbers = _axis_values(fig, "x", "x")

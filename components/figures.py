@@ -211,15 +211,20 @@ def history_figure(
                 x=epoch_ms(x),
                 y=drawn_values(y, decimals),
                 name=labels.get(key, key),
-                hovertemplate=f"%{{y:,.{decimals}f}}{unit}",
+                hovertemplate=f"%{{y:,.{decimals}f}}{unit_suffix(unit)}",
                 **shape_for(rows["date"]),
             )
         )
     fig.update_xaxes(type="date")
     if range_selector:
         fig.update_xaxes(rangeselector={"buttons": RANGE_BUTTONS, "bgcolor": theme.CARD, "activecolor": theme.RED})
-    fig.update_yaxes(ticksuffix=unit)
+    fig.update_yaxes(ticksuffix=unit_suffix(unit))
     return fig
+
+
+def unit_suffix(unit: str) -> str:
+    """A value's unit as written after it: "4.2%", but "80 $/bbl" (a word-like unit is spaced)."""
+    return unit if not unit or unit in ("%", "x") else f" {unit}"
 
 
 def flag_markers(

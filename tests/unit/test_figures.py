@@ -185,3 +185,13 @@ def test_signed_bars_split_into_an_area_above_and_one_below_zero_with_one_toolti
     assert below.hoverinfo == "skip" and below.showlegend is False and below.legendgroup == above.legendgroup
     (few,) = signed_bars(days[:30], net[:30], name="Net", up="green", down="red", value_format="+,.0f")
     assert isinstance(few, go.Bar) and list(few.marker.color[:2]) == ["red", "green"]
+
+
+def test_units_follow_the_value_as_a_reader_writes_them():
+    """A percent sign is glued to its value ("4.2%"); a word-like unit is spaced ("80 $/bbl"), on
+    the axis and in the tooltip."""
+    frame = daily(10)
+    per_barrel = history_figure(frame, {}, "$/bbl", decimals=2)
+    assert per_barrel.layout.yaxis.ticksuffix == " $/bbl" and per_barrel.data[0].hovertemplate.endswith("f} $/bbl")
+    percent = history_figure(frame, {}, "%", decimals=2)
+    assert percent.layout.yaxis.ticksuffix == "%" and percent.data[0].hovertemplate.endswith("f}%")
