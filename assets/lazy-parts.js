@@ -29,15 +29,17 @@
     if (before && before.id === el.id && Date.now() - before.at < GRACE) {
       return;
     }
-    var api = window.dash_component_api;
-    if (!(window.dash_clientside && window.dash_clientside.set_props && api && api.getLayout)) {
+    if (!(window.dash_clientside && window.dash_clientside.set_props)) {
       return; // Dash not ready yet: the next check asks
     }
-    // getLayout answers the store as a component: {type, namespace, props: {id, data}}
-    var store = api.getLayout({ type: "lazy-spec", index: id.index });
-    var spec = store && store.props && store.props.data;
-    if (!spec) {
+    var spec;
+    try {
+      spec = JSON.parse(el.getAttribute("data-spec"));
+    } catch (err) {
       return; // the page is still being put in place: the next check asks
+    }
+    if (!spec) {
+      return;
     }
     asked.set(el, { id: el.id, at: Date.now() });
     window.dash_clientside.set_props(

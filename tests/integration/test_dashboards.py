@@ -3,14 +3,12 @@ or not, whatever the query string holds; CSV routes, embed framing rules, access
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from plotly.utils import PlotlyJSONEncoder
 
 from config.catalog import load_catalog
 from config.dashboard_specs import DashboardError, load_dashboards, parse_dashboard
 from tests.conftest import SHIPPED_CATALOG, demo_settings, drop_backend, make_settings
+from tests.layouts import page_json
 
 GARBAGE = {
     "range": "<script>alert(1)</script>",
@@ -35,7 +33,7 @@ def render(dash_app, page: dict, **query) -> str:
     path = page["path"]
     with dash_app.server.test_request_context(path, query_string=query):
         layout = page["layout"](**query)
-    return json.dumps(layout, cls=PlotlyJSONEncoder)
+    return page_json(layout)
 
 
 @pytest.fixture
@@ -164,9 +162,9 @@ def test_an_embedded_panel_is_that_panel_alone(demo_web):
     dash_app, _ = demo_web
     page = next(p for p in dash.page_registry.values() if p.get("path_template") == "/embed/<dashboard>/<panel>")
     with dash_app.server.test_request_context("/embed/commodities/energy"):
-        body = json.dumps(page["layout"](dashboard="commodities", panel="energy"), cls=PlotlyJSONEncoder)
+        body = page_json(page["layout"](dashboard="commodities", panel="energy"))
     with dash_app.server.test_request_context("/embed/commodities/<x>"):  # the path names the panel
-        missing = json.dumps(page["layout"](dashboard="commodities", panel="<x>"), cls=PlotlyJSONEncoder)
+        missing = page_json(page["layout"](dashboard="commodities", panel="<x>"))
     assert "graph-commodities-energy" in body and "graph-commodities-metals" not in body
     assert "spartan-navbar" not in body and "embed-credit" in body
     assert "No such panel" in missing and "<x>" not in missing

@@ -13,10 +13,10 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 import pytest
-from plotly.utils import PlotlyJSONEncoder
 
 from components.view_state import ViewState, parse_view
 from tests.conftest import drop_backend, make_settings
+from tests.layouts import page_json
 
 CATALOG = """
 sources:
@@ -137,7 +137,7 @@ def render(dash_app, path: str) -> str:
     with dash_app.server.test_request_context(path):
         layout = page["layout"](**{**(variables or {}), **query})
         title = page["title"](**(variables or {})) if callable(page["title"]) else page["title"]
-    return json.dumps({"layout": layout, "title": title}, cls=PlotlyJSONEncoder)
+    return page_json({"layout": layout, "title": title})
 
 
 def ctx_for(settings, panel_type: str, dataset: str | None = None, view: ViewState | None = None, **options):
@@ -152,8 +152,8 @@ def ctx_for(settings, panel_type: str, dataset: str | None = None, view: ViewSta
 
 
 def body(component) -> str:
-    """A component tree as the browser receives it (nested components and figures included)."""
-    return json.dumps(component, cls=PlotlyJSONEncoder)
+    """A component tree as the browser draws it (nested components, figures, lazy parts included)."""
+    return page_json(component)
 
 
 # --- FX cross rates: arithmetic by hand ---------------------------------------------------------

@@ -5,6 +5,7 @@ store — and the analytics dashboards (config/dashboards) on an empty store and
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -76,9 +77,9 @@ def walk(component):
     """Every component of a tree (depth first), parts drawn as they scroll into view
     (components/lazy.py) included as the component they become."""
     yield component
-    if type(component).__name__ == "Store" and isinstance(component.id, dict):
-        if component.id.get("type") == "lazy-spec":
-            yield from walk(drawn(component.data))
+    spec = getattr(component, "data-spec", None)  # a lazy part's placeholder: what it becomes
+    if spec is not None:
+        yield from walk(drawn(json.loads(spec)))
         return
     children = getattr(component, "children", None)
     if isinstance(children, list | tuple):
@@ -94,7 +95,23 @@ def drawn(spec: dict):
     from dash import dcc
 
     kinds = {("Graph", "dash_core_components"): dcc.Graph, ("AgGrid", "dash_ag_grid"): dag.AgGrid}
-    return kinds[(spec["type"], spec["namespace"])](**spec["props"])
+    props = dict(spec["props"])
+    if isinstance(props.get("figure"), dict):  # as the browser reads it: JSON, arrays as typed-array specs
+        props["figure"] = go.Figure(typed_arrays(props["figure"]))
+    return kinds[(spec["type"], spec["namespace"])](**props)
+
+
+def typed_arrays(value):
+    """``value`` with plotly's typed-array specs (``{"dtype", "bdata", "shape"}``) as arrays."""
+    if isinstance(value, dict) and {"dtype", "bdata"} <= value.keys():
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        return array.reshape([int(n) for n in str(shape).split(",")]) if shape else array
+    if isinstance(value, dict):
+        return {k: typed_arrays(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typed_arrays(v) for v in value]
+    return value
 
 
 def figures(component) -> dict[str, go.Figure]:
