@@ -11,12 +11,12 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 import pytest
 import toon_format
-from plotly.utils import PlotlyJSONEncoder
 from sqlalchemy import inspect, text
 
 from api.schemas import MAX_SYMBOLS
 from tests.conftest import SHIPPED_CATALOG, demo_settings, drop_backend, make_settings
 from tests.integration.test_api import bars, bind, csv_rows, store_rows
+from tests.layouts import page_json
 
 NO_RATE_LIMIT = {"SPARTAN_RATE_LIMIT_ENABLED": "0"}
 SQL_INJECTION = [
@@ -269,7 +269,7 @@ def _render(dash_app, path: str) -> dict:
     page = next(p for p in dash.page_registry.values() if p["path"] == path)
     with dash_app.server.test_request_context(path):
         layout = page["layout"]()
-    return json.loads(json.dumps(layout, cls=PlotlyJSONEncoder))
+    return json.loads(page_json(layout))  # lazy parts as the browser draws them
 
 
 def test_stored_markup_is_inert_text_on_the_docs_page(hostile_rows):

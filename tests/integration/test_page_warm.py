@@ -4,13 +4,11 @@ each change of the data."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from plotly.utils import PlotlyJSONEncoder
 
 from sql import read
 from tests.conftest import demo_settings
+from tests.layouts import page_json
 
 
 @pytest.fixture
@@ -25,7 +23,7 @@ def page_body(dash_app, path: str) -> str:
 
     page = next(p for p in dash.page_registry.values() if p["path"] == path)
     with dash_app.server.test_request_context(path):
-        return json.dumps(page["layout"](), cls=PlotlyJSONEncoder)
+        return page_json(page["layout"]())
 
 
 def test_after_warming_every_page_is_built_from_the_cache_alone(demo_app, monkeypatch):
