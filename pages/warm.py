@@ -21,6 +21,7 @@ import dash
 from components.view_state import ViewState
 from sql import read, versions
 from sql.cache import cache
+from sql.datasets import DATASETS
 from sql.plans import Read
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ def warm_pages(app: dash.Dash) -> tuple[int, list[str]]:
         except Exception:  # one broken page must not stop the others being warmed
             log.exception("warming %s failed", path)
             failed.append(path)
+    # The charts' flag markers: one read per dataset with flags, none for the others.
+    for name in sorted({r.dataset for reads in plans.values() for r in reads} & set(DATASETS)):
+        read.quality_flags(name)
     for page in list(dash.page_registry.values()):
         layout = page.get("layout")
         if page["path"] in plans or page.get("path_template") or not callable(layout):
