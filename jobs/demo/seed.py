@@ -99,8 +99,12 @@ def demo_frame(dataset: str, inst: Instrument, days: pd.DatetimeIndex, fetched_a
         return demo_cot_positions(inst.key, days).assign(source=DEMO_SOURCE, fetched_at=fetched_at)
     demo = _demo(days)
     if "close" in table(spec.table).c:
-        closes = demo.raw(inst.key, dataset).reindex(demo.days).ffill().bfill().to_numpy()
-        frame = _bars(inst.key, demo, closes)
+        raw = demo.raw(inst.key, dataset)
+        if len(raw) * 2 < len(demo.days):  # weekly or monthly: a bar a period, as its source publishes it
+            raw = raw[(raw.index >= demo.days[0]) & (raw.index <= demo.days[-1])].dropna()
+            frame = _bars(inst.key, raw.index, raw.to_numpy())
+        else:
+            frame = _bars(inst.key, demo.days, raw.reindex(demo.days).ffill().bfill().to_numpy())
     else:
         values = demo.values(inst.key, dataset)
         frame = pd.DataFrame({spec.key_column: inst.key, "date": values.index.date, "value": values.to_numpy()})
@@ -109,8 +113,8 @@ def demo_frame(dataset: str, inst: Instrument, days: pd.DatetimeIndex, fetched_a
     return frame.assign(source=DEMO_SOURCE, fetched_at=fetched_at)
 
 
-def _bars(key: str, demo: DemoSeries, closes: np.ndarray) -> pd.DataFrame:
-    """Daily bars around ``closes``: opens near the previous close, highs and lows around both."""
+def _bars(key: str, dates: pd.DatetimeIndex, closes: np.ndarray) -> pd.DataFrame:
+    """Bars on ``dates`` around ``closes``: opens near the previous close, highs and lows around both."""
     rng = np.random.default_rng(zlib.crc32(key.encode()) + 1)
     n = len(closes)
     returns = np.diff(np.log(closes))
@@ -126,7 +130,7 @@ def _bars(key: str, demo: DemoSeries, closes: np.ndarray) -> pd.DataFrame:
         {
             "symbol": key,
             "interval": "1d",
-            "ts": demo.days.tz_localize(UTC),
+            "ts": dates.tz_localize(UTC),
             "open": opens.round(decimals),
             "high": (np.maximum(opens, closes) * (1 + wiggle)).round(decimals),
             "low": (np.minimum(opens, closes) * (1 - wiggle)).round(decimals),

@@ -244,3 +244,14 @@ def test_demo_cot_reports_add_up_and_end_at_their_anchors(catalog):
             )
             assert np.allclose(total, frame["open_interest"]), inst.key
         assert frame["open_interest"].iloc[-1] == ANCHORS[inst.key][0]
+
+
+def test_weekly_and_monthly_bars_come_one_a_period(catalog):
+    """A monthly price (World Bank) or weekly stock (EIA) is a bar a period, as its source
+    publishes it, not a daily bar repeating the month's close (flagged stale by the thousand)."""
+    for key, most_days in (("WB_COPPER", 31), ("US_CRUDE_STOCKS", 7)):
+        inst = next(i for i in catalog.for_dataset("commodities") if i.key == key)
+        frame = demo_frame("commodities", inst, DAYS, NOW)
+        gaps = pd.Series(frame["ts"]).diff().dropna().dt.days
+        assert gaps.min() >= most_days - 3 and gaps.max() <= most_days, key
+        assert len(frame) < len(DAYS) / 4
