@@ -5,6 +5,7 @@ fundamentals, COT reports), written and flagged as demo data, and removed again.
 from __future__ import annotations
 
 import math
+import os
 import re
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,9 @@ from sqlalchemy import delete
 
 from config.catalog import Catalog, Instrument, Quality
 from datasources import quality
+from datasources.fetcher import Fetcher
 from jobs.analytics.run import run_analytics
+from jobs.bookkeeping import sync_catalog
 from jobs.demo.anchors_markets import SENTIMENT
 from jobs.demo.cot import demo_cot_positions
 from jobs.demo.derivatives import demo_derivatives
@@ -173,7 +176,16 @@ def seed_demo(store: Store, catalog: Catalog) -> dict[str, int]:
     result = run_analytics(store, source=DEMO_SOURCE, demo=True)
     for name, rows in result.rows_written.items():
         written[name] = written.get(name, 0) + rows
+    # The catalog's sources, as a download run records them: the System page lists each with
+    # its category, access and state ("not used yet", or "not configured" without its key).
+    with store.engine.begin() as conn:
+        sync_catalog(conn, catalog, _configured, Fetcher.auth_env)
     return written
+
+
+def _configured(source) -> bool:
+    variable = Fetcher.auth_env(source)
+    return not variable or bool(os.environ.get(variable, "").strip())
 
 
 def _judge(dataset: str, catalog: Catalog, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

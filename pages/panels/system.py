@@ -44,12 +44,12 @@ def health_rows(health: pd.DataFrame) -> pd.DataFrame:
 
 def sources_grid(health: pd.DataFrame, grid_id: str = "sources-health", height: int = 460) -> html.Div:
     columns = [
-        text_column("source_id", "Source", minWidth=170),
-        text_column("provider", "Provider"),
-        text_column("category", "Category"),
-        text_column("access", "Access"),
-        text_column("auth_env", "Key variable", minWidth=250),
-        text_column("state", "State", cellClassRules=STATE_CLASSES),
+        text_column("source_id", "Source", minWidth=200),
+        text_column("provider", "Provider", minWidth=170),
+        text_column("category", "Category", minWidth=110),
+        text_column("access", "Access", minWidth=90),
+        text_column("auth_env", "Key variable", minWidth=290),
+        text_column("state", "State", cellClassRules=STATE_CLASSES, minWidth=140),
         text_column("last_success_at", "Last success", minWidth=170),
         text_column("last_failure_at", "Last failure", minWidth=170),
         number_column("latency_ms", "Latency (ms)", decimals=0),

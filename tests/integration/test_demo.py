@@ -76,6 +76,10 @@ def test_demo_fills_the_catalogued_datasets_and_shows_a_ribbon_until_removed(web
     spread = read.last_two("credit_spreads").sort_values("date").groupby("key").last()["value"]
     assert spread["T10Y2Y"] == pytest.approx(latest["10Y"] - latest["2Y"], abs=1e-3)  # consistent with the curve
     assert latest["30Y"] > latest["3M"]  # an upward-sloping demo curve
+    # The System page lists the catalog's sources before any download: never run yet.
+    health = read.source_health().set_index("source_id")
+    assert set(health.index) == set(load_catalog(settings).sources)
+    assert set(health["state"]) <= {"not_used_yet", "not_configured"}
     removed = remove_demo(store)
     assert removed == {name: rows for name, rows in written.items() if rows}
     with store.engine.connect() as conn:
