@@ -73,7 +73,7 @@ def fundamentals(ctx: PanelContext):
     ratios = ("Net margin %", "ROE %", "Liabilities / assets %")
     columns = [
         text_column("Company", "Company", minWidth=170, flex=2, pinned="left"),
-        text_column("Symbol", "Symbol", minWidth=80),
+        text_column("Symbol", "Symbol", minWidth=100),
         text_column("Fiscal year end", "Fiscal year end", minWidth=120),
         *[number_column(c, c, decimals=2) for c in money[:2]],
         number_column("Revenue growth %", "Revenue growth %", change=True, decimals=1),
