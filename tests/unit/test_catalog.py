@@ -332,3 +332,22 @@ def test_catalog_error_is_a_value_error():
 def test_a_part_of_the_wrong_type_is_a_catalog_error_not_a_crash(text, message):
     with pytest.raises(CatalogError, match=message):
         parse(text)
+
+
+# The documented per-minute limit of a free key, by host.
+FREE_KEY_PER_MINUTE = {"api.twelvedata.com": 8, "www.alphavantage.co": 5, "finnhub.io": 60}
+
+
+def test_sources_sharing_a_key_split_its_free_limit_between_them(shipped):
+    """Two sources asking one provider with one key (Twelve Data's forex and stocks series,
+    Alpha Vantage's stocks and commodities, Finnhub's candles and quote) are each rate-limited
+    on their own: together they must stay within what one free key may ask a minute."""
+    from collections import defaultdict
+    from urllib.parse import urlsplit
+
+    shares = defaultdict(int)
+    for source in shipped.sources.values():
+        host = urlsplit(source.base_url).hostname
+        if source.auth_env and host in FREE_KEY_PER_MINUTE:
+            shares[(source.auth_env, host)] += source.rate_limit_per_minute
+    assert shares and all(total <= FREE_KEY_PER_MINUTE[host] for (_key, host), total in shares.items()), dict(shares)
