@@ -72,15 +72,24 @@ def validate_option_chain(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
         raise ValidationError(f"{symbol}: an expiry appears twice in one snapshot")
     if (frame["days_to_expiry"] < 0).any():
         raise ValidationError(f"{symbol}: expiries before their snapshot date")
+    _none_in_future(frame["date"], f"{symbol}: snapshots in the future")
+    _non_negative(frame, NON_NEGATIVE_FIGURES, f"{symbol}: negative or non-finite chain figures")
+    return frame
+
+
+def _none_in_future(dates: pd.Series, message: str) -> None:
+    """Refuse ``dates`` later than tomorrow (UTC): a row from the future is impossible."""
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
-    if (pd.to_datetime(frame["date"]).dt.date > tomorrow).any():
-        raise ValidationError(f"{symbol}: snapshots in the future")
-    measures = [c for c in NON_NEGATIVE_FIGURES if c in frame]
-    values = frame[measures].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if (pd.to_datetime(dates).dt.date > tomorrow).any():
+        raise ValidationError(message)
+
+
+def _non_negative(frame: pd.DataFrame, columns, message: str) -> None:
+    """Refuse negative or non-finite values in those of ``columns`` the frame has (gaps allowed)."""
+    values = frame[[c for c in columns if c in frame]].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     present = ~np.isnan(values)
     if not np.isfinite(values[present]).all() or (values[present] < 0).any():
-        raise ValidationError(f"{symbol}: negative or non-finite chain figures")
-    return frame
+        raise ValidationError(message)
 
 
 def validate_crypto_derivatives(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
@@ -98,8 +107,7 @@ def validate_fundamentals(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
     ends = pd.to_datetime(frame["date"]).dt.date
     if ends.duplicated().any():
         raise ValidationError(f"{symbol}: a fiscal year appears twice")
-    if (ends > (datetime.now(UTC) + timedelta(days=1)).date()).any():
-        raise ValidationError(f"{symbol}: fiscal years ending in the future")
+    _none_in_future(frame["date"], f"{symbol}: fiscal years ending in the future")
     if "filed" in frame and (pd.to_datetime(frame["filed"]) < pd.to_datetime(frame["date"])).any():
         raise ValidationError(f"{symbol}: a filing dated before the year it reports on ended")
     figures = [c for c in frame.columns if c not in ("symbol", "date", "fiscal_year", "form", "filed")]
@@ -131,14 +139,8 @@ def validate_cot_positions(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
         return frame
     if frame.duplicated(subset=["date"]).any():
         raise ValidationError(f"{symbol}: a report date appears twice")
-    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
-    if (pd.to_datetime(frame["date"]).dt.date > tomorrow).any():
-        raise ValidationError(f"{symbol}: reports in the future")
-    measures = [c for c in COT_POSITIONS if c in frame]
-    values = frame[measures].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    present = ~np.isnan(values)
-    if not np.isfinite(values[present]).all() or (values[present] < 0).any():
-        raise ValidationError(f"{symbol}: negative or non-finite positions")
+    _none_in_future(frame["date"], f"{symbol}: reports in the future")
+    _non_negative(frame, COT_POSITIONS, f"{symbol}: negative or non-finite positions")
     return frame
 
 
