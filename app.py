@@ -18,7 +18,7 @@ from flask import Response, redirect, request
 
 from api import dash_requests, rest
 from components import grid, lazy, picker, preload
-from components.shell import app_layout, page_frame
+from components.shell import app_layout, install_chrome, page_frame
 from components.view_state import parse_view
 from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
 
 
-def _framed(layout, path_template: str | None = None, path: str | None = None):
-    """Wrap a page's layout function in the page frame (navbar/footer, or the embed credit)."""
+def _framed(layout, path_template: str | None = None):
+    """Wrap a page's layout function in the page frame (its ``main``, or the embed credit)."""
 
     embed_only = getattr(layout, "embed_only", False)
 
@@ -47,7 +47,7 @@ def _framed(layout, path_template: str | None = None, path: str | None = None):
         if embed:
             lazy.draw_everything()  # a report frames an embed at its full height: draw it all
         content = layout(**query)
-        return page_frame(content, embed=embed, stale_seconds=read.staleness(), path=path)
+        return page_frame(content, embed=embed, stale_seconds=read.staleness())
 
     return framed
 
@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     _add_redirects(server)
     dash_requests.init_app(app)  # malformed callback requests are 400s, unknown bundle files 404s
     routing.answer_404_off_pages(app)  # paths that are no page: the shell with a 404
+    install_chrome(app, routing.page_at)  # navbar and footer: plain HTML in the index page
     layout_cache.init_app(app)  # a dashboard's layout, its page drawn in, answered from memory
     _serve_station_plotly(app)
     preload.register_callbacks(app)
@@ -132,7 +133,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     picker.register_callbacks(app)  # the instrument pickers of the detail pages and the explorer
     for page in dash.page_registry.values():
         if callable(page["layout"]) and not getattr(page["layout"], "__wrapped__", None):
-            page["layout"] = _framed(page["layout"], page.get("path_template"), page.get("relative_path"))
+            page["layout"] = _framed(page["layout"], page.get("path_template"))
     app.layout = _layout
     # Dash finishes its set-up on a worker's first request; two threads of a fresh gunicorn
     # worker racing through it serve "not a registered library" errors (plotly/dash#3971).

@@ -1,43 +1,46 @@
-"""The page frame: navbar with the logo, the notices above the page (DEMO ribbon, preload
-running), the page container, the footer."""
+"""The page frame: navbar with the logo and footer (plain HTML in the index page), the notices
+above the page (DEMO ribbon, preload running), the page container."""
 
 from __future__ import annotations
 
+import functools
+from html import escape
+
 import dash
-from dash import dcc, html
+from dash import html
+from flask import has_request_context, request
 
 from components.cards import stale_notice
 from components.preload import PRELOAD_BANNER_ID, PRELOAD_PATH, preload_banner
+from components.view_state import parse_view
 
 APP_NAME = "Spartan Research Station"
 
 
-def _nav_link(page: dict, active_path: str | None, class_name: str):
+def _link(page: dict, active_path: str | None, class_name: str) -> str:
     if page["relative_path"] == active_path:
         class_name += " active"
-    return dcc.Link(page["name"], href=page["relative_path"], className=class_name)
-
-
-def _nav_group(label: str, pages: list[dict], active_path: str | None) -> html.Li:
-    """A menu of pages as a native disclosure (details/summary): no dropdown component, no
-    popper, nothing for React to run before the page draws; assets/navbar.js closes it when a
-    page is picked, a click lands elsewhere or Escape is pressed."""
-    has_active = any(p["relative_path"] == active_path for p in pages)
-    return html.Li(
-        html.Details(
-            [
-                html.Summary(label, className="nav-link dropdown-toggle" + (" active" if has_active else "")),
-                html.Div([_nav_link(p, active_path, "dropdown-item") for p in pages], className="dropdown-menu"),
-            ],
-            className="spartan-nav-group",
-        ),
-        className="nav-item dropdown",
+    return (
+        f'<a class="{class_name}" href="{escape(page["relative_path"])}" data-nav="page">{escape(page["name"])}</a>'
     )
 
 
-def navbar(active_path: str | None = None) -> html.Header:
-    """Pages without a ``group`` are links of their own; the others are menus per group. The link
-    to ``active_path`` (and its group) is marked as the current page."""
+def _nav_group(label: str, pages: list[dict], active_path: str | None) -> str:
+    """A menu of pages as a native disclosure (details/summary): no dropdown component, no
+    popper; assets/navbar.js closes it when a page is picked, a click lands elsewhere or Escape
+    is pressed."""
+    has_active = any(p["relative_path"] == active_path for p in pages)
+    summary = "nav-link dropdown-toggle" + (" active" if has_active else "")
+    items = "".join(_link(p, active_path, "dropdown-item") for p in pages)
+    return (
+        '<li class="nav-item dropdown"><details class="spartan-nav-group">'
+        f'<summary class="{summary}">{escape(label)}</summary><div class="dropdown-menu">{items}</div>'
+        "</details></li>"
+    )
+
+
+def _menu(active_path: str | None) -> str:
+    """Pages without a ``group`` are links of their own; the others are menus per group."""
     pages = sorted(
         (p for p in dash.page_registry.values() if p.get("nav", True) and not p.get("path_template")),
         key=lambda p: (p.get("order", 99), p["name"]),
@@ -52,42 +55,65 @@ def navbar(active_path: str | None = None) -> html.Header:
             groups[group].append(page)
         else:
             links.append(page)
-    items = [
+    return "".join(
         _nav_group(item, groups[item], active_path)
         if isinstance(item, str)
-        else html.Li(_nav_link(item, active_path, "nav-link"), className="nav-item")
+        else f'<li class="nav-item">{_link(item, active_path, "nav-link")}</li>'
         for item in links
-    ]
-    brand = html.A(
-        [
-            html.Img(src=dash.get_asset_url("spartan-logo.svg"), alt=f"{APP_NAME} logo", className="spartan-logo"),
-            html.Span(APP_NAME, className="spartan-brand"),
-        ],
-        href="/",
-        className="d-flex align-items-center gap-2 text-decoration-none",
-    )
-    return html.Header(
-        html.Div(
-            [brand, html.Nav(html.Ul(items, className="navbar-nav ms-auto"), **{"aria-label": "Dashboards"})],
-            className="container-fluid d-flex align-items-center",
-        ),
-        className="spartan-navbar",
     )
 
 
-def footer() -> html.Footer:
-    return html.Footer(
-        html.Div(
-            [
-                html.Img(src=dash.get_asset_url("spartan-logo.svg"), alt="", className="spartan-footer-logo"),
-                html.Span(f"{APP_NAME} · data from public sources, stored locally, refreshed hourly"),
-                dcc.Link("preload", href=PRELOAD_PATH, className="ms-auto"),
-                html.A("status API", href="/api/system/status"),
-            ],
-            className="container-fluid d-flex align-items-center gap-2",
-        ),
-        className="spartan-footer",
+def navbar(active_path: str | None = None) -> str:
+    """The navbar as HTML, written into the index page above the app (not a React tree: the
+    page draws without it; assets/navbar.js navigates its links inside the app and keeps the
+    current page's link, and its group, marked)."""
+    logo = escape(dash.get_asset_url("spartan-logo.svg"))
+    return (
+        '<header class="spartan-navbar"><div class="container-fluid d-flex align-items-center">'
+        '<a href="/" data-nav="page" class="d-flex align-items-center gap-2 text-decoration-none">'
+        f'<img src="{logo}" alt="{APP_NAME} logo" class="spartan-logo">'
+        f'<span class="spartan-brand">{APP_NAME}</span></a>'
+        f'<nav aria-label="Dashboards"><ul class="navbar-nav ms-auto">{_menu(active_path)}</ul></nav>'
+        "</div></header>"
     )
+
+
+def footer() -> str:
+    logo = escape(dash.get_asset_url("spartan-logo.svg"))
+    return (
+        '<footer class="spartan-footer"><div class="container-fluid d-flex align-items-center gap-2">'
+        f'<img src="{logo}" alt="" class="spartan-footer-logo">'
+        f"<span>{APP_NAME} · data from public sources, stored locally, refreshed hourly</span>"
+        f'<a href="{PRELOAD_PATH}" data-nav="page" class="ms-auto">preload</a>'
+        '<a href="/api/system/status">status API</a>'
+        "</div></footer>"
+    )
+
+
+def embedded_request(page: dict | None) -> bool:
+    """Whether the request shows an embed: an embed-only page (``/embed/...``) or ``?embed=1``."""
+    return bool(
+        (page is not None and getattr(page.get("layout"), "embed_only", False))
+        or request.path.startswith("/embed/")
+        or parse_view(request.args.to_dict()).embed
+    )
+
+
+def install_chrome(app: dash.Dash, page_at) -> None:
+    """The navbar above and the footer below the app in every index page ``app`` serves (the
+    page at the request's path marked current), but embeds: those get neither."""
+    plain = app.interpolate_index
+
+    @functools.wraps(plain)
+    def interpolate_index(**parts):
+        if has_request_context():
+            page = page_at(request.path)
+            if not embedded_request(page):
+                active = page.get("relative_path") if page is not None else None
+                parts["app_entry"] = navbar(active) + parts["app_entry"] + footer()
+        return plain(**parts)
+
+    app.interpolate_index = interpolate_index
 
 
 def demo_ribbon() -> html.Div:
@@ -105,15 +131,15 @@ def embed_credit() -> html.Div:
     )
 
 
-def page_frame(content, embed: bool = False, stale_seconds: float | None = None, path: str | None = None) -> html.Div:
-    """A page with the navbar (``path``'s link marked current) and footer, or, embedded
-    (``?embed=1``), with only a small credit; with ``stale_seconds``, a notice that it shows
+def page_frame(content, embed: bool = False, stale_seconds: float | None = None) -> html.Main | html.Div:
+    """A page in its ``main`` (the index page brings the navbar and footer: ``install_chrome``),
+    or, embedded (``?embed=1``), with only a small credit; with ``stale_seconds``, a notice that it shows
     stored data the database has not confirmed for that long (the database is down)."""
     notice = [stale_notice(stale_seconds)] if stale_seconds is not None else []
     main = html.Main([*notice, content], className="spartan-main container-fluid")
     if embed:
         return html.Div([main, embed_credit()], className="embedded")
-    return html.Div([navbar(path), main, footer()])
+    return main
 
 
 def app_layout(demo: bool = False, preload_status: dict | None = None, container=None) -> html.Div:

@@ -293,7 +293,8 @@ def test_instrument_page_for_a_known_symbol(data_app):
     for part in ("S&P 500 (SPX)", "candlestick", "52W high", "Recent observations", "/csv/instrument/SPX.csv"):
         assert part in page, part
     assert "Unknown symbol" not in page
-    assert "spartan-navbar" in page  # framed like every page
+    shell = data_app[0].server.test_client().get("/instrument/SPX").get_data(as_text=True)
+    assert "spartan-navbar" in shell  # framed like every page
 
 
 def test_instrument_page_without_dataset_finds_the_first_holder(data_app):

@@ -58,7 +58,7 @@ def test_every_page_serves_its_shell(web):
         assert response.status_code == 200
         assert b"Spartan Research Station" in response.data
     assert client.get("/_dash-layout").status_code == 200
-    assert "spartan-logo.svg" in render(web[0], "/")  # every page's frame carries the logo
+    assert b"spartan-logo.svg" in client.get("/rates").data  # every page's frame carries the logo
 
 
 def _container(layout: dict) -> dict:
@@ -315,3 +315,20 @@ def test_system_page_lists_every_source_with_state_and_error(web):
     expected = ("system-sources", "system-downloads", "fred_graph", "circuit open", "connection refused", "Export CSV")
     for part in expected:
         assert part in body
+
+
+def test_the_navbar_is_plain_html_in_the_index_page_with_the_current_page_marked(web):
+    """The navbar and footer come with the index page, outside the Dash app (nothing for React to
+    draw); the current page's link and its menu are marked; an embed has neither."""
+    client = web[0].server.test_client()
+    body = client.get("/rates?range=1Y").get_data(as_text=True)
+    assert body.index('class="spartan-navbar"') < body.index('id="react-entry-point"') < body.index("spartan-footer")
+    assert '<a class="dropdown-item active" href="/rates" data-nav="page">' in body
+    assert '<summary class="nav-link dropdown-toggle active">Rates</summary>' in body
+    assert body.count(" active") == 2
+    layout = client.get("/_dash-layout", headers={"Referer": "http://localhost/rates"}).get_data(as_text=True)
+    assert "spartan-navbar" not in layout and "spartan-footer" not in layout
+    home = client.get("/").get_data(as_text=True)
+    assert '<a class="dropdown-item" href="/rates" data-nav="page">' in home
+    for embedded in ("/rates?embed=1", "/embed/rates/curve"):
+        assert "spartan-navbar" not in client.get(embedded).get_data(as_text=True), embedded
