@@ -20,9 +20,7 @@ APP_NAME = "Spartan Research Station"
 def _link(page: dict, active_path: str | None, class_name: str) -> str:
     if page["relative_path"] == active_path:
         class_name += " active"
-    return (
-        f'<a class="{class_name}" href="{escape(page["relative_path"])}" data-nav="page">{escape(page["name"])}</a>'
-    )
+    return f'<a class="{class_name}" href="{escape(page["relative_path"])}" data-nav="page">{escape(page["name"])}</a>'
 
 
 def _nav_group(label: str, pages: list[dict], active_path: str | None) -> str:
