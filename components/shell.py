@@ -15,6 +15,7 @@ from components.preload import PRELOAD_BANNER_ID, PRELOAD_PATH, preload_banner
 from components.view_state import parse_view
 
 APP_NAME = "Spartan Research Station"
+WIDE_MENU = 9  # a menu of more pages lists them in two columns
 
 
 def _link(page: dict, active_path: str | None, class_name: str) -> str:
@@ -30,9 +31,10 @@ def _nav_group(label: str, pages: list[dict], active_path: str | None) -> str:
     has_active = any(p["relative_path"] == active_path for p in pages)
     summary = "nav-link dropdown-toggle" + (" active" if has_active else "")
     items = "".join(_link(p, active_path, "dropdown-item") for p in pages)
+    menu = "dropdown-menu" + (" dropdown-menu-wide" if len(pages) > WIDE_MENU else "")
     return (
         '<li class="nav-item dropdown"><details class="spartan-nav-group">'
-        f'<summary class="{summary}">{escape(label)}</summary><div class="dropdown-menu">{items}</div>'
+        f'<summary class="{summary}">{escape(label)}</summary><div class="{menu}">{items}</div>'
         "</details></li>"
     )
 
