@@ -16,7 +16,9 @@ Time is from navigation start to fully rendered, polled in the page every 10 ms 
 ``performance.now()``: page content in, every chart's SVG drawn, every AG Grid with rows, no
 Dash loading state. Bytes are what crossed the network for that page load (the Chrome DevTools
 ``Network.loadingFinished`` ``encodedDataLength``, headers included, summed over the load).
-Figures are printed, nothing is asserted.
+"Server" is the page's own build as the browser saw it: its ``/_dash-layout`` request from sent to
+first byte back (Resource Timing), cold and warm; with ``--no-warm`` a cold visit is also the
+server's first build of that page. Figures are printed, nothing is asserted.
 """
 
 from __future__ import annotations
@@ -84,6 +86,10 @@ function poll() {
     done({
       ms: performance.now(),
       missing: state === true ? null : state,
+      server: (() => {
+        const entry = performance.getEntriesByType('resource').find(r => r.name.includes('/_dash-layout'));
+        return entry && entry.responseStart > 0 ? entry.responseStart - entry.requestStart : null;
+      })(),
       charts: document.querySelectorAll('.lazy-chart').length
         + document.querySelectorAll('[id^="graph-"]:not(.lazy-part *)').length,
       grids: document.querySelectorAll('[id*=\\'"type":"grid"\\']').length,
@@ -107,6 +113,7 @@ class Load:
     errors: int
     missing: str | None
     first_error: str = ""
+    server_ms: float | None = None  # the page's layout request: sent to first byte back
 
 
 def free_port() -> int:
@@ -246,7 +253,15 @@ def load(driver, url: str, cold: bool) -> Load:
     size, requests = network_totals(driver)
     errors = [entry["message"] for entry in driver.get_log("browser")]
     return Load(
-        page["ms"], size, requests, page["charts"], page["grids"], len(errors), page["missing"], "".join(errors[:1])
+        page["ms"],
+        size,
+        requests,
+        page["charts"],
+        page["grids"],
+        len(errors),
+        page["missing"],
+        "".join(errors[:1]),
+        page["server"],
     )
 
 
@@ -254,11 +269,15 @@ def kib(n: float) -> str:
     return f"{n / 1024:,.0f}"
 
 
+def server(run: Load) -> str:
+    return "-" if run.server_ms is None else f"{run.server_ms:,.0f}"
+
+
 def report(results: dict[str, dict[str, Load]]) -> None:
     width = max(len(p) for p in results)
     head = (
-        f"{'page':{width}}  {'cold ms':>8} {'warm ms':>8}  {'cold KiB':>9} {'warm KiB':>9}  {'requests':>9}"
-        "  charts grids"
+        f"{'page':{width}}  {'cold ms':>8} {'warm ms':>8}  {'server cold/warm':>16}  {'cold KiB':>9} {'warm KiB':>9}"
+        f"  {'requests':>9}  charts grids"
     )
     print(head)
     print("-" * len(head))
@@ -272,7 +291,8 @@ def report(results: dict[str, dict[str, Load]]) -> None:
             if run.missing:
                 flags.append(f"{kind}: not rendered ({run.missing})")
         print(
-            f"{path:{width}}  {cold.ms:8.0f} {warm.ms:8.0f}  {kib(cold.bytes):>9} {kib(warm.bytes):>9}  "
+            f"{path:{width}}  {cold.ms:8.0f} {warm.ms:8.0f}  {server(cold):>7} / {server(warm):<6}  "
+            f"{kib(cold.bytes):>9} {kib(warm.bytes):>9}  "
             f"{cold.requests:>4}/{warm.requests:<4}  {warm.charts:>6} {warm.grids:>5}  {'; '.join(flags)}"
         )
     print()
@@ -287,6 +307,13 @@ def report(results: dict[str, dict[str, Load]]) -> None:
             f"median {kib(statistics.median(sizes))} KiB, largest {kib(max(sizes))} KiB, "
             f"total {sum(sizes) / 1024 / 1024:,.1f} MiB"
         )
+        builds = {path: runs[kind].server_ms for path, runs in station.items() if runs[kind].server_ms is not None}
+        if builds:
+            slowest = max(builds, key=builds.get)
+            print(
+                f"{kind} server (layout request to first byte): median {statistics.median(builds.values()):,.0f} ms, "
+                f"slowest {slowest} {builds[slowest]:,.0f} ms"
+            )
     reference = results.get("reference /chart-grid")
     if reference:
         warm_median = statistics.median(runs["warm"].ms for runs in station.values())
