@@ -148,7 +148,13 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
 def _layout():
     # Built per page load: the ribbon follows the data (memoized read, no extra query), the
     # preload banner the sidecar's status (one cache get), the page the browser is at.
-    return app_layout(demo=read.demo_active(), preload_status=preload_status(), container=routing.page_container())
+    location = routing.browser_location()
+    return app_layout(
+        demo=read.demo_active(),
+        preload_status=preload_status(),
+        container=routing.page_container(),
+        path=location[0] if location else None,
+    )
 
 
 def __getattr__(name: str):

@@ -337,4 +337,8 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(INTERVAL_ID, "n_intervals"),
         prevent_initial_call=True,
     )(refresh)
-    app.callback(Output(PRELOAD_BANNER_ID, "children"), Input("_pages_location", "pathname"))(banner_for_page)
+    # The layout carries the banner of the page it is drawn for (app_layout): only navigating
+    # asks again, not every page load.
+    app.callback(
+        Output(PRELOAD_BANNER_ID, "children"), Input("_pages_location", "pathname"), prevent_initial_call=True
+    )(banner_for_page)

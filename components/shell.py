@@ -142,15 +142,18 @@ def page_frame(content, embed: bool = False, stale_seconds: float | None = None)
     return main
 
 
-def app_layout(demo: bool = False, preload_status: dict | None = None, container=None) -> html.Div:
-    """The notices above every page (DEMO ribbon; a banner linking to /preload while one runs)
-    and the page container (Dash's, or ``container``: the same with a page drawn in); each
-    page brings its own frame (``page_frame``), so an embedded page can leave out the navbar
-    and footer."""
+def app_layout(
+    demo: bool = False, preload_status: dict | None = None, container=None, path: str | None = None
+) -> html.Div:
+    """The notices above every page (DEMO ribbon; a banner linking to /preload while one runs,
+    but on /preload itself: ``path`` is the page drawn in) and the page container (Dash's, or
+    ``container``: the same with a page drawn in); each page brings its own frame
+    (``page_frame``)."""
+    banner = None if path == PRELOAD_PATH else preload_banner(preload_status)
     return html.Div(
         [
             *([demo_ribbon()] if demo else []),
-            html.Div(preload_banner(preload_status), id=PRELOAD_BANNER_ID),
+            html.Div(banner, id=PRELOAD_BANNER_ID),
             container or dash.page_container,
         ]
     )
