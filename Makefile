@@ -6,7 +6,7 @@ HOST   ?= $(or $(SPARTAN_HOST),127.0.0.1)
 PORT   ?= $(or $(SPARTAN_PORT),8888)
 WORKERS ?= 2
 
-.PHONY: run web scheduler preload migrate test lint install install-dev clean plotly-bundle
+.PHONY: run web scheduler preload migrate test lint install install-dev clean plotly-bundle css
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ clean:
 ## the trace types the station draws, instead of Dash's 4.8 MB full bundle (see assets/README.md).
 PLOTLYJS_VERSION = $(shell $(PY) -c "from plotly.offline import get_plotlyjs_version as v; print(v())")
 PLOTLY_TRACES = scatter bar heatmap candlestick indicator
+## Bootstrap trimmed to the selectors the station draws (PurgeCSS, config/purgecss.config.cjs)
+css:
+	out=$$(mktemp -d) && npx --yes purgecss@6.0.0 --config config/purgecss.config.cjs --output $$out \
+		&& mv $$out/bootstrap.min.css assets/00-bootstrap.min.css && rmdir $$out
+
 plotly-bundle: install
 	rm -rf var/plotly-bundle && mkdir -p var/plotly-bundle
 	cd var/plotly-bundle && npm init -y >/dev/null && \

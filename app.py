@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
         pages_folder=str(ROOT / "pages"),
         assets_folder=str(ROOT / "assets"),
         assets_ignore=rf"^{PLOTLY_BUNDLE}$",  # fetched by dcc.Graph when needed, see _serve_station_plotly
+        assets_path_ignore=["^vendor$"],  # the untrimmed Bootstrap `make css` starts from
         title="Spartan Research Station",
         update_title=None,
         suppress_callback_exceptions=True,
