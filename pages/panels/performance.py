@@ -75,7 +75,8 @@ def matrix_rows(ctx: PanelContext) -> pd.DataFrame:
             table[list(shown)] = 100 * table[list(shown)]
         keys = [str(k) for k in group.get("keys") or table["key"]]
         table = table.set_index("key").reindex([k for k in keys if k in set(table["key"])]).reset_index()
-        label = {**names(ctx, dataset), **{str(k): str(v) for k, v in (group.get("labels") or {}).items()}}
+        own = {str(k): str(v) for k, v in (group.get("labels") or {}).items()}
+        label = {**names(ctx, dataset), **sectors(ctx.settings, dataset), **own}  # sector funds by sector
         parts.append(
             table.assign(
                 group=str(group.get("label") or ""),
@@ -149,7 +150,7 @@ def performance_matrix(ctx: PanelContext):
         scales = {unit: heat_scale(frame.loc[frame["Unit"] == unit, period], unit) for unit in HEAT_FLOOR}
         columns.append(_period_column(period, scales))
     columns.append(text_column("Date", "Date", minWidth=110))
-    height = int(ctx.spec.option("height", min(900, 60 + 42 * len(frame))))
+    height = int(ctx.spec.option("height", min(1400, 60 + 42 * len(frame))))
     return data_grid(ctx.dom_id, frame, columns, filename=f"spartan-{ctx.dom_id}", height=max(height, 160))
 
 

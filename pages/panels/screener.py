@@ -126,7 +126,8 @@ def _field(label: str, control) -> html.Label:
 
 
 def filter_form(ctx: PanelContext) -> html.Form:
-    """The filters as a GET form to this page: submitting it is loading the screened URL."""
+    """The filters as a GET form to this page: submitting it is loading the screened URL (an
+    embedded screener shows its screen without the form)."""
     current = dict(ctx.view.screen)
     fields = [
         _field(
@@ -146,7 +147,6 @@ def filter_form(ctx: PanelContext) -> html.Form:
         options += [html.Option(c, value=c, selected=current.get(name) == c) for c in choices]
         label = CHOICE_LABELS.get(name, name)
         fields.append(_field(label, html.Select(options, name=name, className="form-select form-select-sm")))
-    hidden = [dcc.Input(type="hidden", name="embed", value="1")] if ctx.view.embed else []
     buttons = html.Div(
         [
             html.Button("Screen", type="submit", className="btn btn-sm btn-spartan"),
@@ -155,7 +155,7 @@ def filter_form(ctx: PanelContext) -> html.Form:
         className="d-flex gap-2 align-items-end",
     )
     return html.Form(
-        [html.Div([*fields, buttons], className="screen-fields"), *hidden],
+        html.Div([*fields, buttons], className="screen-fields"),
         method="get",
         action=ctx.dashboard.path,
         className="screen-form mb-2",
@@ -180,10 +180,10 @@ def screener(ctx: PanelContext):
     frame = screener_data(ctx)
     frame = frame.assign(Symbol=[f"[{k}]({detail_href(ctx.spec.dataset, k)})" for k in frame["Symbol"]])
     columns = [
-        text_column("Company", "Company", minWidth=160, flex=2, pinned="left"),
+        text_column("Company", "Company", minWidth=150, flex=2, pinned="left"),
         text_column("Symbol", "Symbol", cellRenderer="markdown", minWidth=100),
-        text_column("Sector", "Sector", minWidth=180, flex=2),
-        number_column("Last", "Last", decimals=2),
+        text_column("Sector", "Sector", minWidth=150, flex=2),
+        {**number_column("Last", "Last", decimals=2), "minWidth": 110},
         *[number_column(h, h, change=h != "Volatility % (1Y)", decimals=2) for h in COLUMNS.values()],
         text_column("Date", "Date", minWidth=110),
     ]
