@@ -13,9 +13,10 @@ dashboards load):
   panel's CSV action and ``/csv/<dashboard>/<panel>.csv`` serve exactly these).
 
 One module a subject: ``core`` (kpis, latest_table, history, yield_curve), ``cot``,
-``derivatives``, ``fundamentals``, ``fx``, ``instrument``, ``options``, ``system`` and the
-``analytics`` package. ``render_panel`` (base.py)
-wraps the body in a card with its freshness badge and CSV/embed actions, and
+``derivatives``, ``equities`` (stocks, sector_treemap), ``fundamentals``, ``fx``, ``instrument``,
+``options``, ``performance`` (performance_matrix, performance_bars, relative_history),
+``screener``, ``system`` and the ``analytics`` package; ``returns`` computes trailing changes.
+``render_panel`` (base.py) wraps the body in a card with its freshness badge and CSV/embed actions, and
 turns an empty frame into a "no data yet" state and a database outage into a degraded state.
 """
 

@@ -104,15 +104,23 @@ def stocks_data(ctx: PanelContext) -> pd.DataFrame:
 STOCK_OPTIONS = {"labels": dict, "height": int}
 
 
+def stock_grid_start(ctx: PanelContext, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """A stock grid's rows with each symbol linked to its page, and its first columns: company
+    (pinned), symbol, sector, last close (the stock grid's and the screener's)."""
+    linked = frame.assign(Symbol=[f"[{k}]({detail_href(ctx.spec.dataset, k)})" for k in frame["Symbol"]])
+    return linked, [
+        text_column("Company", "Company", minWidth=150, flex=2, pinned="left"),
+        text_column("Symbol", "Symbol", cellRenderer="markdown", minWidth=100),
+        text_column("Sector", "Sector", minWidth=160, flex=2),
+        {**number_column("Last", "Last", decimals=2), "minWidth": 110},
+    ]
+
+
 @panel_type("stocks", stocks_data, stock_reads, options=STOCK_OPTIONS)
 def stocks(ctx: PanelContext):
-    frame = stocks_data(ctx)
-    frame = frame.assign(Symbol=[f"[{k}]({detail_href(ctx.spec.dataset, k)})" for k in frame["Symbol"]])
+    frame, columns = stock_grid_start(ctx, stocks_data(ctx))
     columns = [
-        text_column("Company", "Company", minWidth=170, flex=2, pinned="left"),
-        text_column("Symbol", "Symbol", cellRenderer="markdown", minWidth=100),
-        text_column("Sector", "Sector", minWidth=190, flex=2),
-        number_column("Last", "Last", decimals=2),
+        *columns,
         *[number_column(c, c, change=True, decimals=2) for c in ("1D %", "1M %", "YTD %")],
         number_column("Market value ($bn)", "Market value ($bn)", decimals=1),
         text_column("Date", "Date", minWidth=110),

@@ -194,7 +194,9 @@ def performance_bars(ctx: PanelContext):
     fig.update_xaxes(ticksuffix=" bp" if bp else "%", zeroline=True, zerolinecolor=theme.TEXT_SECONDARY)
     fig.update_yaxes(automargin=True, tickfont={"size": 11})
     height = int(ctx.spec.option("height", grid_rows * max(220, 26 * len(rows) + 60)))
-    fig.update_layout(template="spartan", height=height, margin={"l": 8, "r": 16, "t": 40, "b": 24}, bargap=0.25)
+    fig.update_layout(
+        template="spartan", height=height, margin={"l": 8, "r": 16, "t": 40, "b": 24}, bargap=0.25, hovermode="closest"
+    )
     return chart(ctx, fig)
 
 

@@ -20,7 +20,8 @@ from components.grid import data_grid, number_column, text_column
 from components.view_state import SCREEN_CHOICES
 from config.catalog_index import sectors
 from pages.panels.base import NoData, PanelContext, panel_type
-from pages.panels.core import detail_href, names
+from pages.panels.core import names
+from pages.panels.equities import stock_grid_start
 from pages.panels.returns import HISTORY_DAYS, stock_metrics
 from sql import read
 from sql.plans import Read
@@ -177,13 +178,9 @@ def presets(ctx: PanelContext) -> html.Div:
 @panel_type("screener", screener_data, screener_reads, options={"labels": dict, "height": int})
 def screener(ctx: PanelContext):
     passed, count = screened(ctx)
-    frame = screener_data(ctx)
-    frame = frame.assign(Symbol=[f"[{k}]({detail_href(ctx.spec.dataset, k)})" for k in frame["Symbol"]])
+    frame, columns = stock_grid_start(ctx, screener_data(ctx))
     columns = [
-        text_column("Company", "Company", minWidth=150, flex=2, pinned="left"),
-        text_column("Symbol", "Symbol", cellRenderer="markdown", minWidth=100),
-        text_column("Sector", "Sector", minWidth=150, flex=2),
-        {**number_column("Last", "Last", decimals=2), "minWidth": 110},
+        *columns,
         *[number_column(h, h, change=h != "Volatility % (1Y)", decimals=2) for h in COLUMNS.values()],
         text_column("Date", "Date", minWidth=110),
     ]
