@@ -73,6 +73,19 @@ def apply_screen(table: pd.DataFrame, screen: tuple[tuple[str, str], ...]) -> pd
     return table[keep.fillna(False).astype(bool)]
 
 
+def describe_screen(screen: tuple[tuple[str, str], ...]) -> str:
+    """The filters in words: "3M return ≥ 10 %, above the 200-day average, sector Energy"."""
+    words = []
+    for name, value in screen:
+        if name in NUMBER_FILTERS:
+            words.append(NUMBER_FILTERS[name][2].replace("%", f"{value} %", 1))
+        elif name == "sector":
+            words.append(f"sector {value}")
+        else:
+            words.append(f"{value} the {CHOICE_LABELS[name]}")
+    return ", ".join(words)
+
+
 def screener_reads(ctx: PanelContext) -> list[Read]:
     keys = tuple(ctx.spec.keys) if ctx.spec.keys else None
     return [Read("observations", ctx.spec.dataset, keys, days=HISTORY_DAYS)]
@@ -184,7 +197,7 @@ def screener(ctx: PanelContext):
         *[number_column(h, h, change=h != "Volatility % (1Y)", decimals=2) for h in COLUMNS.values()],
         text_column("Date", "Date", minWidth=110),
     ]
-    summary = f"{len(passed)} of {count} stocks pass" + (" (no filter set)" if not ctx.view.screen else "")
+    summary = f"{len(passed)} of {count} stocks pass: " + (describe_screen(ctx.view.screen) or "no filter set")
     height = int(ctx.spec.option("height", min(620, 60 + 42 * max(len(frame), 3))))
     parts = [] if ctx.view.embed else [filter_form(ctx), presets(ctx)]
     parts.append(html.P(summary, className="small text-secondary mb-2 screen-summary"))

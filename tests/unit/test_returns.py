@@ -147,3 +147,13 @@ def test_a_matrix_columns_colour_scale_has_a_floor():
     assert heat_scale(pd.Series(np.linspace(-20, 20, 41)), "%") == pytest.approx(18.0)
     assert heat_scale(pd.Series([2.0, -3.0]), "bp") == 5.0
     assert heat_scale(pd.Series([], dtype=float), "bp") == 5.0
+
+
+def test_a_screen_in_words():
+    from pages.panels.screener import describe_screen
+
+    screen = (("r3m_min", "10"), ("high_within", "5"), ("sma200", "above"), ("sector", "Energy"))
+    assert (
+        describe_screen(screen) == "3M return ≥ 10 %, Within 5 % of 52W high, above the 200-day average, sector Energy"
+    )
+    assert describe_screen(()) == ""
