@@ -142,9 +142,15 @@ def performance_matrix(ctx: PanelContext):
         ],
     )
     columns = [
-        text_column("Class", "Class", minWidth=120),
+        text_column("Class", "Class", minWidth=140),
         text_column("Asset", "Asset", cellRenderer="markdown", minWidth=200, flex=2),
-        number_column("Last", "Last", decimals=ROW_DECIMALS),
+        {  # a rate's level with its "%"
+            **number_column("Last", "Last", decimals=ROW_DECIMALS),
+            "valueFormatter": {
+                "function": "spartanNumber(params.value, params.data._decimals, false, "
+                "params.data.Unit === 'bp' ? '%' : '')"
+            },
+        },
     ]
     for period in periods(ctx):
         scales = {unit: heat_scale(frame.loc[frame["Unit"] == unit, period], unit) for unit in HEAT_FLOOR}
