@@ -60,3 +60,21 @@ dagfuncs.spartanDirection = function (value, decimals, unit) {
   }
   return text.charAt(0) === "-" ? -1 : 1;
 };
+
+/*
+ * spartanHeat: a performance cell's background (performance matrices): green for a rise, red
+ * for a fall, stronger as the change nears the column's scale; none for a change that shows
+ * as zero at its decimals.
+ */
+dagfuncs.spartanHeat = function (value, scale, decimals) {
+  if (value === null || value === undefined || value === "" || !isFinite(value) || !(scale > 0)) {
+    return null;
+  }
+  var v = Number(value);
+  if (Math.abs(v) < 0.5 * Math.pow(10, -decimals)) {
+    return null;
+  }
+  var share = Math.min(1, Math.abs(v) / scale);
+  var rgb = v > 0 ? "0, 200, 110" : "255, 82, 82";
+  return { backgroundColor: "rgba(" + rgb + ", " + (0.1 + 0.45 * share).toFixed(3) + ")" };
+};

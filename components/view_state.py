@@ -1,4 +1,5 @@
-"""What a dashboard's query string asks for: range, scale, rebasing, compared instruments, embed.
+"""What a dashboard's query string asks for: range, scale, rebasing, compared instruments, the
+stock screener's filters, embed.
 
 Everything lives in the URL, so a link reproduces the view. Anything unknown or malformed falls
 back to the default instead of failing the page (``?range=<script>`` is just the default range).
@@ -6,16 +7,34 @@ back to the default instead of failing the page (``?range=<script>`` is just the
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlencode
 
+from config.catalog import GICS_SECTORS
 from config.dashboard_specs import DEFAULT_RANGE, range_start
 
 RANGES = ("1M", "3M", "6M", "YTD", "1Y", "5Y", "MAX")
 _KEY = re.compile(r"^[A-Za-z0-9^=._:-]{1,64}$")
 MAX_COMPARE = 12
+# The stock screener's filters (pages/panels/screener.py), in the order the URL writes them:
+# numbers (percent) and choices. Anything else, or a value out of shape, is left out.
+SCREEN_NUMBERS = (
+    "r1m_min",
+    "r1m_max",
+    "r3m_min",
+    "r3m_max",
+    "ytd_min",
+    "ytd_max",
+    "high_within",
+    "low_within",
+    "vol_min",
+    "vol_max",
+)
+SCREEN_CHOICES = {"sma50": ("above", "below"), "sma200": ("above", "below"), "sector": GICS_SECTORS}
+SCREEN_LIMIT = 100_000  # a filter number beyond this is no percentage
 
 
 @dataclass(frozen=True)
@@ -25,6 +44,7 @@ class ViewState:
     rebase: bool | None = None  # None: each panel's own default (pages/panels/core.rebase_by_default)
     compare: tuple[str, ...] = ()  # instrument keys / series ids asked for in the URL
     embed: bool = False
+    screen: tuple[tuple[str, str], ...] = ()  # the screener's filters: (name, canonical value)
 
     def start(self, newest: date) -> date | None:
         """The first date of the range, counted back from the newest observation (None: all)."""
@@ -42,6 +62,7 @@ class ViewState:
             params["rebase"] = "1" if state.rebase else "0"
         if state.compare:
             params["compare"] = ",".join(state.compare)
+        params.update(state.screen)
         if state.embed:
             params["embed"] = "1"
         return "?" + urlencode(params) if params else ""
@@ -55,6 +76,26 @@ def _choice(value: str) -> bool | None:
     """A yes/no the URL may leave open: None when absent or neither (the default applies)."""
     value = value.lower()
     return True if value in ("1", "true", "yes", "on") else False if value in ("0", "false", "no", "off") else None
+
+
+def _number(text: str) -> str | None:
+    """A filter number as the URL writes it ("5", "-2.5"), None when it is none."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return f"{value:g}" if math.isfinite(value) and abs(value) <= SCREEN_LIMIT else None
+
+
+def parse_screen(text) -> tuple[tuple[str, str], ...]:
+    """The screener's filters of a query (``text(name)``: its value), canonical and in order."""
+    found = [(name, _number(text(name))) for name in SCREEN_NUMBERS if text(name)]
+    lowered = {name: text(name).lower() for name in SCREEN_CHOICES}
+    found += [
+        (name, next((c for c in choices if c.lower() == lowered[name]), None))
+        for name, choices in SCREEN_CHOICES.items()
+    ]
+    return tuple((name, value) for name, value in found if value is not None)
 
 
 def parse_view(query: dict[str, object] | None) -> ViewState:
@@ -77,4 +118,5 @@ def parse_view(query: dict[str, object] | None) -> ViewState:
         rebase=_choice(text("rebase")),
         compare=compare,
         embed=_flag(text("embed")),
+        screen=parse_screen(text),
     )

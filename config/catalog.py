@@ -25,7 +25,20 @@ CATEGORIES = {
     "volatility",
     "sentiment",
 }
-
+# The eleven sectors of the Global Industry Classification Standard (MSCI / S&P), in its order.
+GICS_SECTORS = (
+    "Energy",
+    "Materials",
+    "Industrials",
+    "Consumer Discretionary",
+    "Consumer Staples",
+    "Health Care",
+    "Financials",
+    "Information Technology",
+    "Communication Services",
+    "Utilities",
+    "Real Estate",
+)
 
 DEFAULT_LAG_ITEMS = tuple(DEFAULT_LAGS.items())
 
@@ -88,6 +101,7 @@ class Instrument:
     unit: str | None = None  # as the source gives it, abbreviated: "%", "index, 2017=100", "thousands"...
     freshness: Freshness | None = None  # this series' own target, where it differs from its dataset's
     quality: Quality = Quality()  # the dataset's ``quality`` block with the instrument's own on top
+    sector: str | None = None  # GICS sector of a stock, or the sector a sector fund tracks
 
 
 @dataclass(frozen=True)
@@ -181,6 +195,16 @@ def _unit(entry: dict, where: str) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise CatalogError(f"{where}: unit must be a non-empty string, got {value!r}")
     return value.strip()
+
+
+def _sector(entry: dict, where: str) -> str | None:
+    """The optional ``sector`` of an instrument: one of the eleven GICS sectors, or absent."""
+    value = entry.get("sector")
+    if value is None:
+        return None
+    if value not in GICS_SECTORS:
+        raise CatalogError(f"{where}: sector must be one of the GICS sectors {sorted(GICS_SECTORS)}, got {value!r}")
+    return str(value)
 
 
 def _quality_fields(raw: object, where: str) -> dict:
@@ -300,7 +324,7 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
         seen: set[str] = set()
         for raw in entries:
             entry, where = _entry(raw, f"instrument of {dataset_name}", filename)
-            _check_fields(entry, {"key", "label", "unit", "providers", "freshness", "quality"}, where)
+            _check_fields(entry, {"key", "label", "unit", "providers", "freshness", "quality", "sector"}, where)
             key = str(_require(entry, "key", where))
             if key in seen:
                 raise CatalogError(f"{where}: instrument {key!r} appears twice in {dataset_name}")
@@ -324,7 +348,14 @@ def parse_catalog(text: str, settings: Settings | None = None, filename: str = "
             rules = Quality(**{**quality.get(dataset_name, {}), **_quality_fields(entry.get("quality"), where)})
             instruments.append(
                 Instrument(
-                    dataset_name, key, label, tuple(providers), _unit(entry, where), freshness=own, quality=rules
+                    dataset_name,
+                    key,
+                    label,
+                    tuple(providers),
+                    _unit(entry, where),
+                    freshness=own,
+                    quality=rules,
+                    sector=_sector(entry, where),
                 )
             )
     unknown = set(targets) - set(datasets)

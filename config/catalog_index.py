@@ -31,3 +31,8 @@ def _units(path: Path, settings: Settings, dataset: str) -> dict[str, str]:
 def units(settings: Settings, dataset: str) -> dict[str, str]:
     """The catalog's unit of each instrument of ``dataset`` that has one (key → unit)."""
     return _units(settings.sources_file, settings, dataset)
+
+
+def sectors(settings: Settings, dataset: str) -> dict[str, str]:
+    """The catalog's GICS sector of each instrument of ``dataset`` that has one (key → sector)."""
+    return {i.key: i.sector for i in catalog(settings).for_dataset(dataset) if i.sector}

@@ -26,6 +26,18 @@ ANCHORS = {
     "NKE": (51, 0.11, 5), "TXN": (16, 0.30, 12), "QCOM": (39, 0.26, 9), "IBM": (63, 0.09, 12),
     "CAT": (65, 0.17, 12), "GS": (53, 0.27, 12),
 }  # fmt: skip
+# Weighted average diluted shares (billions) of the recent 10-Ks, split-adjusted as the demo's
+# prices are: price × shares is each company's market value (Berkshire, like its filings,
+# counts Class A equivalents: one A share is 1,500 B shares).
+SHARES = {
+    "AAPL": 15.4, "MSFT": 7.47, "NVDA": 24.9, "AMZN": 10.7, "GOOGL": 12.4, "META": 2.61, "BRK-B": 0.00144,
+    "LLY": 0.903, "AVGO": 4.88, "JPM": 2.88, "TSLA": 3.49, "UNH": 0.925, "XOM": 4.43, "V": 1.99, "MA": 0.93,
+    "JNJ": 2.43, "PG": 2.46, "HD": 0.994, "COST": 0.444, "MRK": 2.54, "ABBV": 1.77, "CVX": 1.84, "KO": 4.32,
+    "PEP": 1.38, "WMT": 8.1, "BAC": 7.86, "ADBE": 0.452, "CRM": 0.98, "NFLX": 4.4, "TMO": 0.385, "ORCL": 2.85,
+    "AMD": 1.64, "CSCO": 4.07, "ACN": 0.636, "MCD": 0.72, "LIN": 0.48, "ABT": 1.75, "DHR": 0.74, "WFC": 3.45,
+    "DIS": 1.83, "INTC": 4.28, "VZ": 4.22, "CMCSA": 3.89, "PFE": 5.7, "NKE": 1.52, "TXN": 0.915, "QCOM": 1.12,
+    "IBM": 0.93, "CAT": 0.49, "GS": 0.33,
+}  # fmt: skip
 ANCHOR_YEAR = 2024
 FILING_DAYS = 60  # a 10-K is filed about two months after the year ends
 
@@ -40,6 +52,7 @@ def demo_fundamentals(key: str, first: date, last: date) -> pd.DataFrame:
     rng = np.random.default_rng(zlib.crc32(f"fundamentals:{key}".encode()))
     growth = 0.03 + 0.1 * rng.random()
     shares = revenue_bn * 1e9 / (20 + 80 * rng.random())  # revenue per share 20-100 $
+    shares = SHARES[key] * 1e9 if key in SHARES else shares
     rows = []
     for year in range(first.year - 1, last.year + 1):
         end = _year_end(year, month)

@@ -13,16 +13,30 @@ dashboards load):
   panel's CSV action and ``/csv/<dashboard>/<panel>.csv`` serve exactly these).
 
 One module a subject: ``core`` (kpis, latest_table, history, yield_curve), ``cot``,
-``derivatives``, ``fundamentals``, ``fx``, ``instrument``, ``options``, ``system`` and the
-``analytics`` package. ``render_panel`` (base.py)
-wraps the body in a card with its freshness badge and CSV/embed actions, and
+``derivatives``, ``equities`` (stocks, sector_treemap), ``fundamentals``, ``fx``, ``instrument``,
+``options``, ``performance`` (performance_matrix, performance_bars, relative_history),
+``screener``, ``system`` and the ``analytics`` package; ``returns`` computes trailing changes.
+``render_panel`` (base.py) wraps the body in a card with its freshness badge and CSV/embed actions, and
 turns an empty frame into a "no data yet" state and a database outage into a degraded state.
 """
 
 from __future__ import annotations
 
 # Register the panel types (imported for their side effect).
-from pages.panels import analytics, core, cot, derivatives, fundamentals, fx, instrument, options, system  # noqa: F401
+from pages.panels import (  # noqa: F401
+    analytics,
+    core,
+    cot,
+    derivatives,
+    equities,
+    fundamentals,
+    fx,
+    instrument,
+    options,
+    performance,
+    screener,
+    system,
+)
 
 # The registry's names that code outside this package imports from ``pages.panels``
 # (pages/panels/export.py); the rest import them from ``pages.panels.base``.

@@ -10,8 +10,6 @@ The detail pages (/instrument/<symbol>, /series/<id>, pages/detail.py) draw the 
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,6 +28,7 @@ from config.catalog_index import catalog
 from config.csv_format import with_quality
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from pages.panels.core import NUMBER_OPTIONS, _yoy, detail_href, number_style
+from pages.panels.returns import annualised_volatility, trailing_changes
 from sql import read
 from sql.plans import Read
 
@@ -39,13 +38,6 @@ FREQUENCIES = {
     "monthly": ("1M", "3M", "YTD", "1Y"),
     "quarterly": ("3M", "YTD", "1Y"),
     "annual": ("1Y", "5Y"),
-}
-OFFSETS = {
-    "1W": pd.DateOffset(weeks=1),
-    "1M": pd.DateOffset(months=1),
-    "3M": pd.DateOffset(months=3),
-    "1Y": pd.DateOffset(years=1),
-    "5Y": pd.DateOffset(years=5),
 }
 YOY_FREQUENCIES = ("monthly", "quarterly")
 BAR_COLUMNS = ("open", "high", "low", "close", "volume")
@@ -65,17 +57,6 @@ def frequency(dates: pd.Series | pd.Index) -> str:
     return "annual"
 
 
-def _value_at(series: pd.Series, when: pd.Timestamp) -> float:
-    before = series[series.index <= when]
-    return float(before.iloc[-1]) if len(before) else math.nan
-
-
-def _pct(last: float, base: float) -> float | None:
-    if base is None or not math.isfinite(base) or base == 0 or not math.isfinite(last):
-        return None
-    return 100 * (last / base - 1)
-
-
 def instrument_stats(frame: pd.DataFrame) -> dict:
     """Last value, % changes over the periods that suit its frequency, 52-week high and low (of
     the bars' highs/lows when there are any) and 1-year annualised volatility (stdev of period
@@ -85,19 +66,9 @@ def instrument_stats(frame: pd.DataFrame) -> dict:
         return {}
     last_date, last = series.index[-1], float(series.iloc[-1])
     freq = frequency(series.index)
-    changes, deltas = {}, {}
-    for period in FREQUENCIES[freq]:
-        if period == "1D":
-            base = float(series.iloc[-2]) if len(series) > 1 else math.nan
-        elif period == "YTD":
-            base = _value_at(series, pd.Timestamp(last_date.year - 1, 12, 31, 23, 59, 59))
-        else:
-            base = _value_at(series, last_date - OFFSETS[period])
-        changes[period] = _pct(last, base)
-        deltas[period] = last - base if math.isfinite(base) else None
+    changes = trailing_changes(series, FREQUENCIES[freq])
+    deltas = trailing_changes(series, FREQUENCIES[freq], how="diff")
     year = series[series.index > last_date - pd.DateOffset(years=1)]
-    returns = year.pct_change().replace([np.inf, -np.inf], np.nan).dropna()
-    vol = float(returns.std(ddof=1) * math.sqrt(len(year)) * 100) if len(returns) >= 2 else None
     # The 52-week range from the bars' highs and lows where there are any, else from closes.
     window = frame[frame["date"] > last_date - pd.DateOffset(years=1)]
     highs = window["high"].dropna() if "high" in window else pd.Series(dtype=float)
@@ -110,7 +81,7 @@ def instrument_stats(frame: pd.DataFrame) -> dict:
         "deltas": deltas,
         "high_52w": float(max(highs.max(), year.max()) if len(highs) else year.max()),
         "low_52w": float(min(lows.min(), year.min()) if len(lows) else year.min()),
-        "vol_1y": vol,
+        "vol_1y": annualised_volatility(series),
     }
 
 

@@ -193,6 +193,17 @@ def test_a_unit_must_be_a_non_empty_string(unit):
         parse(family)
 
 
+def test_a_sector_is_one_of_the_gics_sectors(shipped):
+    catalog = parse(GOOD.replace("label: 10-Year,", "label: 10-Year, sector: Financials,"))
+    assert [i.sector for i in catalog.instruments] == ["Financials", None]
+    with pytest.raises(CatalogError, match=r"^sources\.yaml:6: sector must be one of the GICS sectors"):
+        parse(GOOD.replace("label: 10-Year,", "label: 10-Year, sector: Tech,"))
+    stocks = shipped.for_dataset("equities")
+    assert stocks and all(i.sector for i in stocks)  # every stored stock has its sector
+    funds = {i.key: i.sector for i in shipped.for_dataset("market_indices") if i.sector}
+    assert funds["XLK"] == "Information Technology" and len(set(funds.values())) == 11
+
+
 def test_load_catalog_names_errors_after_the_file(tmp_path: Path):
     path = tmp_path / "mine.yaml"
     path.write_text(GOOD.replace("providers: [{source: s1, symbol: DGS2}]", "providers: [{source: nope, symbol: X}]"))
