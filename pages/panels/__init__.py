@@ -13,8 +13,8 @@ dashboards load):
   panel's CSV action and ``/csv/<dashboard>/<panel>.csv`` serve exactly these).
 
 One module a subject: ``core`` (kpis, latest_table, history, yield_curve), ``cot``,
-``derivatives``, ``fundamentals``, ``fx``, ``instrument``, ``options``, ``system`` and the
-``analytics`` package. ``render_panel`` (base.py)
+``derivatives``, ``fundamentals``, ``fx``, ``instrument``, ``markets`` (pair_history, basket_index),
+``options``, ``system`` and the ``analytics`` package. ``render_panel`` (base.py)
 wraps the body in a card with its freshness badge and CSV/embed actions, and
 turns an empty frame into a "no data yet" state and a database outage into a degraded state.
 """
@@ -22,8 +22,7 @@ turns an empty frame into a "no data yet" state and a database outage into a deg
 from __future__ import annotations
 
 # Register the panel types (imported for their side effect).
-from pages.panels import analytics, core, cot, derivatives, fundamentals, fx, instrument, options, system  # noqa: F401
-from pages.panels import markets  # noqa: F401  (pair_history, basket_index)
+from pages.panels import analytics, core, cot, derivatives, fundamentals, fx, instrument, markets, options, system  # noqa: F401
 
 # The registry's names that code outside this package imports from ``pages.panels``
 # (pages/panels/export.py); the rest import them from ``pages.panels.base``.

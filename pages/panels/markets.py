@@ -172,17 +172,9 @@ def _draw(ctx: PanelContext, frame: pd.DataFrame, labels: dict[str, str], positi
     return chart(ctx, fig)
 
 
-PAIR_OPTIONS = {
-    "pairs": list,
-    "op": str,
-    "scale": (int, float),
-    "unit": str,
-    "axis_title": str,
-    "decimals": int,
-    "height": int,
-    "hlines": list,
-    "labels": dict,
-}
+# The options of how either chart is drawn (``_draw``), then each type's own.
+DRAW_OPTIONS = {"unit": str, "axis_title": str, "decimals": int, "height": int, "hlines": list}
+PAIR_OPTIONS = {"pairs": list, "op": str, "scale": (int, float), "labels": dict, **DRAW_OPTIONS}
 
 
 @panel_type("pair_history", pair_data, pair_reads, view=("range", "log"), options=PAIR_OPTIONS)
@@ -222,16 +214,7 @@ def basket_data(ctx: PanelContext) -> pd.DataFrame:
     return _wide(frame, labels, 6)
 
 
-BASKET_OPTIONS = {
-    "weights": dict,
-    "constant": (int, float),
-    "label": str,
-    "unit": str,
-    "axis_title": str,
-    "decimals": int,
-    "height": int,
-    "hlines": list,
-}
+BASKET_OPTIONS = {"weights": dict, "constant": (int, float), "label": str, **DRAW_OPTIONS}
 
 
 @panel_type("basket_index", basket_data, basket_reads, view=("range", "log"), options=BASKET_OPTIONS)

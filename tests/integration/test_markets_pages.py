@@ -91,7 +91,14 @@ def test_the_dollar_index_is_the_ice_formula_on_the_stored_rates(web):
         axis=1,
     )
     day = index.index[-1]
-    names = {"EURUSD": "EUR/USD", "USDJPY": "USD/JPY", "GBPUSD": "GBP/USD", "USDCAD": "USD/CAD", "USDSEK": "USD/SEK", "USDCHF": "USD/CHF"}
+    names = {
+        "EURUSD": "EUR/USD",
+        "USDJPY": "USD/JPY",
+        "GBPUSD": "GBP/USD",
+        "USDCAD": "USD/CAD",
+        "USDSEK": "USD/SEK",
+        "USDCHF": "USD/CHF",
+    }
     expected = 50.14348112 * math.prod(majors.loc[day, names[k]] ** w for k, w in DXY.items())
     assert index.loc[day] == pytest.approx(expected, rel=1e-6)
     assert 90 < index.iloc[-1] < 110  # DXY's late-2025 neighbourhood

@@ -31,14 +31,19 @@ def test_a_ratio_is_taken_on_the_first_instruments_dates_with_the_second_as_of_t
 
 
 def test_a_spread_is_a_difference_and_scale_multiplies_it():
-    data = frame(rows("CL", {"2025-03-03": 68.0, "2025-03-04": 66.5}), rows("BZ", {"2025-03-03": 71.5, "2025-03-04": 70.0}))
+    data = frame(
+        rows("CL", {"2025-03-03": 68.0, "2025-03-04": 66.5}), rows("BZ", {"2025-03-03": 71.5, "2025-03-04": 70.0})
+    )
     assert pair_values(data, "CL", "BZ", "spread").tolist() == pytest.approx([-3.5, -3.5])
     assert pair_values(data, "CL", "BZ", "ratio", scale=100).tolist() == pytest.approx([6800 / 71.5, 6650 / 70])
 
 
 def test_a_stale_second_instrument_or_a_zero_divisor_leaves_the_date_out():
     late = (pd.Timestamp("2025-01-01") + pd.Timedelta(days=TOLERANCE_DAYS + 1)).strftime("%Y-%m-%d")
-    data = frame(rows("A", {"2025-01-01": 10.0, late: 12.0, "2025-02-03": 9.0}), rows("B", {"2025-01-01": 2.0, "2025-02-03": 0.0}))
+    data = frame(
+        rows("A", {"2025-01-01": 10.0, late: 12.0, "2025-02-03": 9.0}),
+        rows("B", {"2025-01-01": 2.0, "2025-02-03": 0.0}),
+    )
     ratio = pair_values(data, "A", "B")
     assert list(ratio.index.strftime("%Y-%m-%d")) == ["2025-01-01"] and ratio.iloc[0] == 5.0
     assert pair_values(data, "A", "C").empty
