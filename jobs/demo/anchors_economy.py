@@ -188,6 +188,11 @@ ECONOMY = {
     "FYFSD": R(-1775000, 250000, 250000, "YS", 0, high=-300000),  # fiscal years
     "MTSDS133FMS": R(-180000, 250000, 120000, "MS", 0),  # monthly surplus(+)/deficit(-)
     "US_PUBLIC_DEBT": G(3.84e13, 0.075, "B", 0.004, 0.004, 2),  # dollars, daily
+    # The crypto market (CoinGecko /global): its value moves with bitcoin's; shares in %, dollars
+    "CRYPTO_TOTAL_MARKET_CAP": P(3.0e12, 0.3, 0.12, 0.08, BTCUSD=0.95),
+    "CRYPTO_BTC_DOMINANCE": R(58.5, 3.0, 4.0, "B", 2, low=38, high=72),
+    "CRYPTO_ETH_DOMINANCE": R(12.0, 1.5, 2.0, "B", 2, low=7, high=20),
+    "CRYPTO_STABLECOIN_CAP": G(2.6e11, 0.3, "B", 0.03, 0.04, 0),  # Tether + USD Coin
     # Trade (millions of dollars)
     "BOPGSTB": R(-60000, 40000, 15000, "MS", 0, high=-20000),
     "IEABC": R(-250000, 100000, 60000, "QS", 0, high=-50000),
