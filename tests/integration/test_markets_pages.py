@@ -24,6 +24,7 @@ PATHS = (
     "/forex/emerging",
     "/forex/carry",
     "/crypto/derivatives",
+    "/crypto/market-structure",
 )
 DXY = {"EURUSD": -0.576, "USDJPY": 0.136, "GBPUSD": -0.119, "USDCAD": 0.091, "USDSEK": 0.042, "USDCHF": 0.036}
 
