@@ -76,8 +76,8 @@ def test_rate_differentials_are_monthly_and_in_percentage_points(web):
     rates = csv(web, "/csv/forex-carry/rates.csv?range=5Y")
     spreads = csv(web, "/csv/forex-carry/majors.csv?range=5Y")
     assert len(spreads) <= 62  # monthly, not daily
-    usd = rates["3-Month Interbank Rate: United States (USD, OECD)"]
-    eur = rates["3-Month Interbank Rate: Euro area (EUR, OECD)"]
+    usd = rates["USD"]
+    eur = rates["EUR"]
     assert (spreads["EUR − USD"] - (eur - usd).loc[spreads.index]).abs().max() < 1e-6
     assert (spreads["JPY − USD"] < 1).all()  # the yen yields less than the dollar
 
