@@ -124,7 +124,9 @@ def _char_em(c: str) -> float:
         return CHAR_EM
     if c == "%":
         return 1.0
-    return 0.72 if c.isupper() or c in "mw" else 0.56
+    if c in "MWmw":  # Inter's widest letters ("$/MMBtu", "$/mt" units after tick values)
+        return 0.9
+    return 0.72 if c.isupper() else 0.56
 
 
 def _label_width(labels: list[str], size: float) -> float:

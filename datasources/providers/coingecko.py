@@ -1,4 +1,5 @@
-"""CoinGecko's public markets snapshot (keyless): today's bar per coin. Symbols: coin ids (``bitcoin``)."""
+"""CoinGecko's public snapshots (keyless): today's bar per coin (symbols: coin ids, ``bitcoin``),
+and the whole crypto market's size and shares (``/global``; symbols: ``GLOBAL_FIGURES``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, date
 
 import pandas as pd
 
-from datasources.base import HttpRequest, ParseError, ProviderSpec, bars_frame
+from datasources.base import HttpRequest, ParseError, ProviderSpec, bars_frame, observations_frame
 from datasources.wire import load_json
 
 
@@ -51,4 +52,57 @@ def parse_markets(doc, coin_id: str) -> pd.DataFrame:
     )
 
 
-PROVIDER = ProviderSpec("coingecko", (CoinGeckoMarketsConnector(),), rate_limit_per_minute=10)
+# The figures of the /global snapshot a catalog symbol names: a coin's share of the market
+# value (% of all coins' market capitalisation), the total in US dollars, or the dollar value
+# of the stablecoins among the ten largest coins CoinGecko lists (Tether and USD Coin).
+STABLECOINS = ("usdt", "usdc")
+GLOBAL_FIGURES = ("btc_dominance", "eth_dominance", "total_market_cap", "stablecoin_market_cap")
+
+
+class CoinGeckoGlobalConnector:
+    """``/api/v3/global``: the market's total capitalisation and the largest coins' shares."""
+
+    provider = "coingecko_global"
+    kind = "observations"
+    history_note = "coingecko's /global endpoint is a snapshot: one observation a day from the first download on"
+
+    def build_requests(
+        self, base_url: str, symbol: str, since: date | None, api_key: str | None = None
+    ) -> list[HttpRequest]:
+        if symbol not in GLOBAL_FIGURES:
+            raise ValueError(f"not a CoinGecko /global figure: {symbol!r} (one of {', '.join(GLOBAL_FIGURES)})")
+        return [HttpRequest(url=f"{base_url}/api/v3/global")]
+
+    def parse(self, body: bytes, symbol: str) -> pd.DataFrame:
+        return parse_global(load_json(body), symbol)
+
+
+def parse_global(doc, figure: str) -> pd.DataFrame:
+    """One observation of ``figure`` dated by the snapshot's ``updated_at`` (UTC day)."""
+    data = doc.get("data") if isinstance(doc, dict) else None
+    if not isinstance(data, dict):
+        status = (doc.get("status") or doc) if isinstance(doc, dict) else doc
+        raise ParseError(f"CoinGecko /global: no data ({status})")
+    shares = data.get("market_cap_percentage") or {}
+    total = (data.get("total_market_cap") or {}).get("usd")
+    if not data.get("updated_at") or total is None or "btc" not in shares:
+        raise ParseError("CoinGecko /global: no updated_at, total_market_cap.usd or market_cap_percentage")
+    if figure == "btc_dominance":
+        value = shares["btc"]
+    elif figure == "eth_dominance":
+        value = shares.get("eth")
+    elif figure == "total_market_cap":
+        value = total
+    elif figure == "stablecoin_market_cap":
+        value = float(total) * sum(float(shares.get(c) or 0) for c in STABLECOINS) / 100 or None
+    else:
+        raise ParseError(f"CoinGecko /global: unknown figure {figure!r}")
+    if value is None:
+        raise ParseError(f"CoinGecko /global: no value for {figure}")
+    day = pd.Timestamp(int(data["updated_at"]), unit="s", tz=UTC).normalize()
+    return observations_frame(figure, [day], [float(value)])
+
+
+PROVIDER = ProviderSpec(
+    "coingecko", (CoinGeckoMarketsConnector(), CoinGeckoGlobalConnector()), rate_limit_per_minute=10
+)

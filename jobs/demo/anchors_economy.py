@@ -188,6 +188,11 @@ ECONOMY = {
     "FYFSD": R(-1775000, 250000, 250000, "YS", 0, high=-300000),  # fiscal years
     "MTSDS133FMS": R(-180000, 250000, 120000, "MS", 0),  # monthly surplus(+)/deficit(-)
     "US_PUBLIC_DEBT": G(3.84e13, 0.075, "B", 0.004, 0.004, 2),  # dollars, daily
+    # The crypto market (CoinGecko /global): its value moves with bitcoin's; shares in %, dollars
+    "CRYPTO_TOTAL_MARKET_CAP": P(3.0e12, 0.3, 0.12, 0.08, BTCUSD=0.95),
+    "CRYPTO_BTC_DOMINANCE": R(58.5, 3.0, 4.0, "B", 2, low=38, high=72),
+    "CRYPTO_ETH_DOMINANCE": R(12.0, 1.5, 2.0, "B", 2, low=7, high=20),
+    "CRYPTO_STABLECOIN_CAP": G(2.6e11, 0.3, "B", 0.03, 0.04, 0),  # Tether + USD Coin
     # Trade (millions of dollars)
     "BOPGSTB": R(-60000, 40000, 15000, "MS", 0, high=-20000),
     "IEABC": R(-250000, 100000, 60000, "QS", 0, high=-50000),
@@ -195,6 +200,19 @@ ECONOMY = {
     "DTWEXBGS": P(120.5, 0.0, 0.01, 0.005, _USD=1.0),
     "DTWEXAFEGS": P(115, 0.0, 0.015, 0.008, _USD=1.1),
     "DTWEXEMEGS": P(128, 0.0, 0.015, 0.008, _USD=0.7),
+    # 3-month interbank rates (OECD, monthly, %) of the carry page; the US one follows the demo
+    # curve (jobs/demo/series.py DERIVED)
+    "IR3TIB01EZM156N": R(2.05, 0.6, 0.9, "MS", 2, low=-0.6),
+    "IR3TIB01GBM156N": R(3.95, 0.6, 0.9, "MS", 2, low=0.05),
+    "IR3TIB01JPM156N": R(0.65, 0.15, 0.25, "MS", 2, low=-0.1),
+    "IR3TIB01CHM156N": R(0.0, 0.4, 0.6, "MS", 2, low=-0.8),
+    "IR3TIB01CAM156N": R(2.35, 0.6, 0.9, "MS", 2, low=0.2),
+    "IR3TIB01AUM156N": R(3.6, 0.5, 0.8, "MS", 2, low=0.1),
+    "IR3TIB01NZM156N": R(2.6, 0.7, 1.0, "MS", 2, low=0.25),
+    "IR3TIB01KRM156N": R(2.55, 0.5, 0.7, "MS", 2, low=0.6),
+    "IR3TIB01MXM156N": R(7.4, 0.9, 1.3, "MS", 2, low=4.0),
+    "IR3TIB01ZAM156N": R(7.0, 0.6, 0.9, "MS", 2, low=3.5),
+    "IRSTCI01BRM156N": R(14.9, 1.5, 2.2, "MS", 2, low=2.0),
     # Latent factors (not instruments): the short rate, the 10-year, the credit cycle, the dollar
     "_SHORT": R(3.95, 0.6, 0.7, low=0.05),
     "_L10": R(0.0, 0.85, 0.35, _SHORT=0.35),

@@ -146,6 +146,7 @@ DERIVED: dict[str, Callable[[DemoSeries], pd.Series]] = {
     "DPCREDIT": lambda demo: demo.policy(0.0),
     "DPRIME": lambda demo: demo.policy(3.0),
     "FEDFUNDS": lambda demo: demo.monthly_mean(demo.values("EFFR")),
+    "IR3TIB01USM156N": lambda demo: demo.monthly_mean(_tenor(demo, "3M") + 0.05),  # 3-month interbank (OECD)
     # Inflation: 5y5y forward and real (TIPS) yields from the nominal curve and breakevens
     "T5YIFR": lambda demo: 2 * demo.values("T10YIE") - demo.values("T5YIE"),
     "DFII5": lambda demo: _tenor(demo, "5Y") - demo.values("T5YIE"),

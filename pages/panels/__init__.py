@@ -14,9 +14,10 @@ dashboards load):
 
 One module a subject: ``core`` (kpis, latest_table, history, yield_curve), ``cot``,
 ``derivatives``, ``equities`` (stocks, sector_treemap), ``fundamentals``, ``fx``, ``instrument``,
-``options``, ``performance`` (performance_matrix, performance_bars, relative_history),
-``screener``, ``system`` and the ``analytics`` package; ``returns`` computes trailing changes.
-``render_panel`` (base.py) wraps the body in a card with its freshness badge and CSV/embed actions, and
+``markets`` (pair_history, basket_index), ``options``, ``performance`` (performance_matrix,
+performance_bars, relative_history), ``screener``, ``system`` and the ``analytics`` package;
+``returns`` computes trailing changes. ``render_panel`` (base.py) wraps the body in a card with
+its freshness badge and CSV/embed actions, and
 turns an empty frame into a "no data yet" state and a database outage into a degraded state.
 """
 
@@ -32,6 +33,7 @@ from pages.panels import (  # noqa: F401
     fundamentals,
     fx,
     instrument,
+    markets,
     options,
     performance,
     screener,
