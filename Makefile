@@ -56,7 +56,7 @@ clean:
 ## Rebuild assets/plotly-spartan.min.js: plotly.js (the version plotly.py bundles) with only
 ## the trace types the station draws, instead of Dash's 4.8 MB full bundle (see assets/README.md).
 PLOTLYJS_VERSION = $(shell $(PY) -c "from plotly.offline import get_plotlyjs_version as v; print(v())")
-PLOTLY_TRACES = scatter bar heatmap candlestick indicator
+PLOTLY_TRACES = scatter bar heatmap candlestick indicator treemap
 ## Bootstrap trimmed to the selectors the station draws (PurgeCSS, config/purgecss.config.cjs)
 css:
 	out=$$(mktemp -d) && npx --yes purgecss@6.0.0 --config config/purgecss.config.cjs --output $$out \
