@@ -16,6 +16,9 @@ from dataclasses import dataclass
 MAX_QUERY = 64
 MAX_WORDS = 5
 MAX_TERM = 32
+# What a query may hold: letters, digits, spaces and the punctuation of symbols and names; no
+# control characters, markup or quotes beyond the apostrophe.
+QUERY_PATTERN = r"^[A-Za-z0-9 .,:;'&/()+^=_#%-]*$"
 # Punctuation that joins the letters around it rather than separating words.
 _JOINERS = re.compile(r"[.'’]")
 _SPLIT = re.compile(r"[^a-z0-9]+")
