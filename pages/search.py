@@ -37,6 +37,9 @@ def search_form(query: str) -> html.Form:
     """A plain GET form: it works with no script at all."""
     return html.Form(
         [
+            html.Label(
+                "Search instruments, series and dashboards", htmlFor="search-page-q", className="visually-hidden"
+            ),
             dcc.Input(
                 id="search-page-q",
                 name="q",
@@ -46,7 +49,6 @@ def search_form(query: str) -> html.Form:
                 maxLength=MAX_QUERY,
                 autoComplete="off",
                 className="form-control search-page-input",
-                **{"aria-label": "Search instruments, series and dashboards"},
             ),
             html.Button("Search", type="submit", className="btn btn-spartan"),
         ],

@@ -32,7 +32,6 @@ from sql.search import SERIES_DATASETS, detail_href  # noqa: F401 - re-exported:
 from sql.transforms import curve_snapshots, latest_with_change, tenor_months
 
 
-
 def names(ctx: PanelContext, dataset: str | None = None) -> dict[str, str]:
     found = labels(ctx.settings, dataset or ctx.spec.dataset)
     return {**found, **{str(k): str(v) for k, v in (ctx.spec.option("labels") or {}).items()}}

@@ -308,15 +308,17 @@ def test_the_search_page_says_when_nothing_matches_or_the_query_is_odd(demo_app)
 def test_an_instrument_page_names_the_dashboards_that_show_it(demo_app):
     body = render_detail(demo_app, "instrument", "SPX")
     assert "Shown on: " in body
-    for path in ('"/"', '"/global-indices"', '"/correlations"'):
+    for path in ('"/"', '"/indices"', '"/indices/detail"', '"/correlations"'):
         assert f'"href": {path}' in body, path
     assert "Related series" not in body
 
 
 def test_a_series_page_names_its_dashboards_and_related_series(demo_app):
     body = render_detail(demo_app, "series", "DGS10")
-    assert "Related series" in body
-    assert '"/series/DGS2?dataset=fred_series"' in body and '"/series/DGS10?dataset=fred_series"' not in body
+    related = body.split("Related series", 1)[1]
+    assert '"/series/DGS2?dataset=fred_series"' in related and '"/series/DFII10?dataset=fred_series"' in related
+    assert "/series/DGS10?" not in related  # not itself
+    assert 'Shown on: ' in body and '"href": "/economy"' in body
 
 
 def test_a_series_no_dashboard_shows_has_no_shown_on_line(demo_app):
