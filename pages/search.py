@@ -100,8 +100,20 @@ def _results(query: str) -> list:
     return [*notes, html.P(f"{len(hits)} results", className="search-count"), *result_groups(hits)]
 
 
+def _not_synced() -> list:
+    """A "no data yet" state before the sidecar first synced the catalog: only the dashboards
+    and panels can be found then."""
+    try:
+        synced = read.dataset_version(catalog_search.CATALOG_DATASET) > 0
+    except read.StorageUnavailable:
+        return []
+    if synced:
+        return []
+    return [empty_state(message="Instruments and series are found once the sidecar has stored the catalog.")]
+
+
 def layout(q: str | list | None = None, **_query) -> html.Div:
     query = (q[0] if isinstance(q, list) and q else q if isinstance(q, str) else "").strip()[:MAX_QUERY]
-    body = _results(query) if query else [_examples()]
+    body = [*_not_synced(), *(_results(query) if query else [_examples()])]
     subtitle = "Instruments, economic series, dashboards and panels by symbol, name or title."
     return html.Div([*page_header("Search", subtitle), search_form(query), *body], className="search-page")
