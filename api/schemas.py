@@ -43,21 +43,29 @@ class StrictQuery(ma.Schema):
         unknown = ma.RAISE
 
 
+def _limit(default: int, most: int, noun: str = "Rows") -> fields.Integer:
+    return fields.Integer(
+        load_default=default,
+        validate=validate.Range(1, most),
+        **_describe(f"{noun} per page (default {default}, at most {most})."),
+    )
+
+
+def _offset(most: int, noun: str = "Rows") -> fields.Integer:
+    return fields.Integer(
+        load_default=0,
+        validate=validate.Range(0, most),
+        **_describe(f"{noun} to skip; the next link of a page carries the next offset."),
+    )
+
+
 class PageArgs(StrictQuery):
     format = fields.String(
         validate=validate.OneOf(FORMATS),
         **_describe("Response format; overrides the Accept header (default: json)."),
     )
-    limit = fields.Integer(
-        load_default=DEFAULT_LIMIT,
-        validate=validate.Range(1, MAX_LIMIT),
-        **_describe(f"Rows per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})."),
-    )
-    offset = fields.Integer(
-        load_default=0,
-        validate=validate.Range(0, MAX_OFFSET),
-        **_describe("Rows to skip; the next link of a page carries the next offset."),
-    )
+    limit = _limit(DEFAULT_LIMIT, MAX_LIMIT)
+    offset = _offset(MAX_OFFSET)
 
 
 class LatestArgs(PageArgs):
@@ -158,16 +166,8 @@ class SearchArgs(PageArgs):
             "``us dollar``). Each word matches the start of a word; an exact symbol comes first."
         ),
     )
-    limit = fields.Integer(
-        load_default=SEARCH_DEFAULT_LIMIT,
-        validate=validate.Range(1, SEARCH_MAX_LIMIT),
-        **_describe(f"Results per page (default {SEARCH_DEFAULT_LIMIT}, at most {SEARCH_MAX_LIMIT})."),
-    )
-    offset = fields.Integer(
-        load_default=0,
-        validate=validate.Range(0, SEARCH_MAX_OFFSET),
-        **_describe("Results to skip; the next link of a page carries the next offset."),
-    )
+    limit = _limit(SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, "Results")
+    offset = _offset(SEARCH_MAX_OFFSET, "Results")
 
 
 # --- responses -------------------------------------------------------------------------------

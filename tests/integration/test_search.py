@@ -12,10 +12,10 @@ import socket
 import dash
 import pytest
 from plotly.utils import PlotlyJSONEncoder
-from sqlalchemy import event
 
 from tests.conftest import SHIPPED_CATALOG, demo_settings, drop_backend, make_settings
 from tests.integration.test_api import bind
+from tests.integration.test_page_queries import Statements
 
 NO_RATE_LIMIT = {"SPARTAN_RATE_LIMIT_ENABLED": "0"}
 
@@ -187,18 +187,6 @@ def test_a_query_that_names_nothing_is_an_empty_list(client, query):
 # --- the database --------------------------------------------------------------------------------
 
 
-class Statements:
-    def __init__(self, engine):
-        self.engine, self.seen = engine, []
-        event.listen(engine, "before_cursor_execute", self.note)
-
-    def note(self, conn, cursor, statement, parameters, context, executemany):
-        self.seen.append(" ".join(statement.split()))
-
-    def close(self):
-        event.remove(self.engine, "before_cursor_execute", self.note)
-
-
 def test_instruments_and_series_come_from_one_indexed_query(client):
     from sql import memo
     from sql.store import get_store
@@ -318,7 +306,7 @@ def test_a_series_page_names_its_dashboards_and_related_series(demo_app):
     related = body.split("Related series", 1)[1]
     assert '"/series/DGS2?dataset=fred_series"' in related and '"/series/DFII10?dataset=fred_series"' in related
     assert "/series/DGS10?" not in related  # not itself
-    assert 'Shown on: ' in body and '"href": "/economy"' in body
+    assert "Shown on: " in body and '"href": "/economy"' in body
 
 
 def test_a_series_no_dashboard_shows_has_no_shown_on_line(demo_app):
