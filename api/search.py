@@ -15,6 +15,7 @@ from api.schemas import QUERY, SearchArgs, SearchItem, SearchSchema
 from config.search_terms import query_words
 from sql import search as catalog_search
 from sql import versions
+from sql.cache import SYSTEM_DATASET
 
 search_bp = api_blueprint("search", "/api", "Search: instruments, series, dashboards and panels")
 COLUMNS = list(SearchItem().fields)
@@ -25,7 +26,7 @@ SOURCES = ["catalog_entries", "dashboards"]
 def serve_search(args: dict) -> conditional.Tagged:
     fmt = negotiate(args.pop("format", None))
     version = catalog_search.search_version()
-    updated = versions.current().state(catalog_search.CATALOG_DATASET).updated_at
+    updated = versions.current().state(SYSTEM_DATASET).updated_at
     etag = conditional.make_etag(version, normalized(args), fmt)
 
     def build() -> Response:

@@ -19,7 +19,6 @@ from jobs.summary import RunSummary
 from sql import read
 from sql.cache import SYSTEM_DATASET
 from sql.schema import dataset_versions
-from sql.search import CATALOG_DATASET
 from sql.store import Store
 
 log = logging.getLogger(__name__)
@@ -189,10 +188,7 @@ def data_age(store: Store) -> timedelta | None:
     """Time since the newest committed write, or None when nothing was ever written."""
     with store.engine.connect() as conn:
         newest = conn.execute(
-            # The pseudo-datasets (the run record, the catalog's search entries) are no data.
-            select(func.max(dataset_versions.c.updated_at)).where(
-                dataset_versions.c.dataset.notin_((SYSTEM_DATASET, CATALOG_DATASET))
-            )
+            select(func.max(dataset_versions.c.updated_at)).where(dataset_versions.c.dataset != SYSTEM_DATASET)
         ).scalar()
     if newest is None:
         return None

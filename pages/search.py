@@ -104,7 +104,7 @@ def _not_synced() -> list:
     """A "no data yet" state before the sidecar first synced the catalog: only the dashboards
     and panels can be found then."""
     try:
-        synced = read.dataset_version(catalog_search.CATALOG_DATASET) > 0
+        synced = read.system_version() > 0  # moved by the first catalog sync
     except read.StorageUnavailable:
         return []
     if synced:

@@ -4,8 +4,8 @@ sync); the web matches query words by prefix in one indexed query (``search``), 
 dashboards and panels of the specs in memory (config/dashboard_index.py), and finds a series'
 related ones — those sharing its rarest label words — in one query too (``related``).
 
-Both reads are memoized on the newest dataset version: they say which series have data, which
-any write may change.
+Both reads are memoized on the newest version of any dataset (the station's own records, moved
+when the entries change, included): they say which series have data, which any write may change.
 """
 
 from __future__ import annotations
@@ -21,12 +21,11 @@ from config.catalog import Catalog
 from config.dashboard_index import match_boards
 from config.search_terms import ALL_WORDS, EXACT, KEY_PREFIX, LABEL_START, Hit, key_term, prefix_end, query_words, words
 from sql import versions
+from sql.cache import SYSTEM_DATASET
 from sql.datasets import DATASETS
 from sql.memo import versioned
 from sql.schema import catalog_entries, catalog_terms, series_stats
 
-# Pseudo-dataset whose version moves when the sidecar rewrites the catalog's entries.
-CATALOG_DATASET = "_catalog"
 # The datasets whose detail page is /series/<id>; the others' is /instrument/<symbol>.
 SERIES_DATASETS = frozenset({"fred_series", "economic_indicators"})
 # Most instruments one query returns (the best first); a page of results is cut from them.
@@ -89,7 +88,8 @@ def index_rows(catalog: Catalog) -> tuple[list[dict], list[dict]]:
 
 def write_index(conn: Connection, catalog: Catalog) -> bool:
     """Replace the search entries with ``catalog``'s, in the caller's transaction, when they
-    differ; moves the catalog's version then. Returns whether anything was written."""
+    differ; moves the version of the station's own records then (as the sources of the catalog
+    in ``data_sources`` are read under it). Returns whether anything was written."""
     entries, terms = index_rows(catalog)
     c = catalog_entries.c
     stored = {tuple(r) for r in conn.execute(select(c.dataset, c.key, c.kind, c.label, c.unit))}
@@ -102,7 +102,7 @@ def write_index(conn: Connection, catalog: Catalog) -> bool:
     if entries:
         conn.execute(catalog_entries.insert(), entries)
         conn.execute(catalog_terms.insert(), terms)
-    versions.bump_version(conn, CATALOG_DATASET, len(entries), None)
+    versions.bump_version(conn, SYSTEM_DATASET, len(entries), None)
     return True
 
 
