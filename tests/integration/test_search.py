@@ -223,6 +223,17 @@ def empty_client(tmp_path, backend):
     drop_backend(settings)
 
 
+def test_searches_count_against_the_api_rate_limit(tmp_path):
+    import app as webapp
+
+    settings = make_settings(
+        tmp_path, "sqlite", SPARTAN_SOURCES_FILE=SHIPPED_CATALOG, SPARTAN_RATE_LIMIT_API="3/minute"
+    )
+    client = webapp.create_app(settings).server.test_client()
+    statuses = [client.get(f"/api/search?q=gold{i}").status_code for i in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
 def test_before_the_first_sync_only_dashboards_and_panels_are_found(empty_client):
     response = empty_client.get("/api/search?q=rates")
     assert response.status_code == 200
