@@ -81,15 +81,17 @@ def _references(spec: PanelSpec) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def shown_on(dataset: str, key: str) -> tuple[tuple[Dashboard, PanelSpec], ...]:
-    """The dashboards that show ``key`` of ``dataset``, each with the first panel that does: those
-    whose panels name it (``keys``, or an option such as ``pairs``) first, then those with a
-    panel of its whole dataset (a table of every series)."""
+def shown_on(dataset: str, key: str, same: frozenset[str] = frozenset()) -> tuple[tuple[Dashboard, PanelSpec], ...]:
+    """The dashboards that show ``key`` of ``dataset`` (or of the datasets in ``same``, which
+    hold the same series under the same key), each with the first panel that does: those whose
+    panels name it (``keys``, or an option such as ``pairs``) first, then those with a panel of
+    its whole dataset (a table of every series)."""
+    datasets = {dataset, *same}
     named: dict[str, tuple[Dashboard, PanelSpec]] = {}
     whole: dict[str, tuple[Dashboard, PanelSpec]] = {}
     for board in boards():
         for spec in board.panels:
-            if (spec.dataset == dataset and spec.keys and key in spec.keys) or key in _references(spec):
+            if (spec.dataset in datasets and spec.keys and key in spec.keys) or key in _references(spec):
                 named.setdefault(board.id, (board, spec))
             elif spec.dataset == dataset and spec.keys is None and spec.type not in PICKER_TYPES:
                 whole.setdefault(board.id, (board, spec))

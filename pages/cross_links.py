@@ -18,7 +18,9 @@ def joined(links: list, separator: str = " · ") -> list:
 
 def shown_on_line(dataset: str, key: str) -> html.P | None:
     """ "Shown on: <dashboard links>"; None when no dashboard shows it."""
-    found = shown_on(dataset, key)
+    # A FRED id is one series whichever of the series datasets holds it.
+    same = catalog_search.SERIES_DATASETS if dataset in catalog_search.SERIES_DATASETS else frozenset()
+    found = shown_on(dataset, key, same)
     if not found:
         return None
     links = [dcc.Link(board.title, href=board.path, title=f"{spec.title} on {board.title}") for board, spec in found]

@@ -132,6 +132,14 @@ def test_an_instrument_is_shown_on_the_dashboards_naming_it_then_those_showing_i
     assert shown_on("fred_series", "WYPOP") == ()
 
 
+def test_a_fred_id_is_shown_wherever_either_series_dataset_shows_it():
+    from sql.search import SERIES_DATASETS
+
+    assert shown_on("economic_indicators", "UNRATE") == ()
+    labor = [board.path for board, _spec in shown_on("economic_indicators", "UNRATE", SERIES_DATASETS)]
+    assert "/economy/labor" in labor
+
+
 def test_every_dashboard_is_loaded_once_in_menu_order():
     assert boards() is boards()
     assert [b.order for b in boards()] == sorted(b.order for b in boards())
