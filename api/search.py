@@ -12,6 +12,7 @@ from api.blueprints import api_blueprint, data_responses
 from api.envelope import normalized, page_fields, respond
 from api.formats import negotiate
 from api.schemas import QUERY, SearchArgs, SearchItem, SearchSchema
+from config.dashboard_index import boards_digest
 from config.search_terms import query_words
 from sql import search as catalog_search
 from sql import versions
@@ -27,7 +28,7 @@ def serve_search(args: dict) -> conditional.Tagged:
     fmt = negotiate(args.pop("format", None))
     version = catalog_search.search_version()
     updated = versions.current().state(SYSTEM_DATASET).updated_at
-    etag = conditional.make_etag(version, normalized(args), fmt)
+    etag = conditional.make_etag(version, boards_digest(), normalized(args), fmt)
 
     def build() -> Response:
         hits = catalog_search.search(args["q"])

@@ -4,6 +4,7 @@ instrument ("Shown on" of /instrument/<symbol> and /series/<id>)."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 from config.dashboard_specs import Dashboard, PanelSpec, load_dashboards
@@ -17,6 +18,14 @@ PICKER_TYPES = frozenset({"instrument_detail"})
 def boards() -> tuple[Dashboard, ...]:
     """Every dashboard, in menu order (loaded once per process)."""
     return tuple(load_dashboards().values())
+
+
+@lru_cache(maxsize=1)
+def boards_digest() -> str:
+    """A digest of what the search shows of the dashboards: a cached answer names it, so a
+    deploy that changes a title or a path is not answered from before."""
+    shown = [(b.id, b.title, b.path, b.group, b.description, [(p.id, p.title) for p in b.panels]) for b in boards()]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
 
 
 def panel_href(board: Dashboard, spec: PanelSpec) -> str:
