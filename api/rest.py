@@ -15,6 +15,7 @@ from api.formats import MEDIA_TYPES
 from api.health import health_bp
 from api.openapi import DOCS_PAGE, EXTENSION, OPENAPI_PATH, openapi_document
 from api.schemas import DEFAULT_LIMIT, MAX_LIMIT, ErrorSchema
+from api.search import search_bp
 from api.system import system_bp
 from sql import read
 
@@ -33,6 +34,8 @@ DESCRIPTION = f"""Market and economic data stored by the station, read only from
 - **Freshness**: `as_of` (newest observation), `last_update` (the station's last write), `sources` and
   `version` in the body, and as `X-Data-As-Of`, `X-Data-Last-Update`, `X-Data-Sources`,
   `X-Dataset-Version` headers (the only place for them in CSV).
+- **Search**: `/api/search?q=` finds instruments, series, dashboards and panels by symbol, name or title
+  (each word matches the start of a word; the exact symbol first), with links to their pages.
 - **Errors** are JSON `{{"error", "code", "status", "errors"}}`: 400 for a bad or unknown query parameter
   (unknown parameters are rejected, not ignored), 404 for an unknown endpoint or instrument, 405, 429 past
   the per-client rate limit, 503 when the database is down.
@@ -108,7 +111,7 @@ def init_app(app) -> StationApi:
         API_SPEC_OPTIONS={"info": {"description": DESCRIPTION}},
     )
     api = StationApi(server)
-    for blueprint in (health_bp, *BLUEPRINTS.values(), system_bp):
+    for blueprint in (health_bp, *BLUEPRINTS.values(), system_bp, search_bp):
         api.register_blueprint(blueprint)
     server.register_blueprint(fallback_bp)
     server.after_request(flag_stale)

@@ -15,12 +15,16 @@ from webargs.fields import DelimitedList
 
 from api.datasets import ApiDataset
 from api.formats import FORMATS
+from config.search_terms import KINDS, MAX_QUERY, QUERY_PATTERN
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10_000
 MAX_OFFSET = 10_000_000
 MAX_SYMBOLS = 200
 INTERVALS = ("daily", "weekly", "monthly")
+SEARCH_DEFAULT_LIMIT = 10
+SEARCH_MAX_LIMIT = 50
+SEARCH_MAX_OFFSET = 500
 # Instrument keys as the catalog writes them: SPX, EURUSD, 10Y, HY_OAS, BRK-B, ^GSPC…
 KEY_PATTERN = r"^[A-Za-z0-9^][A-Za-z0-9_.^=\-]{0,63}$"
 # pandas timestamps span 1677-2262; dates outside this range are a client mistake anyway.
@@ -39,21 +43,29 @@ class StrictQuery(ma.Schema):
         unknown = ma.RAISE
 
 
+def _limit(default: int, most: int, noun: str = "Rows") -> fields.Integer:
+    return fields.Integer(
+        load_default=default,
+        validate=validate.Range(1, most),
+        **_describe(f"{noun} per page (default {default}, at most {most})."),
+    )
+
+
+def _offset(most: int, noun: str = "Rows") -> fields.Integer:
+    return fields.Integer(
+        load_default=0,
+        validate=validate.Range(0, most),
+        **_describe(f"{noun} to skip; the next link of a page carries the next offset."),
+    )
+
+
 class PageArgs(StrictQuery):
     format = fields.String(
         validate=validate.OneOf(FORMATS),
         **_describe("Response format; overrides the Accept header (default: json)."),
     )
-    limit = fields.Integer(
-        load_default=DEFAULT_LIMIT,
-        validate=validate.Range(1, MAX_LIMIT),
-        **_describe(f"Rows per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})."),
-    )
-    offset = fields.Integer(
-        load_default=0,
-        validate=validate.Range(0, MAX_OFFSET),
-        **_describe("Rows to skip; the next link of a page carries the next offset."),
-    )
+    limit = _limit(DEFAULT_LIMIT, MAX_LIMIT)
+    offset = _offset(MAX_OFFSET)
 
 
 class LatestArgs(PageArgs):
@@ -140,6 +152,22 @@ class HistoryDepthArgs(PageArgs):
 
 class NoArgs(StrictQuery):
     pass
+
+
+class SearchArgs(PageArgs):
+    q = fields.String(
+        required=True,
+        validate=[
+            validate.Length(1, MAX_QUERY, error=f"give 1 to {MAX_QUERY} characters"),
+            validate.Regexp(QUERY_PATTERN, error="letters, digits, spaces and . , : ; ' & / ( ) + ^ = _ # % - only"),
+        ],
+        **_describe(
+            "What to look for: a symbol, series id, name or title, case-insensitive (``gold``, ``dgs10``, "
+            "``us dollar``). Each word matches the start of a word; an exact symbol comes first."
+        ),
+    )
+    limit = _limit(SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, "Results")
+    offset = _offset(SEARCH_MAX_OFFSET, "Results")
 
 
 # --- responses -------------------------------------------------------------------------------
@@ -323,6 +351,27 @@ def _system_schema(name: str, item: type[ma.Schema]) -> type[ma.Schema]:
     return ma.Schema.from_dict({**_freshness_fields(fields.DateTime), **_page_fields(item)}, name=name)
 
 
+class SearchItem(ma.Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS), **_describe(", ".join(KINDS) + "."))
+    label = fields.String(required=True, **_describe("The name: the catalog's label, a dashboard's or panel's title."))
+    detail = fields.String(required=True, **_describe("What and where it is: dataset and key, or the dashboard."))
+    href = fields.String(
+        required=True,
+        **_describe("Its page: /instrument/<symbol>, /series/<id>, a dashboard's path, or path#panel-<id>."),
+    )
+    key = fields.String(allow_none=True, **_describe("The instrument's key (null for dashboards and panels)."))
+    dataset = fields.String(allow_none=True, **_describe("The dataset holding it (null for dashboards and panels)."))
+
+
+SearchSchema = ma.Schema.from_dict(
+    {
+        "query": fields.String(required=True, **_describe("The query as given.")),
+        "words": fields.List(fields.String(), **_describe("The words searched for (lower-case letters and digits).")),
+        **_freshness_fields(fields.DateTime),
+        **_page_fields(SearchItem),
+    },
+    name="Search",
+)
 SourcesSchema = _system_schema("SystemSources", SourceItem)
 DownloadLogSchema = _system_schema("SystemDownloadLog", DownloadItem)
 HistoryDepthSchema = _system_schema("SystemHistoryDepth", HistoryDepthItem)

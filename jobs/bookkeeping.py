@@ -15,6 +15,7 @@ from config.catalog import Catalog, Source
 from jobs.summary import Attempt
 from sql.datasets import DatasetSpec
 from sql.schema import api_rate_limits, download_log, series_stats
+from sql.search import write_index
 from sql.write import upsert_frame
 
 # How often series that move slowly are asked for again (daily ones: every run).
@@ -51,6 +52,8 @@ def sync_catalog(
         ]
     )
     upsert_frame(conn, "data_sources", rows)
+    # The instruments and their words, for the search (sql/search.py); rewritten only when changed.
+    write_index(conn, catalog)
 
 
 def record_usage(conn: Connection, usage: list[dict]) -> None:

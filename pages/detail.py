@@ -24,6 +24,7 @@ from components.cards import degraded_state, empty_state
 from components.view_state import RANGES, ViewState, parse_view
 from config.catalog_index import catalog
 from config.dashboard_specs import Dashboard, PanelSpec
+from pages.cross_links import related_series, shown_on_line
 from pages.panels.base import NoData, PanelContext
 from pages.panels.core import SERIES_DATASETS
 from pages.panels.instrument import YOY_FREQUENCIES, dataset_keys, frequency, instrument_detail, instrument_rows
@@ -192,7 +193,10 @@ def detail_page(kind: str, raw_key: str | None, query: Mapping) -> html.Div:
         className="spartan-card panel panel-instrument_detail",
         id=f"panel-{ctx.dom_id}",
     )
-    return html.Div([*header, card], className=f"detail-page detail-{kind}")
+    links = [] if view.embed else [shown_on_line(dataset, key)]
+    related = related_series(dataset, key) if kind == "series" and not view.embed else None
+    parts = [part for part in (*links, card, related) if part is not None]
+    return html.Div([*header, *parts], className=f"detail-page detail-{kind}")
 
 
 def _board_link(dataset: str, key: str) -> list:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
@@ -410,6 +411,8 @@ SYSTEM_TABLES = (
     "sidecar_status",
     "instrument_history",
     "data_quality",
+    "catalog_entries",
+    "catalog_terms",
 )
 # Tables beyond the seed's 17.
 EXTRA_TABLES = (
@@ -421,6 +424,8 @@ EXTRA_TABLES = (
     "sidecar_status",
     "instrument_history",
     "data_quality",
+    "catalog_entries",
+    "catalog_terms",
 )
 
 # --- the sidecar's runs ------------------------------------------------------------
@@ -437,6 +442,32 @@ sidecar_status = Table(
     Column("heartbeat_at", DateTime(timezone=True), comment="moved every few seconds while the run lives"),
     Column("finished_at", DateTime(timezone=True)),
     Column("detail", Text, nullable=False, comment="the whole status as JSON"),
+)
+
+
+# --- search --------------------------------------------------------------------------
+# The catalog's instruments that have a detail page, as the sidecar last synced them
+# (sql/search.py), and the words of their keys and labels: what /api/search and the search box
+# match by word prefix, through the index on ``term``, in one query.
+catalog_entries = Table(
+    "catalog_entries",
+    metadata,
+    Column("dataset", String(64), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False, comment="instrument | series: its detail page"),
+    Column("label", String(255), nullable=False),
+    Column("unit", String(64)),
+)
+
+catalog_terms = Table(
+    "catalog_terms",
+    metadata,
+    Column("term", String(32), primary_key=True, comment="a word of the key or label: lower-case [a-z0-9]"),
+    Column("dataset", String(64), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("position", Integer, nullable=False, comment="0: the key; 1: the label's first word; 2…: the rest"),
+    Column("weight", Float, nullable=False, comment="how rare the word is among labels: ln(entries / entries with it)"),
+    Index("ix_catalog_terms_dataset_key", "dataset", "key"),
 )
 
 

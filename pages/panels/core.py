@@ -28,15 +28,8 @@ from config.dashboard_specs import YOY_LOOKBACK_DAYS
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
 from sql.plans import Read
+from sql.search import SERIES_DATASETS, detail_href  # noqa: F401 - re-exported: the detail pages' links
 from sql.transforms import curve_snapshots, latest_with_change, tenor_months
-
-# Datasets whose instruments are series (detail page /series/<id>), the rest are instruments.
-SERIES_DATASETS = {"fred_series", "economic_indicators"}
-
-
-def detail_href(dataset: str, key: str) -> str:
-    prefix = "/series/" if dataset in SERIES_DATASETS else "/instrument/"
-    return f"{prefix}{key}?dataset={dataset}"
 
 
 def names(ctx: PanelContext, dataset: str | None = None) -> dict[str, str]:
