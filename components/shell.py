@@ -15,6 +15,13 @@ from components.preload import PRELOAD_BANNER_ID, PRELOAD_PATH, preload_banner
 from components.view_state import parse_view
 
 APP_NAME = "Spartan Research Station"
+# The search box (assets/search.js makes it search as you type; without script it submits to the
+# /search page).
+SEARCH_FORM = (
+    '<form class="spartan-search" role="search" action="/search" method="get">'
+    '<input id="spartan-search" name="q" type="search" placeholder="Search  /" autocomplete="off" '
+    'maxlength="64" aria-label="Search instruments, series and dashboards"></form>'
+)
 WIDE_MENU = 9  # a menu of more pages lists them in two columns
 
 
@@ -74,6 +81,7 @@ def navbar(active_path: str | None = None) -> str:
         f'<img src="{logo}" alt="{APP_NAME} logo" class="spartan-logo">'
         f'<span class="spartan-brand">{APP_NAME}</span></a>'
         f'<nav aria-label="Dashboards"><ul class="navbar-nav ms-auto">{_menu(active_path)}</ul></nav>'
+        f"{SEARCH_FORM}"
         "</div></header>"
     )
 

@@ -2,8 +2,8 @@
 results by kind (the ARIA combobox), the arrow keys and Enter open one in the app without a
 reload, Escape closes the list, and Enter on no result opens the /search page.
 
-The box is the navbar's ``#spartan-search`` form; where the shell does not draw it (yet), the
-test puts the same form into the page, as the navbar will have it."""
+The box is the navbar's ``#spartan-search`` form, plain HTML in the index page
+(components/shell.py)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,6 @@ from tests.conftest import demo_settings, free_port
 pytestmark = pytest.mark.e2e
 
 DEADLINE = 90  # seconds for a page to draw: a loaded machine, a page built cold
-FORM = (
-    '<form class="spartan-search" role="search" action="/search" method="get">'
-    '<input id="spartan-search" name="q" type="search" placeholder="Search  /" autocomplete="off" '
-    'aria-label="Search instruments, series and dashboards"></form>'
-)
 
 
 @pytest.fixture
@@ -32,14 +27,8 @@ def demo_app(demo_root):
 
 
 def search_box(duo):
-    """The navbar's search input; the navbar's form put into the page first where it has none."""
-    duo.driver.execute_script(
-        "if (!document.getElementById('spartan-search')) {"
-        "  document.body.insertAdjacentHTML('afterbegin', arguments[0]);"
-        "}",
-        FORM,
-    )
-    return duo.find_element("#spartan-search")
+    """The navbar's search input."""
+    return duo.find_element(".spartan-navbar form.spartan-search #spartan-search")
 
 
 def until(duo, condition, message: str):
