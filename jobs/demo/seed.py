@@ -70,6 +70,10 @@ CHAIN_PATHS = {
     "VIX": (("VIX", "volatility_indicators"), "VVIX"),
 }
 EQUITY_CHAINS = {"AAPL", "NVDA", "MSFT", "AMZN", "META", "TSLA"}
+# Implied volatility of a chain against the VIX-like level it follows: the Nasdaq-100 and small
+# caps run above the S&P 500, single stocks well above (late-2025 30-day ATM IVs: QQQ ~20 %,
+# IWM ~23 %, AAPL/MSFT ~25 %, AMZN ~32 %, META ~35 %, NVDA ~48 %, TSLA ~60 % with the VIX ~16).
+CHAIN_IV_SCALE = {"QQQ": 1.3, "IWM": 1.5, "AAPL": 1.7, "MSFT": 1.6, "AMZN": 2.1, "META": 2.3, "NVDA": 3.1, "TSLA": 3.9}
 
 
 def demo_option_chains(underlying: str, days: pd.DatetimeIndex) -> pd.DataFrame:
@@ -84,7 +88,8 @@ def demo_option_chains(underlying: str, days: pd.DatetimeIndex) -> pd.DataFrame:
     last = slice(-CHAIN_SNAPSHOTS, None)
     series = {"volume": f"PUT_CALL_{underlying}_VOLUME", "open_interest": f"PUT_CALL_{underlying}_OI"}
     ratios = {measure: demo_path(key, days)[last] for measure, key in series.items() if key in SENTIMENT}
-    return demo_chain_history(underlying, days[last], spots[last], vix[last], ratios)
+    scale = CHAIN_IV_SCALE.get(underlying, 1.0)
+    return demo_chain_history(underlying, days[last], spots[last], vix[last], ratios, iv_scale=scale)
 
 
 def demo_frame(dataset: str, inst: Instrument, days: pd.DatetimeIndex, fetched_at: datetime) -> pd.DataFrame:

@@ -6,6 +6,7 @@ ratios (measures in ``measures``, cross-dataset instrument references in ``refs`
 from pages.panels.analytics import (  # noqa: F401
     breadth,
     correlations,
+    positioning,
     ratios,
     risk,
     rotation,
