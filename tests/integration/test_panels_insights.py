@@ -15,18 +15,27 @@ import pytest
 
 from components.view_state import parse_view
 from config.dashboard_specs import Dashboard, PanelSpec
-from tests.conftest import demo_settings
+from tests.conftest import SHIPPED_CATALOG, demo_settings, drop_backend, make_settings
 from tests.integration.test_option_chain import LATEST, WEEK_BEFORE, chain_rows
-from tests.integration.test_panels_analytics import figures, render, settings, write  # noqa: F401
+from tests.integration.test_panels_analytics import figures, render, write
 from tests.layouts import page_json
 
 INSIGHT_DASHBOARDS = (
     "seasonality",
+    "options-smile",
     "drawdowns",
     "ratios",
     "options-positioning",
     "sentiment-positioning",
 )
+
+
+@pytest.fixture
+def settings(tmp_path, backend):
+    """The conftest settings, with the shipped catalog (its instruments and labels)."""
+    s = make_settings(tmp_path, backend, SPARTAN_SOURCES_FILE=SHIPPED_CATALOG)
+    yield s
+    drop_backend(s)
 
 
 def context(settings, kind: str, dataset=None, keys=None, url=None, **options):
@@ -220,6 +229,32 @@ def test_options_history_is_one_figure_per_underlying_and_snapshot(store, settin
     bad = context(settings, "options_history", dataset="options_chain", measure="gamma")
     with pytest.raises(ValueError, match="measure"):
         data(bad)
+
+
+def test_volatility_smile_draws_one_line_per_chosen_expiry(store, settings):
+    from pages.panels.base import NoData
+
+    rows = chain_rows()
+    ctx = context(settings, "volatility_smile", dataset="options_chain", default="SPX", tenors=[10, 40])
+    write(store, "options_chain", rows)
+    with pytest.raises(NoData, match="no smile yet"):  # rows stored before smiles were kept
+        render(ctx)
+    smile = {"iv_90": 20.0, "iv_95": 17.0, "iv_97_5": 16.0, "iv_102_5": 15.0, "iv_105": 14.5, "iv_110": 14.0}
+    write(store, "options_chain", rows.assign(**smile))
+    table = data(ctx)
+    latest = table[table["Snapshot"] == LATEST.isoformat()]
+    assert list(latest["Expiry"]) == ["2026-11-10", "2026-11-14", "2026-11-21", "2026-12-19"]
+    assert latest["90%"].tolist() == [20.0] * 4 and latest["100%"].iloc[2] == 15.5  # the ATM IV
+    assert set(table["Snapshot"]) == {LATEST.isoformat()} and set(table["Underlying"]) == {"SPX"}
+    (figure,) = figures(render(ctx)).values()
+    # 10 and 40 days: the 11-day (21 Nov) and the 39-day (19 Dec) expiries; none today.
+    assert [t.name for t in figure.data] == ["2026-11-21 (11 d)", "2026-12-19 (39 d)"]
+    assert list(figure.data[0].x) == [90, 95, 97.5, 100, 102.5, 105, 110]
+    assert list(figure.data[1].y) == [20.0, 17.0, 16.0, 16.25, 15.0, 14.5, 14.0]
+    picked = context(
+        settings, "volatility_smile", dataset="options_chain", url=parse_view({"compare": "SPY"}), default="SPX"
+    )
+    assert set(data(picked)["Underlying"]) == {"SPY"}
 
 
 # --- positioning extremes ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 breadth, sentiment and the VIX term structure (shared helpers in ``common``); and those computed
 on the page from stored prices: seasonality, drawdowns and volatility (``risk``), intermarket
 ratios (measures in ``measures``, cross-dataset instrument references in ``refs``), positioning
-extremes (AAII, COT) and options positioning across every stored chain."""
+extremes (AAII, COT), options positioning across every stored chain and volatility smiles."""
 
 from pages.panels.analytics import (  # noqa: F401
     breadth,
@@ -14,5 +14,6 @@ from pages.panels.analytics import (  # noqa: F401
     rotation,
     seasonality,
     sentiment,
+    smile,
     term_structure,
 )
