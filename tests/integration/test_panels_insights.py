@@ -280,10 +280,10 @@ def test_positioning_extremes_rank_each_gauge_in_its_own_history(store, settings
     write(store, "cot_positions", cot)
     ctx = context(settings, "positioning_extremes", sentiment=["AAII_BULL_BEAR_SPREAD"], cot=["ES"])
     table = data(ctx).set_index("Group")
-    survey = table.loc["Sentiment survey"]
+    survey = table.loc["AAII survey"]
     assert survey["Latest"] == 35 and survey["Change"] == 5 and survey["Percentile"] == 100
     assert survey["Range position"] == 100 and survey["Extreme"] == "top decile"
-    es = table.loc["Speculators' net, % of OI"]
+    es = table.loc["COT speculators"]
     assert es["Latest"] == pytest.approx(5.0) and es["Range position"] == pytest.approx(75.0)
     assert es["Percentile"] == pytest.approx(75.0) and es["Extreme"] == ""
 

@@ -95,7 +95,7 @@ def extremes_table(ctx: PanelContext) -> pd.DataFrame:
         for key in _sentiment_keys(ctx):
             if key in found:
                 unit = "pp" if "SPREAD" in key else "%"
-                rows.append(gauge_row("Sentiment survey", names.get(key, key), unit, found[key]))
+                rows.append(gauge_row("AAII survey", names.get(key, key), unit, found[key]))
     if COT in reads and read.latest_date(COT):
         frame = read.fetch(reads[COT])
         if not frame.empty:
@@ -106,7 +106,7 @@ def extremes_table(ctx: PanelContext) -> pd.DataFrame:
             names = {k: v.removeprefix("COT: ") for k, v in labels(ctx.settings, COT).items()}
             for key in _cot_keys(ctx):
                 if key in found:
-                    rows.append(gauge_row("Speculators' net, % of OI", names.get(key, key), "% OI", found[key]))
+                    rows.append(gauge_row("COT speculators", names.get(key, key), "% OI", found[key]))
     rows = [r for r in rows if r is not None]
     if not rows:
         raise NoData("No AAII survey or COT report stored yet.")
@@ -127,10 +127,10 @@ def positioning_extremes(ctx: PanelContext):
     period = f"{_years(ctx)}Y"
     columns = [
         text_column("Gauge", "Gauge", pinned="left", minWidth=230, flex=2),
-        text_column("Group", "Group", minWidth=150),
+        text_column("Group", "Group", minWidth=160),
         text_column("Date", "Date", minWidth=110),
         number_column("Latest", "Latest", decimals=1),
-        text_column("Unit", "Unit", minWidth=70),
+        text_column("Unit", "Unit", minWidth=90),
         number_column("Change", "Change", change=True, decimals=1),
         number_column("Low", f"{period} low", decimals=1),
         number_column("High", f"{period} high", decimals=1),

@@ -207,15 +207,15 @@ def drawdown_table(ctx: PanelContext):
     frame = drawdown_table_data(ctx)
     columns = [
         text_column("Name", "Name", pinned="left", minWidth=190, flex=2),
-        text_column("Symbol", "Symbol", minWidth=90),
-        number_column("Last", "Last", decimals="row"),
+        text_column("Symbol", "Symbol", minWidth=110),
+        {**number_column("Last", "Last", decimals="row"), "minWidth": 120},
         text_column("Date", "Date", minWidth=110),
         number_column("From peak %", "From peak %", change=True, decimals=2),
         text_column("Peak date", "Peak date", minWidth=110),
         number_column("Max drawdown %", "Max drawdown %", change=True, decimals=2),
         text_column("Max DD peak", "Max DD peak", minWidth=110),
         text_column("Max DD trough", "Max DD trough", minWidth=120),
-        text_column("Recovered", "Recovered", minWidth=110),
+        text_column("Recovered", "Recovered", minWidth=120),
         number_column("Range return %", "Range return %", change=True, decimals=2),
         *[number_column(c, c, decimals=1) for c in frame.columns if c.startswith("Vol ")],
     ]

@@ -72,7 +72,7 @@ def seasonality_data(ctx: PanelContext) -> pd.DataFrame:
     return out
 
 
-def heatmap(table: pd.DataFrame, label: str, height: int | None = None) -> go.Figure:
+def heatmap(table: pd.DataFrame, height: int | None = None, font_size: int = 10) -> go.Figure:
     """Years × months (and the year's own return), the average row under a gap."""
     average = month_summary(table).loc["Average"]
     years = [str(y) for y in table.index][::-1]  # newest on top
@@ -80,7 +80,7 @@ def heatmap(table: pd.DataFrame, label: str, height: int | None = None) -> go.Fi
     rows = [*years, "Average"]
     limit = float(np.nanpercentile(np.abs(z), 95)) if np.isfinite(z).any() else 1.0
     text = [[format_pct(v, 1) if np.isfinite(v) else "" for v in row] for row in z]
-    fig = _figure(height or max(280, 90 + 24 * len(rows)), hovermode="closest", margin={"l": 8, "r": 8, "t": 30})
+    fig = _figure(height or max(260, 70 + 24 * len(rows)), hovermode="closest", margin={"l": 8, "r": 8, "t": 30})
     fig.add_trace(
         go.Heatmap(
             z=np.round(z, 2),
@@ -92,18 +92,16 @@ def heatmap(table: pd.DataFrame, label: str, height: int | None = None) -> go.Fi
             colorscale=RETURN_SCALE,
             text=text,
             texttemplate="%{text}",
-            textfont={"size": 10, "family": theme.FONT_MONO},
+            textfont={"size": font_size, "family": theme.FONT_MONO},
             hovertemplate="%{y} %{x}: %{text}<extra></extra>",
             colorbar={"thickness": 12, "ticksuffix": "%", "outlinewidth": 0},
             xgap=1,
             ygap=1,
         )
     )
-    fig.update_xaxes(side="top", showgrid=False, type="category")
+    # Months below the cells: the mode bar (top right, on hover) covers nothing there.
+    fig.update_xaxes(side="bottom", showgrid=False, type="category")
     fig.update_yaxes(autorange="reversed", showgrid=False, type="category")
-    fig.update_layout(
-        title={"text": f"{label}: monthly returns, %", "font": {"size": 13}, "x": 0, "xanchor": "left", "y": 0.995}
-    )
     return fig
 
 
@@ -148,14 +146,15 @@ def seasonality(ctx: PanelContext):
         html.Div(
             [
                 html.H3(f"{label} ({key})" if label != key else key, className="h5 mb-0"),
-                html.Span(years, className="text-secondary small"),
+                html.Span(f"{years} · monthly returns, %", className="text-secondary small"),
                 dcc.Link("Full page →", href=detail_href(ctx.spec.dataset, key), className="ms-2 small"),
             ],
             className="d-flex align-items-baseline gap-2 mb-2",
         )
     )
     height = ctx.spec.option("height")
-    parts.append(chart(ctx, heatmap(table, label, int(height) if height else None), "heatmap"))
+    font = 10 if ctx.spec.width >= 8 else 8  # a half-width card: smaller figures fit their cells
+    parts.append(chart(ctx, heatmap(table, int(height) if height else None, font), "heatmap"))
     parts.append(chart(ctx, month_bars(table), "months"))
     parts.append(
         html.Small(

@@ -124,22 +124,26 @@ def smile_figure(snapshot: pd.DataFrame, tenors: tuple[int, ...], height: int) -
             )
         )
     fig.add_vline(x=100, line={"width": 1, "color": "#b0b8c8", "dash": "dot"})
-    fig.update_xaxes(title_text="strike, % of spot (puts left of 100, calls right)", ticksuffix="%")
+    # No axis title: the legend of expiries sits below the axis (the heading names the axis).
+    fig.update_xaxes(ticksuffix="%")
     fig.update_yaxes(title_text="implied volatility, %", ticksuffix="%")
     return fig
 
 
 def _grid(ctx: PanelContext, table: pd.DataFrame) -> html.Div:
+    # The grid's fields are the smile's column names: "97.5%" would read as a nested path there.
+    fields = {f"{m:g}%": column for column, m in POINTS.items()}
     columns = [
         text_column("Expiry", "Expiry", pinned="left", minWidth=120),
         number_column("Days", "Days", decimals=0),
-        *[number_column(f"{m:g}%", f"IV {m:g}%", decimals=2) for m in POINTS.values()],
+        *[number_column(column, f"IV {label}", decimals=2) for label, column in fields.items()],
         number_column("Spot", "Spot", decimals=2),
         text_column("Snapshot", "Snapshot"),
         text_column("Source", "Source"),
     ]
     height = max(160, min(480, 56 + 42 * len(table)))
-    return data_grid(ctx.dom_id, table, columns, filename=f"spartan-{ctx.dom_id}", height=height)
+    shown = table.rename(columns=fields)
+    return data_grid(ctx.dom_id, shown, columns, filename=f"spartan-{ctx.dom_id}", height=height)
 
 
 SMILE_OPTIONS = {"default": str, "picker": bool, "tenors": list, "height": int, "grid": bool}
@@ -157,6 +161,7 @@ def volatility_smile(ctx: PanelContext):
         raise NoData(f"The newest {key} snapshot has no smile yet (chains stored before smiles were kept).")
     spot = snapshot["underlying_price"].dropna()
     heading = f"{keys.get(key, key)} · snapshot {snapshot['date'].iloc[0]:%Y-%m-%d}"
+    heading += " · implied volatility against strike as % of spot"
     if len(spot):
         heading += f" · spot {float(spot.iloc[0]):,.2f}"
     parts.append(html.Div(heading, className="text-secondary small mb-1"))
