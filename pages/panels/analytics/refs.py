@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from config.catalog_index import catalog
+from config.catalog_index import labels
 from pages.panels.analytics.common import _days
 from pages.panels.base import NoData, PanelContext
 from sql import read
@@ -43,8 +43,8 @@ def parse_ref(text: object, default_dataset: str | None, where: str) -> Ref:
 
 def check_refs(ctx: PanelContext, refs: list[Ref]) -> list[Ref]:
     """``refs`` if the catalog holds every one of them (else a ValueError naming the others)."""
-    known = catalog(ctx.settings)
-    missing = [str(r) for r in refs if r.key not in {i.key for i in known.for_dataset(r.dataset)}]
+    known = _labels(ctx, refs)
+    missing = [str(r) for r in refs if r.key not in known[r.dataset]]
     if missing:
         raise ValueError(f"panel {ctx.dom_id}: not in the catalog: {', '.join(missing)}")
     return refs
@@ -94,9 +94,14 @@ def ref_labels(ctx: PanelContext, refs: list[Ref], short: bool = False) -> dict[
     """Each reference's name: the panel's ``labels`` option (by ``dataset:KEY`` or ``KEY``),
     else its key when ``short``, else the catalog's label."""
     overrides = {str(k): str(v) for k, v in (ctx.spec.option("labels") or {}).items()}
-    known = catalog(ctx.settings)
+    known = _labels(ctx, refs)
     names = {}
     for ref in refs:
-        label = next((i.label for i in known.for_dataset(ref.dataset) if i.key == ref.key), ref.key)
+        label = known[ref.dataset].get(ref.key, ref.key)
         names[ref] = overrides.get(str(ref), overrides.get(ref.key, ref.key if short else label))
     return names
+
+
+def _labels(ctx: PanelContext, refs: list[Ref]) -> dict[str, dict[str, str]]:
+    """The catalog's labels (key → label) of each dataset ``refs`` name."""
+    return {dataset: labels(ctx.settings, dataset) for dataset in dict.fromkeys(r.dataset for r in refs)}
