@@ -63,6 +63,9 @@ INDICES = {
     "XLU": P(87, 0.065, 0.13, 0.08, SPX=0.45),
     "XLV": P(150, 0.058, 0.11, 0.07, SPX=0.6),
     "XLY": P(235, 0.077, 0.13, 0.08, SPX=1.15),
+    # Russell 1000 growth and value ETFs: growth rides the Nasdaq-100, value a low-beta S&P.
+    "IWF": P(470, 0.15, 0.04, 0.03, NDX=0.9),
+    "IWD": P(205, 0.075, 0.05, 0.03, SPX=0.85),
 }
 
 EQUITIES = {
