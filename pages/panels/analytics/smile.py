@@ -21,8 +21,7 @@ from components.picker import picker
 from pages.panels.analytics.common import MUTED, _figure
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from pages.panels.instrument import chosen_symbol, dataset_keys
-from pages.panels.options import DATASET, NUMBERS
-from sql import read
+from pages.panels.options import DATASET, chain_rows
 from sql.plans import Read
 
 # Moneyness (percent of spot) of each smile column; the ATM IV is the 100 % point.
@@ -50,16 +49,9 @@ def smile_reads(ctx: PanelContext) -> list[Read]:
 
 def newest_snapshot(ctx: PanelContext) -> tuple[str, pd.DataFrame]:
     """The chosen underlying and its newest snapshot, one row per expiry, figures as floats."""
-    if read.latest_date(DATASET) is None:
-        raise NoData()
     key = chosen_symbol(ctx)
-    frame = read.fetch(smile_reads(ctx)[0])
-    if frame.empty:
-        raise NoData(f"No {key} option chain stored yet.")
-    numbers = {c: pd.to_numeric(frame[c], errors="coerce").astype(float) for c in NUMBERS if c in frame}
-    frame = frame.assign(date=pd.to_datetime(frame["date"]), expiry=pd.to_datetime(frame["expiry"]), **numbers)
-    latest = frame[frame["date"] == frame["date"].max()].sort_values("expiry", ignore_index=True)
-    return key, latest
+    frame = chain_rows(key, smile_reads(ctx)[0])
+    return key, frame[frame["date"] == frame["date"].max()].reset_index(drop=True)
 
 
 def chosen_expiries(snapshot: pd.DataFrame, tenors: tuple[int, ...]) -> pd.DataFrame:
