@@ -27,6 +27,7 @@ INSIGHT_DASHBOARDS = (
     "ratios",
     "options-positioning",
     "sentiment-positioning",
+    "sector-risk",
 )
 
 
