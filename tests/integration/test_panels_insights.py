@@ -106,11 +106,12 @@ def test_seasonality_follows_the_picked_instrument_and_is_no_data_when_empty(sto
         data(ctx)
     days = pd.to_datetime(["2025-01-31", "2025-02-28"])
     bars(store, "market_indices", {"NDX": pd.Series([100.0, 95.0], index=days)})
-    picked = context(
-        settings, "seasonality", dataset="market_indices", url=parse_view({"compare": "NDX"}), default="SPX"
-    )
+    url = parse_view({"compare": "NDX"})
+    picked = context(settings, "seasonality", dataset="market_indices", url=url, default="SPX", picker=True)
     rows = data(picked).set_index("Year")
     assert rows.loc["2025", "Feb"] == pytest.approx(-5.0) and set(rows["Symbol"]) == {"NDX"}
+    with pytest.raises(NoData):  # without the picker a panel keeps its default (SPX: nothing stored)
+        data(context(settings, "seasonality", dataset="market_indices", url=url, default="SPX"))
 
 
 # --- drawdowns and volatility -----------------------------------------------------------------
@@ -252,10 +253,11 @@ def test_volatility_smile_draws_one_line_per_chosen_expiry(store, settings):
     assert [t.name for t in figure.data] == ["2026-11-21 (11 d)", "2026-12-19 (39 d)"]
     assert list(figure.data[0].x) == [90, 95, 97.5, 100, 102.5, 105, 110]
     assert list(figure.data[1].y) == [20.0, 17.0, 16.0, 16.25, 15.0, 14.5, 14.0]
-    picked = context(
-        settings, "volatility_smile", dataset="options_chain", url=parse_view({"compare": "SPY"}), default="SPX"
-    )
+    url = parse_view({"compare": "SPY"})
+    picked = context(settings, "volatility_smile", dataset="options_chain", url=url, default="SPX", picker=True)
     assert set(data(picked)["Underlying"]) == {"SPY"}
+    fixed = context(settings, "volatility_smile", dataset="options_chain", url=url, default="SPX")
+    assert set(data(fixed)["Underlying"]) == {"SPX"}  # the pick is the picker panel's alone
 
 
 # --- positioning extremes ---------------------------------------------------------------------

@@ -2,8 +2,8 @@
 column per month (red below zero, green above, white at zero), with the year's return beside
 them, an average row below, and a bar chart of each month's average and how often it was up.
 
-The instrument is the URL's first ``?compare=`` key of the panel's dataset, else its
-``default`` (as on the detail pages; ``picker: true`` adds the dropdown that rewrites it).
+The instrument is the panel's ``default``; with ``picker: true`` (the dropdown of the detail
+pages) the URL's first ``?compare=`` key of the panel's dataset chooses it instead.
 Option ``years`` (default 25) is how many years back it reads: the chart does not follow the
 view's range, which would leave one or two rows. Computed on the page from one read of the
 instrument's closes (a few thousand rows: no sidecar table needed).
@@ -19,11 +19,11 @@ from dash import dcc, html
 from components.numbers import format_pct
 from components.picker import picker
 from config import theme
-from pages.panels.analytics.common import GREEN, MUTED, RED, _days, _figure
+from pages.panels.analytics.common import GREEN, MUTED, RED, _days, _figure, picked_instrument
 from pages.panels.analytics.measures import MONTHS, month_summary, monthly_returns
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from pages.panels.core import detail_href
-from pages.panels.instrument import chosen_symbol, dataset_keys
+from pages.panels.instrument import dataset_keys
 from sql import read
 from sql.plans import Read
 
@@ -43,14 +43,14 @@ def _years(ctx: PanelContext) -> int:
 def seasonality_reads(ctx: PanelContext) -> list[Read]:
     """The chosen instrument's closes over ``years`` years and the month before them."""
     days = _years(ctx) * 366 + 31
-    return [Read("observations", ctx.spec.dataset, (chosen_symbol(ctx),), days=days)]
+    return [Read("observations", ctx.spec.dataset, (picked_instrument(ctx),), days=days)]
 
 
 def returns_table(ctx: PanelContext) -> tuple[str, pd.DataFrame]:
     """The chosen key and its ``monthly_returns`` (the newest ``years`` years)."""
     if read.latest_date(ctx.spec.dataset) is None:
         raise NoData()
-    key = chosen_symbol(ctx)
+    key = picked_instrument(ctx)
     frame = read.fetch(seasonality_reads(ctx)[0])
     if frame.empty:
         raise NoData(f"Nothing stored for {key} yet.")
@@ -134,7 +134,7 @@ SEASONALITY_OPTIONS = {"default": str, "picker": bool, "years": int, "height": i
 @panel_type("seasonality", seasonality_data, seasonality_reads, options=SEASONALITY_OPTIONS)
 def seasonality(ctx: PanelContext):
     keys = dataset_keys(ctx.settings, ctx.spec.dataset)
-    key = chosen_symbol(ctx)
+    key = picked_instrument(ctx)
     parts = []
     if ctx.spec.option("picker") and not ctx.view.embed:
         options = [{"label": f"{name} ({k})" if name != k else k, "value": k} for k, name in keys.items()]

@@ -4,8 +4,8 @@ line per expiry (``options_chain``'s smile columns, datasources/chains.SMILE_POI
 out-of-the-money side's IV, interpolated between listed strikes; 100 % is the ATM IV), and a
 grid with every expiry's smile.
 
-The underlying is the URL's first ``?compare=`` key of the dataset, else the panel's
-``default`` (``picker: true`` adds the dropdown). Option ``tenors``: the days to expiry whose
+The underlying is the panel's ``default``; with ``picker: true`` (a dropdown) the URL's first
+``?compare=`` key of the dataset chooses it instead. Option ``tenors``: the days to expiry whose
 nearest expiries are drawn (default 7, 30, 60, 91, 182 and 365 days).
 """
 
@@ -18,9 +18,9 @@ from dash import html
 
 from components.grid import data_grid, number_column, text_column
 from components.picker import picker
-from pages.panels.analytics.common import MUTED, _figure
+from pages.panels.analytics.common import MUTED, _figure, picked_instrument
 from pages.panels.base import NoData, PanelContext, chart, panel_type
-from pages.panels.instrument import chosen_symbol, dataset_keys
+from pages.panels.instrument import dataset_keys
 from pages.panels.options import DATASET, chain_rows
 from sql.plans import Read
 
@@ -44,12 +44,12 @@ EXPIRY_COLOURS = ("#ffd166", "#f4a259", "#e04e4e", "#c77dff", "#4fc3f7", "#2a9d8
 
 def smile_reads(ctx: PanelContext) -> list[Read]:
     """The chosen underlying's snapshots of the last week (its newest is drawn)."""
-    return [Read("rows", DATASET, (chosen_symbol(ctx),), days=SNAPSHOT_DAYS)]
+    return [Read("rows", DATASET, (picked_instrument(ctx),), days=SNAPSHOT_DAYS)]
 
 
 def newest_snapshot(ctx: PanelContext) -> tuple[str, pd.DataFrame]:
     """The chosen underlying and its newest snapshot, one row per expiry, figures as floats."""
-    key = chosen_symbol(ctx)
+    key = picked_instrument(ctx)
     frame = chain_rows(key, smile_reads(ctx)[0])
     return key, frame[frame["date"] == frame["date"].max()].reset_index(drop=True)
 
@@ -147,7 +147,7 @@ def volatility_smile(ctx: PanelContext):
     parts = []
     if ctx.spec.option("picker") and not ctx.view.embed:
         options = [{"label": f"{name} ({k})" if name != k else k, "value": k} for k, name in keys.items()]
-        parts.append(picker(ctx.dom_id, options, chosen_symbol(ctx)))
+        parts.append(picker(ctx.dom_id, options, picked_instrument(ctx)))
     key, snapshot = newest_snapshot(ctx)
     if chosen_expiries(snapshot, _tenors(ctx)).empty:
         raise NoData(f"The newest {key} snapshot has no smile yet (chains stored before smiles were kept).")
