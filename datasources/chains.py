@@ -19,6 +19,19 @@ import pandas as pd
 
 from datasources.base import ParseError
 
+# The volatility smile kept per expiry: the implied volatility (percent) at strikes this many
+# percent of spot, column → moneyness (the at-the-money point is ``atm_iv``).
+SMILE_POINTS = {
+    "iv_80": 80.0,
+    "iv_90": 90.0,
+    "iv_95": 95.0,
+    "iv_97_5": 97.5,
+    "iv_102_5": 102.5,
+    "iv_105": 105.0,
+    "iv_110": 110.0,
+    "iv_120": 120.0,
+}
+SMILE_COLUMNS = list(SMILE_POINTS)
 CHAIN_COLUMNS = [
     "underlying",
     "date",
@@ -35,6 +48,7 @@ CHAIN_COLUMNS = [
     "atm_iv",
     "skew_25d",
     "max_pain",
+    *SMILE_COLUMNS,
 ]
 # A row's figures (everything but its keys and counts); all of them are ≥ 0 but the skew.
 CHAIN_FIGURES = [c for c in CHAIN_COLUMNS if c not in ("underlying", "date", "expiry", "days_to_expiry", "contracts")]
@@ -119,6 +133,36 @@ def iv_at_delta(side: Contracts, target: float) -> float | None:
     return 100 * float(ivs[low] + weight * (ivs[high] - ivs[low]))
 
 
+def otm_smile(contracts: Contracts, spot: float) -> tuple[np.ndarray, np.ndarray]:
+    """The listed strikes with an IV, ascending, and the IV at each (a fraction) from its
+    out-of-the-money side — puts below ``spot``, calls at or above it, as traders read a smile
+    (in-the-money quotes are thin) — or from the other side where that one has none."""
+    sides = [_strike_means(s.strike, s.iv) for s in (contracts.side(True), contracts.side(False))]
+    levels = np.union1d(sides[0][0], sides[1][0])
+    by_side = np.full((2, len(levels)), np.nan)
+    for row, (strikes, means) in enumerate(sides):
+        by_side[row, np.searchsorted(levels, strikes)] = means
+    calls, puts = by_side
+    wanted, other = np.where(levels >= spot, calls, puts), np.where(levels >= spot, puts, calls)
+    return levels, np.where(np.isnan(wanted), other, wanted)
+
+
+def smile(contracts: Contracts, spot: float) -> dict[str, float]:
+    """``SMILE_POINTS``: the IV in percent at each moneyness, interpolated linearly between the
+    listed strikes either side of it (NaN where the chain does not reach it)."""
+    points = dict.fromkeys(SMILE_POINTS, np.nan)
+    if not np.isfinite(spot) or spot <= 0:
+        return points
+    levels, ivs = otm_smile(contracts, spot)
+    if not len(levels):
+        return points
+    for column, moneyness in SMILE_POINTS.items():
+        strike = spot * moneyness / 100
+        if levels[0] <= strike <= levels[-1]:
+            points[column] = round(100 * float(np.interp(strike, levels, ivs)), 4)
+    return points
+
+
 def max_pain(contracts: Contracts) -> float | None:
     """The listed strike at which the expiry's open interest would pay its holders least (the
     lowest such strike on a tie); None without open interest."""
@@ -175,6 +219,7 @@ def summarize_chain(contracts: pd.DataFrame, spot: float, day: date, underlying:
                 "atm_iv": np.nan if atm is None else round(atm, 4),
                 "skew_25d": np.nan if put_iv is None or call_iv is None else round(put_iv - call_iv, 4),
                 "max_pain": max_pain(chain),
+                **smile(chain, spot),
             }
         )
     frame = pd.DataFrame(rows, columns=CHAIN_COLUMNS)

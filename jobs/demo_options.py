@@ -51,23 +51,38 @@ def _strike_step(width: float) -> float:
     return next((s for s in STRIKE_STEPS if s >= width / MAX_STRIKES), STRIKE_STEPS[-1])
 
 
-def demo_chain(underlying: str, day: date, spot: float, vix: float) -> pd.DataFrame:
+# The smile's shape, IV relative to ATM per standard deviation of moneyness: (slope, curvature).
+# Equity indices: a steep put skew. Crypto and the VIX are given their own by the demo seed.
+EQUITY_SMILE = (0.16, 0.02)
+
+
+def demo_chain(
+    underlying: str,
+    day: date,
+    spot: float,
+    vix: float,
+    iv_scale: float = 1.0,
+    smile: tuple[float, float] = EQUITY_SMILE,
+) -> pd.DataFrame:
     """Every contract of one day's chain: ``root, expiry, kind, strike, volume, open_interest,
-    iv, delta, gamma, theo`` (IV and delta from Black-Scholes at zero rates)."""
+    iv, delta, gamma, theo`` (IV and delta from Black-Scholes at zero rates); ``iv_scale``
+    multiplies the index-like term structure (a single stock is more volatile than the index),
+    ``smile`` is the IV's (slope, curvature) per standard deviation from the money."""
     rng = np.random.default_rng(zlib.crc32(f"{underlying}:{day.isoformat()}".encode()))
     round_unit = 10 ** math.floor(math.log10(spot)) / 10  # 100 for SPX, 10 for SPY
     parts = []
     for expiry in demo_expiries(day):
         days = (expiry - day).days
         years = days / 365
-        atm = term_iv(vix, days)
+        atm = term_iv(vix, days) * iv_scale
         spread = atm * math.sqrt(years)
         half_width = max(3.2 * spread, 0.04) * spot
         step = _strike_step(2 * half_width)
         low = max(math.ceil((spot - half_width) / step), 1) * step  # strikes stay above zero
         strikes = np.arange(low, spot + half_width, step)
         sds = np.log(strikes / spot) / spread  # standard deviations from the money
-        iv = np.clip(atm * (1 - 0.16 * sds + 0.02 * sds**2), 0.4 * atm, 3 * atm)
+        slope, curvature = smile
+        iv = np.clip(atm * (1 - slope * sds + curvature * sds**2), 0.4 * atm, 3 * atm)
         d1 = (np.log(spot / strikes) + 0.5 * iv**2 * years) / (iv * math.sqrt(years))
         d2 = d1 - iv * math.sqrt(years)
         call_delta = _normal_cdf(d1)
@@ -118,6 +133,8 @@ def demo_chain_history(
     spots: np.ndarray,
     vix: np.ndarray,
     put_call: dict[str, np.ndarray] | None = None,
+    iv_scale: float = 1.0,
+    smile: tuple[float, float] = EQUITY_SMILE,
 ) -> pd.DataFrame:
     """The summary rows (``options_chain``'s columns) of a chain snapshot on each of ``days``,
     the underlying at ``spots`` and the VIX at ``vix`` on each; ``put_call`` gives, per measure
@@ -125,19 +142,26 @@ def demo_chain_history(
     frames = []
     for i, (day, spot, level) in enumerate(zip(days, spots, vix, strict=True)):
         build = scaled_chain if spot >= 10_000 else demo_chain  # BTC: strikes 1000 apart, not 100
-        chain = build(underlying, day.date(), float(spot), float(level))
+        chain = build(underlying, day.date(), float(spot), float(level), iv_scale, smile)
         for measure, ratios in (put_call or {}).items():
             chain = match_put_call(chain, measure, float(ratios[i]))
         frames.append(summarize_chain(chain, round(float(spot), 2), day.date(), underlying))
     return pd.concat(frames, ignore_index=True)
 
 
-def scaled_chain(underlying: str, day: date, spot: float, vol_level: float) -> pd.DataFrame:
+def scaled_chain(
+    underlying: str,
+    day: date,
+    spot: float,
+    vol_level: float,
+    iv_scale: float = 1.0,
+    smile: tuple[float, float] = EQUITY_SMILE,
+) -> pd.DataFrame:
     """``demo_chain`` of an underlying priced in the thousands or more (BTC, ETH): the chain of
     a ~100 spot with its strikes, premiums and gammas scaled back, so that it lists about as many
     strikes as the index chains (round strikes such as 1000-wide BTC steps)."""
     scale = 10.0 ** max(0, math.floor(math.log10(spot)) - 2)
-    chain = demo_chain(underlying, day, spot / scale, vol_level)
+    chain = demo_chain(underlying, day, spot / scale, vol_level, iv_scale, smile)
     chain["strike"] = (chain["strike"] * scale).round(2)
     chain["theo"] = (chain["theo"] * scale).round(2)
     chain["gamma"] = chain["gamma"] / scale

@@ -178,6 +178,12 @@ options_chain = Table(
     Column("atm_iv", Float, comment="at-the-money implied volatility in percent"),
     Column("skew_25d", Float, comment="25-delta put IV minus 25-delta call IV, percentage points"),
     Column("max_pain", Float, comment="strike at which expiring options pay holders least"),
+    # The volatility smile: implied volatility in percent at strikes 80 … 120 % of spot
+    # (out-of-the-money side; datasources/chains.SMILE_POINTS).
+    *[
+        Column(name, Float, comment=f"implied volatility at a strike {name[3:].replace('_', '.')} % of spot, percent")
+        for name in ("iv_80", "iv_90", "iv_95", "iv_97_5", "iv_102_5", "iv_105", "iv_110", "iv_120")
+    ],
     *_provenance(),
 )
 

@@ -80,6 +80,9 @@ INDICES = {
     "EWW": P(64, 0.06, 0.1, 0.06, MXX=1.0),
     "EZA": P(58, 0.1, 0.22, 0.14, SPX=0.6),
     "TUR": P(36, 0.02, 0.3, 0.18, SPX=0.4),
+    # Russell 1000 growth and value ETFs: growth rides the Nasdaq-100, value a low-beta S&P.
+    "IWF": P(470, 0.15, 0.04, 0.03, NDX=0.9),
+    "IWD": P(205, 0.075, 0.05, 0.03, SPX=0.85),
 }
 
 EQUITIES = {

@@ -26,7 +26,7 @@ from jobs.demo.fundamentals import demo_fundamentals
 from jobs.demo.generator import DemoSeries
 from jobs.demo.series import decimals_for
 from jobs.demo.specs import CHAIN_SNAPSHOTS, DEMO_DATASETS, DEMO_SOURCE, ROW_DATASETS
-from jobs.demo_options import demo_chain_history
+from jobs.demo_options import EQUITY_SMILE, demo_chain_history
 from sql.datasets import DATASETS
 from sql.schema import data_quality, table
 from sql.store import Store
@@ -70,6 +70,14 @@ CHAIN_PATHS = {
     "VIX": (("VIX", "volatility_indicators"), "VVIX"),
 }
 EQUITY_CHAINS = {"AAPL", "NVDA", "MSFT", "AMZN", "META", "TSLA"}
+# Implied volatility of a chain against the VIX-like level it follows: the Nasdaq-100 and small
+# caps run above the S&P 500, single stocks well above (late-2025 30-day ATM IVs: QQQ ~20 %,
+# IWM ~23 %, AAPL/MSFT ~25 %, AMZN ~32 %, META ~35 %, NVDA ~48 %, TSLA ~60 % with the VIX ~16).
+# Smiles unlike the equity indices' put skew (jobs/demo_options.EQUITY_SMILE): coins with wings
+# on both sides and a milder put skew; the VIX's own options dearer for upside strikes.
+CHAIN_SMILE = {"BTC": (0.05, 0.05), "ETH": (0.06, 0.05), "SOL": (0.06, 0.06), "VIX": (-0.2, 0.02)}
+CRYPTO_CHAINS, CRYPTO_MAX_DAYS = {"BTC", "ETH", "SOL"}, 400
+CHAIN_IV_SCALE = {"QQQ": 1.3, "IWM": 1.5, "AAPL": 1.7, "MSFT": 1.6, "AMZN": 2.1, "META": 2.3, "NVDA": 3.1, "TSLA": 3.9}
 
 
 def demo_option_chains(underlying: str, days: pd.DatetimeIndex) -> pd.DataFrame:
@@ -84,7 +92,11 @@ def demo_option_chains(underlying: str, days: pd.DatetimeIndex) -> pd.DataFrame:
     last = slice(-CHAIN_SNAPSHOTS, None)
     series = {"volume": f"PUT_CALL_{underlying}_VOLUME", "open_interest": f"PUT_CALL_{underlying}_OI"}
     ratios = {measure: demo_path(key, days)[last] for measure, key in series.items() if key in SENTIMENT}
-    return demo_chain_history(underlying, days[last], spots[last], vix[last], ratios)
+    scale, smile = CHAIN_IV_SCALE.get(underlying, 1.0), CHAIN_SMILE.get(underlying, EQUITY_SMILE)
+    chains = demo_chain_history(underlying, days[last], spots[last], vix[last], ratios, iv_scale=scale, smile=smile)
+    if underlying in CRYPTO_CHAINS:  # the crypto venues list about a year out, no two-year expiries
+        chains = chains[chains["days_to_expiry"] <= CRYPTO_MAX_DAYS].reset_index(drop=True)
+    return chains
 
 
 def demo_frame(dataset: str, inst: Instrument, days: pd.DatetimeIndex, fetched_at: datetime) -> pd.DataFrame:

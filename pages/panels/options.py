@@ -55,10 +55,15 @@ def chain_reads(ctx: PanelContext) -> list[Read]:
 def snapshots(ctx: PanelContext) -> pd.DataFrame:
     """The underlying's stored snapshots of the last ``SNAPSHOT_DAYS``: one row per snapshot date
     and expiry, ``date`` and ``expiry`` as timestamps, figures as floats (NaN where missing)."""
+    return chain_rows(underlying(ctx), chain_reads(ctx)[0])
+
+
+def chain_rows(name: str, declared: Read) -> pd.DataFrame:
+    """The rows of a declared read of one underlying's chain (``name``), typed as ``snapshots``
+    says, by date and expiry; NoData when there are none."""
     if read.latest_date(DATASET) is None:
         raise NoData()
-    name = underlying(ctx)
-    frame = read.fetch(chain_reads(ctx)[0])
+    frame = read.fetch(declared)
     if frame.empty:
         raise NoData(f"No {name} option chain stored yet.")
     numbers = {c: pd.to_numeric(frame[c], errors="coerce").astype(float) for c in NUMBERS}

@@ -10,6 +10,7 @@ badge: the tables these types read are fixed.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from dash import dcc, html
 from config import theme
 from config.analytics import AnalyticsConfig, load_analytics
 from pages.panels.base import NoData, PanelContext, chart
+from pages.panels.instrument import chosen_symbol
 from sql import read
 
 GREEN, RED, AMBER, BLUE = theme.SUCCESS, theme.DANGER, "#ffd166", "#4fc3f7"
@@ -80,6 +82,15 @@ def _side_by_side(*children, min_width: int = 320) -> html.Div:
 
 def _figure(height: int, **layout) -> go.Figure:
     return go.Figure(layout={"template": "spartan", "height": height, **layout})
+
+
+def picked_instrument(ctx: PanelContext) -> str:
+    """The instrument of a one-instrument panel: the URL's ``?compare=`` pick when the panel has
+    the picker (``picker: true``), else its ``default`` — so that the pick on a page's main
+    panel does not turn its other panels of the same dataset into copies of it."""
+    if ctx.spec.option("picker"):
+        return chosen_symbol(ctx)
+    return chosen_symbol(replace(ctx, view=replace(ctx.view, compare=())))
 
 
 def view_choice(ctx: PanelContext, kind: str, choices: tuple[str, ...]) -> str:
