@@ -25,6 +25,7 @@ from components.numbers import NumberStyle, style_for
 from config.catalog_index import catalog, labels, units
 from config.csv_format import with_quality
 from config.dashboard_specs import YOY_LOOKBACK_DAYS
+from pages.panels import shading
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
 from sql.plans import Read
@@ -214,10 +215,18 @@ def rebased(ctx: PanelContext) -> bool:
 def history_reads(ctx: PanelContext) -> list[Read]:
     """The panel's instruments over the URL's range (a year more for a year-on-year view)."""
     keys = panel_keys(ctx)
+    if keys:  # and the series its shadings follow (shading.py)
+        keys = keys + [k for k in hidden_keys(ctx) if k not in keys]
     lookback = YOY_LOOKBACK_DAYS if ctx.spec.option("transform") == "yoy" else 0
     return [
         Read("observations", ctx.spec.dataset, tuple(keys) if keys else None, range=ctx.view.range, lookback=lookback)
     ]
+
+
+def hidden_keys(ctx: PanelContext) -> list[str]:
+    """The series a panel reads for its shadings only (not drawn)."""
+    shown = set(panel_keys(ctx) or [])
+    return [s.key for s in shading.shades(ctx.spec.option("shade")) if s.key not in shown]
 
 
 def history_rows(ctx: PanelContext) -> pd.DataFrame:
@@ -227,6 +236,8 @@ def history_rows(ctx: PanelContext) -> pd.DataFrame:
         raise NoData()
     transform = ctx.spec.option("transform")
     frame = read.fetch(history_reads(ctx)[0])
+    if not frame.empty and panel_keys(ctx):
+        frame = frame[~frame["key"].isin(hidden_keys(ctx))]
     if frame.empty:
         raise NoData("Nothing stored for these instruments yet.")
     if transform == "yoy":
@@ -252,6 +263,8 @@ def history_data(ctx: PanelContext) -> pd.DataFrame:
         text = marked["key"].map(lambda k: label.get(k, k)) + ": " + marked["quality"]
         per_day = text.groupby(marked["date"]).agg("; ".join).reindex(wide.index)
         wide["Quality"] = per_day.astype(object).where(per_day.notna(), None)
+    for shade in shading.shades(ctx.spec.option("shade")):  # true on the dates inside each shading
+        wide[shade.label] = shading.flags_as_of(read.fetch(history_reads(ctx)[0]), shade, wide.index)
     wide.index = wide.index.strftime("%Y-%m-%d")
     return wide.reset_index(names="Date")
 
@@ -280,6 +293,7 @@ HISTORY_OPTIONS = {
     "transform": str,  # "yoy"
     "rebase": bool,  # rebased to 100 by default (else: when several series are shown)
     "rebase_allowed": bool,
+    "shade": list,  # periods shaded behind the lines (pages/panels/shading.py)
 }
 
 
@@ -307,6 +321,11 @@ def history(ctx: PanelContext):
         log_axis(fig, frame["value"])
     for line in ctx.spec.option("hlines", []) or []:
         fig.add_hline(y=float(line), line_width=1, line_color="#b0b8c8", line_dash="dot")
+    shades = shading.shades(ctx.spec.option("shade"))
+    if shades:
+        raw = read.fetch(history_reads(ctx)[0])
+        for i, shade in enumerate(shades):
+            shading.draw(fig, shade, shading.shaded_periods(raw, shade, frame["date"].min()), i)
     marks = flag_markers(frame, read.quality_flags(ctx.spec.dataset, frame["key"].unique()), names(ctx), decimals)
     if marks is not None:
         fig.add_trace(marks)
