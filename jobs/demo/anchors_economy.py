@@ -275,7 +275,9 @@ STATE_SERIES = re.compile(
     r"^(?:(?P<code>[A-Z]{2})(?P<measure>UR|NA|MFG|CONS|GOVT|ICLAIMS|CCLAIMS|BPPRIVSA|RGSP|NGSP|POP|PCPI|OTOT|STHPI|PHCI)"
     r"|MEHOINUS(?P<code2>[A-Z]{2})A672N)$"
 )
-WORLD_SERIES = re.compile(r"^(?P<src>WB|IMF|AMECO)_(?P<what>GDP_GROWTH|INFLATION|UNEMPLOYMENT|GOV_DEBT)_(?P<country>[A-Z]{3})$")
+WORLD_SERIES = re.compile(
+    r"^(?P<src>WB|IMF|AMECO)_(?P<what>GDP_GROWTH|INFLATION|UNEMPLOYMENT|GOV_DEBT)_(?P<country>[A-Z]{3})$"
+)
 
 
 def _unit(key: str, salt: str = "") -> float:

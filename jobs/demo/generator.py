@@ -35,7 +35,13 @@ def _curve_anchor(months: float) -> float:
 
 # Other central banks' policy rates late in 2025 (%) and the lowest each went: ECB deposit
 # facility, Bank of England Bank Rate, Bank of Japan, Bank of Canada, Reserve Bank of Australia.
-CENTRAL_BANKS = {"ECB": (2.00, -0.50), "BOE": (4.00, 0.10), "BOJ": (0.50, -0.10), "BOC": (2.25, 0.25), "RBA": (3.60, 0.10)}
+CENTRAL_BANKS = {
+    "ECB": (2.00, -0.50),
+    "BOE": (4.00, 0.10),
+    "BOJ": (0.50, -0.10),
+    "BOC": (2.25, 0.25),
+    "RBA": (3.60, 0.10),
+}
 
 
 def policy_steps(path: np.ndarray, end: float, floor: float) -> np.ndarray:

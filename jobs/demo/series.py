@@ -120,7 +120,9 @@ def _etf_on_curve(level: float, terms: tuple[tuple[str, float], ...]) -> Callabl
 
 # OECD 10-year government yields (monthly averages): each moves with the US 10-year by its
 # beta, on a wander of its own (``_IRLT_<country>``, which carries its level late in 2025).
-GLOBAL_10Y_BETAS = {"DE": 0.6, "GB": 0.8, "JP": 0.15, "FR": 0.6, "IT": 0.5, "ES": 0.55, "CA": 0.8, "AU": 0.8, "CH": 0.25}
+GLOBAL_10Y_BETAS = {
+    "DE": 0.6, "GB": 0.8, "JP": 0.15, "FR": 0.6, "IT": 0.5, "ES": 0.55, "CA": 0.8, "AU": 0.8, "CH": 0.25,
+}  # fmt: skip
 
 
 def _global_10y(country: str) -> Callable[[DemoSeries], pd.Series]:

@@ -22,8 +22,7 @@ turns an empty frame into a "no data yet" state and a database outage into a deg
 from __future__ import annotations
 
 # Register the panel types (imported for their side effect).
-from pages.panels import analytics, core, cot, derivatives, fundamentals, fx, instrument, options, system  # noqa: F401
-from pages.panels import world  # noqa: F401  (issue 16: countries compared)
+from pages.panels import analytics, core, cot, derivatives, fundamentals, fx, instrument, options, system, world  # noqa: F401
 
 # The registry's names that code outside this package imports from ``pages.panels``
 # (pages/panels/export.py); the rest import them from ``pages.panels.base``.
