@@ -59,7 +59,10 @@ def country_matrix(latest: pd.DataFrame, measures: dict[str, str], countries: di
             row[f"{label} (year)"] = int(pd.Timestamp(by_key.at[key, "date"]).year) if found else None
         if any(row[label] is not None for label in measures.values()):
             rows.append(row)
-    return pd.DataFrame(rows, columns=["Country", "Code", *[c for m in measures.values() for c in (m, f"{m} (year)")]])
+    columns = ["Country", "Code", *[c for m in measures.values() for c in (m, f"{m} (year)")]]
+    table = pd.DataFrame(rows, columns=columns)
+    years = {f"{m} (year)": "Int64" for m in measures.values()}  # 2024, not 2024.0 beside a gap
+    return table.astype({**years, **{m: float for m in measures.values()}})
 
 
 def country_data(ctx: PanelContext) -> pd.DataFrame:
