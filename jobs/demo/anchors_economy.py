@@ -210,12 +210,13 @@ ECONOMY = {
     "BACTSAMFRBDAL": R(-5.0, 30, 10, "MS", 1),  # diffusion index
     "FYFSGDA188S": R(-5.9, 1.5, 1.5, "YS", 1, high=-2.0),  # % of GDP, fiscal years
     "FYOIGDA188S": R(3.2, 0.2, 0.15, "YS", 1, drift=0.35, low=1.4),  # % of GDP, fiscal years
-    # Latent paths of other central banks' policy rates (the demo steps them: generator.py)
-    "_ECB": R(2.0, 0.8, 1.4, low=-0.6),
-    "_BOE": R(4.0, 0.8, 1.4, low=0.0),
-    "_BOJ": R(0.5, 0.2, 0.3, low=-0.2),
-    "_BOC": R(2.25, 0.8, 1.2, low=0.1),
-    "_RBA": R(3.6, 0.7, 1.2, low=0.0),
+    # Latent paths of other central banks' policy rates (the demo steps them: generator.py),
+    # drifting up from the floors of 2021 (ECB -0.5 %, Bank Rate 0.1 %, RBA 0.1 %)
+    "_ECB": R(2.0, 0.8, 1.2, drift=0.45, low=-0.6),
+    "_BOE": R(4.0, 0.8, 1.2, drift=0.6, low=0.0),
+    "_BOJ": R(0.5, 0.2, 0.2, drift=0.12, low=-0.2),
+    "_BOC": R(2.25, 0.8, 1.0, drift=0.3, low=0.1),
+    "_RBA": R(3.6, 0.7, 1.0, drift=0.55, low=0.0),
     # 10-year government yields late in 2025 (monthly averages, %) beyond what they share with
     # the US 10-year; the drift lifts them from their 2021 lows (Bunds and JGBs near zero)
     "_IRLT_DE": R(2.63, 0.35, 0.35, "MS", 4, drift=0.5),

@@ -82,9 +82,14 @@ def country_data(ctx: PanelContext) -> pd.DataFrame:
 def country_table(ctx: PanelContext):
     frame = country_data(ctx)
     decimals = int(ctx.spec.option("decimals", 1))
-    columns = [text_column("Country", "Country", minWidth=150, pinned="left")]
+    columns = [text_column("Country", "Country", minWidth=130, pinned="left")]
     for label in _measures(ctx).values():
-        columns.append(number_column(label, label, decimals=decimals))
-        columns.append(text_column(f"{label} (year)", "Year", minWidth=80, maxWidth=90))
+        # The year each reading refers to: in the header when the countries share it, else in
+        # a narrow column beside the measure (the CSV always has the year columns).
+        years = frame[f"{label} (year)"].dropna().unique()
+        header = f"{label}, {years[0]}" if len(years) == 1 else label
+        columns.append(number_column(label, header, decimals=decimals))
+        if len(years) > 1:
+            columns.append(text_column(f"{label} (year)", "Year", minWidth=64, maxWidth=72, flex=0, filter=False))
     height = int(ctx.spec.option("height", min(560, 64 + 42 * len(frame))))
     return data_grid(ctx.dom_id, frame.drop(columns="Code"), columns, filename=f"spartan-{ctx.dom_id}", height=height)

@@ -99,6 +99,10 @@ def test_the_countries_table_compares_ten_economies(demo):
     grid = next(c for c in walk(panel_body(demo, "economy-world", "compare")) if type(c).__name__ == "AgGrid")
     assert len(grid.rowData) == 10 and grid.rowData[0]["Country"] == "United States"
     assert "Code" not in grid.rowData[0]
+    # The demo's countries share each measure's year: it is said in the header, no year columns.
+    headers = [c["headerName"] for c in grid.columnDefs]
+    year = int(table["GDP growth, % (World Bank) (year)"].iloc[0])
+    assert headers[:2] == ["Country", f"GDP growth, % (World Bank), {year}"] and "Year" not in headers
 
 
 def test_policy_and_global_yield_pages_show_rates_in_bp_and_monthly_series_at_their_frequency(demo):

@@ -161,6 +161,7 @@ def test_percent_kpi_changes_in_percentage_points():
 def test_kpi_period_follows_the_series_frequency():
     assert period_label(pd.Timestamp("2025-10-01"), pd.Timestamp("2025-09-01")) == "Oct 2025"
     assert period_label(pd.Timestamp("2025-07-01"), pd.Timestamp("2025-04-01")) == "Q3 2025"
+    assert period_label(pd.Timestamp("2025-01-01"), pd.Timestamp("2024-01-01")) == "2025"  # a fiscal year
     assert period_label(pd.Timestamp("2025-11-22"), pd.Timestamp("2025-11-15")) == "week of 2025-11-22"
     assert period_label(pd.Timestamp("2025-12-02"), pd.Timestamp("2025-12-01")) == "as of 2025-12-02"
     assert period_label(pd.Timestamp("2025-12-02")) == "as of 2025-12-02"
