@@ -25,7 +25,7 @@ from components.numbers import NumberStyle, style_for
 from config.catalog_index import catalog, labels, units
 from config.csv_format import with_quality
 from config.dashboard_specs import YOY_LOOKBACK_DAYS
-from pages.panels import shading
+from pages.panels import combine, shading
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
 from sql.plans import Read
@@ -238,6 +238,8 @@ def history_rows(ctx: PanelContext) -> pd.DataFrame:
     frame = read.fetch(history_reads(ctx)[0])
     if not frame.empty and panel_keys(ctx):
         frame = frame[~frame["key"].isin(hidden_keys(ctx))]
+    if not frame.empty and ctx.spec.option("combine"):  # a series computed from the panel's
+        frame = combine.combined_rows(ctx, frame)
     if frame.empty:
         raise NoData("Nothing stored for these instruments yet.")
     if transform == "yoy":
@@ -254,7 +256,8 @@ def history_data(ctx: PanelContext) -> pd.DataFrame:
     frame = history_rows(ctx)
     label = names(ctx)
     wide = frame.pivot_table(index="date", columns="key", values="value", aggfunc="last").sort_index()
-    wanted = panel_keys(ctx) or list(dict.fromkeys(frame["key"]))
+    order = panel_keys(ctx) or []  # a series computed from the panel's (combine) first
+    wanted = [k for k in dict.fromkeys(frame["key"]) if k not in order] + order
     wide = wide[[k for k in wanted if k in wide.columns]]
     flags = read.quality_flags(ctx.spec.dataset, list(wide.columns))
     wide.columns = [label.get(k, k) for k in wide.columns]
@@ -270,13 +273,14 @@ def history_data(ctx: PanelContext) -> pd.DataFrame:
 
 
 def history_frame(ctx: PanelContext) -> tuple[pd.DataFrame, bool, str, int]:
-    """The rows a history chart draws, in trace order (the panel's keys first), whether they are
-    rebased, the unit after its numbers and the decimals of its tooltip."""
+    """The rows a history chart draws, in trace order (a series computed from the panel's, then
+    its keys), whether they are rebased, the unit after its numbers and the decimals of its
+    tooltip."""
     frame = history_rows(ctx)
     is_rebased = rebased(ctx)
     unit = "" if is_rebased else ("%" if ctx.spec.option("transform") == "yoy" else ctx.spec.option("unit", ""))
     order = {k: i for i, k in enumerate(panel_keys(ctx) or [])}
-    frame = frame.sort_values(["key", "date"], key=lambda c: c.map(order).fillna(len(order)) if c.name == "key" else c)
+    frame = frame.sort_values(["key", "date"], key=lambda c: c.map(order).fillna(-1) if c.name == "key" else c)
     style = number_style(ctx, None, float(frame["value"].abs().median()) if not frame.empty else None)
     return frame, is_rebased, unit, 2 if is_rebased else style.decimals
 
@@ -294,6 +298,7 @@ HISTORY_OPTIONS = {
     "rebase": bool,  # rebased to 100 by default (else: when several series are shown)
     "rebase_allowed": bool,
     "shade": list,  # periods shaded behind the lines (pages/panels/shading.py)
+    "combine": dict,  # one series computed from the panel's (pages/panels/combine.py)
 }
 
 

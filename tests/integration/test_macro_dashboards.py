@@ -116,3 +116,16 @@ def test_policy_and_global_yield_pages_show_rates_in_bp_and_monthly_series_at_th
     ten = panel_frame(demo, "rates-global-10y", "table").set_index("Symbol")["Last"]
     assert ten["IRLTLT01JPM156N"] < ten["IRLTLT01DEM156N"] < ten["IRLTLT01GBM156N"]
     assert ten["IRLTLT01CHM156N"] < 1.0
+
+
+def test_net_liquidity_is_the_feds_assets_less_the_treasurys_account_and_the_reverse_repo(demo):
+    frame = panel_frame(demo, "rates-liquidity", "net-liquidity").dropna()
+    columns = ["Net liquidity", "Fed total assets", "Treasury General Account", "Overnight reverse repo"]
+    assert list(frame.columns) == ["Date", *columns]
+    # Every term in billions of dollars (WALCL and the TGA are stored in millions).
+    net, assets, tga, rrp = (frame[c] for c in columns)
+    assert ((assets > 5000) & (assets < 10000)).all() and ((tga > 100) & (tga < 2500)).all()
+    assert (net - (assets - tga - rrp)).abs().max() < 1e-6
+    assert (pd.to_datetime(frame["Date"]).dt.dayofweek == 2).all()  # Wednesdays, as WALCL
+    (fig,) = figures(panel_body(demo, "rates-liquidity", "net-liquidity")).values()
+    assert [t.name for t in fig.data] == columns

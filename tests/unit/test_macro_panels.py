@@ -10,7 +10,7 @@ import pytest
 from jobs.demo.generator import policy_steps
 from pages.panels.shading import Shade, flags_as_of, shaded_periods, shades
 from pages.panels.world import country_keys, country_matrix
-from sql.transforms import flagged_periods, latest_with_change
+from sql.transforms import combined_series, flagged_periods, latest_with_change
 
 
 def test_a_run_of_flags_lasts_until_the_next_observation_and_an_open_run_until_its_last():
@@ -95,3 +95,45 @@ def test_a_demo_policy_rate_ends_at_its_level_moves_in_quarter_points_and_holds_
     assert rate[0] == pytest.approx(-0.5)  # at its floor while the path is below it
     change_days = np.flatnonzero(np.diff(rate) != 0)
     assert (np.diff(change_days) % 30 == 0).all()  # decisions only at meetings
+
+
+def test_a_combined_series_sums_its_terms_as_of_the_first_ones_dates():
+    weekly = pd.to_datetime(["2025-01-01", "2025-01-08", "2025-01-15"])
+    daily = pd.bdate_range("2025-01-02", "2025-01-15")
+    rows = pd.concat(
+        [
+            pd.DataFrame({"key": "WALCL", "date": weekly, "value": [7_000_000.0, 6_990_000.0, 6_980_000.0]}),
+            pd.DataFrame({"key": "WTREGEN", "date": weekly, "value": [800_000.0, 750_000.0, 700_000.0]}),
+            pd.DataFrame({"key": "RRPONTSYD", "date": daily, "value": np.arange(len(daily), dtype=float) + 100}),
+        ]
+    )
+    net = combined_series(rows, {"WALCL": 0.001, "WTREGEN": -0.001, "RRPONTSYD": -1.0})
+    # 1 January: no reverse-repo reading yet, left out; then the repo's reading of that day.
+    assert net["date"].tolist() == list(weekly[1:])
+    assert net["value"].tolist() == pytest.approx([6990 - 750 - 104, 6980 - 700 - 109])
+    assert combined_series(rows.iloc[:0], {"WALCL": 1.0}).empty
+
+
+def test_combined_terms_are_converted_from_their_catalog_units(monkeypatch):
+    from types import MappingProxyType
+
+    from config.dashboard_specs import PanelSpec
+    from pages.panels import combine
+
+    monkeypatch.setattr(combine, "units", lambda settings, dataset: {"WALCL": "millions $", "RRPONTSYD": "billions $"})
+
+    def ctx(option):
+        spec = PanelSpec("p", "history", "P", "fred_series", ("WALCL", "RRPONTSYD"), options=MappingProxyType(option))
+        return type("Ctx", (), {"spec": spec, "settings": None})()
+
+    terms = {"WALCL": 1, "RRPONTSYD": -1}
+    assert combine.weights(ctx({"combine": {"unit": "billions $", "terms": terms}})) == {
+        "WALCL": 0.001,
+        "RRPONTSYD": -1.0,
+    }
+    assert combine.weights(ctx({"combine": {"unit": "trillions $", "terms": terms}})) == pytest.approx(
+        {"WALCL": 1e-6, "RRPONTSYD": -1e-3}
+    )
+    for bad in ({"unit": "%", "terms": terms}, {"unit": "billions $"}, {"unit": "billions $", "terms": {"NOUNIT": 1}}):
+        with pytest.raises(ValueError):
+            combine.weights(ctx({"combine": bad}))
