@@ -91,7 +91,9 @@ def kpi(
             text = text.removesuffix("%").removesuffix(" pp") + " pp"  # a change of a percentage, in points
         elif style.change == "level":
             before = value - change
-            pct = 100 * change / before if before else None
+            # In percent only between positive levels: from a negative or zero base (a deficit,
+            # a diffusion index crossing zero) a percent change says nothing.
+            pct = 100 * change / before if before > 0 and value >= 0 else None
             if pct is not None and math.isfinite(pct):
                 text = f"{text} ({format_pct(pct)})"
         parts.append(html.Div(text, className=f"kpi-change {style.delta_direction(change)}".strip()))

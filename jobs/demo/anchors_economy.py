@@ -162,7 +162,7 @@ ECONOMY = {
     "WALCL": Spec(6550000, 0.02, 0.04, -0.06, W_WED, decimals=0),  # millions
     "TREAST": Spec(4190000, 0.02, 0.03, -0.06, W_WED, decimals=0),
     "WSHOMCB": Spec(2080000, 0.01, 0.02, -0.06, W_WED, decimals=0),
-    "RRPONTSYD": G(15, -1.0, "B", 1.2, 0.35, 3),  # overnight reverse repos (2.5 tn $ at the end of 2022)
+    "RRPONTSYD": G(15, -0.85, "B", 1.2, 0.35, 3),  # overnight reverse repos (~2 tn $ in 2022, near 0 late 2025)
     "TOTLL": Spec(12900, 0.01, 0.01, 0.05, W_WED, decimals=1),
     "BUSLOANS": G(2800, 0.01, vol=0.01, band=0.03, decimals=1),
     "REVOLSL": G(1320, 0.06, vol=0.01, band=0.01, decimals=2),

@@ -320,6 +320,8 @@ def history(ctx: PanelContext):
         fig.update_layout(meta={"zoom": zoom_href(ctx)})
     if is_rebased:
         fig.update_yaxes(title_text="rebased to 100")
+    elif ctx.spec.option("combine"):
+        fig.update_yaxes(title_text=str(ctx.spec.option("combine").get("unit") or ""), tickformat=",.0f")
     elif not unit and not ctx.spec.option("transform"):
         axis_unit(fig, units(ctx.settings, ctx.spec.dataset), frame["key"].unique())
     if ctx.view.log and not ctx.spec.option("transform"):
