@@ -13,7 +13,7 @@ import pytest
 
 from components.view_state import parse_view
 from tests.conftest import demo_settings
-from tests.integration.test_panels_analytics import dashboards, figures, walk
+from tests.integration.test_panels_analytics import dashboards, figures, walk, write
 
 MACRO_DASHBOARDS = (
     "rates-policy",
@@ -129,3 +129,41 @@ def test_net_liquidity_is_the_feds_assets_less_the_treasurys_account_and_the_rev
     assert (pd.to_datetime(frame["Date"]).dt.dayofweek == 2).all()  # Wednesdays, as WALCL
     (fig,) = figures(panel_body(demo, "rates-liquidity", "net-liquidity")).values()
     assert [t.name for t in fig.data] == columns
+
+
+def test_the_countries_table_shows_a_year_column_where_countries_differ(store, settings):
+    from types import MappingProxyType
+
+    from config.dashboard_specs import Dashboard, PanelSpec
+    from pages.panels.base import PANEL_TYPES, PanelContext, panel_data
+
+    dates = pd.to_datetime(["2023-01-01", "2024-01-01", "2023-01-01", "2026-01-01", "2026-01-01"]).date
+    write(
+        store,
+        "economic_indicators",
+        pd.DataFrame(
+            {
+                "indicator_id": ["WB_GDP_GROWTH_USA"] * 2
+                + ["WB_GDP_GROWTH_JPN", "IMF_GOV_DEBT_USA", "IMF_GOV_DEBT_JPN"],
+                "date": dates,
+                "value": [2.9, 2.8, 1.5, 125.0, 230.0],
+                "country": ["USA", "USA", "JPN", "USA", "JPN"],
+            }
+        ),
+    )
+    options = {"measures": {"WB_GDP_GROWTH": "Growth", "IMF_GOV_DEBT": "Debt"}, "countries": {"USA": "US", "JPN": "JP"}}
+    spec = PanelSpec("c", "country_table", "C", "economic_indicators", options=MappingProxyType(options))
+    board = Dashboard(id="t", title="T", path="/t", group="T", order=1, description="", panels=(spec,))
+    ctx = PanelContext(board, spec, parse_view({}), settings)
+    frame = panel_data(ctx)
+    assert frame[["Growth", "Growth (year)", "Debt (year)"]].values.tolist() == [[2.8, 2024, 2026], [1.5, 2023, 2026]]
+    grid = next(c for c in walk(PANEL_TYPES["country_table"].render(ctx)) if type(c).__name__ == "AgGrid")
+    # Growth refers to different years: a year column beside it; debt to one: said in its header.
+    assert [c["headerName"] for c in grid.columnDefs] == ["Country", "Growth", "Year", "Debt, 2026"]
+    assert grid.rowData[1] == {
+        "Country": "JP",
+        "Growth": 1.5,
+        "Growth (year)": 2023,
+        "Debt": 230.0,
+        "Debt (year)": 2026,
+    }
