@@ -12,9 +12,10 @@ dashboards load):
 - ``data(ctx) -> DataFrame``: the rows behind it, with the column names the user sees (the
   panel's CSV action and ``/csv/<dashboard>/<panel>.csv`` serve exactly these).
 
-One module a subject: ``core`` (kpis, latest_table, history, yield_curve), ``cot``,
-``derivatives``, ``fundamentals``, ``fx``, ``instrument``, ``options``, ``system`` and the
-``analytics`` package. ``render_panel`` (base.py)
+One module a subject: ``core`` (kpis, latest_table, history, yield_curve; a history panel's
+``shade`` and ``combine`` options in ``shading`` and ``combine``), ``cot``, ``derivatives``,
+``fundamentals``, ``fx``, ``instrument``, ``options``, ``system``, ``world`` (country_table) and
+the ``analytics`` package. ``render_panel`` (base.py)
 wraps the body in a card with its freshness badge and CSV/embed actions, and
 turns an empty frame into a "no data yet" state and a database outage into a degraded state.
 """
