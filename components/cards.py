@@ -42,10 +42,13 @@ def freshness_badge(last_update: datetime | None, source: str | None, target_min
 
 
 def period_label(as_of, previous=None) -> str:
-    """The period an observation refers to, read from the gap to the one before it: "Q3 2025",
-    "Oct 2025", "week of 2025-10-27", else the date."""
+    """The period an observation refers to, read from the gap to the one before it: "2025"
+    (annual: a fiscal year or a World Bank year), "Q3 2025", "Oct 2025", "week of 2025-10-27",
+    else the date."""
     when = pd.Timestamp(as_of)
     gap = (when - pd.Timestamp(previous)).days if previous is not None and not pd.isna(previous) else None
+    if gap is not None and gap >= 300:
+        return f"{when.year}"
     if gap is not None and gap >= 80:
         return f"Q{when.quarter} {when.year}"
     if gap is not None and gap >= 25:
@@ -88,7 +91,9 @@ def kpi(
             text = text.removesuffix("%").removesuffix(" pp") + " pp"  # a change of a percentage, in points
         elif style.change == "level":
             before = value - change
-            pct = 100 * change / before if before else None
+            # In percent only between positive levels: from a negative or zero base (a deficit,
+            # a diffusion index crossing zero) a percent change says nothing.
+            pct = 100 * change / before if before > 0 and value >= 0 else None
             if pct is not None and math.isfinite(pct):
                 text = f"{text} ({format_pct(pct)})"
         parts.append(html.Div(text, className=f"kpi-change {style.delta_direction(change)}".strip()))

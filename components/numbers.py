@@ -54,9 +54,9 @@ class NumberStyle:
     def level(self, value: float | None) -> str:
         if value is None or not math.isfinite(value):
             return "—"
-        if self.compact:
-            return self.prefix + compact(value * self.scale) + self.unit
-        return self.prefix + format_number(value * self.scale, self.decimals, unit=self.unit)
+        text = compact(value * self.scale) if self.compact else format_number(value * self.scale, self.decimals)
+        sign = "-" if text.startswith("-") else ""  # "-$1.8 tn", not "$-1.8 tn"
+        return sign + self.prefix + text[len(sign) :] + self.unit
 
     def delta(self, change: float | None) -> str:
         """A change since the previous observation, signed: "+1,133.48", "+4 bp", "+12 k"."""

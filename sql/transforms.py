@@ -78,3 +78,34 @@ def correlation_matrix(pairs: pd.DataFrame, assets: list[str]) -> pd.DataFrame:
     for asset in assets:
         matrix.loc[asset, asset] = 1.0
     return matrix
+
+
+def flagged_periods(dates: pd.Series, flags: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The runs of consecutive observations whose flag is set, as ``(start, end)``: from the
+    run's first date to the date of the observation after its last one (a monthly flag set for
+    March and April 2020 covers 1 March to 1 May), or to its last date when the run is the
+    newest. ``dates`` ascending; a missing flag counts as unset."""
+    days = pd.to_datetime(pd.Series(dates)).reset_index(drop=True)
+    on = pd.Series(flags).reset_index(drop=True).astype("boolean").fillna(False).astype(bool)
+    if len(days) != len(on):
+        raise ValueError("dates and flags differ in length")
+    starts = np.flatnonzero(on & ~on.shift(1, fill_value=False))
+    ends = np.flatnonzero(on & ~on.shift(-1, fill_value=False))
+    return [(days[s], days[min(e + 1, len(days) - 1)]) for s, e in zip(starts, ends, strict=True)]
+
+
+def combined_series(observations: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    """``date, value``: the sum of each series of ``observations`` (``key, date, value``) times
+    its weight, on the dates of the first weighted series, each other series as of its newest
+    reading on or before that date (a weekly balance beside a daily one). Dates before every
+    series has a reading are left out."""
+    if observations.empty or not weights:
+        return pd.DataFrame(columns=["date", "value"])
+    keys = list(weights)
+    rows = {k: observations[observations["key"] == k][["date", "value"]].dropna().sort_values("date") for k in keys}
+    out = rows[keys[0]].rename(columns={"value": keys[0]})
+    for key in keys[1:]:
+        out = pd.merge_asof(out, rows[key].rename(columns={"value": key}), on="date", direction="backward")
+    out = out.dropna()
+    total = sum(weights[k] * out[k] for k in keys) if not out.empty else pd.Series(dtype=float)
+    return pd.DataFrame({"date": out["date"], "value": total}).reset_index(drop=True)

@@ -162,7 +162,7 @@ ECONOMY = {
     "WALCL": Spec(6550000, 0.02, 0.04, -0.06, W_WED, decimals=0),  # millions
     "TREAST": Spec(4190000, 0.02, 0.03, -0.06, W_WED, decimals=0),
     "WSHOMCB": Spec(2080000, 0.01, 0.02, -0.06, W_WED, decimals=0),
-    "RRPONTSYD": G(15, -1.0, "B", 1.2, 0.6, 3),  # overnight reverse repos
+    "RRPONTSYD": G(15, -0.85, "B", 1.2, 0.35, 3),  # overnight reverse repos (~2 tn $ in 2022, near 0 late 2025)
     "TOTLL": Spec(12900, 0.01, 0.01, 0.05, W_WED, decimals=1),
     "BUSLOANS": G(2800, 0.01, vol=0.01, band=0.03, decimals=1),
     "REVOLSL": G(1320, 0.06, vol=0.01, band=0.01, decimals=2),
@@ -221,6 +221,31 @@ ECONOMY = {
     "_CREDIT": Spec(1.0, 0.35, 0.12, factors=(("SPX", -1.2),)),
     "_USD": Spec(1.0, 0.06, 0.05),
     "_MORTSPREAD": Spec(2.13, 0.2, 0.08, factors=(("_CREDIT", 0.3),)),  # 30-year mortgage - 10Y
+    # Rates & macro dashboards (issue 16)
+    "WTREGEN": Spec(880000, 0.35, 0.3, 0.05, W_WED, decimals=0),  # Treasury General Account, millions
+    "RECPROUSM156N": R(0.8, 1.2, 1.0, "MS", 2, low=0.02, high=100),  # % probability
+    "PCEC96": G(16600, 0.025, vol=0.006, band=0.005, decimals=1),  # chained 2017 B, SAAR
+    "BACTSAMFRBDAL": R(-5.0, 30, 10, "MS", 1),  # diffusion index
+    "FYFSGDA188S": R(-5.9, 1.5, 1.5, "YS", 1, high=-2.0),  # % of GDP, fiscal years
+    "FYOIGDA188S": R(3.2, 0.2, 0.15, "YS", 1, drift=0.35, low=1.4),  # % of GDP, fiscal years
+    # Latent paths of other central banks' policy rates (the demo steps them: generator.py),
+    # drifting up from the floors of 2021 (ECB -0.5 %, Bank Rate 0.1 %, RBA 0.1 %)
+    "_ECB": R(2.0, 0.8, 1.2, drift=0.45, low=-0.6),
+    "_BOE": R(4.0, 0.8, 1.2, drift=0.6, low=0.0),
+    "_BOJ": R(0.5, 0.2, 0.2, drift=0.12, low=-0.2),
+    "_BOC": R(2.25, 0.8, 1.0, drift=0.3, low=0.1),
+    "_RBA": R(3.6, 0.7, 1.0, drift=0.55, low=0.0),
+    # 10-year government yields late in 2025 (monthly averages, %) beyond what they share with
+    # the US 10-year; the drift lifts them from their 2021 lows (Bunds and JGBs near zero)
+    "_IRLT_DE": R(2.63, 0.35, 0.35, "MS", 4, drift=0.5),
+    "_IRLT_GB": R(4.45, 0.4, 0.35, "MS", 4, drift=0.55),
+    "_IRLT_JP": R(1.70, 0.15, 0.15, "MS", 4, drift=0.32),
+    "_IRLT_FR": R(3.45, 0.35, 0.35, "MS", 4, drift=0.6),
+    "_IRLT_IT": R(3.40, 0.45, 0.4, "MS", 4, drift=0.45),
+    "_IRLT_ES": R(3.15, 0.4, 0.35, "MS", 4, drift=0.5),
+    "_IRLT_CA": R(3.15, 0.35, 0.3, "MS", 4, drift=0.35),
+    "_IRLT_AU": R(4.35, 0.4, 0.35, "MS", 4, drift=0.5),
+    "_IRLT_CH": R(0.15, 0.25, 0.25, "MS", 4, drift=0.05),
 }
 
 # World Bank (latest annual) and IMF WEO (current year): growth, inflation, unemployment.
@@ -237,10 +262,17 @@ IMF_CURRENT = {
                    "BRA": 2.4, "CAN": 1.2, "KOR": 0.9},
     "INFLATION": {"USA": 2.7, "CHN": 0.0, "JPN": 3.3, "DEU": 2.1, "GBR": 3.4, "FRA": 1.1, "IND": 2.8,
                   "BRA": 5.2, "CAN": 2.0, "KOR": 2.0},
+    "GOV_DEBT": {"USA": 125.0, "CHN": 96.3, "JPN": 230.0, "DEU": 64.4, "GBR": 103.4, "FRA": 116.5, "IND": 81.4,
+                 "BRA": 91.4, "CAN": 112.5, "KOR": 54.5},  # % of GDP
 }  # fmt: skip
 # AMECO (via DBnomics): unemployment, Eurostat definition, latest full year (2024).
 AMECO_LATEST = {"UNEMPLOYMENT": {"EMU": 6.4, "DEU": 3.4, "FRA": 7.4, "ITA": 6.5, "ESP": 11.4}}
-WORLD_SPREAD = {"GDP_GROWTH": (1.8, -3.0), "INFLATION": (2.0, -1.0), "UNEMPLOYMENT": (0.6, 1.5)}  # (band, low)
+WORLD_SPREAD = {
+    "GDP_GROWTH": (1.8, -3.0),
+    "INFLATION": (2.0, -1.0),
+    "UNEMPLOYMENT": (0.6, 1.5),
+    "GOV_DEBT": (3.0, 10.0),
+}  # (band, low)
 
 # US states: population (millions), per-capita personal income ($ thousands), unemployment (%).
 STATES = {
@@ -262,7 +294,9 @@ STATE_SERIES = re.compile(
     r"^(?:(?P<code>[A-Z]{2})(?P<measure>UR|NA|MFG|CONS|GOVT|ICLAIMS|CCLAIMS|BPPRIVSA|RGSP|NGSP|POP|PCPI|OTOT|STHPI|PHCI)"
     r"|MEHOINUS(?P<code2>[A-Z]{2})A672N)$"
 )
-WORLD_SERIES = re.compile(r"^(?P<src>WB|IMF|AMECO)_(?P<what>GDP_GROWTH|INFLATION|UNEMPLOYMENT)_(?P<country>[A-Z]{3})$")
+WORLD_SERIES = re.compile(
+    r"^(?P<src>WB|IMF|AMECO)_(?P<what>GDP_GROWTH|INFLATION|UNEMPLOYMENT|GOV_DEBT)_(?P<country>[A-Z]{3})$"
+)
 
 
 def _unit(key: str, salt: str = "") -> float:

@@ -33,6 +33,32 @@ def _curve_anchor(months: float) -> float:
     return float(np.interp(math.log(months), np.log(xs), [points[x] for x in xs]))
 
 
+# Other central banks' policy rates late in 2025 (%) and the lowest each went: ECB deposit
+# facility, Bank of England Bank Rate, Bank of Japan, Bank of Canada, Reserve Bank of Australia.
+CENTRAL_BANKS = {
+    "ECB": (2.00, -0.50),
+    "BOE": (4.00, 0.10),
+    "BOJ": (0.50, -0.10),
+    "BOC": (2.25, 0.25),
+    "RBA": (3.60, 0.10),
+}
+
+
+def policy_steps(path: np.ndarray, end: float, floor: float) -> np.ndarray:
+    """A policy rate that ends at ``end`` and, going back meeting by meeting, moved in 25 bp
+    steps (up to 75 bp, never below ``floor``) to follow ``path`` wherever it had strayed more
+    than 30 bp from the rate: flat between decisions, as a policy rate is."""
+    n = len(path)
+    out = np.empty(n)
+    current = end
+    for i in range(n - 1, -1, -1):
+        out[i] = current
+        if (n - 1 - i) % MEETING_SPACING == 10 and abs(path[i] - current) > 0.3:
+            # Before this meeting the rate stood nearer where the path was.
+            current = max(floor, current + max(-0.75, min(0.75, round(path[i] * 4) / 4 - current)))
+    return out
+
+
 # --- the generator ---------------------------------------------------------------------------
 
 PER_YEAR = {"W": 52, "MS": 12, "QS": 4, "YS": 1}
@@ -159,21 +185,19 @@ class DemoSeries:
 
     # -- policy rates
     def policy_upper(self) -> np.ndarray:
-        """The top of the fed funds target range: POLICY_UPPER at the end and, going back
-        meeting by meeting, moved in 25 bp steps (up to 75 bp) to follow the short rate
-        wherever it had strayed more than 30 bp from the range."""
+        """The top of the fed funds target range: POLICY_UPPER at the end, stepped back from
+        there to follow the short rate (:func:`policy_steps`)."""
         if "upper" not in self._blocks:
-            short = self.raw("_SHORT").to_numpy() + 0.07
-            n = len(short)
-            upper = np.empty(n)
-            current = POLICY_UPPER
-            for i in range(n - 1, -1, -1):
-                upper[i] = current
-                if (n - 1 - i) % MEETING_SPACING == 10 and abs(short[i] - current) > 0.3:
-                    # Before this meeting the range stood nearer where the short rate was.
-                    current = max(0.25, current + max(-0.75, min(0.75, round(short[i] * 4) / 4 - current)))
-            self._blocks["upper"] = upper
+            self._blocks["upper"] = policy_steps(self.raw("_SHORT").to_numpy() + 0.07, POLICY_UPPER, 0.25)
         return self._blocks["upper"]  # type: ignore[return-value]
+
+    def central_bank(self, key: str) -> pd.Series:
+        """A central bank's policy rate (``CENTRAL_BANKS``: its end level and floor), stepped
+        to follow the wander of its latent path ``_<key>``."""
+        if key not in self._blocks:
+            end, floor = CENTRAL_BANKS[key]
+            self._blocks[key] = pd.Series(policy_steps(self.raw(f"_{key}").to_numpy(), end, floor), index=self.days)
+        return self._blocks[key]  # type: ignore[return-value]
 
     def policy(self, offset: float, noise: float = 0.0, seed: str = "") -> pd.Series:
         """A money-market rate at ``offset`` from the target range's top (plus daily noise)."""

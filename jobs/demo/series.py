@@ -118,6 +118,21 @@ def _etf_on_curve(level: float, terms: tuple[tuple[str, float], ...]) -> Callabl
     return build
 
 
+# OECD 10-year government yields (monthly averages): each moves with the US 10-year by its
+# beta, on a wander of its own (``_IRLT_<country>``, which carries its level late in 2025).
+GLOBAL_10Y_BETAS = {
+    "DE": 0.6, "GB": 0.8, "JP": 0.15, "FR": 0.6, "IT": 0.5, "ES": 0.55, "CA": 0.8, "AU": 0.8, "CH": 0.25,
+}  # fmt: skip
+
+
+def _global_10y(country: str) -> Callable[[DemoSeries], pd.Series]:
+    def build(demo: DemoSeries) -> pd.Series:
+        us = demo.monthly_mean(_tenor(demo, "10Y"))
+        return demo.raw(f"_IRLT_{country}") + GLOBAL_10Y_BETAS[country] * (us - us.iloc[-1])
+
+    return build
+
+
 DERIVED: dict[str, Callable[[DemoSeries], pd.Series]] = {
     # Term spreads: differences of the published (rounded) tenors.
     **{
@@ -147,6 +162,21 @@ DERIVED: dict[str, Callable[[DemoSeries], pd.Series]] = {
     "DPRIME": lambda demo: demo.policy(3.0),
     "FEDFUNDS": lambda demo: demo.monthly_mean(demo.values("EFFR")),
     "IR3TIB01USM156N": lambda demo: demo.monthly_mean(_tenor(demo, "3M") + 0.05),  # 3-month interbank (OECD)
+    "DFEDTARU": lambda demo: demo.policy(0.0),
+    "DFEDTARL": lambda demo: demo.policy(-0.25),
+    # Other central banks: the ECB's corridor (deposit, main refinancing +15 bp, marginal
+    # lending +40 bp since September 2024), SONIA a few bp under Bank Rate, and the OECD's
+    # monthly call-money rates of Japan, Canada and Australia at their policy rates
+    "ECBDFR": lambda demo: demo.central_bank("ECB"),
+    "ECBMRRFR": lambda demo: demo.central_bank("ECB") + 0.15,
+    "ECBMLFR": lambda demo: demo.central_bank("ECB") + 0.40,
+    "IUDSOIA": lambda demo: demo.central_bank("BOE") - 0.03,
+    "IRSTCI01JPM156N": lambda demo: demo.monthly_mean(demo.central_bank("BOJ") - 0.02),
+    "IRSTCI01CAM156N": lambda demo: demo.monthly_mean(demo.central_bank("BOC")),
+    "IRSTCI01AUM156N": lambda demo: demo.monthly_mean(demo.central_bank("RBA") - 0.02),
+    # 10-year government yields by country (OECD, monthly averages)
+    "IRLTLT01USM156N": lambda demo: demo.monthly_mean(_tenor(demo, "10Y")),
+    **{f"IRLTLT01{c}M156N": _global_10y(c) for c in GLOBAL_10Y_BETAS},
     # Inflation: 5y5y forward and real (TIPS) yields from the nominal curve and breakevens
     "T5YIFR": lambda demo: 2 * demo.values("T10YIE") - demo.values("T5YIE"),
     "DFII5": lambda demo: _tenor(demo, "5Y") - demo.values("T5YIE"),

@@ -12,12 +12,13 @@ dashboards load):
 - ``data(ctx) -> DataFrame``: the rows behind it, with the column names the user sees (the
   panel's CSV action and ``/csv/<dashboard>/<panel>.csv`` serve exactly these).
 
-One module a subject: ``core`` (kpis, latest_table, history, yield_curve), ``cot``,
-``derivatives``, ``equities`` (stocks, sector_treemap), ``fundamentals``, ``fx``, ``instrument``,
-``markets`` (pair_history, basket_index), ``options``, ``performance`` (performance_matrix,
-performance_bars, relative_history), ``screener``, ``system`` and the ``analytics`` package;
-``returns`` computes trailing changes. ``render_panel`` (base.py) wraps the body in a card with
-its freshness badge and CSV/embed actions, and
+One module a subject: ``core`` (kpis, latest_table, history, yield_curve; a history panel's
+``shade`` and ``combine`` options in ``shading`` and ``combine``), ``cot``, ``derivatives``,
+``equities`` (stocks, sector_treemap), ``fundamentals``, ``fx``, ``instrument``, ``markets``
+(pair_history, basket_index), ``options``, ``performance`` (performance_matrix,
+performance_bars, relative_history), ``screener``, ``system``, ``world`` (country_table) and
+the ``analytics`` package; ``returns`` computes trailing changes. ``render_panel`` (base.py)
+wraps the body in a card with its freshness badge and CSV/embed actions, and
 turns an empty frame into a "no data yet" state and a database outage into a degraded state.
 """
 
@@ -38,6 +39,7 @@ from pages.panels import (  # noqa: F401
     performance,
     screener,
     system,
+    world,
 )
 
 # The registry's names that code outside this package imports from ``pages.panels``

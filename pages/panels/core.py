@@ -25,6 +25,7 @@ from components.numbers import NumberStyle, style_for
 from config.catalog_index import catalog, labels, units
 from config.csv_format import with_quality
 from config.dashboard_specs import YOY_LOOKBACK_DAYS
+from pages.panels import combine, shading
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from sql import read
 from sql.plans import Read
@@ -207,10 +208,18 @@ def rebased(ctx: PanelContext) -> bool:
 def history_reads(ctx: PanelContext) -> list[Read]:
     """The panel's instruments over the URL's range (a year more for a year-on-year view)."""
     keys = panel_keys(ctx)
+    if keys:  # and the series its shadings follow (shading.py)
+        keys = keys + [k for k in hidden_keys(ctx) if k not in keys]
     lookback = YOY_LOOKBACK_DAYS if ctx.spec.option("transform") == "yoy" else 0
     return [
         Read("observations", ctx.spec.dataset, tuple(keys) if keys else None, range=ctx.view.range, lookback=lookback)
     ]
+
+
+def hidden_keys(ctx: PanelContext) -> list[str]:
+    """The series a panel reads for its shadings only (not drawn)."""
+    shown = set(panel_keys(ctx) or [])
+    return [s.key for s in shading.shades(ctx.spec.option("shade")) if s.key not in shown]
 
 
 def history_rows(ctx: PanelContext) -> pd.DataFrame:
@@ -220,6 +229,10 @@ def history_rows(ctx: PanelContext) -> pd.DataFrame:
         raise NoData()
     transform = ctx.spec.option("transform")
     frame = read.fetch(history_reads(ctx)[0])
+    if not frame.empty and panel_keys(ctx):
+        frame = frame[~frame["key"].isin(hidden_keys(ctx))]
+    if not frame.empty and ctx.spec.option("combine"):  # a series computed from the panel's
+        frame = combine.combined_rows(ctx, frame)
     if frame.empty:
         raise NoData("Nothing stored for these instruments yet.")
     if transform == "yoy":
@@ -236,7 +249,8 @@ def history_data(ctx: PanelContext) -> pd.DataFrame:
     frame = history_rows(ctx)
     label = names(ctx)
     wide = frame.pivot_table(index="date", columns="key", values="value", aggfunc="last").sort_index()
-    wanted = panel_keys(ctx) or list(dict.fromkeys(frame["key"]))
+    order = panel_keys(ctx) or []  # a series computed from the panel's (combine) first
+    wanted = [k for k in dict.fromkeys(frame["key"]) if k not in order] + order
     wide = wide[[k for k in wanted if k in wide.columns]]
     flags = read.quality_flags(ctx.spec.dataset, list(wide.columns))
     wide.columns = [label.get(k, k) for k in wide.columns]
@@ -245,18 +259,21 @@ def history_data(ctx: PanelContext) -> pd.DataFrame:
         text = marked["key"].map(lambda k: label.get(k, k)) + ": " + marked["quality"]
         per_day = text.groupby(marked["date"]).agg("; ".join).reindex(wide.index)
         wide["Quality"] = per_day.astype(object).where(per_day.notna(), None)
+    for shade in shading.shades(ctx.spec.option("shade")):  # true on the dates inside each shading
+        wide[shade.label] = shading.flags_as_of(read.fetch(history_reads(ctx)[0]), shade, wide.index)
     wide.index = wide.index.strftime("%Y-%m-%d")
     return wide.reset_index(names="Date")
 
 
 def history_frame(ctx: PanelContext) -> tuple[pd.DataFrame, bool, str, int]:
-    """The rows a history chart draws, in trace order (the panel's keys first), whether they are
-    rebased, the unit after its numbers and the decimals of its tooltip."""
+    """The rows a history chart draws, in trace order (a series computed from the panel's, then
+    its keys), whether they are rebased, the unit after its numbers and the decimals of its
+    tooltip."""
     frame = history_rows(ctx)
     is_rebased = rebased(ctx)
     unit = "" if is_rebased else ("%" if ctx.spec.option("transform") == "yoy" else ctx.spec.option("unit", ""))
     order = {k: i for i, k in enumerate(panel_keys(ctx) or [])}
-    frame = frame.sort_values(["key", "date"], key=lambda c: c.map(order).fillna(len(order)) if c.name == "key" else c)
+    frame = frame.sort_values(["key", "date"], key=lambda c: c.map(order).fillna(-1) if c.name == "key" else c)
     style = number_style(ctx, None, float(frame["value"].abs().median()) if not frame.empty else None)
     return frame, is_rebased, unit, 2 if is_rebased else style.decimals
 
@@ -273,6 +290,8 @@ HISTORY_OPTIONS = {
     "transform": str,  # "yoy"
     "rebase": bool,  # rebased to 100 by default (else: when several series are shown)
     "rebase_allowed": bool,
+    "shade": list,  # periods shaded behind the lines (pages/panels/shading.py)
+    "combine": dict,  # one series computed from the panel's (pages/panels/combine.py)
 }
 
 
@@ -294,12 +313,19 @@ def history(ctx: PanelContext):
         fig.update_layout(meta={"zoom": zoom_href(ctx)})
     if is_rebased:
         fig.update_yaxes(title_text="rebased to 100")
+    elif ctx.spec.option("combine"):
+        fig.update_yaxes(title_text=str(ctx.spec.option("combine").get("unit") or ""), tickformat=",.0f")
     elif not unit and not ctx.spec.option("transform"):
         axis_unit(fig, units(ctx.settings, ctx.spec.dataset), frame["key"].unique())
     if ctx.view.log and not ctx.spec.option("transform"):
         log_axis(fig, frame["value"])
     for line in ctx.spec.option("hlines", []) or []:
         fig.add_hline(y=float(line), line_width=1, line_color="#b0b8c8", line_dash="dot")
+    shades = shading.shades(ctx.spec.option("shade"))
+    if shades:
+        raw = read.fetch(history_reads(ctx)[0])
+        for i, shade in enumerate(shades):
+            shading.draw(fig, shade, shading.shaded_periods(raw, shade, frame["date"].min()), i)
     marks = flag_markers(frame, read.quality_flags(ctx.spec.dataset, frame["key"].unique()), names(ctx), decimals)
     if marks is not None:
         fig.add_trace(marks)

@@ -147,6 +147,10 @@ def test_kpi_shows_unit_change_and_percent_without_negative_zero():
     assert "+1,133.48 (+20.32%)" in texts(card)
     assert card.children[2].className == "kpi-change up"
 
+    # From a negative or zero base a percent change says nothing: the change alone.
+    assert texts(kpi("CFNAI", -0.1, change=-0.15, style=NumberStyle(3)))[1:3] == ["-0.100", "-0.150"]
+    assert texts(kpi("Deficit", -1700.0, change=75.0, style=NumberStyle(1)))[2] == "+75.0"
+
 
 def test_rate_kpi_changes_in_basis_points():
     card = kpi("US 10Y yield", 4.09, change=0.04, style=style_for("treasury_yields", "10Y", 4.09))
@@ -161,6 +165,7 @@ def test_percent_kpi_changes_in_percentage_points():
 def test_kpi_period_follows_the_series_frequency():
     assert period_label(pd.Timestamp("2025-10-01"), pd.Timestamp("2025-09-01")) == "Oct 2025"
     assert period_label(pd.Timestamp("2025-07-01"), pd.Timestamp("2025-04-01")) == "Q3 2025"
+    assert period_label(pd.Timestamp("2025-01-01"), pd.Timestamp("2024-01-01")) == "2025"  # a fiscal year
     assert period_label(pd.Timestamp("2025-11-22"), pd.Timestamp("2025-11-15")) == "week of 2025-11-22"
     assert period_label(pd.Timestamp("2025-12-02"), pd.Timestamp("2025-12-01")) == "as of 2025-12-02"
     assert period_label(pd.Timestamp("2025-12-02")) == "as of 2025-12-02"
@@ -192,6 +197,8 @@ def test_catalog_units_give_economic_series_their_unit():
     assert style_for("fred_series", "GDP", 29_400, "billions $").level(29_400) == "$29.4 tn"
     oil = style_for("fred_series", "DCOILWTICO", 61.2, "$ per barrel")
     assert (oil.level(61.2), oil.delta(-1.25)) == ("$61.20", "-$1.25")
+    deficit = style_for("fred_series", "FYFSD", -1_775_000, "millions $")
+    assert (deficit.level(-1_775_000), deficit.level(-1e-9)) == ("-$1.8 tn", "$0")  # the sign before the $
     assert style_for("fred_series", "ICSA", 214_000, "number").level(214_000) == "214 k"
     assert style_for("fred_series", "CPIAUCSL", 320.5, "index, 1982-84=100").level(320.5) == "320.50"
     # Market kinds keep their own rules whatever the catalog says.

@@ -1,7 +1,7 @@
 """options_chain smile: the implied volatility of each expiry at strikes 80 … 120 % of spot
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06 21:00:00
 
 The volatility smile per expiry (datasources/chains.SMILE_POINTS): out-of-the-money IV in
