@@ -77,16 +77,40 @@ def match_boards(query: tuple[str, ...]) -> list[Hit]:
     return hits
 
 
-def _references(spec: PanelSpec) -> set[str]:
+def _strings(value) -> list[str]:
+    """Every text in an option's value, nested lists and maps (ratio pairs, ``{a: SPX, b: …}``)
+    included; not the keys of a map (those name series the panel's ``keys`` name already)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _strings(list(value.values()))
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def _references(spec: PanelSpec, datasets: set[str]) -> set[str]:
     """The instrument keys a panel's options name: a picker's ``default``, correlation
-    ``pairs`` (``SPX/GC``) and the like — any text option or list of them, split at ``/``."""
-    found: set[str] = set()
-    for value in spec.options.values():
-        items = value if isinstance(value, list | tuple) else [value]
-        for item in items:
-            if isinstance(item, str):
-                found.update(part.strip() for part in item.split("/"))
+    ``pairs`` (``SPX/GC``), ratio pairs (``[GC, SI, label]``), series of another dataset
+    (``commodities:GC``, counted for that dataset only) and the like — any text in an option,
+    split at ``/``."""
+    found = set()
+    for text in _strings(list(spec.options.values())):
+        for part in text.split("/"):
+            source, _, key = part.strip().rpartition(":")
+            if not source or source in datasets:
+                found.add(key)
     return found
+
+
+def _whole_dataset(spec: PanelSpec) -> bool:
+    """Whether the panel lists its whole dataset: no keys, no picker, and no option that picks
+    series (a list or map of them, as ratio pairs or basket weights)."""
+    return (
+        spec.keys is None
+        and spec.type not in PICKER_TYPES
+        and not any(isinstance(value, list | tuple | dict) for value in spec.options.values())
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -100,8 +124,8 @@ def shown_on(dataset: str, key: str, same: frozenset[str] = frozenset()) -> tupl
     whole: dict[str, tuple[Dashboard, PanelSpec]] = {}
     for board in boards():
         for spec in board.panels:
-            if (spec.dataset in datasets and spec.keys and key in spec.keys) or key in _references(spec):
+            if (spec.dataset in datasets and spec.keys and key in spec.keys) or key in _references(spec, datasets):
                 named.setdefault(board.id, (board, spec))
-            elif spec.dataset == dataset and spec.keys is None and spec.type not in PICKER_TYPES:
+            elif spec.dataset == dataset and _whole_dataset(spec):
                 whole.setdefault(board.id, (board, spec))
     return (*named.values(), *(found for board_id, found in whole.items() if board_id not in named))

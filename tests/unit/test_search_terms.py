@@ -124,7 +124,11 @@ def test_a_panel_matches_only_when_every_word_starts_a_word_of_its_title():
 
 def test_an_instrument_is_shown_on_the_dashboards_naming_it_then_those_showing_its_whole_dataset():
     spx = [board.path for board, _spec in shown_on("market_indices", "SPX")]
-    assert spx[:2] == ["/", "/indices"] and "/correlations" in spx  # keys, then a correlation pair
+    assert spx[0] == "/" and {"/indices", "/correlations"} <= set(spx)  # keys, a correlation pair
+    assert "/analytics/ratios" in spx  # a ratio's pair
+    gold = [board.path for board, _spec in shown_on("commodities", "GC")]
+    assert "/analytics/drawdowns" in gold  # named with its dataset (commodities:GC)
+    assert "/analytics/drawdowns" not in [board.path for board, _spec in shown_on("market_indices", "GC")]
     assert "/indices/detail" in spx  # the picker's default
     bitcoin = [board.path for board, _spec in shown_on("crypto_prices", "SOLUSD")]
     assert "/crypto" in bitcoin  # the table of every coin
