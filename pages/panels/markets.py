@@ -20,6 +20,7 @@ import pandas as pd
 
 from components.axes import log_axis
 from components.figures import history_figure, plot_points
+from pages.panels.analytics.measures import as_of_pairs
 from pages.panels.base import NoData, PanelContext, chart, panel_type
 from pages.panels.core import names
 from sql import read
@@ -46,13 +47,7 @@ def pair_values(frame: pd.DataFrame, a: str, b: str, op: str = "ratio", scale: f
     left, right = _series(frame, a), _series(frame, b)
     if left.empty or right.empty:
         return pd.Series(dtype=float, name=f"{a}/{b}")
-    merged = pd.merge_asof(
-        left.rename("a").rename_axis("date").reset_index(),
-        right.rename("b").rename_axis("date").reset_index(),
-        on="date",
-        direction="backward",
-        tolerance=pd.Timedelta(days=TOLERANCE_DAYS),
-    ).dropna()
+    merged = as_of_pairs(left, right, TOLERANCE_DAYS)
     if op == "ratio":
         merged = merged[merged["b"] != 0]
         values = merged["a"] / merged["b"] * scale

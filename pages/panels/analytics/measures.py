@@ -112,17 +112,24 @@ def rolling_volatility(closes: pd.Series, window: int, per_year: int | None = No
     return 100 * scale * returns.rolling(window, min_periods=window).std()
 
 
+def as_of_pairs(left: pd.Series, right: pd.Series, tolerance_days: int = 5) -> pd.DataFrame:
+    """``date, a, b``: each of ``left``'s dates with ``right``'s newest value at most
+    ``tolerance_days`` before (markets with different holidays, or crypto's weekends against a
+    weekday market, still pair up); dates with no such value are left out. Both series are
+    sorted by date, one value per date."""
+    frame = pd.DataFrame({"date": left.index, "a": left.to_numpy()})
+    other = pd.DataFrame({"date": right.index, "b": right.to_numpy()})
+    paired = pd.merge_asof(frame, other, on="date", direction="backward", tolerance=pd.Timedelta(days=tolerance_days))
+    return paired.dropna()
+
+
 def ratio(numerator: pd.Series, denominator: pd.Series, tolerance_days: int = 5) -> pd.Series:
-    """``numerator / denominator`` on the numerator's dates, each against the denominator's
-    newest close at most ``tolerance_days`` before (markets with different holidays, or crypto's
-    weekends against a weekday market, still pair up); dates with no such close are left out."""
+    """``numerator / denominator`` of positive closes on the numerator's dates, paired as
+    ``as_of_pairs`` pairs them."""
     a, b = _clean(numerator), _clean(denominator)
     if a.empty or b.empty:
         return pd.Series(dtype=float)
-    left = pd.DataFrame({"date": a.index, "a": a.to_numpy()})
-    right = pd.DataFrame({"date": b.index, "b": b.to_numpy()})
-    paired = pd.merge_asof(left, right, on="date", direction="backward", tolerance=pd.Timedelta(days=tolerance_days))
-    paired = paired.dropna()
+    paired = as_of_pairs(a, b, tolerance_days)
     return pd.Series((paired["a"] / paired["b"]).to_numpy(), index=pd.DatetimeIndex(paired["date"]), dtype=float)
 
 
