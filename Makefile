@@ -53,15 +53,15 @@ test: lint
 clean:
 	rm -rf $(VENV) var .pytest_cache .coverage .ruff_cache
 
-## Rebuild assets/plotly-spartan.min.js: plotly.js (the version plotly.py bundles) with only
-## the trace types the station draws, instead of Dash's 4.8 MB full bundle (see assets/README.md).
-PLOTLYJS_VERSION = $(shell $(PY) -c "from plotly.offline import get_plotlyjs_version as v; print(v())")
-PLOTLY_TRACES = scatter bar heatmap candlestick indicator treemap
 ## Bootstrap trimmed to the selectors the station draws (PurgeCSS, config/purgecss.config.cjs)
 css:
 	out=$$(mktemp -d) && npx --yes purgecss@6.0.0 --config config/purgecss.config.cjs --output $$out \
 		&& mv $$out/bootstrap.min.css assets/00-bootstrap.min.css && rmdir $$out
 
+## Rebuild assets/plotly-spartan.min.js: plotly.js (the version plotly.py bundles) with only
+## the trace types the station draws, instead of Dash's 4.8 MB full bundle (see assets/README.md).
+PLOTLYJS_VERSION = $(shell $(PY) -c "from plotly.offline import get_plotlyjs_version as v; print(v())")
+PLOTLY_TRACES = scatter bar heatmap candlestick indicator treemap
 plotly-bundle: install
 	rm -rf var/plotly-bundle && mkdir -p var/plotly-bundle
 	cd var/plotly-bundle && npm init -y >/dev/null && \
