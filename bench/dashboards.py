@@ -166,7 +166,7 @@ def page_paths(settings) -> list[str]:
     webapp.create_app(dataclasses.replace(settings, page_warm_seconds=0))  # the web warms, not this process
     pages = sorted(
         (p for p in dash.page_registry.values() if not p.get("path_template") and not is_not_found(p)),
-        key=lambda p: (p.get("order", 99), p["path"]),
+        key=lambda p: (99 if p.get("order") is None else p["order"], p["path"]),
     )
     templates = {p["path_template"].split("<")[0] for p in dash.page_registry.values() if p.get("path_template")}
     return [p["path"] for p in pages] + [p for p in DETAIL_PAGES if p.rsplit("/", 1)[0] + "/" in templates]

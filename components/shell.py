@@ -50,7 +50,7 @@ def _menu(active_path: str | None) -> str:
     """Pages without a ``group`` are links of their own; the others are menus per group."""
     pages = sorted(
         (p for p in dash.page_registry.values() if p.get("nav", True) and not p.get("path_template")),
-        key=lambda p: (p.get("order", 99), p["name"]),
+        key=lambda p: (99 if p.get("order") is None else p["order"], p["name"]),
     )
     links, groups = [], {}
     for page in pages:
