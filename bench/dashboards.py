@@ -411,7 +411,12 @@ def main() -> None:
             for name, url in urls.items():
                 warm[name].append(load(driver, url, cold=False))
         for name, loads in warm.items():
-            results[name]["warm"] = dataclasses.replace(loads[0], ms=statistics.median(run.ms for run in loads))
+            served = [run.server_ms for run in loads if run.server_ms is not None]
+            results[name]["warm"] = dataclasses.replace(
+                loads[0],
+                ms=statistics.median(run.ms for run in loads),
+                server_ms=statistics.median(served) if served else None,
+            )
         report(results)
     finally:
         if driver is not None:
