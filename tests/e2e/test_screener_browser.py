@@ -36,10 +36,14 @@ def test_the_screen_form_screens_in_the_app_with_only_the_set_filters_in_the_url
     WebDriverWait(driver, DEADLINE).until(
         lambda d: d.current_url.endswith("/equities/screener?r3m_min=5&sma200=above"), "the screen's URL"
     )
+    # The summary is read by script: the page redraws it, and a selenium element found before a
+    # redraw goes stale (as it did on CI) before its text is read.
+    summary_js = "var e = document.querySelector('.screen-summary'); return e ? e.textContent : '';"
     WebDriverWait(driver, DEADLINE).until(
-        lambda d: "50 of 50" not in d.find_element("css selector", ".screen-summary").text, "the screen applied"
+        lambda d: "50 of 50" not in d.execute_script(summary_js) and " of 50" in d.execute_script(summary_js),
+        "the screen applied",
     )
-    summary = dash_duo.find_element(".screen-summary").text
+    summary = driver.execute_script(summary_js)
     assert " of 50 stocks pass" in summary and "200-day" in summary, summary
     assert driver.execute_script("return window.__sameDocument === true;"), "the page was reloaded"
     assert dash_duo.get_logs() == []
