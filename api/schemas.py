@@ -424,6 +424,13 @@ class StatusSchema(ma.Schema):
     sources = fields.List(fields.Nested(SourceStatus))
     preload = fields.Dict(allow_none=True, **_describe("The sidecar's preload progress, as it wrote it."))
     refresh_last_run = fields.Raw(allow_none=True, **_describe("What the last refresh reported."))
+    backup = fields.Dict(
+        allow_none=True,
+        **_describe(
+            "The last backup: last_backup_at, age_seconds, bytes, file, rows, alembic_revision; state, and the "
+            "error and failed_at of a failed attempt since. Null before the first backup."
+        ),
+    )
 
 
 class LiveSchema(ma.Schema):

@@ -33,6 +33,7 @@ from api.schemas import (
 from config.catalog_index import catalog
 from sql import freshness, read
 from sql.cache import PRELOAD_STATUS_KEY, REFRESH_LAST_RUN_KEY, cache
+from sql.sidecar import last_backup
 
 system_bp = api_blueprint("system", "/api/system", "The station itself: dataset freshness, sources, downloads")
 
@@ -63,7 +64,8 @@ def status(_args):
     catalog's ``freshness:``, derived from the data's frequency and market calendar): the target
     in words, the oldest newest observation that still meets it, and whether the data is past it
     (per series for datasets of mixed frequencies: how many series, and which). Per source:
-    state, last success and failure, last error.
+    state, last success and failure, last error. The sidecar's last backup: when, its size and
+    file (``python -m jobs backup``, daily from the sidecar).
     """
     now = datetime.now(UTC)
     settings = read.current_settings()
@@ -115,6 +117,7 @@ def status(_args):
             "sources": source_rows,
             "preload": cache.get(PRELOAD_STATUS_KEY),
             "refresh_last_run": cache.get(REFRESH_LAST_RUN_KEY),
+            "backup": last_backup(),
         }
     )
     response.headers["Cache-Control"] = "no-store"

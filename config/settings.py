@@ -85,6 +85,13 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
     return raw
 
 
+def _backup_hour(env: Mapping[str, str]) -> int | None:
+    """``SPARTAN_BACKUP_HOUR``: the UTC hour of the sidecar's daily backup, or ``off``."""
+    if (env.get("SPARTAN_BACKUP_HOUR") or "").strip().lower() in ("off", "none"):
+        return None
+    return _int(env, "SPARTAN_BACKUP_HOUR", 2, maximum=23)
+
+
 def redact_url(url: str | None) -> str | None:
     """Hide the password of a connection URL (``user:***@host``)."""
     if not url:
@@ -140,6 +147,11 @@ class Settings:
     db_retry_seconds: float = 2.0
     local_cache_mb: int = 128
     cache_data_ttl: int = 6 * 3600
+    # Backups (jobs/backup.py): where they are written, how many the sidecar's daily backup
+    # keeps (the newest), the UTC hour it runs at (None: no daily backup).
+    backup_dir: Path = PROJECT_ROOT / "var" / "backups"
+    backup_keep: int = 7
+    backup_hour: int | None = 2
 
     @property
     def is_postgres(self) -> bool:
@@ -232,4 +244,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         db_retry_seconds=_float(env, "SPARTAN_DB_RETRY_SECONDS", 2.0),
         local_cache_mb=_int(env, "SPARTAN_LOCAL_CACHE_MB", 128, minimum=0),
         cache_data_ttl=_int(env, "SPARTAN_CACHE_DATA_TTL", 6 * 3600, minimum=60),
+        backup_dir=Path(env.get("SPARTAN_BACKUP_DIR") or var_dir / "backups"),
+        backup_keep=_int(env, "SPARTAN_BACKUP_KEEP", 7, minimum=1),
+        backup_hour=_backup_hour(env),
     )

@@ -1,4 +1,4 @@
-"""`python -m jobs {migrate,preload,refresh,scheduler,status,analytics,demo,check-sources}`."""
+"""`python -m jobs {migrate,preload,refresh,scheduler,status,analytics,demo,check-sources,backup,restore}`."""
 
 from __future__ import annotations
 
@@ -49,6 +49,21 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="keep every answered body with its URL (keys redacted) and metadata as a recorded sample in DIR",
     )
+    b = sub.add_parser(
+        "backup",
+        help="write one backup file of the database (dump + manifest of row counts and checksums)",
+        description="PostgreSQL: pg_dump -Fc of the station's schema; SQLite: the online backup API. One file, "
+        "spartan-backup-<UTC time>-<backend>.tar.gz, in --dir (default SPARTAN_BACKUP_DIR). Exit code 1 on failure.",
+    )
+    b.add_argument("--dir", type=Path, metavar="DIR", help="where to write it (default SPARTAN_BACKUP_DIR)")
+    r = sub.add_parser(
+        "restore",
+        help="replace the database with a backup file, verified against its manifest",
+        description="Refuses a corrupt or truncated file and a schema newer than this code; restores, checks every "
+        "table's rows and checksum against the manifest, migrates an older schema, and prints what it restored. "
+        "Stop the sidecar first. Exit code 1 when refused or failed.",
+    )
+    r.add_argument("file", type=Path, metavar="FILE", help="a spartan-backup-*.tar.gz file")
     args = parser.parse_args(argv)
 
     try:
@@ -68,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
     store = configure(settings)
     if args.command == "status":
         return status_command(args.wait_complete)
+    if args.command in ("backup", "restore"):  # the database as it is: a restore may go into an empty one
+        from jobs import backup
+
+        if args.command == "backup":
+            return backup.backup_command(store, args.dir)
+        return backup.restore_command(store, args.file)
     upgrade(settings, store.engine)
     if args.command == "migrate":
         return 0

@@ -174,3 +174,30 @@ def save_status(name: str, status: dict, store: Store | None = None) -> bool:
         log.warning("sidecar status %s not stored: %s", name, str(exc).splitlines()[0])
         return False
     return True
+
+
+# --- the last backup ----------------------------------------------------------------------------
+
+
+def last_backup(store: Store | None = None, now: datetime | None = None) -> dict | None:
+    """The sidecar's last backup as /api/system/status shows it (its ``backup`` row, written by
+    jobs/backup.py): when, how big, which file, its age, and the error of a failed attempt since;
+    None before the first backup."""
+    status = stored_status("backup", store)
+    if status is None:
+        return None
+    last = status if status.get("state") == "complete" else status.get("last_success")
+    last = last if isinstance(last, dict) else {}
+    finished = parse_time(last.get("finished_at"))
+    now = now or datetime.now(UTC)
+    return {
+        "state": status.get("state"),
+        "last_backup_at": finished.isoformat() if finished else None,
+        "age_seconds": round((now - finished).total_seconds(), 1) if finished else None,
+        "bytes": last.get("bytes"),
+        "file": last.get("file"),
+        "rows": last.get("rows"),
+        "alembic_revision": last.get("alembic_revision"),
+        "error": status.get("error") if status.get("state") != "complete" else None,
+        "failed_at": status.get("finished_at") if status.get("state") != "complete" else None,
+    }
