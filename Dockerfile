@@ -13,11 +13,24 @@ ENV PYTHONUNBUFFERED=1 \
 
 WORKDIR /app
 
+# pg_dump/pg_restore for `python -m jobs backup|restore`, of the server's major version (compose
+# runs postgres:16): PostgreSQL's own Debian repository, as bookworm ships version 15's.
+ARG PG_MAJOR=16
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && install -d /usr/share/postgresql-common/pgdg \
+    && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
+    && apt-get purge -y curl && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first: this layer is rebuilt only when requirements.txt changes.
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
-COPY app.py ./
+COPY app.py pyproject.toml ./
 COPY api ./api
 COPY assets ./assets
 COPY components ./components
@@ -33,8 +46,8 @@ COPY sql ./sql
 # without PostgreSQL and Redis).
 RUN python -m compileall -q app.py api components config datasources jobs middleware pages sql \
     && useradd --create-home --uid 10001 --user-group spartan \
-    && mkdir -p /app/var \
-    && chown spartan:spartan /app/var
+    && mkdir -p /app/var /backups \
+    && chown spartan:spartan /app/var /backups
 USER spartan
 
 EXPOSE 8888
