@@ -33,6 +33,7 @@ from config.settings import PROJECT_ROOT, Settings
 from jobs import backup_postgres
 from jobs.backup_postgres import BackupError
 from jobs.locks import run_lock
+from sql.cache import cache
 from sql.fingerprints import differences, table_fingerprints
 from sql.migrate import alembic_config, upgrade
 from sql.sidecar import save_status, stored_status
@@ -65,6 +66,7 @@ class RestoreResult:
     manifest: dict
     tables: dict[str, dict]
     migrated_to: str | None
+    cache_emptied: bool
     seconds: float
 
 
@@ -358,7 +360,17 @@ def restore_backup(store: Store, path: Path) -> RestoreResult:
     if revision != head:
         upgrade(settings, store.engine)
         migrated = head
-    return RestoreResult(manifest, found, migrated, time.monotonic() - started)
+    return RestoreResult(manifest, found, migrated, _empty_cache(), time.monotonic() - started)
+
+
+def _empty_cache() -> bool:
+    """Empty the station's cache: its run statuses and its copy of the dataset versions describe
+    the replaced data (cached reads would stay right: they name versions, never reused)."""
+    try:
+        return bool(cache.clear())
+    except Exception as exc:  # noqa: BLE001 - any cache failure: the restore stands, the note says so
+        log.warning("cache not emptied after the restore: %s", exc)
+        return False
 
 
 # --- the commands ----------------------------------------------------------------------------------
@@ -395,4 +407,8 @@ def restore_command(store: Store, path: Path) -> int:
     print(f"  {len(result.tables)} tables, {rows} rows in {result.seconds:.1f}s")
     if result.migrated_to:
         print(f"  then migrated to revision {result.migrated_to}")
+    if result.cache_emptied:
+        print("  the cache was emptied: the web reads the restored data")
+    else:
+        print("  the cache could NOT be emptied: empty it (restart Redis) before starting the web")
     return 0

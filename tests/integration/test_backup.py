@@ -343,6 +343,7 @@ def test_the_cli_backs_up_and_restores_saying_what_it_did(small_store, tmp_path,
     out = capsys.readouterr().out
     assert "every table's rows and checksum match the manifest" in out
     assert "  download_log: 300 rows" in out
+    assert "the cache was emptied" in out
 
     (tmp_path / "junk.tar.gz").write_bytes(b"not a backup")
     assert main(["restore", str(tmp_path / "junk.tar.gz")]) == 1
