@@ -44,7 +44,7 @@ def tool_env(settings: Settings) -> dict[str, str]:
     url = make_url(settings.database_url)
     env = dict(os.environ)
     for name, value in (
-        ("PGHOST", url.host),
+        ("PGHOST", url.host or url.query.get("host")),  # ?host=/run/postgresql: a Unix socket
         ("PGPORT", url.port),
         ("PGUSER", url.username),
         ("PGPASSWORD", url.password),
@@ -117,7 +117,9 @@ def restore(store: Store, dump_file: Path, manifest: dict) -> dict:
     try:
         command = [pg_restore, "--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges"]
         env = tool_env(settings)
-        command += [f"--dbname={env.get('PGDATABASE', '')}", str(dump_file)]
+        # Without --dbname pg_restore would print the SQL instead: the database is libpq's default.
+        database = make_url(settings.database_url).database or env.get("PGDATABASE") or env.get("PGUSER") or "postgres"
+        command += [f"--dbname={database}", str(dump_file)]
         done = subprocess.run(  # noqa: S603 - as pg_dump's above
             command, env=env, capture_output=True, timeout=TOOL_TIMEOUT_SECONDS, check=False
         )
