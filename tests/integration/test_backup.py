@@ -113,6 +113,7 @@ def test_five_years_of_demo_data_round_trip_into_an_empty_database_with_equal_co
     assert made.path.name.startswith("spartan-backup-") and made.path.name.endswith("-sqlite.tar.gz")
     assert made.bytes == made.path.stat().st_size
     assert made.manifest["alembic_revision"] == backup.code_head(source.settings)
+    assert made.manifest["station_version"] == backup.station_version() is not None
 
     empty = make_settings(tmp_path / "empty", "sqlite", SPARTAN_SOURCES_FILE=SHIPPED_CATALOG)
     assert not backup.sqlite_path(empty).exists()
@@ -134,6 +135,25 @@ def test_a_restore_over_a_station_with_other_data_replaces_it(small_store, tmp_p
     assert fingerprints_of(small_store.settings) == made.manifest["tables"]
     with small_store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(download_log)).scalar() == 300
+
+
+def test_a_backup_of_an_older_schema_is_restored_then_migrated_to_the_codes(tmp_path):
+    from sql.migrate import current_revision
+
+    older = make_settings(tmp_path / "older", "sqlite")
+    store = configure(older)
+    upgrade(older, store.engine, "0011")
+    made = create_backup(store, tmp_path / "backups")
+    store.engine.dispose()
+    assert made.manifest["alembic_revision"] == "0011"
+
+    fresh = make_settings(tmp_path / "fresh", "sqlite")
+    target = configure(fresh)
+    restored = restore_backup(target, made.path)
+    head = backup.code_head(fresh)
+    assert head != "0011" and restored.migrated_to == head
+    assert current_revision(target.engine, fresh) == head
+    target.engine.dispose()
 
 
 # --- 2. refused --------------------------------------------------------------------------------------
