@@ -218,3 +218,24 @@ def test_settings_are_frozen():
     s = load_settings({})
     with pytest.raises(AttributeError):
         s.port = 1  # type: ignore[misc]
+
+
+def test_backups_go_under_var_daily_at_two_keeping_seven_by_default(tmp_path: Path):
+    s = load_settings({"SPARTAN_VAR_DIR": str(tmp_path)})
+    assert (s.backup_dir, s.backup_keep, s.backup_hour) == (tmp_path / "backups", 7, 2)
+    moved = load_settings({"SPARTAN_BACKUP_DIR": "/srv/b", "SPARTAN_BACKUP_KEEP": "30", "SPARTAN_BACKUP_HOUR": "23"})
+    assert (moved.backup_dir, moved.backup_keep, moved.backup_hour) == (Path("/srv/b"), 30, 23)
+    assert load_settings({"SPARTAN_BACKUP_HOUR": "off"}).backup_hour is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SPARTAN_BACKUP_KEEP", "0", "SPARTAN_BACKUP_KEEP must be >= 1"),
+        ("SPARTAN_BACKUP_HOUR", "24", "SPARTAN_BACKUP_HOUR must be <= 23"),
+        ("SPARTAN_BACKUP_HOUR", "night", "SPARTAN_BACKUP_HOUR must be an integer"),
+    ],
+)
+def test_a_backup_setting_out_of_range_is_an_error_naming_it(name, value, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings({name: value})
