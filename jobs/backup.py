@@ -18,6 +18,7 @@ import json
 import logging
 import shutil
 import sqlite3
+import subprocess
 import tarfile
 import tempfile
 import time
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import PROJECT_ROOT, Settings
 from jobs import backup_postgres
@@ -51,6 +53,8 @@ DUMP_NAMES = {"sqlite": "database.sqlite", "postgres": "database.pgdump"}
 STATUS_NAME = "backup"  # its sidecar_status row
 WORK_PREFIX = ".spartan-backup-work-"  # a backup's scratch directory, beside the backups
 LEFTOVER_AGE_SECONDS = 12 * 3600
+# What a backup or restore can fail with: reported in one line, never a traceback.
+FAILURES = (BackupError, OSError, sqlite3.Error, SQLAlchemyError, subprocess.SubprocessError)
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ def _sqlite_snapshot(settings: Settings, target: Path) -> tuple[str | None, dict
     source_path = sqlite_path(settings)
     if not source_path.exists():
         raise BackupError(f"no database at {source_path}: nothing to back up")
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
+    source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)
@@ -262,12 +266,15 @@ def daily_backup(store: Store) -> bool:
     try:
         remove_leftovers(store.settings.backup_dir)
         result = create_backup(store)
-    except (BackupError, OSError, sqlite3.Error) as exc:
+    except FAILURES as exc:
         log.error("daily backup failed: %s", exc)
         record_backup(store, None, str(exc))
         return False
     record_backup(store, result)
-    prune_backups(result.path.parent, store.settings.backup_keep)
+    try:
+        prune_backups(result.path.parent, store.settings.backup_keep)
+    except OSError as exc:  # the backup stands; the next one prunes again
+        log.error("old backups not deleted: %s", exc)
     return True
 
 
@@ -299,7 +306,7 @@ def read_backup(path: Path, work: Path) -> tuple[dict, Path]:
         raise BackupError(f"{path}: its manifest lacks {', '.join(missing)}")
     if manifest.get("format") != FORMAT:
         raise BackupError(f"{path}: backup format {manifest.get('format')!r}, this station reads {FORMAT}")
-    if dump.name not in DUMP_NAMES.values() or not dump.is_file():
+    if manifest["dump"]["name"] not in DUMP_NAMES.values() or not dump.is_file():
         raise BackupError(f"{path}: the dump {dump.name} named by the manifest is missing")
     if dump.stat().st_size != expected_size or _sha256(dump) != expected_sha:
         raise BackupError(f"{path}: the dump is corrupt (its size or SHA-256 differs from the manifest's)")
@@ -379,7 +386,7 @@ def _empty_cache() -> bool:
 def backup_command(store: Store, directory: Path | None) -> int:
     try:
         result = create_backup(store, directory)
-    except (BackupError, OSError, sqlite3.Error) as exc:
+    except FAILURES as exc:
         print(f"backup failed: {exc}", flush=True)
         record_backup(store, None, str(exc))
         return 1
@@ -395,7 +402,7 @@ def backup_command(store: Store, directory: Path | None) -> int:
 def restore_command(store: Store, path: Path) -> int:
     try:
         result = restore_backup(store, path)
-    except (BackupError, OSError, sqlite3.Error) as exc:
+    except FAILURES as exc:
         print(f"restore refused or failed: {exc}", flush=True)
         return 1
     manifest = result.manifest
