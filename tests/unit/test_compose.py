@@ -148,3 +148,11 @@ def test_monitoring_runs_on_the_internal_network_with_the_repository_configs(com
     for name in ("prometheus", "alertmanager", "node-exporter"):
         image = services[name]["image"]
         assert ":" in image and not image.endswith(":latest"), image  # pinned
+
+
+def test_the_scheduler_writes_its_daily_backups_into_a_named_volume(compose):
+    scheduler = compose["services"]["scheduler"]
+    target = _environment(scheduler)["SPARTAN_BACKUP_DIR"]
+    assert target.startswith("/") and f"backups:{target}" in scheduler["volumes"]
+    assert "backups" in compose["volumes"]
+    assert "volumes" not in compose["services"]["web"]  # the web never writes backups
