@@ -140,6 +140,19 @@ class Settings:
     db_retry_seconds: float = 2.0
     local_cache_mb: int = 128
     cache_data_ttl: int = 6 * 3600
+    # Users and access (middleware/auth.py): "none" (everything public, the embedded default),
+    # "local" (users in the database). The secret signs session cookies and CSRF tokens; the
+    # first admin is created from SPARTAN_ADMIN_USER/_PASSWORD when no user exists yet.
+    auth: str = "none"
+    secret_key: str | None = field(default=None, repr=False)
+    admin_user: str | None = None
+    admin_password: str | None = field(default=None, repr=False)
+    cookie_secure: bool = False
+    session_hours: int = 12
+    remember_days: int = 30
+    login_max_failures: int = 5
+    lockout_minutes: int = 15
+    rate_limit_login: str = "10/minute,100/hour"
 
     @property
     def is_postgres(self) -> bool:
@@ -156,11 +169,45 @@ class Settings:
             value = getattr(self, f.name)
             if f.name in ("database_url", "redis_url"):
                 value = redact_url(value)
+            elif f.name in SECRET_FIELDS:
+                value = "***" if value else None
             out[f.name] = str(value) if isinstance(value, Path) else value
         return out
 
 
 BASE_URL_PREFIX = "SPARTAN_BASE_URL_"
+SECRET_FIELDS = frozenset({"secret_key", "admin_password"})
+AUTH_MODES = ("none", "local", "oidc")
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _auth(env: Mapping[str, str]) -> dict[str, object]:
+    """The access settings; ``local`` needs a secret key long enough to sign sessions with."""
+    mode = _choice(env, "SPARTAN_AUTH", "none", AUTH_MODES)
+    if mode == "oidc":
+        raise SettingsError("SPARTAN_AUTH=oidc is not built yet: use none or local")
+    secret = env.get("SPARTAN_SECRET_KEY") or None
+    if mode != "none":
+        if not secret:
+            raise SettingsError(f"SPARTAN_AUTH={mode} needs SPARTAN_SECRET_KEY (e.g. `openssl rand -hex 32`)")
+        if len(secret) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(f"SPARTAN_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long")
+    admin_user = (env.get("SPARTAN_ADMIN_USER") or "").strip() or None
+    admin_password = env.get("SPARTAN_ADMIN_PASSWORD") or None
+    if bool(admin_user) != bool(admin_password):
+        raise SettingsError("SPARTAN_ADMIN_USER and SPARTAN_ADMIN_PASSWORD go together: set both or neither")
+    return {
+        "auth": mode,
+        "secret_key": secret,
+        "admin_user": admin_user,
+        "admin_password": admin_password,
+        "cookie_secure": _bool(env, "SPARTAN_COOKIE_SECURE", False),
+        "session_hours": _int(env, "SPARTAN_SESSION_HOURS", 12, minimum=1, maximum=24 * 7),
+        "remember_days": _int(env, "SPARTAN_REMEMBER_DAYS", 30, minimum=0, maximum=30),
+        "login_max_failures": _int(env, "SPARTAN_LOGIN_MAX_FAILURES", 5, minimum=1),
+        "lockout_minutes": _int(env, "SPARTAN_LOCKOUT_MINUTES", 15, minimum=1),
+        "rate_limit_login": _rate_limits(env, "SPARTAN_RATE_LIMIT_LOGIN", "10/minute,100/hour"),
+    }
 
 
 def _base_url_overrides(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -232,4 +279,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         db_retry_seconds=_float(env, "SPARTAN_DB_RETRY_SECONDS", 2.0),
         local_cache_mb=_int(env, "SPARTAN_LOCAL_CACHE_MB", 128, minimum=0),
         cache_data_ttl=_int(env, "SPARTAN_CACHE_DATA_TTL", 6 * 3600, minimum=60),
+        **_auth(env),
     )
