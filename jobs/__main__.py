@@ -1,4 +1,4 @@
-"""`python -m jobs {migrate,preload,refresh,scheduler,status,analytics,demo,check-sources}`."""
+"""`python -m jobs {migrate,preload,refresh,scheduler,status,analytics,demo,check-sources,users}`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from config.catalog import CatalogError, load_catalog
 from config.logging_setup import setup_logging
 from config.settings import SettingsError, load_settings
+from jobs import users
 from jobs.gate import status_command
 from sql.migrate import upgrade
 from sql.store import configure
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="keep every answered body with its URL (keys redacted) and metadata as a recorded sample in DIR",
     )
+    users.add_parser(sub)
     args = parser.parse_args(argv)
 
     try:
@@ -71,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     upgrade(settings, store.engine)
     if args.command == "migrate":
         return 0
+    if args.command == "users":
+        return users.run(store.engine, args)
 
     from jobs import commands, scheduler
 
