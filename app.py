@@ -23,7 +23,7 @@ from components.view_state import parse_view
 from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
-from middleware import metrics, security
+from middleware import auth, metrics, security
 from pages import layout_cache, routing, warm
 from pages.panels.export import export_bp
 from sql import read
@@ -122,6 +122,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     rest.init_app(app)  # the REST API: /api/*, /health, /api/openapi.json
     server.register_blueprint(export_bp)  # /csv/… and /zoom/…: the pages' data as plain GETs
     security.init_app(app, settings)  # rate limits, security headers, audit log
+    auth.install(server, settings)  # SPARTAN_AUTH=local: login, sessions, roles (none: nothing)
     metrics.init_app(app, settings)  # /metrics, request ids, access log
     _add_redirects(server)
     dash_requests.init_app(app)  # malformed callback requests are 400s, unknown bundle files 404s

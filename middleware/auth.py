@@ -1,0 +1,109 @@
+"""Users and access, with ``SPARTAN_AUTH=local``: one ``before_request`` decides every request.
+
+Each request's user comes from the signed Flask session cookie (``SPARTAN_SECRET_KEY``), whose
+token must name a live server-side session (sql/sessions.py); the role a request needs comes
+from middleware/access.py. Refused: an anonymous page view is redirected to ``/login?next=…``,
+an anonymous API, CSV or Dash request gets a 401 JSON; a viewer asking for an admin's page or
+endpoint gets a 403. With ``SPARTAN_AUTH=none`` (the default) nothing here is installed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from flask import Flask, Response, g, jsonify, redirect, request, session
+from markupsafe import escape
+
+from config.settings import Settings
+from middleware import access
+from sql.sessions import session_user
+from sql.store import get_store
+from sql.users import User, ensure_first_admin
+
+log = logging.getLogger(__name__)
+SESSION_COOKIE = "spartan_session"
+SESSION_ID_FIELD = "sid"
+
+
+def current_user() -> User | None:
+    """The user of the current request (None: anonymous, or SPARTAN_AUTH=none)."""
+    return g.get("spartan_user")
+
+
+def _user_from_session() -> User | None:
+    token = session.get(SESSION_ID_FIELD)
+    if not isinstance(token, str):
+        return None
+    user = session_user(get_store().engine, token)
+    if user is None:
+        session.clear()  # revoked or expired: the cookie goes too
+    return user
+
+
+def _refused(needed: str, user: User | None) -> Response:
+    if user is None:
+        if access.wants_json(request.path) or request.method != "GET":
+            response = jsonify({"error": "authentication required", "login": "/login"})
+            response.status_code = 401
+            response.headers["WWW-Authenticate"] = 'Session realm="Spartan Research Station"'
+            return response
+        target = request.full_path.rstrip("?") if request.query_string else request.path
+        return redirect("/login?" + urlencode({"next": target}), 302)
+    if access.wants_json(request.path):
+        response = jsonify({"error": "forbidden", "needs_role": needed})
+    else:
+        body = (
+            "<!doctype html><html lang=en><head><meta charset=utf-8><title>Forbidden - Spartan Research"
+            f" Station</title></head><body><h1>Forbidden</h1><p>This page needs the {escape(needed)} role;"
+            f" you are signed in as {escape(user.username)} ({escape(user.role)}).</p>"
+            '<p><a href="/">Home</a></p></body></html>'
+        )
+        response = Response(body, mimetype="text/html")
+    response.status_code = 403
+    return response
+
+
+def _enforce() -> Response | None:
+    g.spartan_auth = True
+    needed = access.required_role(request)
+    if needed == "public" and request.path != "/login":
+        return None  # static files and probes: no session lookup
+    user = _user_from_session()
+    g.spartan_user = user
+    if access.allowed(user.role if user else None, needed):
+        return None
+    return _refused(needed, user)
+
+
+def _private_caching(response: Response) -> Response:
+    # What a signed-in user sees is theirs: shared caches (proxies) keep none of it.
+    if g.get("spartan_user") is not None and response.cache_control.public:
+        response.cache_control.public = False
+        response.cache_control.private = True
+    return response
+
+
+def install(server: Flask, settings: Settings) -> None:
+    """Sessions, the login and logout routes and the access check on ``server``."""
+    if settings.auth == "none":
+        return
+    from middleware import login
+
+    server.secret_key = settings.secret_key
+    server.config.update(
+        SESSION_COOKIE_NAME=SESSION_COOKIE,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=settings.remember_days or 1),
+        WTF_CSRF_TIME_LIMIT=3600,
+    )
+    engine = get_store().engine
+    first = ensure_first_admin(engine, settings.admin_user, settings.admin_password)
+    if first is not None:
+        log.warning("first admin %r created from SPARTAN_ADMIN_USER", first.username)
+    server.before_request(_enforce)
+    server.after_request(_private_caching)
+    login.register(server, settings)
