@@ -2,9 +2,9 @@
 
 - **public**: the login page, the health probes, static files (assets, Dash's bundles).
 - **admin**: the System pages (the dashboards of the ``System`` group, with their CSV, zoom and
-  embed routes), ``/api/system/*`` (download log, source errors), ``/metrics``, and the Dash
-  requests that draw a System page (the pages router's callback, a layout drawn in from the
-  Referer).
+  embed routes), ``/api/system/*`` but its status (download log, source errors, history depth),
+  ``/metrics``, and the Dash requests that draw a System page (the pages router's callback, a
+  layout drawn in from the Referer).
 - **viewer**: everything else: dashboards, detail pages, CSV and the data API.
 """
 
@@ -34,6 +34,10 @@ PUBLIC_PATHS = frozenset(
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/")
 ADMIN_PATHS = frozenset({"/metrics"})
 ADMIN_PREFIXES = ("/api/system/",)
+# The station's status (linked from every page's footer) stays readable by viewers; the rest of
+# /api/system/* (download log, sources with their errors, history depth) and whatever is added
+# there later needs an admin.
+VIEWER_PATHS = frozenset({"/api/system/status"})
 # Routes whose first segment after the prefix names a dashboard (by id, or by path for /embed/).
 DASHBOARD_ROUTES = ("/csv/", "/zoom/", "/embed/")
 
@@ -90,6 +94,8 @@ def required_role(request: Request) -> str:
     path = request.path
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return "public"
+    if path in VIEWER_PATHS:
+        return "viewer"
     if path in ADMIN_PATHS or path.startswith(ADMIN_PREFIXES):
         return "admin"
     if path == DASH_CALLBACK:
