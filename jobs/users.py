@@ -1,4 +1,5 @@
-"""`python -m jobs users add|remove|list|passwd|role`: the local users of SPARTAN_AUTH=local.
+"""`python -m jobs users add|remove|list|passwd|role|token`: the local users of SPARTAN_AUTH=local
+and their API tokens.
 A password never comes on the command line (it would stay in the shell's history and show in
 ``ps``): it is prompted for twice on a terminal, or read from the first line of stdin with
 ``--password-stdin``."""
@@ -13,6 +14,7 @@ from typing import TextIO
 from sqlalchemy import Engine
 
 from sql.schema_users import ROLES
+from sql.tokens import create_token, list_tokens, revoke_token
 from sql.users import UserError, add_user, list_users, remove_user, set_password, set_role
 
 
@@ -33,6 +35,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     role = commands.add_parser("role", help="change a user's role")
     role.add_argument("username")
     role.add_argument("role", choices=ROLES)
+    token = commands.add_parser("token", help="API tokens (Authorization: Bearer): add, revoke, list")
+    tokens = token.add_subparsers(dest="tokens_action", required=True)
+    token_add = tokens.add_parser("add", help="make a token for a user; it is printed once, never again")
+    token_add.add_argument("username")
+    token_add.add_argument("--name", required=True, help="what the token is for (e.g. the report that uses it)")
+    token_revoke = tokens.add_parser("revoke", help="revoke a token by its id (see `token list`)")
+    token_revoke.add_argument("token_id", type=int)
+    token_list = tokens.add_parser("list", help="every token (of a user): id, name, first characters, last use")
+    token_list.add_argument("username", nargs="?")
 
 
 def read_password(from_stdin: bool, stdin: TextIO | None = None) -> str:
@@ -67,10 +78,32 @@ def run(engine: Engine, args: argparse.Namespace, out: TextIO | None = None) -> 
         elif command == "role":
             set_role(engine, args.username, args.role)
             print(f"user {args.username.lower()} is {args.role} now", file=out)
+        elif command == "token":
+            _token_command(engine, args, out)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _token_command(engine: Engine, args: argparse.Namespace, out: TextIO) -> None:
+    if args.tokens_action == "add":
+        record, token = create_token(engine, args.username, args.name)
+        print(f"token {record.id} ({record.name}) for {record.username}; shown this once, keep it safe:", file=out)
+        print(token, file=out)
+    elif args.tokens_action == "revoke":
+        revoke_token(engine, args.token_id)
+        print(f"token {args.token_id} revoked", file=out)
+    else:
+        rows = list_tokens(engine, args.username)
+        if not rows:
+            print("no tokens", file=out)
+            return
+        print(f"{'id':>4} {'user':<16} {'name':<24} {'starts':<13} {'state':<8} last used", file=out)
+        for row in rows:
+            state = "revoked" if row.revoked_at else "live"
+            last = row.last_used_at.strftime("%Y-%m-%d %H:%M") if row.last_used_at else "never"
+            print(f"{row.id:>4} {row.username:<16} {row.name:<24} {row.prefix + '…':<13} {state:<8} {last}", file=out)
 
 
 def _print_users(engine: Engine, out: TextIO) -> None:

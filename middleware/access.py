@@ -38,6 +38,8 @@ ADMIN_PREFIXES = ("/api/system/",)
 # /api/system/* (download log, sources with their errors, history depth) and whatever is added
 # there later needs an admin.
 VIEWER_PATHS = frozenset({"/api/system/status"})
+# What an API token (Authorization: Bearer) may read: the data, never pages or Dash requests.
+TOKEN_PREFIXES = ("/api/", "/csv/", "/zoom/", "/metrics")
 # Routes whose first segment after the prefix names a dashboard (by id, or by path for /embed/).
 DASHBOARD_ROUTES = ("/csv/", "/zoom/", "/embed/")
 

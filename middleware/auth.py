@@ -1,8 +1,9 @@
 """Users and access, with ``SPARTAN_AUTH=local``: one ``before_request`` decides every request.
 
 Each request's user comes from the signed Flask session cookie (``SPARTAN_SECRET_KEY``), whose
-token must name a live server-side session (sql/sessions.py); the role a request needs comes
-from middleware/access.py. Refused: an anonymous page view is redirected to ``/login?next=…``,
+token must name a live server-side session (sql/sessions.py), or from an API token sent as
+``Authorization: Bearer`` (sql/tokens.py; GET of the data API, CSV and metrics only); the role a
+request needs comes from middleware/access.py. Refused: an anonymous page view is redirected to ``/login?next=…``,
 an anonymous API, CSV or Dash request gets a 401 JSON; a viewer asking for an admin's page or
 endpoint gets a 403. With ``SPARTAN_AUTH=none`` (the default) nothing here is installed.
 """
@@ -20,11 +21,13 @@ from config.settings import Settings
 from middleware import access
 from sql.sessions import session_user
 from sql.store import get_store
+from sql.tokens import token_user
 from sql.users import User, ensure_first_admin
 
 log = logging.getLogger(__name__)
 SESSION_COOKIE = "spartan_session"
 SESSION_ID_FIELD = "sid"
+BEARER = "Bearer "
 
 
 def current_user() -> User | None:
@@ -65,11 +68,35 @@ def _refused(needed: str, user: User | None) -> Response:
     return response
 
 
+def _json_error(status: int, message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+def _bearer(header: str, needed: str) -> Response | None:
+    """A request with ``Authorization: Bearer``: the token's user, read access to data only."""
+    found = token_user(get_store().engine, header[len(BEARER) :].strip())
+    if found is None:
+        response = _json_error(401, "invalid or revoked token")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="Spartan Research Station", error="invalid_token"'
+        return response
+    g.spartan_user, g.spartan_token_id = found
+    if request.method not in ("GET", "HEAD") or not request.path.startswith(access.TOKEN_PREFIXES):
+        return _json_error(403, "an API token reads the data API, CSV and metrics only")
+    if not access.allowed(found[0].role, needed):
+        return _refused(needed, found[0])
+    return None
+
+
 def _enforce() -> Response | None:
     g.spartan_auth = True
     needed = access.required_role(request)
     if needed == "public" and request.path != "/login":
         return None  # static files and probes: no session lookup
+    header = request.headers.get("Authorization", "")
+    if header[: len(BEARER)].lower() == BEARER.lower():
+        return _bearer(header, needed)
     user = _user_from_session()
     g.spartan_user = user
     if access.allowed(user.role if user else None, needed):

@@ -38,3 +38,21 @@ user_sessions = Table(
     Column("revoked_at", DateTime(timezone=True)),
     Index("ix_user_sessions_user_id", "user_id"),
 )
+
+# API tokens (``Authorization: Bearer``): read access to the data API as their user, stored as
+# the SHA-256 of the token only; shown once when made, revocable, with the time last used.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "user_id", Integer, ForeignKey("users.id", ondelete="CASCADE", name="fk_api_tokens_user_id"), nullable=False
+    ),
+    Column("name", String(64), nullable=False, comment="what the token is for, e.g. the report that uses it"),
+    Column("token_hash", String(64), nullable=False, unique=True, comment="SHA-256 (hex) of the token"),
+    Column("prefix", String(16), nullable=False, comment="the token's first characters, to recognise it"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Index("ix_api_tokens_user_id", "user_id"),
+)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, delete, select, update
 
 from sql.schema_users import user_sessions, users
-from sql.users import User, _user
+from sql.users import User, user_from_row
 
 
 def _digest(token: str) -> str:
@@ -48,7 +48,7 @@ def session_user(engine: Engine, token: str) -> User | None:
     if row is None or row.disabled:
         return None
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-    return _user(row) if expires > now else None
+    return user_from_row(row) if expires > now else None
 
 
 def revoke_session(engine: Engine, token: str) -> None:

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, select, update
 
-from sql.schema_users import ROLES, user_sessions, users
+from sql.schema_users import ROLES, api_tokens, user_sessions, users
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 MIN_PASSWORD_LENGTH = 10
@@ -43,20 +43,20 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def as_utc(value: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes; every time the station stores is UTC.
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
-def _user(row) -> User:
+def user_from_row(row) -> User:
     return User(
         id=row.id,
         username=row.username,
         role=row.role,
         disabled=bool(row.disabled),
-        created_at=_aware(row.created_at),
-        last_login_at=_aware(row.last_login_at),
-        locked_until=_aware(row.locked_until),
+        created_at=as_utc(row.created_at),
+        last_login_at=as_utc(row.last_login_at),
+        locked_until=as_utc(row.locked_until),
     )
 
 
@@ -92,18 +92,18 @@ def hash_password(password: str) -> str:
 def get_user(engine: Engine, username: str) -> User | None:
     with engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.username == username.strip().lower())).first()
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 def get_user_by_id(engine: Engine, user_id: int) -> User | None:
     with engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.id == user_id)).first()
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 def list_users(engine: Engine) -> list[User]:
     with engine.connect() as conn:
-        return [_user(row) for row in conn.execute(select(users).order_by(users.c.username))]
+        return [user_from_row(row) for row in conn.execute(select(users).order_by(users.c.username))]
 
 
 def count_users(engine: Engine) -> int:
@@ -153,13 +153,14 @@ def _admins_left(conn, excluding: int) -> int:
 
 
 def remove_user(engine: Engine, username: str) -> None:
-    """Delete a user and their sessions; the last admin stays."""
+    """Delete a user with their sessions and API tokens; the last admin stays."""
     with engine.begin() as conn:
         user_id = _existing(conn, username)
         role = conn.execute(select(users.c.role).where(users.c.id == user_id)).scalar_one()
         if role == "admin" and _admins_left(conn, user_id) == 0:
             raise UserError("that is the last admin: make another user admin first")
         conn.execute(delete(user_sessions).where(user_sessions.c.user_id == user_id))
+        conn.execute(delete(api_tokens).where(api_tokens.c.user_id == user_id))
         conn.execute(delete(users).where(users.c.id == user_id))
 
 
@@ -203,7 +204,7 @@ def authenticate(engine: Engine, username: str, password: str, max_failures: int
     if row is None or len(password) > MAX_PASSWORD_LENGTH:
         _verify(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])  # same work as a real check
         return LoginResult(None, "wrong")
-    locked_until = _aware(row.locked_until)
+    locked_until = as_utc(row.locked_until)
     if locked_until is not None and locked_until > now:
         _verify(_DUMMY_HASH, password)
         return LoginResult(None, "locked")

@@ -1,4 +1,4 @@
-"""users: the station's users (argon2id password hashes, roles, lockout) and their sessions
+"""users: the station's users (argon2id password hashes, roles, lockout), sessions, API tokens
 
 Revision ID: 0013
 Revises: 0012
@@ -9,6 +9,8 @@ user's argon2id hash, role (viewer | admin), whether the account is disabled, an
 wrong passwords since its last login with the time the account stays locked until.
 ``user_sessions`` holds the SHA-256 of each session cookie's token with its expiry and the time
 it was revoked (logout, password change); a user removed takes their sessions along.
+``api_tokens`` holds the SHA-256 of each API token (``Authorization: Bearer``) with its name,
+first characters, last use and revocation.
 """
 
 import sqlalchemy as sa
@@ -51,9 +53,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id_hash", name=op.f("pk_user_sessions")),
     )
     op.create_index("ix_user_sessions_user_id", "user_sessions", ["user_id"], unique=False)
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "name",
+            sa.String(length=64),
+            nullable=False,
+            comment="what the token is for, e.g. the report that uses it",
+        ),
+        sa.Column("token_hash", sa.String(length=64), nullable=False, comment="SHA-256 (hex) of the token"),
+        sa.Column(
+            "prefix", sa.String(length=16), nullable=False, comment="the token's first characters, to recognise it"
+        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_api_tokens_user_id", ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+    )
+    op.create_index("ix_api_tokens_user_id", "api_tokens", ["user_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_api_tokens_user_id", table_name="api_tokens")
+    op.drop_table("api_tokens")
     op.drop_index("ix_user_sessions_user_id", table_name="user_sessions")
     op.drop_table("user_sessions")
     op.drop_table("users")
