@@ -153,6 +153,8 @@ class Settings:
     login_max_failures: int = 5
     lockout_minutes: int = 15
     rate_limit_login: str = "10/minute,100/hour"
+    # Networks whose scrapers read /metrics without a login (e.g. Prometheus on the internal network).
+    metrics_allow: tuple[str, ...] = ()
 
     @property
     def is_postgres(self) -> bool:
@@ -207,7 +209,22 @@ def _auth(env: Mapping[str, str]) -> dict[str, object]:
         "login_max_failures": _int(env, "SPARTAN_LOGIN_MAX_FAILURES", 5, minimum=1),
         "lockout_minutes": _int(env, "SPARTAN_LOCKOUT_MINUTES", 15, minimum=1),
         "rate_limit_login": _rate_limits(env, "SPARTAN_RATE_LIMIT_LOGIN", "10/minute,100/hour"),
+        "metrics_allow": _networks(env, "SPARTAN_METRICS_ALLOW"),
     }
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of networks (``10.0.0.0/8,::1``), each checked and normalised."""
+    import ipaddress
+
+    out = []
+    for item in (env.get(name) or "").split(","):
+        if item.strip():
+            try:
+                out.append(str(ipaddress.ip_network(item.strip(), strict=False)))
+            except ValueError:
+                raise SettingsError(f"{name} must list networks like 10.0.0.0/8,::1, got {item.strip()!r}") from None
+    return tuple(out)
 
 
 def _base_url_overrides(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

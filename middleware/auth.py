@@ -10,6 +10,7 @@ endpoint gets a 403. With ``SPARTAN_AUTH=none`` (the default) nothing here is in
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -89,6 +90,28 @@ def _bearer(header: str, needed: str) -> Response | None:
     return None
 
 
+def _scraper_network(networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
+    """Whether the client (after ProxyFix) is on a network allowed to scrape /metrics."""
+    try:
+        address = ipaddress.ip_address((request.remote_addr or "").split("%", 1)[0])
+    except ValueError:
+        return False
+    address = address.ipv4_mapped or address if address.version == 6 else address
+    return any(address in network for network in networks)
+
+
+def _enforcer(settings: Settings):
+    networks = tuple(ipaddress.ip_network(n) for n in settings.metrics_allow)
+
+    def enforce() -> Response | None:
+        if request.path == "/metrics" and networks and _scraper_network(networks):
+            g.spartan_auth = True
+            return None  # Prometheus on an allowed network: no login, no token
+        return _enforce()
+
+    return enforce
+
+
 def _enforce() -> Response | None:
     g.spartan_auth = True
     needed = access.required_role(request)
@@ -131,6 +154,6 @@ def install(server: Flask, settings: Settings) -> None:
     first = ensure_first_admin(engine, settings.admin_user, settings.admin_password)
     if first is not None:
         log.warning("first admin %r created from SPARTAN_ADMIN_USER", first.username)
-    server.before_request(_enforce)
+    server.before_request(_enforcer(settings))
     server.after_request(_private_caching)
     login.register(server, settings)

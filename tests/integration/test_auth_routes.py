@@ -202,3 +202,11 @@ def test_without_spartan_auth_everything_stays_public_and_no_cookie_is_set(make_
         assert "Set-Cookie" not in response.headers
     assert client.get("/login").status_code == 404  # no login page at all
     assert client.post("/logout").status_code in (404, 405)
+
+
+@pytest.mark.parametrize(("networks", "status"), [("127.0.0.0/8", 200), ("10.0.0.0/8", 401)])
+def test_metrics_answer_scrapers_of_an_allowed_network_without_a_login(make_app, networks, status):
+    app = make_app(**local_env(SPARTAN_METRICS_ALLOW=networks))
+    client = app.server.test_client()  # its requests come from 127.0.0.1
+    assert client.get("/metrics").status_code == status
+    assert client.get("/api/system/download-log").status_code == 401  # only /metrics

@@ -58,3 +58,10 @@ def test_the_secret_key_and_admin_password_never_show_in_repr_or_describe():
     assert SECRET not in repr(s) and "a long password" not in repr(s)
     assert described["secret_key"] == "***" and described["admin_password"] == "***"
     assert SECRET not in str(described) and "a long password" not in str(described)
+
+
+def test_metrics_scrapers_networks_are_checked_and_normalised():
+    s = load_settings({"SPARTAN_METRICS_ALLOW": " 10.1.2.3/8 , ::1 "})
+    assert s.metrics_allow == ("10.0.0.0/8", "::1/128")
+    with pytest.raises(SettingsError, match="SPARTAN_METRICS_ALLOW must list networks"):
+        load_settings({"SPARTAN_METRICS_ALLOW": "10.0.0.0/8,intranet"})
