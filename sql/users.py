@@ -13,6 +13,7 @@ from typing import NamedTuple
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from sql.schema_users import ROLES, api_tokens, user_sessions, users
 
@@ -239,7 +240,9 @@ def ensure_first_admin(engine: Engine, username: str | None, password: str | Non
         return None
     try:
         return add_user(engine, username, password, role="admin")
+    except IntegrityError:  # another worker of the same start made it just now
+        return None
     except UserError as exc:
-        if "exists already" in str(exc):  # another worker made it just now
+        if "exists already" in str(exc):
             return None
         raise
