@@ -13,9 +13,11 @@ from __future__ import annotations
 import ipaddress
 import logging
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, Response, g, jsonify, redirect, request, session
+import dash
+from flask import Response, g, jsonify, redirect, request, session
 from markupsafe import escape
 
 from config.settings import Settings
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 SESSION_COOKIE = "spartan_session"
 SESSION_ID_FIELD = "sid"
 BEARER = "Bearer "
+SESSION_SCRIPT = "auth-session.js"
 
 
 def current_user() -> User | None:
@@ -135,12 +138,16 @@ def _private_caching(response: Response) -> Response:
     return response
 
 
-def install(server: Flask, settings: Settings) -> None:
-    """Sessions, the login and logout routes and the access check on ``server``."""
+def install(app: dash.Dash, settings: Settings) -> None:
+    """Sessions, the login and logout routes and the access check on ``app``'s server."""
     if settings.auth == "none":
         return
     from middleware import login
 
+    server = app.server
+    # Pages go to the login when their session ends while open (assets/auth-session.js).
+    script = Path(app.config.assets_folder) / SESSION_SCRIPT
+    app.scripts.append_script({"asset_path": SESSION_SCRIPT, "filepath": str(script)})  # as Dash links assets
     server.secret_key = settings.secret_key
     server.config.update(
         SESSION_COOKIE_NAME=SESSION_COOKIE,

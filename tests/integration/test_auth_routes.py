@@ -210,3 +210,12 @@ def test_metrics_answer_scrapers_of_an_allowed_network_without_a_login(make_app,
     client = app.server.test_client()  # its requests come from 127.0.0.1
     assert client.get("/metrics").status_code == status
     assert client.get("/api/system/download-log").status_code == 401  # only /metrics
+
+
+def test_pages_link_the_session_script_only_when_logins_are_on(make_app):
+    signed_in = make_app(**local_env()).server.test_client()
+    login(signed_in, "viewer", VIEWER_PASSWORD)
+    assert '<script src="/assets/auth-session.js?m=' in signed_in.get("/rates").get_data(as_text=True)
+    assert signed_in.get("/assets/auth-session.js").status_code == 200
+    public = make_app().server.test_client()
+    assert "auth-session.js" not in public.get("/rates").get_data(as_text=True)
