@@ -117,3 +117,15 @@ def test_the_audit_record_names_the_token_and_its_user(tokens):
     assert [(r.user, r.token_id) for r in records if getattr(r, "path", "") == "/api/market/indices"] == [
         ("viewer", token_id)
     ]
+
+
+def test_a_token_has_its_own_rate_limit_whatever_address_it_comes_from(make_app):  # noqa: F811
+    app = make_app(**local_env(SPARTAN_RATE_LIMIT_ENABLED="1", SPARTAN_RATE_LIMIT_API="3/minute"))
+    _, token = create_token(get_store().engine, "viewer", "report farm")
+    statuses = [
+        app.server.test_client()
+        .get("/api/market/indices", headers=bearer(token), environ_base={"REMOTE_ADDR": f"10.0.0.{i}"})
+        .status_code
+        for i in range(1, 5)
+    ]
+    assert statuses == [200, 200, 200, 429]
