@@ -1,8 +1,7 @@
-"""`python -m jobs users add|remove|list|passwd|role|token`: the local users of SPARTAN_AUTH=local
-and their API tokens.
-A password never comes on the command line (it would stay in the shell's history and show in
-``ps``): it is prompted for twice on a terminal, or read from the first line of stdin with
-``--password-stdin``."""
+"""`python -m jobs users add|remove|list|passwd|role|disable|enable|token`: the local users of
+SPARTAN_AUTH=local and their API tokens. A password never comes on the command line (it would
+stay in the shell's history and show in ``ps``): it is prompted for twice on a terminal, or read
+from the first line of stdin with ``--password-stdin``."""
 
 from __future__ import annotations
 
@@ -15,12 +14,12 @@ from sqlalchemy import Engine
 
 from sql.schema_users import ROLES
 from sql.tokens import create_token, list_tokens, revoke_token
-from sql.users import UserError, add_user, list_users, remove_user, set_password, set_role
+from sql.users import UserError, add_user, list_users, remove_user, set_disabled, set_password, set_role
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """The ``users`` command and its subcommands on ``python -m jobs``'s parser."""
-    users = sub.add_parser("users", help="the local users of SPARTAN_AUTH=local (add, remove, list, passwd, role)")
+    users = sub.add_parser("users", help="the local users of SPARTAN_AUTH=local and their API tokens")
     commands = users.add_subparsers(dest="users_command", required=True)
     add = commands.add_parser("add", help="create a user (the password is prompted for, or read from stdin)")
     add.add_argument("username")
@@ -35,6 +34,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     role = commands.add_parser("role", help="change a user's role")
     role.add_argument("username")
     role.add_argument("role", choices=ROLES)
+    for action, text in (
+        ("disable", "stop a user signing in (ends their sessions, stops their tokens)"),
+        ("enable", "let a disabled user sign in again"),
+    ):
+        commands.add_parser(action, help=text).add_argument("username")
     token = commands.add_parser("token", help="API tokens (Authorization: Bearer): add, revoke, list")
     tokens = token.add_subparsers(dest="tokens_action", required=True)
     token_add = tokens.add_parser("add", help="make a token for a user; it is printed once, never again")
@@ -78,6 +82,9 @@ def run(engine: Engine, args: argparse.Namespace, out: TextIO | None = None) -> 
         elif command == "role":
             set_role(engine, args.username, args.role)
             print(f"user {args.username.lower()} is {args.role} now", file=out)
+        elif command in ("disable", "enable"):
+            set_disabled(engine, args.username, command == "disable")
+            print(f"user {args.username.lower()} is {command}d", file=out)
         elif command == "token":
             _token_command(engine, args, out)
     except UserError as exc:

@@ -188,6 +188,19 @@ def set_role(engine: Engine, username: str, role: str) -> None:
         conn.execute(update(users).where(users.c.id == user_id).values(role=role))
 
 
+def set_disabled(engine: Engine, username: str, disabled: bool) -> None:
+    """Disable a user (their sessions end, their tokens stop working) or enable them again."""
+    with engine.begin() as conn:
+        user_id = _existing(conn, username)
+        if disabled and _admins_left(conn, user_id) == 0:
+            role = conn.execute(select(users.c.role).where(users.c.id == user_id)).scalar_one()
+            if role == "admin":
+                raise UserError("that is the last admin: make another user admin first")
+        conn.execute(update(users).where(users.c.id == user_id).values(disabled=disabled))
+        if disabled:
+            _revoke_all(conn, user_id)
+
+
 class LoginResult(NamedTuple):
     """``user`` on success; else why not (``wrong``, ``locked``, ``disabled``): the login page
     says the same for every reason, the audit log records which."""

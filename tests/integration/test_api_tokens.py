@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sql.schema_users import api_tokens
 from sql.store import get_store
 from sql.tokens import create_token, list_tokens, revoke_token, token_user
-from sql.users import UserError, add_user, remove_user
+from sql.users import UserError, add_user, remove_user, set_disabled
 from tests.integration.test_auth_routes import local_env, make_app  # noqa: F401 - the make_app fixture
 from tests.integration.test_users_cli import users_cli
 
@@ -129,3 +129,10 @@ def test_a_token_has_its_own_rate_limit_whatever_address_it_comes_from(make_app)
         for i in range(1, 5)
     ]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_a_disabled_users_tokens_stop_working(store):
+    add_user(store.engine, "alice", PASSWORD)
+    _, token = create_token(store.engine, "alice", "report")
+    set_disabled(store.engine, "alice", True)
+    assert token_user(store.engine, token) is None

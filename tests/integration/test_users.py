@@ -18,6 +18,7 @@ from sql.users import (
     ensure_first_admin,
     list_users,
     remove_user,
+    set_disabled,
     set_password,
     set_role,
 )
@@ -119,3 +120,16 @@ def test_the_first_admin_comes_from_the_environment_only_while_no_user_exists(st
     assert first is not None and first.role == "admin"
     assert ensure_first_admin(store.engine, "other", PASSWORD) is None
     assert [u.username for u in list_users(store.engine)] == ["root"]
+
+
+def test_a_disabled_user_cannot_sign_in_and_loses_their_sessions_until_enabled(store):
+    add_user(store.engine, "root", PASSWORD, "admin")
+    alice = add_user(store.engine, "alice", PASSWORD)
+    token = open_session(store.engine, alice.id, timedelta(hours=1))
+    set_disabled(store.engine, "alice", True)
+    assert session_user(store.engine, token) is None
+    assert authenticate(store.engine, "alice", PASSWORD, 5, LOCKOUT) == (None, "disabled")
+    with pytest.raises(UserError, match="last admin"):
+        set_disabled(store.engine, "root", True)
+    set_disabled(store.engine, "alice", False)
+    assert authenticate(store.engine, "alice", PASSWORD, 5, LOCKOUT).user is not None

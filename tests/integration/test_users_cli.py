@@ -45,6 +45,10 @@ def test_users_are_added_listed_changed_and_removed_from_the_command_line(tmp_pa
     assert [line.split()[:3] for line in lines[1:]] == [["alice", "viewer", "active"], ["root", "admin", "active"]]
     assert PASSWORD not in listed.stdout
 
+    disabled = users_cli(tmp_path, "disable", "alice")
+    assert disabled.returncode == 0 and "user alice is disabled" in disabled.stdout
+    assert "disabled" in users_cli(tmp_path, "list").stdout
+    assert users_cli(tmp_path, "enable", "alice").returncode == 0
     assert users_cli(tmp_path, "role", "alice", "admin").returncode == 0
     changed = users_cli(tmp_path, "passwd", "alice", "--password-stdin", stdin="a brand new password\n")
     assert changed.returncode == 0 and "sessions are ended" in changed.stdout
