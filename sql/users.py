@@ -223,13 +223,7 @@ def authenticate(engine: Engine, username: str, password: str, max_failures: int
         _verify(_DUMMY_HASH, password)
         return LoginResult(None, "locked")
     if not _verify(row.password_hash, password):
-        failures = row.failed_attempts + 1
-        values: dict = {"failed_attempts": failures}
-        if failures >= max_failures:
-            values = {"failed_attempts": 0, "locked_until": now + lockout}
-        with engine.begin() as conn:
-            conn.execute(update(users).where(users.c.id == row.id).values(**values))
-        return LoginResult(None, "locked" if "locked_until" in values else "wrong")
+        return LoginResult(None, _count_failure(engine, row.id, max_failures, now + lockout))
     if row.disabled:
         return LoginResult(None, "disabled")
     values = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
@@ -238,6 +232,18 @@ def authenticate(engine: Engine, username: str, password: str, max_failures: int
     with engine.begin() as conn:
         conn.execute(update(users).where(users.c.id == row.id).values(**values))
     return LoginResult(get_user_by_id(engine, row.id))
+
+
+def _count_failure(engine: Engine, user_id: int, max_failures: int, locked_until: datetime) -> str:
+    """One more wrong password, counted in the database (parallel attempts each count); the
+    ``max_failures``-th locks the account. Returns ``wrong`` or ``locked``."""
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.id == user_id).values(failed_attempts=users.c.failed_attempts + 1))
+        failures = conn.execute(select(users.c.failed_attempts).where(users.c.id == user_id)).scalar_one()
+        if failures < max_failures:
+            return "wrong"
+        conn.execute(update(users).where(users.c.id == user_id).values(failed_attempts=0, locked_until=locked_until))
+    return "locked"
 
 
 def _verify(password_hash: str, password: str) -> bool:
