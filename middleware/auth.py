@@ -61,13 +61,14 @@ def _refused(needed: str, user: User | None) -> Response:
     if access.wants_json(request.path):
         response = jsonify({"error": "forbidden", "needs_role": needed})
     else:
+        from middleware.login import themed_page
+
         body = (
-            "<!doctype html><html lang=en><head><meta charset=utf-8><title>Forbidden - Spartan Research"
-            f" Station</title></head><body><h1>Forbidden</h1><p>This page needs the {escape(needed)} role;"
-            f" you are signed in as {escape(user.username)} ({escape(user.role)}).</p>"
-            '<p><a href="/">Home</a></p></body></html>'
+            f'<p class="text-center">This page needs the {escape(needed)} role; you are signed in as'
+            f" <strong>{escape(user.username)}</strong> ({escape(user.role)}).</p>"
+            '<p class="text-center"><a href="/">Back to the station</a> · <a href="/login">Switch user</a></p>'
         )
-        response = Response(body, mimetype="text/html")
+        response = themed_page(body, title="Forbidden", status=403)
     response.status_code = 403
     return response
 

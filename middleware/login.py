@@ -36,7 +36,7 @@ PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Sign in · Spartan Research Station</title>
+<title>{title} · Spartan Research Station</title>
 <link rel="icon" href="/assets/favicon.ico">
 <link rel="stylesheet" href="/assets/00-bootstrap.min.css">
 <link rel="stylesheet" href="/assets/10-fonts.css">
@@ -91,8 +91,9 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def _page(body: str, status: int = 200) -> Response:
-    response = Response(PAGE.format(body=body), status=status, mimetype="text/html")
+def themed_page(body: str, title: str = "Sign in", status: int = 200) -> Response:
+    """A small page in the login's frame: the Spartan card with the logo centred at 120 px."""
+    response = Response(PAGE.format(body=body, title=escape(title)), status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -108,7 +109,7 @@ def _form(settings: Settings, error: str | None = None, username: str = "", stat
         username=escape(username),
         remember=remember,
     )
-    return _page(body, status)
+    return themed_page(body, status=status)
 
 
 def _audit(outcome: str, username: str, user_id: int | None) -> None:
@@ -146,7 +147,10 @@ def login_view(settings: Settings):
             if user is not None:
                 target = escape(safe_next(request.args.get("next")))
                 csrf = escape(generate_csrf())
-                return _page(SIGNED_IN.format(username=escape(user.username), role=user.role, next=target, csrf=csrf))
+                return themed_page(
+                    SIGNED_IN.format(username=escape(user.username), role=user.role, next=target, csrf=csrf),
+                    title="Signed in",
+                )
             return _form(settings)
         username = request.form.get("username", "")[:256]
         if not _csrf_ok():
@@ -175,9 +179,10 @@ def login_view(settings: Settings):
 
 def logout() -> Response:
     if not _csrf_ok():
-        return _page(
+        return themed_page(
             f'<p class="login-error" role="alert">{EXPIRED}</p><p class="text-center"><a href="/login">Sign in</a></p>',
-            400,
+            title="Sign out",
+            status=400,
         )
     token = session.get(SESSION_ID_FIELD)
     if isinstance(token, str):
