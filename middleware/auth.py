@@ -143,7 +143,7 @@ def install(app: dash.Dash, settings: Settings) -> None:
     """Sessions, the login and logout routes and the access check on ``app``'s server."""
     if settings.auth == "none":
         return
-    from middleware import login
+    from middleware import account, login
 
     server = app.server
     # Pages go to the login when their session ends while open (assets/auth-session.js).
@@ -165,3 +165,4 @@ def install(app: dash.Dash, settings: Settings) -> None:
     server.before_request(_enforcer(settings))
     server.after_request(_private_caching)
     login.register(server, settings)
+    account.register(server)

@@ -50,10 +50,15 @@ PAGE = """<!doctype html>
   .login-error {{ color: var(--danger-red-text); margin-bottom: 1rem; text-align: center; }}
   .login-remember {{ display: flex; gap: .5rem; align-items: center; margin: .75rem 0 1.25rem; }}
   .login-card .btn-spartan {{ width: 100%; }}
+  .login-card.wide {{ max-width: 640px; }}
+  .login-notice {{ color: var(--success-green); margin-bottom: .5rem; }}
+  .account-token {{
+    white-space: pre-wrap; word-break: break-all; padding: .5rem; background: var(--spartan-navy-dark);
+  }}
 </style>
 </head>
 <body>
-<main class="spartan-card login-card">
+<main class="spartan-card login-card{wide}">
 <img src="/assets/spartan-logo.svg" alt="Spartan Research Station logo" class="login-logo">
 <h1>Spartan Research Station</h1>
 {body}
@@ -77,7 +82,7 @@ REMEMBER = """<div class="login-remember"><input id="remember" name="remember" t
 <label for="remember">Remember me for {days} days</label></div>"""
 
 SIGNED_IN = """<p class="text-center">Signed in as <strong>{username}</strong> ({role}).</p>
-<p class="text-center"><a href="{next}">Continue to the station</a></p>
+<p class="text-center"><a href="{next}">Continue to the station</a> · <a href="/account">Account and API tokens</a></p>
 <form method="post" action="/logout"><input type="hidden" name="csrf_token" value="{csrf}">
 <button type="submit" class="btn btn-spartan">Sign out</button></form>"""
 
@@ -91,9 +96,10 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def themed_page(body: str, title: str = "Sign in", status: int = 200) -> Response:
+def themed_page(body: str, title: str = "Sign in", status: int = 200, wide: bool = False) -> Response:
     """A small page in the login's frame: the Spartan card with the logo centred at 120 px."""
-    response = Response(PAGE.format(body=body, title=escape(title)), status=status, mimetype="text/html")
+    page = PAGE.format(body=body, title=escape(title), wide=" wide" if wide else "")
+    response = Response(page, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -130,7 +136,12 @@ def _audit(outcome: str, username: str, user_id: int | None) -> None:
         sink.write(record)
 
 
-def _csrf_ok() -> bool:
+def csrf_field() -> str:
+    """The hidden CSRF input of a form (Flask-WTF's signed token)."""
+    return f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
+
+
+def csrf_ok() -> bool:
     try:
         validate_csrf(request.form.get("csrf_token"))
     except (ValidationError, CSRFError):
@@ -153,7 +164,7 @@ def login_view(settings: Settings):
                 )
             return _form(settings)
         username = request.form.get("username", "")[:256]
-        if not _csrf_ok():
+        if not csrf_ok():
             _audit("csrf", username, None)
             return _form(settings, EXPIRED, username, status=400)
         result = authenticate(
@@ -178,7 +189,7 @@ def login_view(settings: Settings):
 
 
 def logout() -> Response:
-    if not _csrf_ok():
+    if not csrf_ok():
         return themed_page(
             f'<p class="login-error" role="alert">{EXPIRED}</p><p class="text-center"><a href="/login">Sign in</a></p>',
             title="Sign out",

@@ -78,13 +78,13 @@ def list_tokens(engine: Engine, username: str | None = None) -> list[ApiToken]:
     ]
 
 
-def revoke_token(engine: Engine, token_id: int) -> None:
+def revoke_token(engine: Engine, token_id: int, user_id: int | None = None) -> None:
+    """Revoke a live token (only one of ``user_id``'s, when given: a user's own account page)."""
+    where = [api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None)]
+    if user_id is not None:
+        where.append(api_tokens.c.user_id == user_id)
     with engine.begin() as conn:
-        done = conn.execute(
-            update(api_tokens)
-            .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
-            .values(revoked_at=datetime.now(UTC))
-        )
+        done = conn.execute(update(api_tokens).where(*where).values(revoked_at=datetime.now(UTC)))
     if done.rowcount == 0:
         raise UserError(f"no live token {token_id}")
 
