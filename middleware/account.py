@@ -19,7 +19,7 @@ SHOWN_ONCE = """<p class="login-notice" role="status">New token "{name}": copy i
 ROW = """<tr><td>{name}</td><td><code>{prefix}…</code></td><td>{last}</td><td>{action}</td></tr>"""
 
 REVOKE = """<form method="post" action="/account/tokens/{id}/revoke">{csrf}
-<button type="submit" class="btn btn-sm btn-outline-light">Revoke</button></form>"""
+<button type="submit" class="btn btn-quiet">Revoke</button></form>"""
 
 
 def _row(token: ApiToken, csrf: str) -> str:
@@ -38,11 +38,11 @@ def account_page(user: User, notice: str = "", status: int = 200) -> Response:
 <p class="small">Send one as <code>Authorization: Bearer …</code> to read the data API and CSV as you.</p>
 <table class="table table-sm small"><thead><tr><th>Name</th><th>Starts</th><th>Last used</th><th></th></tr>
 </thead><tbody>{rows}</tbody></table>
-<form method="post" action="/account/tokens" class="mb-4">{csrf}
+<form method="post" action="/account/tokens" class="account-section">{csrf}
 <label for="token-name" class="form-label">New token for</label>
 <input id="token-name" name="name" class="form-control mb-2" required maxlength="64" placeholder="monthly report">
 <button type="submit" class="btn btn-spartan">Make a token</button></form>
-<form method="post" action="/logout">{csrf}<button type="submit" class="btn btn-outline-light w-100">Sign out</button>
+<form method="post" action="/logout">{csrf}<button type="submit" class="btn btn-quiet">Sign out</button>
 </form>"""
     return themed_page(body, title="Account", status=status, wide=True)
 

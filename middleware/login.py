@@ -51,6 +51,11 @@ PAGE = """<!doctype html>
   .login-remember {{ display: flex; gap: .5rem; align-items: center; margin: .75rem 0 1.25rem; }}
   .login-card .btn-spartan {{ width: 100%; }}
   .login-card.wide {{ max-width: 640px; }}
+  .login-card .btn-quiet {{
+    border: 1px solid var(--spartan-border-strong); color: var(--text-primary); background: transparent;
+  }}
+  .login-card .btn-quiet:hover {{ border-color: var(--spartan-red-light); }}
+  .account-section {{ margin-bottom: 1.5rem; }}
   .login-notice {{ color: var(--success-green); margin-bottom: .5rem; }}
   .account-token {{
     white-space: pre-wrap; word-break: break-all; padding: .5rem; background: var(--spartan-navy-dark);
