@@ -23,7 +23,7 @@ from components.view_state import parse_view
 from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
-from middleware import metrics, security
+from middleware import auth, metrics, security
 from pages import layout_cache, routing, warm
 from pages.panels.export import export_bp
 from sql import read
@@ -103,7 +103,9 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
         use_pages=True,
         pages_folder=str(ROOT / "pages"),
         assets_folder=str(ROOT / "assets"),
-        assets_ignore=rf"^{PLOTLY_BUNDLE}$",  # fetched by dcc.Graph when needed, see _serve_station_plotly
+        # The plotly bundle is fetched by dcc.Graph when needed (see _serve_station_plotly); the
+        # session script is linked by middleware/auth.py with SPARTAN_AUTH=local only.
+        assets_ignore=rf"^({PLOTLY_BUNDLE}|{auth.SESSION_SCRIPT})$",
         assets_path_ignore=["^vendor$"],  # the untrimmed Bootstrap `make css` starts from
         title="Spartan Research Station",
         update_title=None,
@@ -122,6 +124,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     rest.init_app(app)  # the REST API: /api/*, /health, /api/openapi.json
     server.register_blueprint(export_bp)  # /csv/… and /zoom/…: the pages' data as plain GETs
     security.init_app(app, settings)  # rate limits, security headers, audit log
+    auth.install(app, settings)  # SPARTAN_AUTH=local: login, sessions, roles (none: nothing)
     metrics.init_app(app, settings)  # /metrics, request ids, access log
     _add_redirects(server)
     dash_requests.init_app(app)  # malformed callback requests are 400s, unknown bundle files 404s

@@ -26,7 +26,8 @@ MAX_BODY = 1_000_000  # bytes; a larger body is rebuilt each time rather than ke
 SHARED_TTL = 3600  # seconds in the shared cache (the version, not the TTL, keeps it correct)
 GZIP_LEVEL = 6  # flask-compress's default: the same bytes it would send, compressed once
 GZIP_MIN_SIZE = 500  # flask-compress's default minimum
-_SKIPPED_HEADERS = ("Content-Length", "Content-Type", "Content-Encoding", "Vary")
+# Set-Cookie: a kept body is served to everyone, a user's session cookie must never go with it.
+_SKIPPED_HEADERS = ("Content-Length", "Content-Type", "Content-Encoding", "Vary", "Set-Cookie")
 
 _local: OrderedDict[str, tuple] = OrderedDict()
 _lock = threading.Lock()

@@ -152,6 +152,21 @@ class Settings:
     backup_dir: Path = PROJECT_ROOT / "var" / "backups"
     backup_keep: int = 7
     backup_hour: int | None = 2
+    # Users and access (middleware/auth.py): "none" (everything public, the embedded default),
+    # "local" (users in the database). The secret signs session cookies and CSRF tokens; the
+    # first admin is created from SPARTAN_ADMIN_USER/_PASSWORD when no user exists yet.
+    auth: str = "none"
+    secret_key: str | None = field(default=None, repr=False)
+    admin_user: str | None = None
+    admin_password: str | None = field(default=None, repr=False)
+    cookie_secure: bool = False
+    session_hours: int = 12
+    remember_days: int = 30
+    login_max_failures: int = 5
+    lockout_minutes: int = 15
+    rate_limit_login: str = "10/minute,100/hour"
+    # Networks whose scrapers read /metrics without a login (e.g. Prometheus on the internal network).
+    metrics_allow: tuple[str, ...] = ()
 
     @property
     def is_postgres(self) -> bool:
@@ -168,11 +183,60 @@ class Settings:
             value = getattr(self, f.name)
             if f.name in ("database_url", "redis_url"):
                 value = redact_url(value)
+            elif f.name in SECRET_FIELDS:
+                value = "***" if value else None
             out[f.name] = str(value) if isinstance(value, Path) else value
         return out
 
 
 BASE_URL_PREFIX = "SPARTAN_BASE_URL_"
+SECRET_FIELDS = frozenset({"secret_key", "admin_password"})
+AUTH_MODES = ("none", "local", "oidc")
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _auth(env: Mapping[str, str]) -> dict[str, object]:
+    """The access settings; ``local`` needs a secret key long enough to sign sessions with."""
+    mode = _choice(env, "SPARTAN_AUTH", "none", AUTH_MODES)
+    if mode == "oidc":
+        raise SettingsError("SPARTAN_AUTH=oidc is not built yet: use none or local")
+    secret = env.get("SPARTAN_SECRET_KEY") or None
+    if mode != "none":
+        if not secret:
+            raise SettingsError(f"SPARTAN_AUTH={mode} needs SPARTAN_SECRET_KEY (e.g. `openssl rand -hex 32`)")
+        if len(secret) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(f"SPARTAN_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long")
+    admin_user = (env.get("SPARTAN_ADMIN_USER") or "").strip() or None
+    admin_password = env.get("SPARTAN_ADMIN_PASSWORD") or None
+    if bool(admin_user) != bool(admin_password):
+        raise SettingsError("SPARTAN_ADMIN_USER and SPARTAN_ADMIN_PASSWORD go together: set both or neither")
+    return {
+        "auth": mode,
+        "secret_key": secret,
+        "admin_user": admin_user,
+        "admin_password": admin_password,
+        "cookie_secure": _bool(env, "SPARTAN_COOKIE_SECURE", False),
+        "session_hours": _int(env, "SPARTAN_SESSION_HOURS", 12, minimum=1, maximum=24 * 7),
+        "remember_days": _int(env, "SPARTAN_REMEMBER_DAYS", 30, minimum=0, maximum=30),
+        "login_max_failures": _int(env, "SPARTAN_LOGIN_MAX_FAILURES", 5, minimum=1),
+        "lockout_minutes": _int(env, "SPARTAN_LOCKOUT_MINUTES", 15, minimum=1),
+        "rate_limit_login": _rate_limits(env, "SPARTAN_RATE_LIMIT_LOGIN", "10/minute,100/hour"),
+        "metrics_allow": _networks(env, "SPARTAN_METRICS_ALLOW"),
+    }
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of networks (``10.0.0.0/8,::1``), each checked and normalised."""
+    import ipaddress
+
+    out = []
+    for item in (env.get(name) or "").split(","):
+        if item.strip():
+            try:
+                out.append(str(ipaddress.ip_network(item.strip(), strict=False)))
+            except ValueError:
+                raise SettingsError(f"{name} must list networks like 10.0.0.0/8,::1, got {item.strip()!r}") from None
+    return tuple(out)
 
 
 def _base_url_overrides(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -247,4 +311,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         backup_dir=Path(env.get("SPARTAN_BACKUP_DIR") or var_dir / "backups"),
         backup_keep=_int(env, "SPARTAN_BACKUP_KEEP", 7, minimum=1),
         backup_hour=_backup_hour(env),
+        **_auth(env),
     )

@@ -1,4 +1,4 @@
-"""`python -m jobs {migrate,preload,refresh,scheduler,status,analytics,demo,check-sources,backup,restore}`."""
+"""`python -m jobs {migrate,preload,refresh,scheduler,status,analytics,demo,check-sources,backup,restore,users}`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from config.catalog import CatalogError, load_catalog
 from config.logging_setup import setup_logging
 from config.settings import SettingsError, load_settings
+from jobs import users
 from jobs.gate import status_command
 from sql.migrate import upgrade
 from sql.store import configure
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         "Stop the sidecar first. Exit code 1 when refused or failed.",
     )
     r.add_argument("file", type=Path, metavar="FILE", help="a spartan-backup-*.tar.gz file")
+    users.add_parser(sub)
     args = parser.parse_args(argv)
 
     try:
@@ -92,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     upgrade(settings, store.engine)
     if args.command == "migrate":
         return 0
+    if args.command == "users":
+        return users.run(store.engine, args)
 
     from jobs import commands, scheduler
 

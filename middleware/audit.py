@@ -2,8 +2,10 @@
 page views, Dash callbacks) on the logger ``spartan.audit``, its fields as ``extra``; also
 appended as a JSON line to ``SPARTAN_AUDIT_LOG`` when that is set. On a terminal (the text log
 format) the console shows one line per request, the access line, and the audit records go to
-that file, ``var/audit.jsonl`` by default. Secret-looking query parameters are redacted
-(middleware/redaction.py); request headers other than the user agent are never recorded."""
+that file, ``var/audit.jsonl`` by default. With ``SPARTAN_AUTH=local`` each record carries the
+user's id and name (None: anonymous, refused), and the API token's id when one was used.
+Secret-looking query parameters are redacted (middleware/redaction.py); request headers other
+than the user agent are never recorded."""
 
 from __future__ import annotations
 
@@ -160,6 +162,12 @@ def audit_record(response: Response, datasets: _Datasets) -> dict[str, Any] | No
         "duration_ms": round((time.perf_counter() - started[1]) * 1000, 2) if started else None,
         "dataset": None,
     }
+    if g.get("spartan_auth"):  # SPARTAN_AUTH=local (middleware/auth.py): who it was, if anyone
+        user = g.get("spartan_user")
+        record["user_id"] = user.id if user is not None else None
+        record["user"] = user.username if user is not None else None
+        if g.get("spartan_token_id") is not None:
+            record["token_id"] = g.spartan_token_id
     request_id = _request_id()
     if request_id:  # left out otherwise, so a logging context's own request_id shows
         record["request_id"] = request_id

@@ -1,13 +1,15 @@
 """Rate limits (flask-limiter), per client address (an IPv6 client per /64): one bucket for the
 data endpoints ``/api/*``, ``/csv/*`` and ``/zoom/*`` (``SPARTAN_RATE_LIMIT_API``), one for pages
 and Dash's own requests, callbacks included (``SPARTAN_RATE_LIMIT_WEB``), one for probes and
-scrapes. ``/health/live``, and static files are exempt. Counters live in the Redis of
+scrapes. ``/health/live``, and static files are exempt. With SPARTAN_AUTH=local each API token
+has a bucket of its own in the data class as well. Counters live in the Redis of
 ``SPARTAN_REDIS_URL`` (shared by every worker), or in process memory in the embedded default;
 when Redis cannot be reached the limiter counts in memory until it is back. A request over the
 limit gets a 429 with ``Retry-After`` (JSON for the data endpoints)."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from typing import Any
@@ -51,7 +53,27 @@ def _limits(settings: Settings) -> list[Limit]:
                     exempt_when=lambda scope=scope: request_class(request.path) != scope,
                 )
             )
+    if settings.auth != "none" and settings.rate_limit_api:
+        # An API token's own bucket of the data class, wherever its requests come from (a report
+        # farm of many addresses shares one); its client address keeps its bucket too.
+        out.append(
+            Limit(
+                settings.rate_limit_api,
+                key_function=token_key,
+                scope="token",
+                shared=True,
+                exempt_when=lambda: request_class(request.path) != "api" or token_key() == "",
+            )
+        )
     return out
+
+
+def token_key() -> str:
+    """The bucket of the request's API token (its hash: the token never reaches the storage)."""
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() != "bearer ":
+        return ""
+    return "token:" + hashlib.sha256(header[7:].strip().encode("utf-8")).hexdigest()[:32]
 
 
 def _retry_after(limiter: Limiter) -> int:

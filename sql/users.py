@@ -1,0 +1,267 @@
+"""The station's local users (SPARTAN_AUTH=local): create, remove, list, change password or
+role, and check a login with its lockout. Passwords are hashed with argon2id (argon2-cffi's
+defaults, RFC 9106's second recommended parameter set); a hash made with weaker parameters is
+rehashed at the next good login."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from sql.schema_users import ROLES, api_tokens, user_sessions, users
+
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024  # argon2 hashes anything, but not megabytes per login attempt
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so a login takes as long either way.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+class UserError(ValueError):
+    """A user command that cannot be done: its message says why."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: str
+    disabled: bool
+    created_at: datetime
+    last_login_at: datetime | None
+    locked_until: datetime | None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every time the station stores is UTC.
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def user_from_row(row) -> User:
+    return User(
+        id=row.id,
+        username=row.username,
+        role=row.role,
+        disabled=bool(row.disabled),
+        created_at=as_utc(row.created_at),
+        last_login_at=as_utc(row.last_login_at),
+        locked_until=as_utc(row.locked_until),
+    )
+
+
+def normalize_username(username: str) -> str:
+    """The stored form of a username (lower-case); a clear error for one the station refuses."""
+    name = (username or "").strip().lower()
+    if not USERNAME.fullmatch(name):
+        raise UserError(
+            "a username is 1 to 64 characters: letters, digits and . _ @ - (starting with a letter or digit)"
+        )
+    return name
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise UserError(f"a password has at most {MAX_PASSWORD_LENGTH} characters")
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UserError(f"a role is one of {', '.join(ROLES)}, got {role!r}")
+    return role
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of ``password`` (PHC string: algorithm, parameters, salt, hash)."""
+    check_password(password)
+    return _hasher.hash(password)
+
+
+def get_user(engine: Engine, username: str) -> User | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(users).where(users.c.username == username.strip().lower())).first()
+    return user_from_row(row) if row else None
+
+
+def get_user_by_id(engine: Engine, user_id: int) -> User | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(users).where(users.c.id == user_id)).first()
+    return user_from_row(row) if row else None
+
+
+def list_users(engine: Engine) -> list[User]:
+    with engine.connect() as conn:
+        return [user_from_row(row) for row in conn.execute(select(users).order_by(users.c.username))]
+
+
+def count_users(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(users)).scalar_one()
+
+
+def add_user(engine: Engine, username: str, password: str, role: str = "viewer") -> User:
+    """Create a user; a UserError when the name is taken or the password too short."""
+    name = normalize_username(username)
+    check_role(role)
+    password_hash = hash_password(password)
+    with engine.begin() as conn:
+        if conn.execute(select(users.c.id).where(users.c.username == name)).first():
+            raise UserError(f"user {name!r} exists already")
+        conn.execute(
+            users.insert().values(
+                username=name,
+                password_hash=password_hash,
+                role=role,
+                created_at=_now(),
+                disabled=False,
+                failed_attempts=0,
+            )
+        )
+    return get_user(engine, name)
+
+
+def _existing(conn, username: str) -> int:
+    user_id = conn.execute(select(users.c.id).where(users.c.username == username.strip().lower())).scalar()
+    if user_id is None:
+        raise UserError(f"no user {username!r}")
+    return user_id
+
+
+def _revoke_all(conn, user_id: int) -> None:
+    conn.execute(
+        update(user_sessions)
+        .where(user_sessions.c.user_id == user_id, user_sessions.c.revoked_at.is_(None))
+        .values(revoked_at=_now())
+    )
+
+
+def _admins_left(conn, excluding: int) -> int:
+    query = select(func.count()).where(users.c.role == "admin", users.c.disabled.is_(False), users.c.id != excluding)
+    return conn.execute(query).scalar_one()
+
+
+def remove_user(engine: Engine, username: str) -> None:
+    """Delete a user with their sessions and API tokens; the last admin stays."""
+    with engine.begin() as conn:
+        user_id = _existing(conn, username)
+        role = conn.execute(select(users.c.role).where(users.c.id == user_id)).scalar_one()
+        if role == "admin" and _admins_left(conn, user_id) == 0:
+            raise UserError("that is the last admin: make another user admin first")
+        conn.execute(delete(user_sessions).where(user_sessions.c.user_id == user_id))
+        conn.execute(delete(api_tokens).where(api_tokens.c.user_id == user_id))
+        conn.execute(delete(users).where(users.c.id == user_id))
+
+
+def set_password(engine: Engine, username: str, password: str) -> None:
+    """A new password; it unlocks the account and ends every session of the user."""
+    password_hash = hash_password(password)
+    with engine.begin() as conn:
+        user_id = _existing(conn, username)
+        conn.execute(
+            update(users)
+            .where(users.c.id == user_id)
+            .values(password_hash=password_hash, failed_attempts=0, locked_until=None)
+        )
+        _revoke_all(conn, user_id)
+
+
+def set_role(engine: Engine, username: str, role: str) -> None:
+    """A new role; the last admin keeps theirs. Sessions carry on (the role is read per request)."""
+    check_role(role)
+    with engine.begin() as conn:
+        user_id = _existing(conn, username)
+        if role != "admin" and _admins_left(conn, user_id) == 0:
+            raise UserError("that is the last admin: make another user admin first")
+        conn.execute(update(users).where(users.c.id == user_id).values(role=role))
+
+
+def set_disabled(engine: Engine, username: str, disabled: bool) -> None:
+    """Disable a user (their sessions end, their tokens stop working) or enable them again."""
+    with engine.begin() as conn:
+        user_id = _existing(conn, username)
+        if disabled and _admins_left(conn, user_id) == 0:
+            role = conn.execute(select(users.c.role).where(users.c.id == user_id)).scalar_one()
+            if role == "admin":
+                raise UserError("that is the last admin: make another user admin first")
+        conn.execute(update(users).where(users.c.id == user_id).values(disabled=disabled))
+        if disabled:
+            _revoke_all(conn, user_id)
+
+
+class LoginResult(NamedTuple):
+    """``user`` on success; else why not (``wrong``, ``locked``, ``disabled``): the login page
+    says the same for every reason, the audit log records which."""
+
+    user: User | None
+    reason: str | None = None
+
+
+def authenticate(engine: Engine, username: str, password: str, max_failures: int, lockout: timedelta) -> LoginResult:
+    """Check a login. ``max_failures`` wrong passwords in a row lock the account for ``lockout``."""
+    name = (username or "").strip().lower()
+    now = _now()
+    with engine.connect() as conn:
+        row = conn.execute(select(users).where(users.c.username == name)).first() if USERNAME.fullmatch(name) else None
+    if row is None or len(password) > MAX_PASSWORD_LENGTH:
+        _verify(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])  # same work as a real check
+        return LoginResult(None, "wrong")
+    locked_until = as_utc(row.locked_until)
+    if locked_until is not None and locked_until > now:
+        _verify(_DUMMY_HASH, password)
+        return LoginResult(None, "locked")
+    if not _verify(row.password_hash, password):
+        return LoginResult(None, _count_failure(engine, row.id, max_failures, now + lockout))
+    if row.disabled:
+        return LoginResult(None, "disabled")
+    values = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
+    if _hasher.check_needs_rehash(row.password_hash):
+        values["password_hash"] = _hasher.hash(password)
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.id == row.id).values(**values))
+    return LoginResult(get_user_by_id(engine, row.id))
+
+
+def _count_failure(engine: Engine, user_id: int, max_failures: int, locked_until: datetime) -> str:
+    """One more wrong password, counted in the database (parallel attempts each count); the
+    ``max_failures``-th locks the account. Returns ``wrong`` or ``locked``."""
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.id == user_id).values(failed_attempts=users.c.failed_attempts + 1))
+        failures = conn.execute(select(users.c.failed_attempts).where(users.c.id == user_id)).scalar_one()
+        if failures < max_failures:
+            return "wrong"
+        conn.execute(update(users).where(users.c.id == user_id).values(failed_attempts=0, locked_until=locked_until))
+    return "locked"
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def ensure_first_admin(engine: Engine, username: str | None, password: str | None) -> User | None:
+    """The first admin from SPARTAN_ADMIN_USER/_PASSWORD, when no user exists yet (else None)."""
+    if not username or not password or count_users(engine):
+        return None
+    try:
+        return add_user(engine, username, password, role="admin")
+    except IntegrityError:  # another worker of the same start made it just now
+        return None
+    except UserError as exc:
+        if "exists already" in str(exc):
+            return None
+        raise
