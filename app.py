@@ -129,7 +129,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     _add_redirects(server)
     dash_requests.init_app(app)  # malformed callback requests are 400s, unknown bundle files 404s
     routing.answer_404_off_pages(app)  # paths that are no page: the shell with a 404
-    install_chrome(app, routing.page_at)  # navbar and footer: plain HTML in the index page
+    install_chrome(app, routing.page_at, auth.navbar_account)  # navbar and footer: plain HTML in the index page
     layout_cache.init_app(app)  # a dashboard's layout, its page drawn in, answered from memory
     _serve_station_plotly(app)
     preload.register_callbacks(app)

@@ -4,6 +4,7 @@ above the page (DEMO ribbon, preload running), the page container."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from html import escape
 
 import dash
@@ -23,6 +24,9 @@ SEARCH_FORM = (
     'maxlength="64" aria-label="Search instruments, series and dashboards"></form>'
 )
 WIDE_MENU = 9  # a menu of more pages lists them in two columns
+# The signed-in user as the navbar shows them (logins on): name, and the menus their role cannot
+# open (middleware/auth.navbar_account).
+Account = tuple[str, frozenset[str]]
 
 
 def _link(page: dict, active_path: str | None, class_name: str) -> str:
@@ -46,10 +50,15 @@ def _nav_group(label: str, pages: list[dict], active_path: str | None) -> str:
     )
 
 
-def _menu(active_path: str | None) -> str:
-    """Pages without a ``group`` are links of their own; the others are menus per group."""
+def _menu(active_path: str | None, hidden_groups: frozenset[str] = frozenset()) -> str:
+    """Pages without a ``group`` are links of their own; the others are menus per group (but
+    ``hidden_groups``: menus the signed-in user may not open)."""
     pages = sorted(
-        (p for p in dash.page_registry.values() if p.get("nav", True) and not p.get("path_template")),
+        (
+            p
+            for p in dash.page_registry.values()
+            if p.get("nav", True) and not p.get("path_template") and p.get("group") not in hidden_groups
+        ),
         key=lambda p: (99 if p.get("order") is None else p["order"], p["name"]),
     )
     links, groups = [], {}
@@ -70,18 +79,27 @@ def _menu(active_path: str | None) -> str:
     )
 
 
-def navbar(active_path: str | None = None) -> str:
+def navbar(active_path: str | None = None, account: Account | None = None) -> str:
     """The navbar as HTML, written into the index page above the app (not a React tree: the
     page draws without it; assets/navbar.js navigates its links inside the app and keeps the
-    current page's link, and its group, marked)."""
+    current page's link, and its group, marked). With ``account`` (logins on), the signed-in
+    user's name links to their account page (tokens, sign out), and the menus their role may
+    not open are left out."""
     logo = escape(dash.get_asset_url("spartan-logo.svg"))
+    username, hidden = account or ("", frozenset())
+    user = (
+        f'<a class="nav-link spartan-account" href="/account" title="Account, API tokens, sign out">'
+        f"{escape(username)}</a>"
+        if account
+        else ""
+    )
     return (
         '<header class="spartan-navbar"><div class="container-fluid d-flex align-items-center">'
         '<a href="/" data-nav="page" class="d-flex align-items-center gap-2 text-decoration-none">'
         f'<img src="{logo}" alt="{APP_NAME} logo" class="spartan-logo">'
         f'<span class="spartan-brand">{APP_NAME}</span></a>'
-        f'<nav aria-label="Dashboards"><ul class="navbar-nav ms-auto">{_menu(active_path)}</ul></nav>'
-        f"{SEARCH_FORM}"
+        f'<nav aria-label="Dashboards"><ul class="navbar-nav ms-auto">{_menu(active_path, hidden)}</ul></nav>'
+        f"{SEARCH_FORM}{user}"
         "</div></header>"
     )
 
@@ -107,9 +125,10 @@ def embedded_request(page: dict | None) -> bool:
     )
 
 
-def install_chrome(app: dash.Dash, page_at) -> None:
+def install_chrome(app: dash.Dash, page_at, account: Callable[[], Account | None] = lambda: None) -> None:
     """The navbar above and the footer below the app in every index page ``app`` serves (the
-    page at the request's path marked current), but embeds: those get neither."""
+    page at the request's path marked current; ``account()``: the signed-in user, if logins are
+    on), but embeds: those get neither."""
     plain = app.interpolate_index
 
     @functools.wraps(plain)
@@ -118,7 +137,7 @@ def install_chrome(app: dash.Dash, page_at) -> None:
             page = page_at(request.path)
             if not embedded_request(page):
                 active = page.get("relative_path") if page is not None else None
-                parts["app_entry"] = navbar(active) + parts["app_entry"] + footer()
+                parts["app_entry"] = navbar(active, account()) + parts["app_entry"] + footer()
         return plain(**parts)
 
     app.interpolate_index = interpolate_index

@@ -39,6 +39,15 @@ def current_user() -> User | None:
     return g.get("spartan_user")
 
 
+def navbar_account() -> tuple[str, frozenset[str]] | None:
+    """The signed-in user for the navbar (components/shell.py): a viewer's navbar leaves out the
+    menus of admin pages, which would answer them 403."""
+    user = current_user()
+    if user is None:
+        return None
+    return user.username, frozenset() if access.allowed(user.role, "admin") else access.ADMIN_GROUPS
+
+
 def _user_from_session() -> User | None:
     token = session.get(SESSION_ID_FIELD)
     if not isinstance(token, str):

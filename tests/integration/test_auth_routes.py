@@ -187,6 +187,17 @@ def test_a_viewer_refused_sees_which_role_the_page_needs(clients):
     assert viewer.get("/metrics").get_json() == {"error": "forbidden", "needs_role": "admin"}
 
 
+def test_the_navbar_names_the_user_and_shows_a_viewer_no_admin_menu(clients):
+    _, anonymous, viewer, admin = clients
+    as_viewer, as_admin = (c.get("/rates").get_data(as_text=True) for c in (viewer, admin))
+    assert 'class="nav-link spartan-account" href="/account"' in as_viewer and ">viewer</a>" in as_viewer
+    assert ">root</a>" in as_admin
+    assert 'href="/download-log"' in as_admin and ">System<" in as_admin
+    assert 'href="/download-log"' not in as_viewer and ">System<" not in as_viewer
+    assert 'href="/rates"' in as_viewer  # the viewer's own menus stay
+    assert "spartan-account" not in anonymous.get("/login").get_data(as_text=True)
+
+
 def test_signed_in_responses_are_never_kept_by_shared_caches(clients):
     _, _, viewer, _ = clients
     response = viewer.get("/api/market/indices")
