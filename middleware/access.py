@@ -73,7 +73,7 @@ def page_role(path: str) -> str:
     return "viewer"
 
 
-def _callback_pages(request: Request) -> list[str]:
+def callback_pages(request: Request) -> list[str]:
     """The pathnames a Dash callback carries (the pages router's input, a page's own Location)."""
     body = request.get_json(silent=True, cache=True)
     if not isinstance(body, dict):
@@ -101,7 +101,7 @@ def required_role(request: Request) -> str:
     if path in ADMIN_PATHS or path.startswith(ADMIN_PREFIXES):
         return "admin"
     if path == DASH_CALLBACK:
-        pages = _callback_pages(request)
+        pages = callback_pages(request)
         return "admin" if any(page_role(page) == "admin" for page in pages) else "viewer"
     if path == DASH_LAYOUT:
         page = _referer_page(request)

@@ -21,7 +21,7 @@ from flask import Response, g, jsonify, redirect, request, session
 from markupsafe import escape
 
 from config.settings import Settings
-from middleware import access
+from middleware import access, embed_links
 from sql.sessions import session_user
 from sql.store import get_store
 from sql.tokens import token_user
@@ -137,12 +137,17 @@ def _enforce() -> Response | None:
     g.spartan_user = user
     if access.allowed(user.role if user else None, needed):
         return None
+    if user is None:
+        # A signed embed link (middleware/embed_links.py) opens its embed without a session.
+        verdict = embed_links.check(request)
+        if verdict is not None:
+            return None if verdict.link is not None else embed_links.refusal(request, verdict.message or "")
     return _refused(needed, user)
 
 
 def _private_caching(response: Response) -> Response:
     # What a signed-in user sees is theirs: shared caches (proxies) keep none of it.
-    if g.get("spartan_user") is not None and response.cache_control.public:
+    if (g.get("spartan_user") is not None or g.get("spartan_embed_link")) and response.cache_control.public:
         response.cache_control.public = False
         response.cache_control.private = True
     return response
@@ -152,7 +157,7 @@ def install(app: dash.Dash, settings: Settings) -> None:
     """Sessions, the login and logout routes and the access check on ``app``'s server."""
     if settings.auth == "none":
         return
-    from middleware import account, login
+    from middleware import account, embed_dialog, login
 
     server = app.server
     # Pages go to the login when their session ends while open (assets/auth-session.js).
@@ -175,3 +180,4 @@ def install(app: dash.Dash, settings: Settings) -> None:
     server.after_request(_private_caching)
     login.register(server, settings)
     account.register(server)
+    embed_dialog.register(server)

@@ -56,3 +56,20 @@ api_tokens = Table(
     Column("revoked_at", DateTime(timezone=True)),
     Index("ix_api_tokens_user_id", "user_id"),
 )
+
+# Signed embed links: each link's token (middleware/embed_links.py) names a row here, which says
+# what it opens (one panel's or one dashboard's embed) until when, and whether it was revoked.
+# The token itself is not stored: it is signed with SPARTAN_SECRET_KEY and carries its id.
+embed_links = Table(
+    "embed_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "user_id", Integer, ForeignKey("users.id", ondelete="CASCADE", name="fk_embed_links_user_id"), nullable=False
+    ),
+    Column("target", String(300), nullable=False, comment="the embed it opens: /embed/<dashboard>/<panel> or a page"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Index("ix_embed_links_user_id", "user_id"),
+)

@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sql.schema_users import ROLES, api_tokens, user_sessions, users
+from sql.schema_users import ROLES, api_tokens, embed_links, user_sessions, users
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 MIN_PASSWORD_LENGTH = 10
@@ -154,7 +154,7 @@ def _admins_left(conn, excluding: int) -> int:
 
 
 def remove_user(engine: Engine, username: str) -> None:
-    """Delete a user with their sessions and API tokens; the last admin stays."""
+    """Delete a user with their sessions, API tokens and embed links; the last admin stays."""
     with engine.begin() as conn:
         user_id = _existing(conn, username)
         role = conn.execute(select(users.c.role).where(users.c.id == user_id)).scalar_one()
@@ -162,6 +162,7 @@ def remove_user(engine: Engine, username: str) -> None:
             raise UserError("that is the last admin: make another user admin first")
         conn.execute(delete(user_sessions).where(user_sessions.c.user_id == user_id))
         conn.execute(delete(api_tokens).where(api_tokens.c.user_id == user_id))
+        conn.execute(delete(embed_links).where(embed_links.c.user_id == user_id))
         conn.execute(delete(users).where(users.c.id == user_id))
 
 

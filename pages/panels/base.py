@@ -100,6 +100,13 @@ def csv_href(ctx: PanelContext) -> str:
 
 
 def embed_href(ctx: PanelContext) -> str:
+    """The panel alone; with logins on, the Embed dialog that makes a signed link to it
+    (middleware/embed_dialog.py)."""
+    if ctx.settings.auth == "local":
+        query = ctx.view.query(embed=False).lstrip("?")
+        return f"/account/embed?dashboard={quote(ctx.dashboard.id)}&panel={quote(ctx.spec.id)}" + (
+            f"&{query}" if query else ""
+        )
     return f"/embed/{quote(ctx.dashboard.id)}/{quote(ctx.spec.id)}{ctx.view.query(embed=False)}"
 
 
