@@ -1,17 +1,19 @@
-"""`python -m jobs users add|remove|list|passwd|role|disable|enable|token`: the local users of
-SPARTAN_AUTH=local and their API tokens. A password never comes on the command line (it would
-stay in the shell's history and show in ``ps``): it is prompted for twice on a terminal, or read
-from the first line of stdin with ``--password-stdin``."""
+"""`python -m jobs users add|remove|list|passwd|role|disable|enable|token|embed`: the local users
+of SPARTAN_AUTH=local, their API tokens and their signed embed links. A password never comes on
+the command line (it would stay in the shell's history and show in ``ps``): it is prompted for
+twice on a terminal, or read from the first line of stdin with ``--password-stdin``."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
+from datetime import UTC, datetime
 from typing import TextIO
 
 from sqlalchemy import Engine
 
+from sql.embed_links import list_links, revoke_link
 from sql.schema_users import ROLES
 from sql.tokens import create_token, list_tokens, revoke_token
 from sql.users import UserError, add_user, list_users, remove_user, set_disabled, set_password, set_role
@@ -48,6 +50,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     token_revoke.add_argument("token_id", type=int)
     token_list = tokens.add_parser("list", help="every token (of a user): id, name, first characters, last use")
     token_list.add_argument("username", nargs="?")
+    embed = commands.add_parser("embed", help="signed embed links (made in the Embed dialog): list, revoke")
+    embeds = embed.add_subparsers(dest="embed_action", required=True)
+    embed_list = embeds.add_parser("list", help="every embed link (of a user): id, what it opens, expiry, state")
+    embed_list.add_argument("username", nargs="?")
+    embed_revoke = embeds.add_parser("revoke", help="end an embed link for good, by its id (see `embed list`)")
+    embed_revoke.add_argument("link_id", type=int)
 
 
 def read_password(from_stdin: bool, stdin: TextIO | None = None) -> str:
@@ -87,6 +95,8 @@ def run(engine: Engine, args: argparse.Namespace, out: TextIO | None = None) -> 
             print(f"user {args.username.lower()} is {command}d", file=out)
         elif command == "token":
             _token_command(engine, args, out)
+        elif command == "embed":
+            _embed_command(engine, args, out)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -111,6 +121,23 @@ def _token_command(engine: Engine, args: argparse.Namespace, out: TextIO) -> Non
             state = "revoked" if row.revoked_at else "live"
             last = row.last_used_at.strftime("%Y-%m-%d %H:%M") if row.last_used_at else "never"
             print(f"{row.id:>4} {row.username:<16} {row.name:<24} {row.prefix + '…':<13} {state:<8} {last}", file=out)
+
+
+def _embed_command(engine: Engine, args: argparse.Namespace, out: TextIO) -> None:
+    if args.embed_action == "revoke":
+        revoke_link(engine, args.link_id)
+        print(f"embed link {args.link_id} revoked: it opens nothing from now on", file=out)
+        return
+    rows = list_links(engine, args.username)
+    if not rows:
+        print("no embed links", file=out)
+        return
+    now = datetime.now(UTC)
+    print(f"{'id':>4} {'user':<16} {'state':<8} {'expires':<17} opens", file=out)
+    for row in rows:
+        state = "revoked" if row.revoked_at else "expired" if row.expires_at <= now else "live"
+        state = "disabled" if row.user_disabled and state == "live" else state
+        print(f"{row.id:>4} {row.username:<16} {state:<8} {row.expires_at:%Y-%m-%d %H:%M} {row.target}", file=out)
 
 
 def _print_users(engine: Engine, out: TextIO) -> None:

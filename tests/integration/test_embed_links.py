@@ -5,7 +5,9 @@ embeds stay as they were."""
 
 from __future__ import annotations
 
+import argparse
 import html
+import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -183,3 +185,25 @@ def test_without_logins_the_embed_action_links_the_panel_as_before(make_app):  #
     layout = json.dumps(client.get("/_dash-layout", headers=referer(BOARD.path)).get_json())
     assert f"/embed/{BOARD.id}/{PANEL}" in layout and "/account/embed" not in layout
     assert client.get(f"/embed/{BOARD.id}/{PANEL}").status_code == 200
+
+
+def test_an_admin_lists_and_revokes_embed_links_from_the_command_line(station, tmp_path):
+    from jobs.users import add_parser, run
+
+    _, viewer, anonymous = station
+    link = make_link(viewer)
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    engine = get_store().engine
+
+    def cli(*args: str) -> tuple[int, str]:
+        out = io.StringIO()
+        return run(engine, parser.parse_args(["users", "embed", *args]), out), out.getvalue()
+
+    code, listed = cli("list")
+    (made,) = list_links(engine)
+    assert code == 0 and "viewer           live" in listed and f"/embed/{BOARD.id}/{PANEL}" in listed
+    assert cli("revoke", str(made.id)) == (0, f"embed link {made.id} revoked: it opens nothing from now on\n")
+    assert "revoked" in cli("list", "viewer")[1]
+    assert anonymous.get(link).status_code == 403
+    assert cli("revoke", str(made.id))[0] == 1  # already revoked: a clear error, not a silent success
