@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -15,8 +16,11 @@ from tests.conftest import ROOT
 
 COMPOSE = ROOT / "docker-compose.yml"
 SERVICES = {"postgres", "redis", "scheduler", "web", "prometheus", "alertmanager", "node-exporter"}
-# `${NAME:-fallback}` (or `${NAME}`) and nothing else: the value comes from the environment / .env.
-ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?::-(?P<fallback>[^}]*))?\}")
+# `${NAME:-fallback}`, `${NAME:?message}` (required: compose stops with the message) or `${NAME}`
+# and nothing else: the value comes from the environment / .env.
+ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?::-(?P<fallback>[^}]*)|:\?(?P<required>[^}]*))?\}")
+# A secret key long enough for SPARTAN_AUTH=local, for `docker-compose config` to interpolate.
+TEST_SECRET = "compose-test-secret-" + "k" * 32
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|API_KEY", re.IGNORECASE)
 # The password of a connection URL: scheme://user:PASSWORD@host
 URL_PASSWORD = re.compile(r"://(?:\$\{[^}]*\}|[^:/@\s$]*):(?P<password>\$\{[^}]*\}|[^@\s]*)@")
@@ -38,16 +42,50 @@ def _is_env_reference(value: str) -> bool:
     return ENV_REFERENCE.fullmatch(value) is not None
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="the docker-compose binary is not installed")
-def test_compose_file_is_valid():
-    result = subprocess.run(
-        ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
+def _compose_config(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    """`docker-compose config -q` with only ``env`` (an empty env file: no .env of the checkout)."""
+    empty = tmp_path / "empty.env"
+    empty.write_text("")
+    return subprocess.run(
+        ["docker-compose", "--env-file", str(empty), "-f", "docker-compose.yml", "config", "-q"],
         cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="the docker-compose binary is not installed")
+def test_compose_file_is_valid(tmp_path):
+    result = _compose_config(tmp_path, SPARTAN_SECRET_KEY=TEST_SECRET)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="the docker-compose binary is not installed")
+def test_compose_refuses_to_start_without_the_secret_key(tmp_path):
+    result = _compose_config(tmp_path)
+    assert result.returncode != 0 and "set SPARTAN_SECRET_KEY in .env" in result.stderr
+
+
+def test_web_and_scheduler_run_with_logins_on(compose):
+    services = compose["services"]
+    for name in ("web", "scheduler"):
+        env = _environment(services[name])
+        assert env["SPARTAN_AUTH"] == "local", name
+        secret = ENV_REFERENCE.fullmatch(env["SPARTAN_SECRET_KEY"])
+        assert secret and secret["name"] == "SPARTAN_SECRET_KEY" and secret["required"], name
+    web = _environment(services["web"])
+    assert web["SPARTAN_ADMIN_USER"] == "${SPARTAN_ADMIN_USER:-}"
+    assert web["SPARTAN_ADMIN_PASSWORD"] == "${SPARTAN_ADMIN_PASSWORD:-}"
+    assert "SPARTAN_ADMIN_PASSWORD" not in _environment(services["scheduler"])  # made by the web only
+
+
+def test_prometheus_scrapes_metrics_from_the_internal_network_without_a_login(compose):
+    (subnet,) = (entry["subnet"] for entry in compose["networks"]["backend"]["ipam"]["config"])
+    assert _environment(compose["services"]["web"])["SPARTAN_METRICS_ALLOW"] == subnet
+    assert compose["networks"]["backend"]["internal"] is True
+    assert "backend" in compose["services"]["prometheus"]["networks"]
 
 
 def test_the_services_exist_without_a_version_key(compose):
