@@ -168,6 +168,8 @@ def audit_record(response: Response, datasets: _Datasets) -> dict[str, Any] | No
         record["user"] = user.username if user is not None else None
         if g.get("spartan_token_id") is not None:
             record["token_id"] = g.spartan_token_id
+        if g.get("spartan_embed_link") is not None:  # opened by a signed embed link, no session
+            record["embed_link_id"] = g.spartan_embed_link
     request_id = _request_id()
     if request_id:  # left out otherwise, so a logging context's own request_id shows
         record["request_id"] = request_id

@@ -207,3 +207,17 @@ def test_an_admin_lists_and_revokes_embed_links_from_the_command_line(station, t
     assert "revoked" in cli("list", "viewer")[1]
     assert anonymous.get(link).status_code == 403
     assert cli("revoke", str(made.id))[0] == 1  # already revoked: a clear error, not a silent success
+
+
+def test_requests_opened_by_a_link_are_audited_with_its_id_and_never_its_token(make_app, tmp_path):  # noqa: F811
+    audit_file = tmp_path / "audit.jsonl"
+    app = make_app(**local_env(SPARTAN_AUDIT_LOG=str(audit_file)))
+    viewer, anonymous = app.server.test_client(), app.server.test_client()
+    login(viewer, "viewer", VIEWER_PASSWORD)
+    link = make_link(viewer)
+    anonymous.get(link)
+    (made,) = list_links(get_store().engine)
+    lines = [json.loads(line) for line in audit_file.read_text().splitlines()]
+    opened = [line for line in lines if line.get("path") == f"/embed/{BOARD.id}/{PANEL}"]
+    assert [(line["user"], line.get("embed_link_id")) for line in opened] == [(None, made.id)]
+    assert parse_qs(urlsplit(link).query)["token"][0] not in audit_file.read_text()
