@@ -23,15 +23,16 @@ LIFETIMES = (1, 7, 30, 90, 365)  # days a link may live, as the dialog offers th
 DEFAULT_DAYS = 30
 VIEW_PARAMS = ("range", "scale", "rebase", "compare")  # the view a link keeps (components/view_state.py)
 
-FORM = """{notice}<p class="text-center">Embed <strong>{title}</strong> of <strong>{board}</strong> in a report:
+PANEL_CHOICE = """<div><input type="radio" id="scope-panel" name="scope" value="panel" checked>
+<label for="scope-panel">This panel</label></div>"""
+
+FORM = """{notice}<p class="text-center">Embed {what} in a report:
 a signed link opens it without a login, until it expires or is revoked.</p>
 <form method="post" action="/account/embed" class="account-section">{csrf}
 <input type="hidden" name="dashboard" value="{dashboard}"><input type="hidden" name="panel" value="{panel}">
 <input type="hidden" name="view" value="{view}">
 <fieldset class="mb-3"><legend class="form-label h6">What it opens</legend>
-<div><input type="radio" id="scope-panel" name="scope" value="panel" checked>
-<label for="scope-panel">This panel</label></div>
-<div><input type="radio" id="scope-dashboard" name="scope" value="dashboard">
+{panel_choice}<div><input type="radio" id="scope-dashboard" name="scope" value="dashboard"{dashboard_checked}>
 <label for="scope-dashboard">The whole dashboard</label></div></fieldset>
 <label for="embed-days" class="form-label">Expires after</label>
 <select id="embed-days" name="days" class="form-select mb-3">{options}</select>
@@ -59,8 +60,10 @@ def _view(source) -> str:
 
 def _target(user: User, dashboard: str, panel: str, scope: str) -> Target | Response:
     board = find_board(dashboard)
-    if board is None or board.panel(panel) is None:
+    if board is None or (panel and board.panel(panel) is None):
         return _error("No such dashboard or panel to embed.", 404)
+    if scope != "dashboard" and not panel:
+        return _error("Pick the panel to embed, or the whole dashboard.", 400)
     target = Target(board, panel if scope != "dashboard" else None)
     needed = access.page_role(target.path)
     if not access.allowed(user.role, needed):
@@ -71,7 +74,7 @@ def _target(user: User, dashboard: str, panel: str, scope: str) -> Target | Resp
 def dialog() -> Response:
     user = current_user()
     dashboard, panel = request.args.get("dashboard", ""), request.args.get("panel", "")
-    target = _target(user, dashboard, panel, "panel")
+    target = _target(user, dashboard, panel, "panel" if panel else "dashboard")
     if isinstance(target, Response):
         return target
     return _dialog(target, _view(request.args))
@@ -84,15 +87,19 @@ def _dialog(target: Target, view: str, notice: str = "", status: int = 200) -> R
         for days in LIFETIMES
     )
     spec = target.board.panel(target.panel or "")
+    what = f"<strong>{escape(target.board.title)}</strong>"
+    if spec is not None:
+        what = f"<strong>{escape(spec.title)}</strong> of {what}"
     body = FORM.format(
         notice=notice,
-        title=escape(spec.title if spec else target.board.title),
-        board=escape(target.board.title),
+        what=what,
         csrf=csrf_field(),
         dashboard=escape(target.board.id),
         panel=escape(target.panel or ""),
         view=escape(view),
         options=options,
+        panel_choice=PANEL_CHOICE if target.panel else "",
+        dashboard_checked="" if target.panel else " checked",
         back=escape(target.board.path + (f"?{view}" if view else "")),
     )
     return themed_page(body, title="Embed", status=status, wide=True)

@@ -8,6 +8,7 @@ is plain links that change it, so any view is a shareable URL.
 from __future__ import annotations
 
 from functools import lru_cache, partial
+from urllib.parse import quote
 
 import dash
 import flask
@@ -74,11 +75,21 @@ def toolbar(board: Dashboard, view: ViewState) -> html.Div:
                 for option, (label, links) in groups.items()
                 if option in shown
             ),
-            embed_snippet(board.path + view.query(embed=True)),
+            embed_action(board, view),
         ],
         className="view-toolbar",
         **{"aria-label": "View options"},
     )
+
+
+def embed_action(board: Dashboard, view: ViewState):
+    """The dashboard's Embed: the ``<iframe>`` of this view; with logins on, the Embed dialog,
+    which makes a signed link that opens without a login (middleware/embed_dialog.py)."""
+    if read.current_settings().auth == "local":
+        query = view.query(embed=False).lstrip("?")
+        href = f"/account/embed?dashboard={quote(board.id)}" + (f"&{query}" if query else "")
+        return html.A("Embed", href=href, className="view-link", title="A signed link to this dashboard")
+    return embed_snippet(board.path + view.query(embed=True))
 
 
 def embed_snippet(src: str) -> html.Details:

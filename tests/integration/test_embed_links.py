@@ -221,3 +221,16 @@ def test_requests_opened_by_a_link_are_audited_with_its_id_and_never_its_token(m
     opened = [line for line in lines if line.get("path") == f"/embed/{BOARD.id}/{PANEL}"]
     assert [(line["user"], line.get("embed_link_id")) for line in opened] == [(None, made.id)]
     assert parse_qs(urlsplit(link).query)["token"][0] not in audit_file.read_text()
+
+
+def test_the_dashboards_embed_action_makes_a_link_to_the_whole_dashboard(station):
+    _, viewer, anonymous = station
+    layout = json.dumps(viewer.get("/_dash-layout", headers=referer(BOARD.path)).get_json())
+    assert f'"/account/embed?dashboard={BOARD.id}"' in layout
+    dialog = viewer.get(f"/account/embed?dashboard={BOARD.id}").get_data(as_text=True)
+    assert 'value="dashboard" checked' in dialog and "This panel" not in dialog
+    form = {"csrf_token": csrf_of(dialog), "dashboard": BOARD.id, "panel": "", "scope": "dashboard", "days": "7"}
+    made = viewer.post("/account/embed", data=form).get_data(as_text=True)
+    url = html.unescape(re.search(r'id="embed-link" [^>]*value="([^"]+)"', made).group(1))
+    assert urlsplit(url).path == BOARD.path and anonymous.get(url).status_code == 200
+    assert viewer.post("/account/embed", data={**form, "scope": "panel"}).status_code == 400
