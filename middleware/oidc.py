@@ -38,6 +38,7 @@ from sql.users import UserError, oidc_marker, oidc_sign_in
 log = logging.getLogger(__name__)
 CLIENT = "spartan"  # the provider's name inside Authlib (its session keys: _state_spartan_<state>)
 STATE_MINUTES = 10  # how long a sign-in started at the provider may take to come back
+MAX_PENDING = 3  # sign-ins started and not yet back, kept at once in the session cookie
 LEEWAY_SECONDS = 60  # clock skew allowed between the provider and the station
 START_PATH = "/login/oidc"
 CALLBACK_PATH = "/login/oidc/callback"
@@ -110,6 +111,21 @@ def username_of(claims: dict[str, Any]) -> str:
     raise Refused("bad_username", "")
 
 
+def _prune_pending() -> None:
+    """Drop expired sign-ins from the session cookie, and all but the newest MAX_PENDING - 1
+    (a sign-in started in several tabs still works; the cookie stays small)."""
+    prefix = f"_state_{CLIENT}_"
+    pending = sorted(
+        (value.get("exp", 0) if isinstance(value, dict) else 0, key)
+        for key, value in session.items()
+        if key.startswith(prefix)
+    )
+    now = time.time()
+    for position, (expires, key) in enumerate(pending):
+        if expires < now or position < len(pending) - (MAX_PENDING - 1):
+            session.pop(key, None)
+
+
 class Provider:
     """The station's client at the OpenID provider, and its two routes."""
 
@@ -177,6 +193,7 @@ class Provider:
             "code_verifier": started["code_verifier"],
             "next": safe_next(request.args.get("next")),
         }
+        _prune_pending()
         # Authlib's own place for it (read back by authorize_access_token), with a shorter life.
         session[f"_state_{CLIENT}_{state}"] = {"data": data, "exp": time.time() + STATE_MINUTES * 60}
         return redirect(started["url"], 302)

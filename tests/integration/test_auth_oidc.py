@@ -317,3 +317,23 @@ def test_a_provider_that_goes_down_during_the_sign_in_gives_the_themed_error(mak
         callback = at_provider(to_provider(client), ALICE.sub)
     down = back_at_station(client, callback)  # the provider has stopped: no token endpoint
     assert down.status_code == 503 and "cannot be reached" in down.get_data(as_text=True)
+
+
+def test_a_sign_in_the_user_declines_at_the_provider_is_refused_with_its_reason(make_app, audit):  # noqa: F811
+    with provider() as (issuer, _):
+        app = make_app(**oidc_env(issuer))
+        client = app.server.test_client()
+        answer = requests.post(to_provider(client), data={"action": "deny"}, allow_redirects=False, timeout=30)
+        refused = back_at_station(client, answer.headers["Location"])
+        assert refused.status_code == 401 and "did not sign you in (access_denied)" in refused.get_data(as_text=True)
+        assert oidc_audit(audit, "provider_error") and client.get("/rates").status_code == 302
+
+
+def test_sign_ins_started_in_several_tabs_keep_the_newest_three(make_app):  # noqa: F811
+    with provider() as (issuer, _):
+        app = make_app(**oidc_env(issuer))
+        client = app.server.test_client()
+        started = [to_provider(client) for _ in range(5)]
+        oldest, newest = (at_provider(url, ALICE.sub) for url in (started[0], started[-1]))
+        assert back_at_station(client, oldest).status_code == 400  # dropped from the cookie
+        assert back_at_station(client, newest).status_code == 303
