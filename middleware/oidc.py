@@ -52,6 +52,7 @@ MESSAGES = {
     "unknown_state": "This sign-in was not started here, was used already or took too long. Please sign in again.",
     "provider_error": "{provider} did not sign you in ({detail}).",
     "wrong_audience": "{provider} gave an ID token meant for another application: the sign-in is refused.",
+    "misconfigured": "{provider} names another issuer than SPARTAN_OIDC_ISSUER: tell the station's administrator.",
     "wrong_issuer": "The ID token was not issued by {provider}: the sign-in is refused.",
     "wrong_nonce": "The ID token does not belong to this sign-in (nonce mismatch): the sign-in is refused.",
     "expired_token": "The ID token from {provider} has expired: the sign-in is refused. Please sign in again.",
@@ -161,7 +162,7 @@ class Provider:
         if str(found.get("issuer", "")).rstrip("/") != self.issuer.rstrip("/"):
             self.client.server_metadata.clear()
             log.error("OIDC discovery at %s names issuer %r", self.issuer, found.get("issuer"))
-            raise Refused("wrong_issuer", self.message("wrong_issuer"), status=502)
+            raise Refused("misconfigured", self.message("misconfigured"), status=502)
         return found
 
     def unreachable(self, exc: Exception) -> Response:
@@ -219,7 +220,7 @@ class Provider:
         return redirect(target, 303)
 
     def _pending(self) -> dict[str, Any]:
-        """The state this browser started, still fresh; spent now whatever follows."""
+        """The state this browser started, still fresh (authorize_access_token spends it)."""
         state = request.args.get("state", "")
         saved = session.get(f"_state_{CLIENT}_{state}") if state and len(state) <= 256 else None
         if not isinstance(saved, dict) or not isinstance(saved.get("data"), dict):

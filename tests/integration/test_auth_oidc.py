@@ -52,10 +52,13 @@ class Tamper:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "alg": "RS256", "use": "sig"})
         self.claims: dict | None = None
         self.publish = True
+        self.issuer: str | None = None  # another issuer named in the discovery document
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if self.claims is None or path not in ("/oauth2/token", "/jwks") or (path == "/jwks" and not self.publish):
+        if path == "/.well-known/openid-configuration" and self.issuer:
+            pass
+        elif self.claims is None or path not in ("/oauth2/token", "/jwks") or (path == "/jwks" and not self.publish):
             return self.app(environ, start_response)
         captured = {}
 
@@ -63,7 +66,9 @@ class Tamper:
             captured["status"], captured["headers"] = status, headers
 
         body = json.loads(b"".join(self.app(environ, keep)))
-        if path == "/jwks":
+        if path == "/.well-known/openid-configuration":
+            body["issuer"] = self.issuer
+        elif path == "/jwks":
             body["keys"].append(self.key.as_dict(private=False))
         elif "id_token" in body:
             published = KeySet.import_key_set(werkzeug.test.Client(self.app).get("/jwks").json)
@@ -337,3 +342,14 @@ def test_sign_ins_started_in_several_tabs_keep_the_newest_three(make_app):  # no
         oldest, newest = (at_provider(url, ALICE.sub) for url in (started[0], started[-1]))
         assert back_at_station(client, oldest).status_code == 400  # dropped from the cookie
         assert back_at_station(client, newest).status_code == 303
+
+
+def test_a_discovery_document_of_another_issuer_is_a_clear_configuration_error(make_app, audit):  # noqa: F811
+    with provider() as (issuer, tamper):
+        app = make_app(**oidc_env(issuer))
+        tamper.issuer = "https://somewhere-else.example.org"
+        refused = app.server.test_client().get("/login/oidc")
+        assert refused.status_code == 502 and "another issuer than SPARTAN_OIDC_ISSUER" in refused.get_data(
+            as_text=True
+        )
+        assert oidc_audit(audit, "misconfigured")
