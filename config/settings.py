@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -241,6 +242,9 @@ def _names(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in (env.get(name) or "").split(",") if item.strip())
 
 
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
 def _oidc(env: Mapping[str, str]) -> dict[str, object]:
     """SPARTAN_OIDC_*: the issuer (an http(s) URL), the client id, scopes that include openid."""
     issuer = (env.get("SPARTAN_OIDC_ISSUER") or "").strip()
@@ -248,6 +252,10 @@ def _oidc(env: Mapping[str, str]) -> dict[str, object]:
         raise SettingsError("SPARTAN_AUTH=oidc needs SPARTAN_OIDC_ISSUER (the provider's issuer URL)")
     if not issuer.startswith(("https://", "http://")) or " " in issuer:
         raise SettingsError(f"SPARTAN_OIDC_ISSUER must be an http(s) URL, got {issuer!r}")
+    host = urlsplit(issuer).hostname or ""
+    if issuer.startswith("http://") and host not in LOOPBACK and not _bool(env, "SPARTAN_OIDC_ALLOW_HTTP", False):
+        # Over plain http anyone on the way could hand the station their own keys.
+        raise SettingsError("SPARTAN_OIDC_ISSUER must be https (or set SPARTAN_OIDC_ALLOW_HTTP=1 on a trusted network)")
     client_id = (env.get("SPARTAN_OIDC_CLIENT_ID") or "").strip()
     if not client_id:
         raise SettingsError("SPARTAN_AUTH=oidc needs SPARTAN_OIDC_CLIENT_ID (this station's client at the provider)")

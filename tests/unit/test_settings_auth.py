@@ -45,6 +45,10 @@ def test_local_mode_takes_the_secret_key_and_the_first_admin():
         ),
         ({"SPARTAN_AUTH": "oidc", "SPARTAN_SECRET_KEY": SECRET, "SPARTAN_OIDC_ISSUER": "https://idp"}, "CLIENT_ID"),
         (
+            {"SPARTAN_AUTH": "oidc", "SPARTAN_SECRET_KEY": SECRET, "SPARTAN_OIDC_ISSUER": "http://idp.example.org"},
+            "SPARTAN_OIDC_ISSUER must be https",
+        ),
+        (
             {
                 "SPARTAN_AUTH": "oidc",
                 "SPARTAN_SECRET_KEY": SECRET,
@@ -113,3 +117,10 @@ def test_oidc_mode_reads_its_provider_client_and_admins():
         }
     )
     assert public.oidc_client_secret is None and public.oidc_provider_name == "OpenID Connect"
+
+
+def test_a_plain_http_issuer_is_for_loopback_or_when_allowed():
+    env = {"SPARTAN_AUTH": "oidc", "SPARTAN_SECRET_KEY": SECRET, "SPARTAN_OIDC_CLIENT_ID": "x"}
+    assert load_settings({**env, "SPARTAN_OIDC_ISSUER": "http://127.0.0.1:8080"}).oidc_issuer == "http://127.0.0.1:8080"
+    allowed = {**env, "SPARTAN_OIDC_ISSUER": "http://keycloak:8080/realms/r", "SPARTAN_OIDC_ALLOW_HTTP": "1"}
+    assert load_settings(allowed).oidc_issuer == "http://keycloak:8080/realms/r"
