@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -165,6 +166,18 @@ class Settings:
     login_max_failures: int = 5
     lockout_minutes: int = 15
     rate_limit_login: str = "10/minute,100/hour"
+    # SPARTAN_AUTH=oidc (middleware/oidc.py): the OpenID provider (discovered from the issuer's
+    # /.well-known/openid-configuration), this station's client there, and who becomes admin
+    # (users named in oidc_admins, or carrying one of oidc_admin_groups in oidc_groups_claim).
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    oidc_scopes: str = "openid email profile"
+    oidc_provider_name: str = "OpenID Connect"
+    oidc_admins: tuple[str, ...] = ()
+    oidc_admin_groups: tuple[str, ...] = ()
+    oidc_groups_claim: str = "groups"
+    oidc_timeout: float = 10.0
     # Networks whose scrapers read /metrics without a login (e.g. Prometheus on the internal network).
     metrics_allow: tuple[str, ...] = ()
 
@@ -190,16 +203,15 @@ class Settings:
 
 
 BASE_URL_PREFIX = "SPARTAN_BASE_URL_"
-SECRET_FIELDS = frozenset({"secret_key", "admin_password"})
+SECRET_FIELDS = frozenset({"secret_key", "admin_password", "oidc_client_secret"})
 AUTH_MODES = ("none", "local", "oidc")
 MIN_SECRET_KEY_LENGTH = 32
 
 
 def _auth(env: Mapping[str, str]) -> dict[str, object]:
-    """The access settings; ``local`` needs a secret key long enough to sign sessions with."""
+    """The access settings; ``local`` and ``oidc`` need a secret key long enough to sign sessions
+    with, ``oidc`` its provider and client."""
     mode = _choice(env, "SPARTAN_AUTH", "none", AUTH_MODES)
-    if mode == "oidc":
-        raise SettingsError("SPARTAN_AUTH=oidc is not built yet: use none or local")
     secret = env.get("SPARTAN_SECRET_KEY") or None
     if mode != "none":
         if not secret:
@@ -222,6 +234,45 @@ def _auth(env: Mapping[str, str]) -> dict[str, object]:
         "lockout_minutes": _int(env, "SPARTAN_LOCKOUT_MINUTES", 15, minimum=1),
         "rate_limit_login": _rate_limits(env, "SPARTAN_RATE_LIMIT_LOGIN", "10/minute,100/hour"),
         "metrics_allow": _networks(env, "SPARTAN_METRICS_ALLOW"),
+        **(_oidc(env) if mode == "oidc" else {}),
+    }
+
+
+def _names(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (env.get(name) or "").split(",") if item.strip())
+
+
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _oidc(env: Mapping[str, str]) -> dict[str, object]:
+    """SPARTAN_OIDC_*: the issuer (an http(s) URL), the client id, scopes that include openid."""
+    issuer = (env.get("SPARTAN_OIDC_ISSUER") or "").strip()
+    if not issuer:
+        raise SettingsError("SPARTAN_AUTH=oidc needs SPARTAN_OIDC_ISSUER (the provider's issuer URL)")
+    if not issuer.startswith(("https://", "http://")) or " " in issuer:
+        raise SettingsError(f"SPARTAN_OIDC_ISSUER must be an http(s) URL, got {issuer!r}")
+    host = urlsplit(issuer).hostname or ""
+    if issuer.startswith("http://") and host not in LOOPBACK and not _bool(env, "SPARTAN_OIDC_ALLOW_HTTP", False):
+        # Over plain http anyone on the way could hand the station their own keys.
+        raise SettingsError("SPARTAN_OIDC_ISSUER must be https (or set SPARTAN_OIDC_ALLOW_HTTP=1 on a trusted network)")
+    client_id = (env.get("SPARTAN_OIDC_CLIENT_ID") or "").strip()
+    if not client_id:
+        raise SettingsError("SPARTAN_AUTH=oidc needs SPARTAN_OIDC_CLIENT_ID (this station's client at the provider)")
+    scopes = " ".join((env.get("SPARTAN_OIDC_SCOPES") or "openid email profile").replace(",", " ").split())
+    if "openid" not in scopes.split():
+        raise SettingsError(f"SPARTAN_OIDC_SCOPES must include openid, got {scopes!r}")
+    name = " ".join((env.get("SPARTAN_OIDC_PROVIDER_NAME") or "").split())[:64]
+    return {
+        "oidc_issuer": issuer,
+        "oidc_client_id": client_id,
+        "oidc_client_secret": env.get("SPARTAN_OIDC_CLIENT_SECRET") or None,
+        "oidc_scopes": scopes,
+        "oidc_provider_name": name or "OpenID Connect",
+        "oidc_admins": tuple(n.lower() for n in _names(env, "SPARTAN_OIDC_ADMINS")),
+        "oidc_admin_groups": _names(env, "SPARTAN_OIDC_ADMIN_GROUPS"),
+        "oidc_groups_claim": (env.get("SPARTAN_OIDC_GROUPS_CLAIM") or "groups").strip(),
+        "oidc_timeout": _float(env, "SPARTAN_OIDC_TIMEOUT", 10.0),
     }
 
 

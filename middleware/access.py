@@ -22,6 +22,8 @@ ADMIN_GROUPS = frozenset({"System"})
 PUBLIC_PATHS = frozenset(
     {
         "/login",
+        "/login/oidc",
+        "/login/oidc/callback",
         "/health",
         "/health/live",
         "/health/ready",

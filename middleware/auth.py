@@ -1,4 +1,4 @@
-"""Users and access, with ``SPARTAN_AUTH=local``: one ``before_request`` decides every request.
+"""Users and access, with ``SPARTAN_AUTH=local`` or ``oidc``: one ``before_request`` decides every request.
 
 Each request's user comes from the signed Flask session cookie (``SPARTAN_SECRET_KEY``), whose
 token must name a live server-side session (sql/sessions.py), or from an API token sent as
@@ -173,7 +173,10 @@ def install(app: dash.Dash, settings: Settings) -> None:
         WTF_CSRF_TIME_LIMIT=3600,
     )
     engine = get_store().engine
-    first = ensure_first_admin(engine, settings.admin_user, settings.admin_password)
+    # With oidc the provider signs users in (admins from SPARTAN_OIDC_ADMINS/_ADMIN_GROUPS).
+    first = (
+        ensure_first_admin(engine, settings.admin_user, settings.admin_password) if settings.auth == "local" else None
+    )
     if first is not None:
         log.warning("first admin %r created from SPARTAN_ADMIN_USER", first.username)
     server.before_request(_enforcer(settings))

@@ -1,4 +1,4 @@
-"""The Embed dialog with SPARTAN_AUTH=local (``/account/embed``): a panel's "Embed" action leads
+"""The Embed dialog with logins on (``/account/embed``, SPARTAN_AUTH=local or oidc): a panel's "Embed" action leads
 here, where a signed-in user picks this panel or its whole dashboard and how long the link
 lives, and gets a signed link (middleware/embed_links.py) with the ``<iframe>`` to paste into a
 report. A link opens only what its maker's role may see; the form carries its CSRF token."""

@@ -1,4 +1,4 @@
-"""Signed embed links (SPARTAN_AUTH=local): a link that opens one panel's embed
+"""Signed embed links (logins on: SPARTAN_AUTH=local or oidc): a link that opens one panel's embed
 (``/embed/<dashboard>/<panel>``) or one dashboard's (``/<page>?embed=1``) without a session.
 
 The link carries ``?token=…``: the link's id, the path it opens and its expiry, signed with

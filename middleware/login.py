@@ -1,4 +1,5 @@
-"""The login page (``GET``/``POST /login``) and ``POST /logout``, for SPARTAN_AUTH=local.
+"""The login page (``GET``/``POST /login``) and ``POST /logout``, for SPARTAN_AUTH=local (with
+SPARTAN_AUTH=oidc the page shows "Sign in with <provider>" instead: middleware/oidc.py).
 
 A plain Flask page in the Spartan theme (the station's CSS from assets/, the logo centred at
 120 px), no script. The form carries a Flask-WTF CSRF token; every failure says the same
@@ -111,6 +112,10 @@ def themed_page(body: str, title: str = "Sign in", status: int = 200, wide: bool
 
 def _form(settings: Settings, error: str | None = None, username: str = "", status: int = 200) -> Response:
     target = request.args.get("next")
+    if settings.auth == "oidc":  # no password here: the provider's button
+        from middleware.oidc import sign_in_button
+
+        return themed_page(sign_in_button(settings, target, error), status=status)
     next_query = f"?next={escape(safe_next(target))}" if target else ""
     remember = REMEMBER.format(days=settings.remember_days) if settings.remember_days else ""
     body = FORM.format(
@@ -123,8 +128,9 @@ def _form(settings: Settings, error: str | None = None, username: str = "", stat
     return themed_page(body, status=status)
 
 
-def _audit(outcome: str, username: str, user_id: int | None) -> None:
-    """One audit record per login attempt and logout (the same sinks as data access)."""
+def _audit(outcome: str, username: str, user_id: int | None, **extra: str) -> None:
+    """One audit record per login attempt and logout (the same sinks as data access); ``extra``
+    fields say more (``method="oidc"``)."""
     record: dict[str, Any] = {
         "event": "login" if outcome != "logout" else "logout",
         "outcome": outcome,
@@ -132,6 +138,7 @@ def _audit(outcome: str, username: str, user_id: int | None) -> None:
         "client_ip": request.remote_addr,
         "username": clean(username, 64),
         "user_id": user_id,
+        **extra,
     }
     audit_log.info(
         "%s %s user=%s client=%s", record["event"], outcome, record["username"], record["client_ip"], extra=record
@@ -215,5 +222,11 @@ def register(server: Flask, settings: Settings) -> None:
     limiter = server.extensions.get("spartan_limiter")
     if limiter is not None and settings.rate_limit_login:
         view = limiter.limit(settings.rate_limit_login, key_func=client_key, methods=["POST"], scope="login")(view)
-    server.add_url_rule("/login", "login", view, methods=["GET", "POST"])
+    # With SPARTAN_AUTH=oidc the page only shows the provider's button: no password is posted.
+    methods = ["GET"] if settings.auth == "oidc" else ["GET", "POST"]
+    server.add_url_rule("/login", "login", view, methods=methods)
     server.add_url_rule("/logout", "logout", logout, methods=["POST"])
+    if settings.auth == "oidc":
+        from middleware import oidc
+
+        oidc.register(server, settings)

@@ -32,6 +32,7 @@ def init_app(app: dash.Dash, settings: Settings) -> None:
     # Registered before the limiter's own after_request, so it runs after it (Flask runs them
     # in reverse) and has the last word on Retry-After.
     server.after_request(security_headers(app, settings))
-    server.extensions["spartan_limiter"] = limiter = rate_limits(server, settings)
-    if limiter is not None:
-        server.after_request(remember_retry_after())  # registered after the limiter: runs before it
+    server.extensions["spartan_limiter"] = rate_limits(server, settings)
+    # Registered after the limiter: runs before it. Also without a limiter, or a view's own
+    # Retry-After (a 503's) would be dropped by security_headers.
+    server.after_request(remember_retry_after())

@@ -85,7 +85,7 @@ def toolbar(board: Dashboard, view: ViewState) -> html.Div:
 def embed_action(board: Dashboard, view: ViewState):
     """The dashboard's Embed: the ``<iframe>`` of this view; with logins on, the Embed dialog,
     which makes a signed link that opens without a login (middleware/embed_dialog.py)."""
-    if read.current_settings().auth == "local":
+    if read.current_settings().auth != "none":
         query = view.query(embed=False).lstrip("?")
         href = f"/account/embed?dashboard={quote(board.id)}" + (f"&{query}" if query else "")
         return html.A("Embed", href=href, className="view-link", title="A signed link to this dashboard")

@@ -1,4 +1,4 @@
-"""Signed embed links (SPARTAN_AUTH=local): one row per link, naming the embed it opens, its
+"""Signed embed links (logins on): one row per link, naming the embed it opens, its
 expiry and its revocation. The link's token is signed elsewhere (middleware/embed_links.py) and
 carries the row's id, so revoking the row ends the link though copies of it live on."""
 

@@ -5,6 +5,7 @@ rehashed at the next good login."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,10 @@ MAX_PASSWORD_LENGTH = 1024  # argon2 hashes anything, but not megabytes per logi
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a login takes as long either way.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
+# The password_hash of a user who signs in with OpenID Connect (SPARTAN_AUTH=oidc): this prefix and
+# the SHA-256 of their issuer and subject. It is no PHC string, and _verify refuses it before
+# argon2 sees it, so no password ever matches it; it ties the account to that provider's subject.
+OIDC_MARKER = "!oidc:"
 
 
 class UserError(ValueError):
@@ -248,6 +253,8 @@ def _count_failure(engine: Engine, user_id: int, max_failures: int, locked_until
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    if not password_hash.startswith("$argon2"):
+        return False  # an OpenID Connect user's marker (OIDC_MARKER), or anything else no password opens
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -266,3 +273,41 @@ def ensure_first_admin(engine: Engine, username: str | None, password: str | Non
         if "exists already" in str(exc):
             return None
         raise
+
+
+def oidc_marker(issuer: str, subject: str) -> str:
+    """The unusable password hash of the user ``subject`` of the OpenID provider ``issuer``."""
+    return OIDC_MARKER + hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()
+
+
+def oidc_sign_in(engine: Engine, username: str, marker: str, role: str) -> LoginResult:
+    """A user signed in by their OpenID provider: made at their first sign-in (``marker`` as their
+    password hash), their role set from the station's settings at each. Refused (reason
+    ``local_account``) when the name belongs to a local user or to another subject of a provider,
+    and when the user is disabled. A UserError for a name the station cannot store."""
+    name = normalize_username(username)
+    check_role(role)
+    now = _now()
+    for _ in range(2):  # two first sign-ins of the same user at once: the second finds the first's row
+        try:
+            return _oidc_sign_in(engine, name, marker, role, now)
+        except IntegrityError:
+            continue
+    raise UserError(f"user {name!r} could not be stored")
+
+
+def _oidc_sign_in(engine: Engine, name: str, marker: str, role: str, now: datetime) -> LoginResult:
+    with engine.begin() as conn:
+        row = conn.execute(select(users).where(users.c.username == name)).first()
+        if row is None:
+            values = {"password_hash": marker, "role": role, "created_at": now, "last_login_at": now}
+            conn.execute(users.insert().values(username=name, disabled=False, failed_attempts=0, **values))
+            reason = "created"
+        elif row.password_hash != marker:
+            return LoginResult(None, "local_account")
+        elif row.disabled:
+            return LoginResult(None, "disabled")
+        else:
+            conn.execute(update(users).where(users.c.id == row.id).values(role=role, last_login_at=now))
+            reason = "role_changed" if row.role != role else None
+    return LoginResult(get_user(engine, name), reason)

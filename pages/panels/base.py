@@ -102,7 +102,7 @@ def csv_href(ctx: PanelContext) -> str:
 def embed_href(ctx: PanelContext) -> str:
     """The panel alone; with logins on, the Embed dialog that makes a signed link to it
     (middleware/embed_dialog.py)."""
-    if ctx.settings.auth == "local":
+    if ctx.settings.auth != "none":
         query = ctx.view.query(embed=False).lstrip("?")
         return f"/account/embed?dashboard={quote(ctx.dashboard.id)}&panel={quote(ctx.spec.id)}" + (
             f"&{query}" if query else ""

@@ -90,8 +90,9 @@ def matrix_rows(ctx: PanelContext) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def matrix_data(ctx: PanelContext) -> pd.DataFrame:
-    rows = matrix_rows(ctx)
+def matrix_data(ctx: PanelContext, rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The matrix as its CSV has it (``rows``: ``matrix_rows``, when the caller has them)."""
+    rows = matrix_rows(ctx) if rows is None else rows
     out = pd.DataFrame({"Class": rows["group"], "Asset": rows["name"], "Symbol": rows["key"], "Last": rows["last"]})
     for period in periods(ctx):
         out[period] = rows[period].round(2)
@@ -132,8 +133,7 @@ def _period_column(period: str, scales: dict[str, float]) -> dict:
 )
 def performance_matrix(ctx: PanelContext):
     rows = matrix_rows(ctx)
-    frame = matrix_data(ctx)
-    frame = frame.assign(
+    frame = matrix_data(ctx, rows).assign(
         Asset=[
             f"[{n}]({detail_href(d, k)})" for n, d, k in zip(rows["name"], rows["dataset"], rows["key"], strict=True)
         ],

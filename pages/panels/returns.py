@@ -39,8 +39,8 @@ def base_value(series: pd.Series, period: str) -> float:
         return float(series.iloc[-2]) if len(series) > 1 else math.nan
     newest = series.index[-1]
     when = pd.Timestamp(newest.year - 1, 12, 31, 23, 59, 59) if period == "YTD" else newest - OFFSETS[period]
-    before = series[series.index <= when]
-    return float(before.iloc[-1]) if len(before) else math.nan
+    at = int(series.index.searchsorted(when, side="right")) - 1  # the last on or before (sorted index)
+    return float(series.iloc[at]) if at >= 0 else math.nan
 
 
 def pct_change(last: float, base: float) -> float | None:
@@ -90,11 +90,14 @@ def by_key(frame: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
-def change_table(frame: pd.DataFrame, periods=PERIODS, how: str = "pct") -> pd.DataFrame:
+def change_table(
+    frame: pd.DataFrame, periods=PERIODS, how: str = "pct", series_by_key: dict[str, pd.Series] | None = None
+) -> pd.DataFrame:
     """One row a key of ``key, date, value`` rows: ``key``, ``date`` and ``last`` (its newest
-    observation) and the change over each period (``trailing_changes``)."""
+    observation) and the change over each period (``trailing_changes``). ``series_by_key``:
+    ``by_key(frame)``, when the caller has it already."""
     rows = []
-    for key, series in by_key(frame).items():
+    for key, series in (by_key(frame) if series_by_key is None else series_by_key).items():
         if series.empty:
             continue
         changes = trailing_changes(series, periods, how)
@@ -109,9 +112,10 @@ def stock_metrics(frame: pd.DataFrame) -> pd.DataFrame:
     (``from_high`` ≤ 0, ``from_low`` ≥ 0), the 50- and 200-session simple moving averages and
     the distance of the close from them in percent (NaN without enough sessions), and the
     annualised volatility of the last year (``vol``, %)."""
-    table = change_table(frame)
+    series_by_key = by_key(frame)
+    table = change_table(frame, series_by_key=series_by_key)
     extra = []
-    for key, series in by_key(frame).items():
+    for key, series in series_by_key.items():
         last = float(series.iloc[-1])
         year = series[series.index > series.index[-1] - OFFSETS["1Y"]]
         row = {"key": key, "high_52w": float(year.max()), "low_52w": float(year.min())}

@@ -81,17 +81,29 @@ def flags_as_of(raw: pd.DataFrame, shade: Shade, dates) -> list[bool]:
 
 
 def draw(fig: go.Figure, shade: Shade, periods, index: int) -> None:
-    """``periods`` as translucent bands behind the chart, one legend entry for the shading."""
+    """``periods`` as translucent bands behind the chart (full height of the x axis's plot, as
+    ``add_vrect`` draws them), one legend entry for the shading. The bands go into the layout in
+    one assignment: ``add_vrect`` validates and copies every shape so far at each call, and a
+    curve that flips in and out of inversion for decades made it seconds for one chart."""
     color = SHADE_COLORS[index % len(SHADE_COLORS)]
-    for n, (start, end) in enumerate(periods):
-        fig.add_vrect(
-            x0=start.strftime("%Y-%m-%d"),
-            x1=end.strftime("%Y-%m-%d"),
-            fillcolor=color,
-            opacity=SHADE_OPACITY,
-            line_width=0,
-            layer="below",
-            name=shade.label,
-            legendgroup=f"shade-{index}",
-            showlegend=n == 0,
-        )
+    bands = [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "y domain",
+            "x0": start.strftime("%Y-%m-%d"),
+            "x1": end.strftime("%Y-%m-%d"),
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": color,
+            "opacity": SHADE_OPACITY,
+            "line": {"width": 0},
+            "layer": "below",
+            "name": shade.label,
+            "legendgroup": f"shade-{index}",
+            "showlegend": n == 0,
+        }
+        for n, (start, end) in enumerate(periods)
+    ]
+    if bands:
+        fig.update_layout(shapes=[*fig.layout.shapes, *bands])

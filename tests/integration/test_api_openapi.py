@@ -195,6 +195,31 @@ def test_the_docs_page_shows_every_endpoint_with_parameters_formats_and_a_curl(d
     assert "Spartan Research Station API" in body and "/api/openapi.json" in body
 
 
+def test_the_docs_page_documents_a_shared_parameter_and_response_once_and_names_them_per_endpoint(demo_app, spec):
+    body = render_docs(demo_app)
+    paging = next(
+        p for item in spec["paths"].values() for p in item["get"].get("parameters", []) if p["name"] == "offset"
+    )
+    assert body.count(json.dumps(paging["description"])[1:-1]) == 1  # in "Common parameters" only
+    assert '"common-parameters"' in body and '"common-responses"' in body
+    assert body.count('"#common-parameters"') >= 30  # every list and history endpoint points there
+    assert body.count("The database is unavailable.") == 1
+    assert '"type": "Markdown"' not in body  # the description is drawn as components, no renderer to fetch
+    assert '"Formats"' in body and '"?format=json|csv|toon"' in body
+
+
+def test_markdown_blocks_draw_the_descriptions_subset():
+    from dash import html
+
+    from pages.api_docs import markdown_blocks
+
+    blocks = markdown_blocks("Intro **bold** and `code`.\n\n- **One**: a `x`\n  continued\n- two [docs](/api-docs)")
+    assert [type(b) for b in blocks] == [html.P, html.Ul]
+    first, second = blocks[1].children
+    assert first.children[0].children == ["One"] and first.children[-1] == " continued"
+    assert second.children[1].href == "/api-docs" and second.children[1].children == "docs"
+
+
 def test_the_docs_page_says_no_data_yet_on_an_empty_database(empty_app):
     body = render_docs(empty_app)
     assert "Stored: No data yet." in body and "curl -s" in body

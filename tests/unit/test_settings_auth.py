@@ -1,5 +1,5 @@
-"""SPARTAN_AUTH and its companions: none by default (everything public, as before), local
-only with a long enough SPARTAN_SECRET_KEY, secrets never in repr or describe()."""
+"""SPARTAN_AUTH and its companions: none by default (everything public, as before), local and oidc
+only with a long enough SPARTAN_SECRET_KEY, oidc with its provider, secrets never in repr or describe()."""
 
 from __future__ import annotations
 
@@ -34,7 +34,30 @@ def test_local_mode_takes_the_secret_key_and_the_first_admin():
         ({"SPARTAN_AUTH": "local"}, "SPARTAN_AUTH=local needs SPARTAN_SECRET_KEY"),
         ({"SPARTAN_AUTH": "local", "SPARTAN_SECRET_KEY": "short"}, "at least 32 characters"),
         ({"SPARTAN_AUTH": "ldap"}, "SPARTAN_AUTH must be one of none, local, oidc"),
-        ({"SPARTAN_AUTH": "oidc", "SPARTAN_SECRET_KEY": SECRET}, "oidc is not built yet"),
+        (
+            {"SPARTAN_AUTH": "oidc", "SPARTAN_OIDC_ISSUER": "https://idp", "SPARTAN_OIDC_CLIENT_ID": "x"},
+            "needs SPARTAN_SECRET_KEY",
+        ),
+        ({"SPARTAN_AUTH": "oidc", "SPARTAN_SECRET_KEY": SECRET}, "needs SPARTAN_OIDC_ISSUER"),
+        (
+            {"SPARTAN_AUTH": "oidc", "SPARTAN_SECRET_KEY": SECRET, "SPARTAN_OIDC_ISSUER": "idp.example"},
+            "http\\(s\\) URL",
+        ),
+        ({"SPARTAN_AUTH": "oidc", "SPARTAN_SECRET_KEY": SECRET, "SPARTAN_OIDC_ISSUER": "https://idp"}, "CLIENT_ID"),
+        (
+            {"SPARTAN_AUTH": "oidc", "SPARTAN_SECRET_KEY": SECRET, "SPARTAN_OIDC_ISSUER": "http://idp.example.org"},
+            "SPARTAN_OIDC_ISSUER must be https",
+        ),
+        (
+            {
+                "SPARTAN_AUTH": "oidc",
+                "SPARTAN_SECRET_KEY": SECRET,
+                "SPARTAN_OIDC_ISSUER": "https://idp",
+                "SPARTAN_OIDC_CLIENT_ID": "x",
+                "SPARTAN_OIDC_SCOPES": "email profile",
+            },
+            "SPARTAN_OIDC_SCOPES must include openid",
+        ),
         ({"SPARTAN_ADMIN_USER": "root"}, "SPARTAN_ADMIN_USER and SPARTAN_ADMIN_PASSWORD go together"),
         ({"SPARTAN_REMEMBER_DAYS": "90"}, "SPARTAN_REMEMBER_DAYS must be <= 30"),
         ({"SPARTAN_RATE_LIMIT_LOGIN": "lots"}, "SPARTAN_RATE_LIMIT_LOGIN must look like"),
@@ -65,3 +88,39 @@ def test_metrics_scrapers_networks_are_checked_and_normalised():
     assert s.metrics_allow == ("10.0.0.0/8", "::1/128")
     with pytest.raises(SettingsError, match="SPARTAN_METRICS_ALLOW must list networks"):
         load_settings({"SPARTAN_METRICS_ALLOW": "10.0.0.0/8,intranet"})
+
+
+def test_oidc_mode_reads_its_provider_client_and_admins():
+    s = load_settings(
+        {
+            "SPARTAN_AUTH": "oidc",
+            "SPARTAN_SECRET_KEY": SECRET,
+            "SPARTAN_OIDC_ISSUER": "https://login.example.org/realms/research",
+            "SPARTAN_OIDC_CLIENT_ID": "spartan",
+            "SPARTAN_OIDC_CLIENT_SECRET": "the client secret",
+            "SPARTAN_OIDC_PROVIDER_NAME": " Keycloak ",
+            "SPARTAN_OIDC_ADMINS": "Alice, bob@example.org",
+            "SPARTAN_OIDC_ADMIN_GROUPS": "spartan-admins,/research/admins",
+        }
+    )
+    assert (s.auth, s.oidc_issuer, s.oidc_client_id) == ("oidc", "https://login.example.org/realms/research", "spartan")
+    assert (s.oidc_scopes, s.oidc_provider_name, s.oidc_groups_claim) == ("openid email profile", "Keycloak", "groups")
+    assert s.oidc_admins == ("alice", "bob@example.org")
+    assert s.oidc_admin_groups == ("spartan-admins", "/research/admins")
+    assert "the client secret" not in repr(s) and s.describe()["oidc_client_secret"] == "***"
+    public = load_settings(
+        {
+            "SPARTAN_AUTH": "oidc",
+            "SPARTAN_SECRET_KEY": SECRET,
+            "SPARTAN_OIDC_ISSUER": "https://idp",
+            "SPARTAN_OIDC_CLIENT_ID": "x",
+        }
+    )
+    assert public.oidc_client_secret is None and public.oidc_provider_name == "OpenID Connect"
+
+
+def test_a_plain_http_issuer_is_for_loopback_or_when_allowed():
+    env = {"SPARTAN_AUTH": "oidc", "SPARTAN_SECRET_KEY": SECRET, "SPARTAN_OIDC_CLIENT_ID": "x"}
+    assert load_settings({**env, "SPARTAN_OIDC_ISSUER": "http://127.0.0.1:8080"}).oidc_issuer == "http://127.0.0.1:8080"
+    allowed = {**env, "SPARTAN_OIDC_ISSUER": "http://keycloak:8080/realms/r", "SPARTAN_OIDC_ALLOW_HTTP": "1"}
+    assert load_settings(allowed).oidc_issuer == "http://keycloak:8080/realms/r"
