@@ -224,7 +224,7 @@ CHOOSE = """<label for="watchlist-pick" class="form-label">Watchlist</label>
 
 
 def pick_page(user: User, key: str, kind: str, notice: str = "", status: int = 200) -> Response:
-    """"Add to watchlist" from a detail page: which of the user's lists (or a new one)."""
+    """ "Add to watchlist" from a detail page: which of the user's lists (or a new one)."""
     found = resolve(key, kind)
     if found is None:
         body = _error(_not_in_catalog(key)) + _BACK

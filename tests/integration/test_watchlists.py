@@ -5,6 +5,7 @@ With SPARTAN_AUTH=none the pages say that watchlists need logins."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -175,7 +176,9 @@ def test_lists_are_renamed_and_deleted_by_their_owner(station):
     watchlist_id = _make_list(viewer, "Old name")
     _add(viewer, watchlist_id, "SPX")
     csrf = csrf_of(viewer.get("/watchlists").get_data(as_text=True))
-    assert viewer.post(f"/watchlists/{watchlist_id}/rename", data={"name": "Rates", "csrf_token": csrf}).status_code == 303
+    assert (
+        viewer.post(f"/watchlists/{watchlist_id}/rename", data={"name": "Rates", "csrf_token": csrf}).status_code == 303
+    )
     page = viewer.get("/watchlists").get_data(as_text=True)
     assert f'<a href="/watchlists/{watchlist_id}">Rates</a>' in page and "Old name" not in page
     assert viewer.post(f"/watchlists/{watchlist_id}/delete", data={"csrf_token": csrf}).status_code == 303
@@ -209,8 +212,8 @@ def test_forms_without_their_csrf_token_change_nothing(station):
 
 def test_add_to_watchlist_from_a_detail_page(station):
     viewer, _ = station
-    detail = viewer.get("/instrument/SPX").get_data(as_text=True)
-    assert "/watchlists/add?kind=instrument&amp;key=SPX" in detail or "/watchlists/add?kind=instrument&key=SPX" in detail
+    layout = viewer.get("/_dash-layout", headers={"Referer": "http://localhost/instrument/SPX"})
+    assert "/watchlists/add?kind=instrument&key=SPX" in json.dumps(layout.get_json())
     pick = viewer.get("/watchlists/add?kind=series&key=DGS10").get_data(as_text=True)
     assert "A new watchlist" in pick
     made = viewer.post(
@@ -226,3 +229,25 @@ def test_add_to_watchlist_from_a_detail_page(station):
     items = get_watchlist(get_store().engine, watchlist_id, _user_id("viewer")).items
     assert [i.key for i in items] == ["DGS10", "SPX"]
     assert viewer.get("/watchlists/add?key=NOPE").status_code == 404
+
+
+def test_a_user_removed_takes_their_watchlists_along(station):
+    from sql.users import remove_user
+
+    viewer, _ = station
+    engine = get_store().engine
+    watchlist_id = _make_list(viewer, "Going")
+    _add(viewer, watchlist_id, "SPX")
+    owner = _user_id("viewer")
+    remove_user(engine, "viewer")
+    with engine.connect() as conn:
+        from sql.schema_watchlists import watchlist_items, watchlists
+
+        assert conn.execute(watchlists.select()).all() == []
+        assert conn.execute(watchlist_items.select()).all() == []
+    assert list_watchlists(engine, owner) == []
+
+
+def test_the_account_page_links_to_the_watchlists(station):
+    viewer, _ = station
+    assert 'href="/watchlists"' in viewer.get("/account").get_data(as_text=True)
