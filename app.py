@@ -23,8 +23,8 @@ from components.view_state import parse_view
 from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
-from middleware import auth, metrics, security, watchlists
-from pages import layout_cache, routing, warm
+from middleware import auth, metrics, security
+from pages import layout_cache, routing, warm, watchlists
 from pages.panels.export import export_bp
 from sql import read
 from sql import store as storage

@@ -1,9 +1,11 @@
 """``/watchlists`` (SPARTAN_AUTH=local): a signed-in user's own watchlists of instruments and
 series — made, renamed and removed on ``/watchlists``, each one a page ``/watchlists/<id>`` of
-its items with their latest values and changes (middleware/watchlist_values.py), where items
+its items with their latest values and changes (pages/watchlist_values.py), where items
 are added and taken off. ``/watchlists/add?key=…`` is the detail pages' "Add to watchlist".
 Plain pages in the login's frame; every form carries its CSRF token; another user's list is
-answered like a list that does not exist. With SPARTAN_AUTH=none the pages say what they need."""
+answered like a list that does not exist. With SPARTAN_AUTH=none the pages say what they need.
+
+(Flask routes, no Dash page: Dash's page discovery passes over modules that never register one.)"""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from markupsafe import escape
 from config.settings import Settings
 from middleware.auth import current_user
 from middleware.login import EXPIRED, csrf_field, csrf_ok, themed_page
-from middleware.watchlist_values import Row, resolve, watchlist_rows
+from pages.watchlist_values import Row, resolve, watchlist_rows
 from sql import read
 from sql.store import get_store
 from sql.users import User
