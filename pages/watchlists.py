@@ -1,4 +1,4 @@
-"""``/watchlists`` (SPARTAN_AUTH=local): a signed-in user's own watchlists of instruments and
+"""``/watchlists`` (with logins: SPARTAN_AUTH=local or oidc): a signed-in user's own watchlists of instruments and
 series — made, renamed and removed on ``/watchlists``, each one a page ``/watchlists/<id>`` of
 its items with their latest values and changes (pages/watchlist_values.py), where items
 are added and taken off. ``/watchlists/add?key=…`` is the detail pages' "Add to watchlist".
@@ -33,7 +33,7 @@ from sql.watchlists import (
 )
 
 NEEDS_LOCAL = """<p class="text-center">Watchlists belong to a user: they need the station's logins
-(<code>SPARTAN_AUTH=local</code>, see the README's "Users and access").</p>
+(<code>SPARTAN_AUTH=local</code>, or <code>oidc</code>; see the README's "Users and access").</p>
 <p class="text-center"><a href="/">Back to the station</a></p>"""
 
 STYLE = """<style>
@@ -293,6 +293,6 @@ RULES = (
 
 def register(server: Flask, settings: Settings) -> None:
     """The watchlist routes; with SPARTAN_AUTH=none, pages that say watchlists need logins."""
-    views = {**_views(), "pick": _pick_views()} if settings.auth == "local" else {}
+    views = {**_views(), "pick": _pick_views()} if settings.auth != "none" else {}
     for rule, name, methods in RULES:
         server.add_url_rule(rule, f"watchlists_{name}", views.get(name, _needs_local), methods=methods)
