@@ -1,7 +1,8 @@
-"""``/watchlists`` (with logins: SPARTAN_AUTH=local or oidc): a signed-in user's own watchlists of instruments and
-series — made, renamed and removed on ``/watchlists``, each one a page ``/watchlists/<id>`` of
-its items with their latest values and changes (pages/watchlist_values.py), where items
-are added and taken off. ``/watchlists/add?key=…`` is the detail pages' "Add to watchlist".
+"""``/watchlists`` (with logins: SPARTAN_AUTH=local or oidc): a signed-in user's own watchlists
+of instruments and series — made, renamed and removed on ``/watchlists``, each one a page
+``/watchlists/<id>`` of its items with their latest values and changes
+(pages/watchlist_values.py), where items are added and taken off. ``/watchlists/add?key=…``
+is the detail pages' "Add to watchlist".
 Plain pages in the login's frame; every form carries its CSRF token; another user's list is
 answered like a list that does not exist. With SPARTAN_AUTH=none the pages say what they need.
 
