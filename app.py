@@ -24,7 +24,7 @@ from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
 from middleware import auth, metrics, security
-from pages import layout_cache, routing, warm
+from pages import layout_cache, routing, warm, watchlists
 from pages.panels.export import export_bp
 from sql import read
 from sql import store as storage
@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     server.register_blueprint(export_bp)  # /csv/… and /zoom/…: the pages' data as plain GETs
     security.init_app(app, settings)  # rate limits, security headers, audit log
     auth.install(app, settings)  # SPARTAN_AUTH=local: login, sessions, roles (none: nothing)
+    watchlists.register(server, settings)  # each user's watchlists (none: a page saying they need logins)
     metrics.init_app(app, settings)  # /metrics, request ids, access log
     _add_redirects(server)
     dash_requests.init_app(app)  # malformed callback requests are 400s, unknown bundle files 404s

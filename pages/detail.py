@@ -188,6 +188,9 @@ def detail_page(kind: str, raw_key: str | None, query: Mapping) -> html.Div:
     extra = urlencode({"dataset": dataset, **({"transform": transform} if transform else {})})
     csv = f"/csv/{kind}/{url_quote(key)}.csv" + (f"{query}&{extra}" if query else f"?{extra}")
     actions = [html.A("CSV", href=csv, className="panel-action", title="Download these rows as CSV")]
+    if settings.auth != "none" and not view.embed:  # the same link for every user: the layout stays cacheable
+        watch = "/watchlists/add?" + urlencode({"kind": kind, "key": key})
+        actions.append(html.A("Add to watchlist", href=watch, className="panel-action", title="Add to a watchlist"))
     card = html.Section(
         [html.Div(actions, className="panel-actions d-flex justify-content-end mb-2"), body] if actions else [body],
         className="spartan-card panel panel-instrument_detail",

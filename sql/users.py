@@ -17,6 +17,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sql.schema_users import ROLES, api_tokens, embed_links, user_sessions, users
+from sql.schema_watchlists import watchlist_items, watchlists
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 MIN_PASSWORD_LENGTH = 10
@@ -159,7 +160,7 @@ def _admins_left(conn, excluding: int) -> int:
 
 
 def remove_user(engine: Engine, username: str) -> None:
-    """Delete a user with their sessions, API tokens and embed links; the last admin stays."""
+    """Delete a user with their sessions, API tokens, embed links and watchlists; the last admin stays."""
     with engine.begin() as conn:
         user_id = _existing(conn, username)
         role = conn.execute(select(users.c.role).where(users.c.id == user_id)).scalar_one()
@@ -168,6 +169,11 @@ def remove_user(engine: Engine, username: str) -> None:
         conn.execute(delete(user_sessions).where(user_sessions.c.user_id == user_id))
         conn.execute(delete(api_tokens).where(api_tokens.c.user_id == user_id))
         conn.execute(delete(embed_links).where(embed_links.c.user_id == user_id))
+        # Their watchlists too, here and not by the foreign keys' cascade alone: SQLite enforces
+        # it only with its pragma on, and may hand the freed id to the next user made.
+        owned = select(watchlists.c.id).where(watchlists.c.owner_id == user_id)
+        conn.execute(delete(watchlist_items).where(watchlist_items.c.watchlist_id.in_(owned)))
+        conn.execute(delete(watchlists).where(watchlists.c.owner_id == user_id))
         conn.execute(delete(users).where(users.c.id == user_id))
 
 
