@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from config.catalog import SAFE_LOADER
+
 ANALYTICS_FILE = Path(__file__).resolve().parent / "analytics.yaml"
 
 
@@ -76,7 +78,7 @@ def _refs(items: object, what: str, where: str, allow_computed: bool = False) ->
 
 def parse_analytics(text: str, where: str = "analytics.yaml") -> AnalyticsConfig:
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506  # nosec B506 # SAFE_LOADER is a safe loader
     except yaml.YAMLError as exc:
         raise AnalyticsConfigError(f"{where}: not valid YAML: {exc}") from None
     if not isinstance(doc, dict):
