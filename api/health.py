@@ -27,7 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.blueprints import api_blueprint
-from api.schemas import HealthSchema, LiveSchema
+from api.schemas_system import HealthSchema, LiveSchema
 from config.catalog_index import catalog
 from sql import freshness, versions
 from sql.cache import REFRESH_LAST_RUN_KEY, cache, ping

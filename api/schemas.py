@@ -34,7 +34,7 @@ DOWNLOAD_STATUSES = ("ok", "failed", "not_configured", "circuit_open", "write_fa
 QUERY = {"location": "query", "unknown": ma.RAISE, "error_status_code": 400}
 
 
-def _describe(text: str, **extra) -> dict:
+def describe(text: str, **extra) -> dict:
     return {"metadata": {"description": text, **extra}}
 
 
@@ -47,7 +47,7 @@ def _limit(default: int, most: int, noun: str = "Rows") -> fields.Integer:
     return fields.Integer(
         load_default=default,
         validate=validate.Range(1, most),
-        **_describe(f"{noun} per page (default {default}, at most {most})."),
+        **describe(f"{noun} per page (default {default}, at most {most})."),
     )
 
 
@@ -55,14 +55,14 @@ def _offset(most: int, noun: str = "Rows") -> fields.Integer:
     return fields.Integer(
         load_default=0,
         validate=validate.Range(0, most),
-        **_describe(f"{noun} to skip; the next link of a page carries the next offset."),
+        **describe(f"{noun} to skip; the next link of a page carries the next offset."),
     )
 
 
 class PageArgs(StrictQuery):
     format = fields.String(
         validate=validate.OneOf(FORMATS),
-        **_describe("Response format; overrides the Accept header (default: json)."),
+        **describe("Response format; overrides the Accept header (default: json)."),
     )
     limit = _limit(DEFAULT_LIMIT, MAX_LIMIT)
     offset = _offset(MAX_OFFSET)
@@ -72,7 +72,7 @@ class LatestArgs(PageArgs):
     symbols = DelimitedList(
         fields.String(validate=validate.Regexp(KEY_PATTERN, error="not an instrument key")),
         validate=validate.Length(1, MAX_SYMBOLS),
-        **_describe(
+        **describe(
             f"Comma-separated instrument keys (symbols, series ids, tenors…; case-insensitive, at most "
             f"{MAX_SYMBOLS}); only these. An unknown key is a 400."
         ),
@@ -82,7 +82,7 @@ class LatestArgs(PageArgs):
 class WindowArg(ma.Schema):
     window = fields.Integer(
         validate=validate.Range(2, 1000),
-        **_describe("Only correlations over this many trading days (the station computes 60)."),
+        **describe("Only correlations over this many trading days (the station computes 60)."),
     )
 
 
@@ -93,16 +93,16 @@ class CorrelationLatestArgs(LatestArgs, WindowArg):
 class HistoryArgs(PageArgs):
     start = fields.Date(
         validate=validate.Range(EARLIEST, LATEST),
-        **_describe("First date (YYYY-MM-DD, inclusive); default: the oldest stored."),
+        **describe("First date (YYYY-MM-DD, inclusive); default: the oldest stored."),
     )
     end = fields.Date(
         validate=validate.Range(EARLIEST, LATEST),
-        **_describe("Last date (YYYY-MM-DD, inclusive); default: the newest stored."),
+        **describe("Last date (YYYY-MM-DD, inclusive); default: the newest stored."),
     )
     interval = fields.String(
         load_default="daily",
         validate=validate.OneOf(INTERVALS),
-        **_describe(
+        **describe(
             "daily: every stored observation; weekly (ISO weeks, Monday-Sunday) or monthly (calendar months): "
             "one row per period, dated by its last observation — bars take the first open, highest high, "
             "lowest low, last close and summed volume; other series the period's last observation."
@@ -111,7 +111,7 @@ class HistoryArgs(PageArgs):
     order = fields.String(
         load_default="asc",
         validate=validate.OneOf(("asc", "desc")),
-        **_describe("asc: oldest first (default); desc: newest first."),
+        **describe("asc: oldest first (default); desc: newest first."),
     )
 
     @validates_schema
@@ -131,22 +131,22 @@ class SourcesArgs(PageArgs):
 class DownloadLogArgs(PageArgs):
     source = fields.String(
         validate=validate.Regexp(r"^[a-z0-9_]{1,64}$", error="not a source id"),
-        **_describe("Only downloads from this source id (e.g. fred_graph)."),
+        **describe("Only downloads from this source id (e.g. fred_graph)."),
     )
     dataset = fields.String(
         validate=validate.Regexp(r"^[a-z_]{1,64}$", error="not a dataset name"),
-        **_describe("Only downloads of this dataset (e.g. market_indices)."),
+        **describe("Only downloads of this dataset (e.g. market_indices)."),
     )
     status = fields.String(
         validate=validate.OneOf(DOWNLOAD_STATUSES),
-        **_describe("Only downloads that ended so."),
+        **describe("Only downloads that ended so."),
     )
 
 
 class HistoryDepthArgs(PageArgs):
     dataset = fields.String(
         validate=validate.Regexp(r"^[a-z_]{1,64}$", error="not a dataset name"),
-        **_describe("Only the series of this dataset (e.g. crypto_prices)."),
+        **describe("Only the series of this dataset (e.g. crypto_prices)."),
     )
 
 
@@ -161,7 +161,7 @@ class SearchArgs(PageArgs):
             validate.Length(1, MAX_QUERY, error=f"give 1 to {MAX_QUERY} characters"),
             validate.Regexp(QUERY_PATTERN, error="letters, digits, spaces and . , : ; ' & / ( ) + ^ = _ # % - only"),
         ],
-        **_describe(
+        **describe(
             "What to look for: a symbol, series id, name or title, case-insensitive (``gold``, ``dgs10``, "
             "``us dollar``). Each word matches the start of a word; an exact symbol comes first."
         ),
@@ -174,36 +174,36 @@ class SearchArgs(PageArgs):
 
 
 class ErrorSchema(ma.Schema):
-    error = fields.String(required=True, **_describe("What is wrong, in a sentence."))
-    code = fields.Integer(required=True, **_describe("The HTTP status code."))
-    status = fields.String(required=True, **_describe("The HTTP status name."))
+    error = fields.String(required=True, **describe("What is wrong, in a sentence."))
+    code = fields.Integer(required=True, **describe("The HTTP status code."))
+    status = fields.String(required=True, **describe("The HTTP status name."))
     errors = fields.Dict(
         keys=fields.String(),
         values=fields.List(fields.String()),
-        **_describe("Per query parameter, what is wrong with it (400 only)."),
+        **describe("Per query parameter, what is wrong with it (400 only)."),
     )
 
 
-def _freshness_fields(as_of: type[fields.Field] = fields.Date) -> dict:
+def freshness_fields(as_of: type[fields.Field] = fields.Date) -> dict:
     return {
         "as_of": as_of(
-            allow_none=True, **_describe("Newest observation in the whole result (every page); null when empty.")
+            allow_none=True, **describe("Newest observation in the whole result (every page); null when empty.")
         ),
         "last_update": fields.DateTime(
-            allow_none=True, **_describe("When the station last wrote this data (UTC); null before the first write.")
+            allow_none=True, **describe("When the station last wrote this data (UTC); null before the first write.")
         ),
-        "sources": fields.List(fields.String(), **_describe("Where the rows of the result came from.")),
-        "version": fields.Integer(**_describe("The dataset's version; it moves with every write.")),
+        "sources": fields.List(fields.String(), **describe("Where the rows of the result came from.")),
+        "version": fields.Integer(**describe("The dataset's version; it moves with every write.")),
     }
 
 
-def _page_fields(item_schema: type[ma.Schema]) -> dict:
+def page_fields(item_schema: type[ma.Schema]) -> dict:
     return {
-        "total": fields.Integer(**_describe("Rows in the whole result.")),
-        "count": fields.Integer(**_describe("Rows on this page.")),
+        "total": fields.Integer(**describe("Rows in the whole result.")),
+        "count": fields.Integer(**describe("Rows on this page.")),
         "limit": fields.Integer(),
         "offset": fields.Integer(),
-        "next": fields.String(allow_none=True, **_describe("URL of the next page; null on the last.")),
+        "next": fields.String(allow_none=True, **describe("URL of the next page; null on the last.")),
         "items": fields.List(fields.Nested(item_schema)),
     }
 
@@ -212,7 +212,7 @@ def _column_field(ds: ApiDataset, column: str, required: bool = False) -> fields
     kinds = {"number": fields.Float, "integer": fields.Integer, "date": fields.Date, "string": fields.String}
     field = kinds[ds.column_type(column)]
     doc = ds.column_doc(column)
-    return field(required=required, allow_none=not required, **(_describe(doc) if doc else {}))
+    return field(required=required, allow_none=not required, **(describe(doc) if doc else {}))
 
 
 def _schema_name(ds: ApiDataset, suffix: str) -> str:
@@ -240,35 +240,35 @@ def latest_schema(ds: ApiDataset) -> type[ma.Schema]:
     """The body of ``/api/<group>/<slug>``: the newest row of every series."""
     item = {c: _column_field(ds, c, required=True) for c in ds.identity}
     if ds.named:
-        item["name"] = fields.String(allow_none=True, **_describe("The catalog's name for it."))
-    item["date"] = fields.Date(required=True, **_describe("The newest observation's date (UTC)."))
+        item["name"] = fields.String(allow_none=True, **describe("The catalog's name for it."))
+    item["date"] = fields.Date(required=True, **describe("The newest observation's date (UTC)."))
     item.update({c: _column_field(ds, c) for c in ds.data_columns})
     if ds.value_column:
-        item["previous"] = fields.Float(allow_none=True, **_describe(f"The {ds.value_column} before it."))
-        item["change"] = fields.Float(allow_none=True, **_describe("Latest minus previous."))
-        item["change_pct"] = fields.Float(allow_none=True, **_describe("The change in % of previous."))
-    item["source"] = fields.String(required=True, **_describe("The provider that supplied the row."))
+        item["previous"] = fields.Float(allow_none=True, **describe(f"The {ds.value_column} before it."))
+        item["change"] = fields.Float(allow_none=True, **describe("Latest minus previous."))
+        item["change_pct"] = fields.Float(allow_none=True, **describe("The change in % of previous."))
+    item["source"] = fields.String(required=True, **describe("The provider that supplied the row."))
     if ds.flagged:
-        item["quality"] = fields.String(allow_none=True, **_describe(QUALITY_DOC))
+        item["quality"] = fields.String(allow_none=True, **describe(QUALITY_DOC))
     item_schema = ma.Schema.from_dict(item, name=_schema_name(ds, "LatestItem"))
     body = {
         "dataset": fields.String(required=True),
         "title": fields.String(required=True),
-        **_freshness_fields(),
-        "demo": fields.Boolean(**_describe("Whether the data is the synthetic demo set.")),
-        **_page_fields(item_schema),
+        **freshness_fields(),
+        "demo": fields.Boolean(**describe("Whether the data is the synthetic demo set.")),
+        **page_fields(item_schema),
     }
     return ma.Schema.from_dict(body, name=_schema_name(ds, "Latest"))
 
 
 def history_schema(ds: ApiDataset) -> type[ma.Schema]:
     """The body of ``/api/<group>/<slug>/<key>``: one series' rows over time."""
-    item = {"date": fields.Date(required=True, **_describe("The observation's date (UTC)."))}
+    item = {"date": fields.Date(required=True, **describe("The observation's date (UTC)."))}
     item.update({c: _column_field(ds, c, required=True) for c in ds.extra_identity})
     item.update({c: _column_field(ds, c) for c in ds.data_columns})
     item["source"] = fields.String(required=True)
     if ds.flagged:
-        item["quality"] = fields.String(allow_none=True, **_describe(QUALITY_DOC))
+        item["quality"] = fields.String(allow_none=True, **describe(QUALITY_DOC))
     item_schema = ma.Schema.from_dict(item, name=_schema_name(ds, "HistoryItem"))
     body = {
         "dataset": fields.String(required=True),
@@ -280,174 +280,31 @@ def history_schema(ds: ApiDataset) -> type[ma.Schema]:
         "start": fields.Date(allow_none=True),
         "end": fields.Date(allow_none=True),
         **({"window": fields.Integer(allow_none=True)} if "window_days" in ds.extra_identity else {}),
-        **_freshness_fields(),
+        **freshness_fields(),
         "demo": fields.Boolean(),
-        **_page_fields(item_schema),
+        **page_fields(item_schema),
     }
     return ma.Schema.from_dict(body, name=_schema_name(ds, "History"))
 
 
-class SourceItem(ma.Schema):
-    source_id = fields.String(required=True)
-    provider = fields.String(required=True)
-    category = fields.String(required=True)
-    access = fields.String(required=True, **_describe("keyless, or key (the source needs an API key)."))
-    auth_env = fields.String(
-        allow_none=True, **_describe("The environment variable holding a keyed source's keys (null: keyless).")
-    )
-    state = fields.String(
-        required=True,
-        **_describe(
-            "ok, failing, circuit_open, not_configured (a keyed source without a key), or not_used_yet (a fallback)."
-        ),
-    )
-    last_success_at = fields.DateTime(allow_none=True)
-    last_failure_at = fields.DateTime(allow_none=True)
-    last_error = fields.String(allow_none=True)
-    consecutive_failures = fields.Integer(allow_none=True)
-    latency_ms = fields.Float(allow_none=True)
-    checked_at = fields.DateTime(allow_none=True)
-
-
-class DownloadItem(ma.Schema):
-    id = fields.Integer(required=True)
-    run_id = fields.String(required=True)
-    run_kind = fields.String(required=True, **_describe("preload or refresh."))
-    source_id = fields.String(required=True)
-    dataset = fields.String(required=True)
-    instrument = fields.String(required=True)
-    started_at = fields.DateTime(required=True)
-    finished_at = fields.DateTime(required=True)
-    status = fields.String(required=True, **_describe(", ".join(DOWNLOAD_STATUSES)))
-    http_status = fields.Integer(allow_none=True)
-    rows = fields.Integer(required=True)
-    latency_ms = fields.Float(allow_none=True)
-    error = fields.String(allow_none=True)
-    revised_rows = fields.Integer(
-        required=True,
-        **_describe("Rows older than the refresh window that the provider revised, written with the new ones."),
-    )
-
-
-class HistoryDepthItem(ma.Schema):
-    dataset = fields.String(required=True)
-    key = fields.String(required=True, **_describe("The series (instrument key)."))
-    first_date = fields.Date(required=True, **_describe("The oldest stored observation."))
-    last_date = fields.Date(required=True, **_describe("The newest stored observation."))
-    rows = fields.Integer(required=True)
-    source = fields.String(allow_none=True, **_describe("The provider of the full-depth download."))
-    requested_from = fields.Date(allow_none=True, **_describe("The first date that download asked for."))
-    provider_first = fields.Date(allow_none=True, **_describe("The first date the provider served."))
-    depth_note = fields.String(
-        allow_none=True,
-        **_describe(
-            "Why the history starts where it does: full depth, the provider's fixed window (Kraken: 720 "
-            "days), the instrument's listing, a snapshot source. None: no full-depth download recorded yet."
-        ),
-    )
-
-
-def _system_schema(name: str, item: type[ma.Schema]) -> type[ma.Schema]:
-    return ma.Schema.from_dict({**_freshness_fields(fields.DateTime), **_page_fields(item)}, name=name)
-
-
 class SearchItem(ma.Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS), **_describe(", ".join(KINDS) + "."))
-    label = fields.String(required=True, **_describe("The name: the catalog's label, a dashboard's or panel's title."))
-    detail = fields.String(required=True, **_describe("What and where it is: dataset and key, or the dashboard."))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS), **describe(", ".join(KINDS) + "."))
+    label = fields.String(required=True, **describe("The name: the catalog's label, a dashboard's or panel's title."))
+    detail = fields.String(required=True, **describe("What and where it is: dataset and key, or the dashboard."))
     href = fields.String(
         required=True,
-        **_describe("Its page: /instrument/<symbol>, /series/<id>, a dashboard's path, or path#panel-<id>."),
+        **describe("Its page: /instrument/<symbol>, /series/<id>, a dashboard's path, or path#panel-<id>."),
     )
-    key = fields.String(allow_none=True, **_describe("The instrument's key (null for dashboards and panels)."))
-    dataset = fields.String(allow_none=True, **_describe("The dataset holding it (null for dashboards and panels)."))
+    key = fields.String(allow_none=True, **describe("The instrument's key (null for dashboards and panels)."))
+    dataset = fields.String(allow_none=True, **describe("The dataset holding it (null for dashboards and panels)."))
 
 
 SearchSchema = ma.Schema.from_dict(
     {
-        "query": fields.String(required=True, **_describe("The query as given.")),
-        "words": fields.List(fields.String(), **_describe("The words searched for (lower-case letters and digits).")),
-        **_freshness_fields(fields.DateTime),
-        **_page_fields(SearchItem),
+        "query": fields.String(required=True, **describe("The query as given.")),
+        "words": fields.List(fields.String(), **describe("The words searched for (lower-case letters and digits).")),
+        **freshness_fields(fields.DateTime),
+        **page_fields(SearchItem),
     },
     name="Search",
 )
-SourcesSchema = _system_schema("SystemSources", SourceItem)
-DownloadLogSchema = _system_schema("SystemDownloadLog", DownloadItem)
-HistoryDepthSchema = _system_schema("SystemHistoryDepth", HistoryDepthItem)
-
-
-class DatasetStatus(ma.Schema):
-    dataset = fields.String(required=True)
-    title = fields.String(required=True)
-    rows = fields.Integer(required=True)
-    instruments = fields.Integer(required=True)
-    latest_observation = fields.String(allow_none=True)
-    last_update = fields.String(allow_none=True)
-    age_seconds = fields.Float(allow_none=True)
-    fresh = fields.Boolean(
-        required=True, **_describe("Written within the refresh target (SPARTAN_FRESHNESS_TARGET_MINUTES).")
-    )
-    sources = fields.List(fields.String())
-    demo = fields.Boolean()
-    freshness_target = fields.String(
-        allow_none=True, **_describe("The dataset's own freshness target in words (the catalog's freshness:).")
-    )
-    frequency = fields.String(allow_none=True, **_describe("daily, weekly, monthly, …, or per series."))
-    min_latest_observation = fields.String(
-        allow_none=True, **_describe("The oldest newest observation that still meets the target (one frequency).")
-    )
-    past_target = fields.Boolean(
-        allow_none=True, **_describe("The newest data is older than the target (null: no target, or not known).")
-    )
-    series_judged = fields.Integer(**_describe("Per series: the catalogued series stored."))
-    series_past_target = fields.Integer(**_describe("Per series: how many are past their target."))
-    stale_series = fields.List(fields.String(), **_describe("Per series: the first ten past their target."))
-    series_missing = fields.Integer(**_describe("Per series: catalogued series with nothing stored."))
-
-
-class SourceStatus(SourceItem):
-    """A source's row in ``/api/system/status``: the row of ``/api/system/sources`` (one schema,
-    the same types) without ``checked_at``, as the status has always answered it."""
-
-    class Meta:
-        exclude = ("checked_at",)
-
-
-class StatusSchema(ma.Schema):
-    generated_at = fields.DateTime(required=True)
-    freshness_target_seconds = fields.Integer(required=True)
-    datasets_past_target = fields.List(
-        fields.String(), **_describe("The catalog datasets whose newest data is past their own target.")
-    )
-    datasets = fields.List(fields.Nested(DatasetStatus))
-    sources = fields.List(fields.Nested(SourceStatus))
-    preload = fields.Dict(allow_none=True, **_describe("The sidecar's preload progress, as it wrote it."))
-    refresh_last_run = fields.Raw(allow_none=True, **_describe("What the last refresh reported."))
-    backup = fields.Dict(
-        allow_none=True,
-        **_describe(
-            "The last backup: last_backup_at, age_seconds, bytes, file, rows, alembic_revision; state, and the "
-            "error and failed_at of a failed attempt since. Null before the first backup."
-        ),
-    )
-
-
-class LiveSchema(ma.Schema):
-    status = fields.String(required=True, **_describe("Always live."))
-    live = fields.Boolean(required=True)
-    pid = fields.Integer(required=True)
-    uptime_seconds = fields.Float(required=True)
-
-
-class HealthSchema(ma.Schema):
-    status = fields.String(
-        required=True,
-        **_describe("ok, degraded (the cache is down), no_data (nothing stored yet: see hint) or not_ready."),
-    )
-    hint = fields.String(**_describe("With no_data: how to get data (the preload, or `python -m jobs demo`)."))
-    live = fields.Boolean(required=True)
-    ready = fields.Boolean(required=True)
-    checks = fields.Dict(
-        keys=fields.String(), values=fields.Dict(), **_describe("database, cache and preload: ok and details.")
-    )

@@ -15,18 +15,13 @@ from api import conditional
 from api.blueprints import api_blueprint, data_responses
 from api.envelope import normalized, page_fields, respond
 from api.formats import negotiate, records
-from api.schemas import (
-    QUERY,
+from api.schemas import QUERY, DownloadLogArgs, ErrorSchema, HistoryDepthArgs, NoArgs, SourcesArgs
+from api.schemas_system import (
     DownloadItem,
-    DownloadLogArgs,
     DownloadLogSchema,
-    ErrorSchema,
-    HistoryDepthArgs,
     HistoryDepthItem,
     HistoryDepthSchema,
-    NoArgs,
     SourceItem,
-    SourcesArgs,
     SourcesSchema,
     StatusSchema,
 )

@@ -7,6 +7,7 @@ and key prefix, dropped afterwards).
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from pathlib import Path
@@ -175,3 +176,30 @@ def demo_root(tmp_path_factory) -> Path:
 
 def demo_settings(root: Path, **extra: str) -> Settings:
     return make_settings(root, "sqlite", SPARTAN_SOURCES_FILE=SHIPPED_CATALOG, **extra)
+
+
+# --- log records a test reads ------------------------------------------------------------
+
+
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def collect(logger_name: str):
+    handler = Collect()
+    logger = logging.getLogger(logger_name)
+    logger.addHandler(handler)
+    return handler, logger
+
+
+@pytest.fixture
+def audit():
+    """The records of the ``spartan.audit`` logger during the test."""
+    handler, logger = collect("spartan.audit")
+    yield handler.records
+    logger.removeHandler(handler)

@@ -388,7 +388,7 @@ def test_health_and_status_are_still_served(api_after_a_run):
     status = api_after_a_run.get("/api/system/status").get_json()
     assert {d["dataset"] for d in status["datasets"]} >= {"treasury_yields", "market_indices"}
     # One schema for a source's row: the status's rows are /api/system/sources' without checked_at.
-    from api.schemas import SourceItem, SourceStatus
+    from api.schemas_system import SourceItem, SourceStatus
 
     assert set(SourceStatus().fields) == set(SourceItem().fields) - {"checked_at"}
     listed = {row["source_id"]: row for row in api_after_a_run.get("/api/system/sources").get_json()["items"]}

@@ -5,7 +5,6 @@ rate limits, and audit records that name the user."""
 from __future__ import annotations
 
 import json
-import logging
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -113,21 +112,6 @@ def test_login_posts_are_rate_limited_per_client_address(make_app):  # noqa: F81
     client = app.server.test_client()
     statuses = [login(client, f"user{i}", "not the password").status_code for i in range(4)]
     assert statuses == [401, 401, 401, 429]
-
-
-@pytest.fixture
-def audit():
-    records: list[logging.LogRecord] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Collect()
-    logger = logging.getLogger("spartan.audit")
-    logger.addHandler(handler)
-    yield records
-    logger.removeHandler(handler)
 
 
 def test_audit_records_carry_the_user_and_every_login_attempt(make_app, tmp_path, audit):  # noqa: F811

@@ -11,7 +11,6 @@ token is the provider's own, made with a negative lifetime."""
 from __future__ import annotations
 
 import json
-import logging
 import socket
 import threading
 import time
@@ -102,21 +101,6 @@ def provider(**options) -> Iterator[tuple[str, Tamper]]:
 def insecure_transport(monkeypatch):
     # The provider is served over plain http on 127.0.0.1: Authlib wants https otherwise.
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
-
-
-@pytest.fixture
-def audit():
-    records: list[logging.LogRecord] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Collect()
-    logger = logging.getLogger("spartan.audit")
-    logger.addHandler(handler)
-    yield records
-    logger.removeHandler(handler)
 
 
 def oidc_env(issuer: str, **extra: str) -> dict[str, str]:

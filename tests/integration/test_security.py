@@ -21,33 +21,9 @@ import pytest
 from config.settings import SettingsError, load_settings
 from middleware.redaction import REDACTED, redact_query, secret_looking
 from middleware.request_classes import request_class
-from tests.conftest import BACKENDS, REDIS_URL, drop_backend, make_settings
+from tests.conftest import BACKENDS, REDIS_URL, collect, drop_backend, make_settings
 
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
-
-
-class Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-def collect(logger_name: str):
-    handler = Collect()
-    logger = logging.getLogger(logger_name)
-    logger.addHandler(handler)
-    return handler, logger
-
-
-@pytest.fixture
-def audit():
-    """The records of the ``spartan.audit`` logger during the test."""
-    handler, logger = collect("spartan.audit")
-    yield handler.records
-    logger.removeHandler(handler)
 
 
 @pytest.fixture
