@@ -1,6 +1,6 @@
 """The stored state as metrics, read at scrape time through the cached readers (sql/read.py):
-database and cache up, age and rows per dataset, health per source, the sidecar's last runs and
-the preload state. When the database is down the database's part is left out and
+database and cache up, age and rows per dataset, health per source, the sidecar's last runs, the
+preload state and the last backup. When the database is down the database's part is left out and
 ``spartan_database_up`` is 0; the scrape still answers."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sql import read
 from sql.cache import REFRESH_LAST_RUN_KEY, cache, ping
 from sql.preload_status import PRELOAD_PHASES, parse_time, preload_phase, preload_status
+from sql.sidecar import last_backup
 from sql.store import get_store
 
 # The logger name these warnings have always carried (this code lived in api/metrics.py).
@@ -62,6 +63,7 @@ class StationCollector:
             # With the database down each read would wait for its connect timeout: left out.
             yield from self._datasets()
             yield from self._sources()
+            yield from self._backup()
         yield from self._sidecar()
 
     def _datasets(self):
@@ -108,6 +110,31 @@ class StationCollector:
         for state, count in sorted(counts.items()):
             by_state.add_metric([state], float(count))
         yield from (healthy, by_state)
+
+    def _backup(self):
+        try:
+            backup = last_backup()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("metrics: backup status unavailable: %s", exc)
+            return
+        if backup is None:
+            return  # no backup attempted yet: no samples, the dashboards show "no data"
+        yield _gauge(
+            "spartan_backup_last_attempt_failed",
+            "1 when the sidecar's last backup attempt failed (the last success stays as it was), else 0.",
+            1.0 if backup["state"] != "complete" else 0.0,
+        )
+        stamp = _timestamp(backup["last_backup_at"])
+        if stamp is not None:
+            yield _gauge(
+                "spartan_backup_last_success_timestamp_seconds",
+                "When the last successful backup finished (Unix time); its age is time() minus this.",
+                stamp,
+            )
+        if isinstance(backup.get("bytes"), int | float):
+            yield _gauge(
+                "spartan_backup_last_success_bytes", "Size of the last successful backup file.", backup["bytes"]
+            )
 
     def _sidecar(self):
         try:
