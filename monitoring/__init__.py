@@ -1,0 +1,1 @@
+"""Configuration of the monitoring stack (Prometheus, Alertmanager, Grafana) and its generators."""
