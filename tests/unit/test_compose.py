@@ -15,12 +15,13 @@ from config.settings import load_settings
 from tests.conftest import ROOT
 
 COMPOSE = ROOT / "docker-compose.yml"
-SERVICES = {"postgres", "redis", "scheduler", "web", "prometheus", "alertmanager", "node-exporter"}
+SERVICES = {"postgres", "redis", "scheduler", "web", "prometheus", "alertmanager", "node-exporter", "grafana"}
 # `${NAME:-fallback}`, `${NAME:?message}` (required: compose stops with the message) or `${NAME}`
 # and nothing else: the value comes from the environment / .env.
 ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?::-(?P<fallback>[^}]*)|:\?(?P<required>[^}]*))?\}")
 # A secret key long enough for SPARTAN_AUTH=local, for `docker-compose config` to interpolate.
 TEST_SECRET = "compose-test-secret-" + "k" * 32
+TEST_GRAFANA_PASSWORD = "compose-test-grafana-password"
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|API_KEY", re.IGNORECASE)
 # The password of a connection URL: scheme://user:PASSWORD@host
 URL_PASSWORD = re.compile(r"://(?:\$\{[^}]*\}|[^:/@\s$]*):(?P<password>\$\{[^}]*\}|[^@\s]*)@")
@@ -58,14 +59,44 @@ def _compose_config(tmp_path, **env: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="the docker-compose binary is not installed")
 def test_compose_file_is_valid(tmp_path):
-    result = _compose_config(tmp_path, SPARTAN_SECRET_KEY=TEST_SECRET)
+    result = _compose_config(tmp_path, SPARTAN_SECRET_KEY=TEST_SECRET, GRAFANA_ADMIN_PASSWORD=TEST_GRAFANA_PASSWORD)
     assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="the docker-compose binary is not installed")
 def test_compose_refuses_to_start_without_the_secret_key(tmp_path):
-    result = _compose_config(tmp_path)
+    result = _compose_config(tmp_path, GRAFANA_ADMIN_PASSWORD=TEST_GRAFANA_PASSWORD)
     assert result.returncode != 0 and "set SPARTAN_SECRET_KEY in .env" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="the docker-compose binary is not installed")
+def test_compose_refuses_to_start_without_a_grafana_admin_password(tmp_path):
+    result = _compose_config(tmp_path, SPARTAN_SECRET_KEY=TEST_SECRET)
+    assert result.returncode != 0 and "set GRAFANA_ADMIN_PASSWORD in .env" in result.stderr
+
+
+def test_grafana_is_pinned_provisioned_read_only_and_on_the_loopback_only(compose):
+    grafana = compose["services"]["grafana"]
+    image = grafana["image"]
+    assert image.startswith("grafana/grafana-oss:") and re.fullmatch(r"\d+\.\d+\.\d+", image.split(":")[1]), image
+    assert "./monitoring/grafana/provisioning:/etc/grafana/provisioning:ro" in grafana["volumes"]
+    provider = yaml.safe_load((ROOT / "monitoring/grafana/provisioning/dashboards/spartan.yml").read_text())
+    (board_dir,) = (entry["options"]["path"] for entry in provider["providers"])
+    assert f"./monitoring/grafana/dashboards:{board_dir}:ro" in grafana["volumes"]
+    home = _environment(grafana)["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"]
+    assert (
+        home.startswith(board_dir + "/") and (ROOT / "monitoring/grafana/dashboards" / home.rsplit("/", 1)[1]).is_file()
+    )
+    # Published on the host's loopback only; the backend network to reach Prometheus.
+    assert [str(p) for p in grafana["ports"]] == ["127.0.0.1:${GRAFANA_PORT:-3000}:3000"]
+    assert "backend" in grafana["networks"]
+    env = _environment(grafana)
+    password = ENV_REFERENCE.fullmatch(env["GF_SECURITY_ADMIN_PASSWORD"])
+    assert password and password["name"] == "GRAFANA_ADMIN_PASSWORD" and password["required"]  # no default
+    assert env["GF_USERS_ALLOW_SIGN_UP"] == "false" and env["GF_AUTH_ANONYMOUS_ENABLED"] == "false"
+    datasources = yaml.safe_load((ROOT / "monitoring/grafana/provisioning/datasources/prometheus.yml").read_text())
+    (prometheus,) = datasources["datasources"]
+    assert prometheus["url"] == "http://prometheus:9090" and prometheus["type"] == "prometheus"
 
 
 def test_web_and_scheduler_run_with_logins_on(compose):
