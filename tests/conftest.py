@@ -56,6 +56,20 @@ def make_settings(tmp_path: Path, backend: str, **extra: str) -> Settings:
     return load_settings(env)
 
 
+def stop_process(process, timeout: float = 60) -> None:
+    """End a server a test started (SIGTERM, then SIGKILL after ``timeout`` seconds)."""
+    import signal
+    import subprocess
+
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def free_port() -> int:
     """A TCP port free on 127.0.0.1 now: a test server's own, not dash.testing's fixed 58050 and
     up, which another test run on the same machine may hold already."""

@@ -15,7 +15,6 @@ import math
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -29,7 +28,7 @@ import pytest
 
 from monitoring.grafana.boards import BOARDS, data_sources
 from monitoring.grafana.panels import targets
-from tests.conftest import FRED_CATALOG, ROOT, drop_backend, free_port, make_settings, serve_fred
+from tests.conftest import FRED_CATALOG, ROOT, drop_backend, free_port, make_settings, serve_fred, stop_process
 from tests.unit.test_monitoring_rules import tool
 
 PROMETHEUS = shutil.which("prometheus")
@@ -57,16 +56,6 @@ def wait_for(what: str, check, timeout: float, process: subprocess.Popen, log: P
             pass
         assert time.monotonic() < deadline, f"{what}: not within {timeout} s\n" + log.read_text()[-3000:]
         time.sleep(0.2)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def start(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -118,7 +107,7 @@ def station(tmp_path, station_data):
         wait_for("the station answers", lambda: get(f"{base}/health/live")[0] == 200, 120, process, log)
         yield base
     finally:
-        stop(process)
+        stop_process(process)
 
 
 @pytest.fixture
@@ -176,7 +165,7 @@ def prometheus(tmp_path, traffic):
         )
         yield base
     finally:
-        stop(process)
+        stop_process(process)
 
 
 def query(base: str, expr: str) -> list[dict]:

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from config.catalog import load_catalog
 from datasources.http import HttpClient
 from jobs.pipeline import run_downloads
-from tests.conftest import FRED_CATALOG, ROOT, drop_backend, make_settings, serve_fred
+from tests.conftest import FRED_CATALOG, ROOT, drop_backend, make_settings, serve_fred, stop_process
 
 Samples = dict[str, list[tuple[dict[str, str], float]]]
 
@@ -372,13 +372,7 @@ def gunicorn_web(tmp_path):
             time.sleep(0.5)
         yield base, process, log, multiproc
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)
 
 
 def _served_by(log: Path, path: str) -> dict[int, int]:
