@@ -1,4 +1,5 @@
-"""`python -m jobs {migrate,preload,refresh,scheduler,status,analytics,demo,check-sources,backup,restore,users}`."""
+"""`python -m jobs {migrate,preload,refresh,scheduler,status,analytics,demo,check-sources,backup,restore,users,roles}`:
+the sidecar's commands and the station's maintenance."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from config.catalog import CatalogError, load_catalog
 from config.logging_setup import setup_logging
 from config.settings import SettingsError, load_settings
-from jobs import users
+from jobs import roles, users
 from jobs.gate import status_command
 from sql.migrate import upgrade
 from sql.store import configure
@@ -66,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     r.add_argument("file", type=Path, metavar="FILE", help="a spartan-backup-*.tar.gz file")
     users.add_parser(sub)
+    roles.add_parser(sub)
     args = parser.parse_args(argv)
 
     try:
@@ -96,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "users":
         return users.run(store.engine, args)
+    if args.command == "roles":
+        return roles.run(settings, store.engine, args)
 
     from jobs import commands, scheduler
 
