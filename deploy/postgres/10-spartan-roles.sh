@@ -30,11 +30,13 @@ ALTER ROLE spartan_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
 ALTER ROLE spartan_web LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'web_password';
 ALTER ROLE spartan_sidecar LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'sidecar_password';
 
--- The database: no right for PUBLIC; connecting for the three, temporary tables for the owner
--- and the sidecar (its writes COPY through a staging table), creating schemas for nobody.
+-- The database: no right for PUBLIC; connecting for the three, temporary tables for the sidecar
+-- (its writes COPY through a staging table); creating schemas for the owner alone.
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database()) \gexec
 SELECT format('GRANT CONNECT ON DATABASE %I TO spartan_web', current_database()) \gexec
-SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO spartan_owner, spartan_sidecar', current_database()) \gexec
+SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO spartan_sidecar', current_database()) \gexec
+-- (A restore sets the schema in place aside and recreates it.)
+SELECT format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO spartan_owner', current_database()) \gexec
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 
 -- The station's schema, owned by spartan_owner; tables made before the roles existed (an older

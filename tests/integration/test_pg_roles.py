@@ -200,3 +200,28 @@ def test_the_printed_grants_refuse_bad_names_and_a_schema_of_another_owner(serve
         monkeypatch.setenv(name, value)
     assert main(["roles", "--apply"]) == 1
     assert "connected as spartan_web: grants are given by the owner role 'spartan_owner'" in capsys.readouterr().err
+
+
+def test_the_sidecar_backs_up_and_the_owner_restores_then_grants_again(server, seeded, monkeypatch):
+    """The daily backup runs as the sidecar (pg_dump reads every table); a restore runs as the
+    owner and brings back tables without grants (pg_restore --no-privileges): `jobs roles
+    --apply` after it gives the web and the sidecar their rights again."""
+    from jobs.__main__ import main
+    from jobs.backup import create_backup, restore_backup
+
+    tmp_path, written = seeded
+    monkeypatch.setenv("PATH", f"{server.bin_dir}:{os.environ['PATH']}")  # pg_dump of the server's version
+    sidecar = _store(server, tmp_path, "sidecar")
+    backup = create_backup(sidecar, tmp_path / "backups")
+    sidecar.engine.dispose()
+    owner = _store(server, tmp_path, "owner")
+    restore_backup(owner, backup.path)
+    owner.engine.dispose()
+    for name, value in _env(server, tmp_path, "owner").items():
+        monkeypatch.setenv(name, value)
+    assert main(["roles", "--apply"]) == 0
+    web = _store(server, tmp_path, "web").engine
+    with web.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM treasury_yields")).scalar() == written["treasury_yields"]
+    _denied(web, "DELETE FROM treasury_yields")
+    web.dispose()
