@@ -15,7 +15,22 @@ from config.settings import load_settings
 from tests.conftest import ROOT
 
 COMPOSE = ROOT / "docker-compose.yml"
-SERVICES = {"postgres", "redis", "scheduler", "web", "prometheus", "alertmanager", "node-exporter", "grafana"}
+SERVICES = {
+    "postgres",
+    "redis",
+    "migrate",
+    "scheduler",
+    "web",
+    "proxy",
+    "prometheus",
+    "alertmanager",
+    "node-exporter",
+    "grafana",
+}
+# One-shot: runs to completion at every `up` (nothing to check the health of).
+ONE_SHOT = {"migrate"}
+# The database role of each service that connects (deploy/postgres/10-spartan-roles.sh).
+ROLES = {"migrate": "owner", "scheduler": "sidecar", "web": "web"}
 # `${NAME:-fallback}`, `${NAME:?message}` (required: compose stops with the message) or `${NAME}`
 # and nothing else: the value comes from the environment / .env.
 ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?::-(?P<fallback>[^}]*)|:\?(?P<required>[^}]*))?\}")
@@ -136,7 +151,7 @@ def test_web_waits_for_a_healthy_scheduler_which_is_healthy_after_the_preload(co
     assert "start_period" in scheduler["healthcheck"]  # a first preload takes minutes
     assert web["command"][:2] == ["gunicorn", "app:server"]
     assert "/health" in " ".join(web["healthcheck"]["test"])
-    for name in SERVICES:
+    for name in SERVICES - ONE_SHOT:
         assert services[name]["healthcheck"]["test"], name
 
 
@@ -144,16 +159,54 @@ def test_web_and_scheduler_run_one_image_against_postgres_and_redis(compose):
     services = compose["services"]
     assert services["web"]["build"] == services["scheduler"]["build"]
     assert services["web"].get("image") == services["scheduler"].get("image")
-    for name in ("web", "scheduler"):
+    for name in ("web", "scheduler", "migrate"):
+        assert services[name]["build"] == services["web"]["build"], name
         env = _environment(services[name])
         assert env["SPARTAN_DATABASE_URL"].startswith("postgresql://")
         assert env["SPARTAN_DATABASE_URL"].endswith("@postgres:5432/${POSTGRES_DB:-spartan}")
         assert env["SPARTAN_REDIS_URL"] == "redis://redis:6379/0"
 
 
-def test_web_publishes_8888(compose):
-    ports = [str(p) for p in compose["services"]["web"]["ports"]]
-    assert any(p.endswith(":8888") for p in ports), ports
+def test_only_the_tls_proxy_is_published_and_the_web_is_on_internal_networks_only(compose):
+    services = compose["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    # Besides the proxy, only Grafana's port, on the host's loopback alone.
+    assert published <= {"proxy", "grafana"} and "proxy" in published, published
+    assert all(str(p).startswith("127.0.0.1:") for p in services.get("grafana", {}).get("ports", []))
+    ports = [str(p) for p in services["proxy"]["ports"]]
+    assert any(p.endswith(":443") for p in ports) and any(p.endswith(":80") for p in ports), ports
+    assert services["proxy"]["image"].startswith("caddy:")
+    assert "./deploy/caddy/Caddyfile:/etc/caddy/Caddyfile:ro" in services["proxy"]["volumes"]
+    for network in services["web"]["networks"]:
+        assert compose["networks"][network].get("internal") is True, network
+    # The proxy reaches the web on a network of their own, and the internet (certificates) too.
+    assert set(services["proxy"]["networks"]) == {"edge", "frontend"}
+    assert "edge" in services["web"]["networks"] and "backend" not in services["proxy"]["networks"]
+
+
+def test_the_web_believes_the_proxy_and_sets_secure_cookies(compose):
+    web = _environment(compose["services"]["web"])
+    assert web["SPARTAN_TRUSTED_PROXIES"] == "${SPARTAN_TRUSTED_PROXIES:-1}"
+    assert web["SPARTAN_COOKIE_SECURE"] == "${SPARTAN_COOKIE_SECURE:-1}"
+    proxy = _environment(compose["services"]["proxy"])
+    assert proxy == {"SPARTAN_DOMAIN": "${SPARTAN_DOMAIN:-localhost}", "SPARTAN_TLS": "${SPARTAN_TLS:-internal}"}
+
+
+def test_each_service_connects_as_its_own_role_and_migrate_runs_first(compose):
+    services = compose["services"]
+    postgres = _environment(services["postgres"])
+    mounted = "./deploy/postgres/10-spartan-roles.sh:/docker-entrypoint-initdb.d/10-spartan-roles.sh:ro"
+    assert mounted in services["postgres"]["volumes"]
+    for name, role in ROLES.items():
+        url = _environment(services[name])["SPARTAN_DATABASE_URL"]
+        password = postgres[f"SPARTAN_DB_{role.upper()}_PASSWORD"]
+        assert url.startswith(f"postgresql://spartan_{role}:{password}@"), (name, url)
+        # The superuser's password stays with the postgres service.
+        assert "POSTGRES_PASSWORD" not in str(services[name]), name
+    assert services["migrate"]["command"] == ["python", "-m", "jobs", "roles", "--apply"]
+    assert services["migrate"]["restart"] == "no"
+    for name in ("web", "scheduler"):
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}, name
 
 
 def test_postgres_and_redis_are_not_published(compose):
@@ -177,15 +230,15 @@ def test_no_service_holds_a_literal_password_or_key(compose):
         assert _is_env_reference(match["password"]), match.group(0)
 
 
-def test_the_only_password_fallback_is_marked_dev_only(compose):
-    fallbacks = {m["fallback"] for m in ENV_REFERENCE.finditer(COMPOSE.read_text()) if m["name"] == "POSTGRES_PASSWORD"}
-    assert fallbacks, "POSTGRES_PASSWORD is not used"
-    for fallback in fallbacks:
-        assert fallback is None or "dev" in fallback, fallback
-    web_env = _environment(compose["services"]["web"])
-    postgres_env = _environment(compose["services"]["postgres"])
-    # The station's URL and the postgres service use one and the same password.
-    assert postgres_env["POSTGRES_PASSWORD"] in web_env["SPARTAN_DATABASE_URL"]
+def test_the_only_password_fallbacks_are_marked_dev_only(compose):
+    names = ("POSTGRES_PASSWORD", *(f"SPARTAN_DB_{role.upper()}_PASSWORD" for role in ROLES.values()))
+    for name in names:
+        fallbacks = {m["fallback"] for m in ENV_REFERENCE.finditer(COMPOSE.read_text()) if m["name"] == name}
+        assert fallbacks, f"{name} is not used"
+        for fallback in fallbacks:
+            assert fallback is None or "dev-only" in fallback, fallback
+        # The postgres service (which makes the role) and the URL of its user use one value.
+        assert len(fallbacks) == 1, (name, fallbacks)
 
 
 def test_the_web_gets_no_api_keys(compose):
