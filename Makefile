@@ -6,7 +6,7 @@ HOST   ?= $(or $(SPARTAN_HOST),127.0.0.1)
 PORT   ?= $(or $(SPARTAN_PORT),8888)
 WORKERS ?= 2
 
-.PHONY: run web scheduler preload migrate test lint install install-dev clean plotly-bundle css
+.PHONY: run web scheduler preload migrate test lint audit install install-dev clean plotly-bundle css
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,12 +27,15 @@ migrate: install
 preload: migrate
 	$(PY) -m jobs preload
 
-## Migrate, preload (a failed source is reported, not fatal), then run the sidecar and the web.
+## Migrate, preload (a failed source is reported, not fatal), then run the sidecar and the web;
+## the browser opens on the station once it is ready, where there is a display
+## (jobs/open_browser.py; SPARTAN_OPEN_BROWSER=0: never).
 run: migrate
 	-$(PY) -m jobs preload
 	@echo "Spartan Research Station: http://localhost:$(PORT)  (Ctrl-C stops the web and the sidecar)"
 	@$(PY) -m jobs scheduler --no-preload & SCHED=$$!; \
-	trap 'kill $$SCHED 2>/dev/null' EXIT INT TERM; \
+	$(PY) -m jobs.open_browser http://localhost:$(PORT) & OPENER=$$!; \
+	trap 'kill $$SCHED $$OPENER 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py app:server --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 web: migrate
@@ -49,6 +52,20 @@ lint: install-dev
 ## SPARTAN_TEST_DATABASE_URL / SPARTAN_TEST_REDIS_URL are set) and e2e (headless Chromium).
 test: lint
 	$(PY) -m pytest --headless --cov --cov-report=term:skip-covered --cov-fail-under=85
+
+## Known vulnerabilities in requirements.txt and everything it pulls in: pip-audit (own venv)
+## against the PyPA advisory data served by PyPI. Needs network: with no way to the advisory
+## data it FAILS (--strict: a package it could not check is an error), it never passes blind.
+AUDIT_VENV := var/audit-venv
+$(AUDIT_VENV)/.installed: requirements-audit.txt
+	test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet -r requirements-audit.txt
+	touch $@
+
+audit: $(AUDIT_VENV)/.installed
+	@$(AUDIT_VENV)/bin/pip-audit --requirement requirements.txt --strict --desc on --progress-spinner off \
+	|| { echo "make audit FAILED: vulnerable packages (listed above), or the advisory data could not be" \
+	     "reached (pip-audit needs network, docs/DEPLOYMENT.md \"Dependency audit\")" >&2; exit 1; }
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .coverage .ruff_cache
