@@ -162,6 +162,27 @@ def test_the_sidecar_writes_data_but_no_users_record(server, seeded):
     engine.dispose()
 
 
+def test_the_sidecar_runs_a_whole_preload_and_refresh_under_its_role(server, seeded, httpserver):
+    """Everything a download run writes (data, download log, source health, versions, stats,
+    quality, the search index, its status row) is within the sidecar's rights."""
+    from config.catalog import load_catalog
+    from config.settings import load_settings
+    from jobs import commands
+    from sql.store import configure
+    from tests.conftest import serve_fred
+
+    tmp_path, _ = seeded
+    env = {**_env(server, tmp_path, "sidecar"), "SPARTAN_FRED_BASE_URL": serve_fred(httpserver)}
+    store = configure(load_settings(env))
+    catalog = load_catalog(store.settings)
+    assert commands.preload(store, catalog, show_progress=False, report=False) == 0
+    assert commands.refresh(store, catalog) == 0
+    with store.engine.connect() as conn:
+        logged = conn.execute(sa.text("SELECT count(DISTINCT run_kind) FROM download_log")).scalar()
+    assert logged == 2  # both runs logged their downloads
+    store.engine.dispose()
+
+
 def test_tables_of_later_migrations_get_the_same_rights(server, seeded):
     tmp_path, _ = seeded
     owner = _store(server, tmp_path, "owner").engine
