@@ -17,7 +17,7 @@ import requests
 from werkzeug.serving import make_server
 
 from middleware.headers import HSTS
-from tests.conftest import ROOT, free_port, make_settings
+from tests.conftest import ROOT, free_port, make_settings, stop_process
 from tests.integration.test_auth_routes import ADMIN_PASSWORD, csrf_of, local_env
 
 CADDYFILE = ROOT / "deploy" / "caddy" / "Caddyfile"
@@ -116,8 +116,7 @@ def proxy(tmp_path, station):
         pytest.fail("no free ports for Caddy after 3 tries")
     process, urls = started
     yield urls
-    process.terminate()
-    process.wait(timeout=10)
+    stop_process(process)
 
 
 def test_the_station_behind_caddy_speaks_https_with_hsts_and_secure_cookies(proxy, station):
