@@ -40,9 +40,12 @@ def browser_wanted(env: Mapping[str, str], platform: str) -> tuple[bool, str]:
 
 def station_ready(base_url: str, timeout: float = 2.0) -> bool:
     """One look at ``base_url``/health: 200, or a 503 whose only trouble is that no data is stored."""
+    if not base_url.startswith(("http://", "https://")):
+        raise ValueError(f"the station's URL must start with http:// or https://, got {base_url!r}")
     url = base_url.rstrip("/") + "/health"
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - the station's own URL
+        # http(s) only, checked above: the station's own address.
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310  # nosec B310
             return response.status == 200
     except urllib.error.HTTPError as error:
         if error.code != 503:

@@ -72,10 +72,12 @@ def test_ready_is_a_200_or_a_station_up_without_data(health_server):
         assert station_ready(url) is ready, (status, body)
 
 
-def test_nothing_listening_is_not_ready():
+def test_nothing_listening_is_not_ready_and_only_http_is_asked():
     from tests.conftest import free_port
 
     assert station_ready(f"http://127.0.0.1:{free_port()}", timeout=1) is False
+    with pytest.raises(ValueError, match="must start with http"):
+        station_ready("file:///etc/passwd")
 
 
 def test_waiting_polls_until_ready_or_gives_up_at_the_deadline():
