@@ -32,21 +32,26 @@ def server():
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
         admin.dispose()
-        env = {
-            **os.environ,
-            "PATH": f"{pg.bin_dir}:{os.environ['PATH']}",
-            "PGHOST": pg.host,
-            "PGPORT": str(pg.port),
-            "PGPASSWORD": pg.password,
-            "POSTGRES_USER": pg.superuser,
-            "POSTGRES_DB": DATABASE,
-            "SPARTAN_DB_SCHEMA": SCHEMA,
-            **{f"SPARTAN_DB_{role.upper()}_PASSWORD": password for role, password in PASSWORDS.items()},
-        }
         for _ in range(2):  # idempotent: compose runs it once, an operator may run it again
-            done = subprocess.run(["sh", str(INIT_SCRIPT)], env=env, capture_output=True, text=True, timeout=60)
-            assert done.returncode == 0, done.stderr
+            _run_init_script(pg)
         yield pg
+
+
+def _run_init_script(pg) -> None:
+    """deploy/postgres/10-spartan-roles.sh as postgres's entrypoint runs it, over TCP here."""
+    env = {
+        **os.environ,
+        "PATH": f"{pg.bin_dir}:{os.environ['PATH']}",
+        "PGHOST": pg.host,
+        "PGPORT": str(pg.port),
+        "PGPASSWORD": pg.password,
+        "POSTGRES_USER": pg.superuser,
+        "POSTGRES_DB": DATABASE,
+        "SPARTAN_DB_SCHEMA": SCHEMA,
+        **{f"SPARTAN_DB_{role.upper()}_PASSWORD": password for role, password in PASSWORDS.items()},
+    }
+    done = subprocess.run(["sh", str(INIT_SCRIPT)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
 
 
 def _env(server, tmp_path, role: str) -> dict[str, str]:
@@ -246,3 +251,24 @@ def test_the_sidecar_backs_up_and_the_owner_restores_then_grants_again(server, s
         assert conn.execute(sa.text("SELECT count(*) FROM treasury_yields")).scalar() == written["treasury_yields"]
     _denied(web, "DELETE FROM treasury_yields")
     web.dispose()
+
+
+def test_the_init_script_hands_tables_of_an_older_volume_to_the_owner(server, seeded):
+    """Before the roles, the superuser migrated: run again on such a volume, the script makes
+    the owner own those tables, so it can migrate and grant on them."""
+    admin = sa.create_engine(server.url(database=DATABASE).replace("postgresql://", "postgresql+psycopg2://"))
+    owner_of = sa.text("SELECT tableowner FROM pg_tables WHERE schemaname = :s AND tablename = 'older_table'")
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE TABLE "{SCHEMA}".older_table (id serial PRIMARY KEY)'))
+        assert conn.execute(owner_of, {"s": SCHEMA}).scalar() == server.superuser
+    _run_init_script(server)
+    with admin.begin() as conn:
+        assert conn.execute(owner_of, {"s": SCHEMA}).scalar() == "spartan_owner"
+        conn.execute(sa.text(f'DROP TABLE "{SCHEMA}".older_table'))
+    admin.dispose()
+
+
+def test_the_init_script_refuses_to_run_without_the_role_passwords():
+    env = {"PATH": os.environ["PATH"], "SPARTAN_DB_OWNER_PASSWORD": "x", "SPARTAN_DB_WEB_PASSWORD": "y"}
+    done = subprocess.run(["sh", str(INIT_SCRIPT)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "set SPARTAN_DB_SIDECAR_PASSWORD" in done.stderr
