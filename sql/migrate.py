@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from filelock import FileLock
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import ProgrammingError
 
 from config.settings import Settings
 
@@ -48,13 +49,32 @@ def _migration_lock(settings: Settings, engine: Engine):
             yield conn
 
 
+class MigrationRightsError(RuntimeError):
+    """The schema needs migrating and the connected role may not (README "Database roles")."""
+
+
+# PostgreSQL's insufficient_privilege.
+_INSUFFICIENT_PRIVILEGE = "42501"
+
+
 def upgrade(settings: Settings, engine: Engine, revision: str = "head") -> None:
-    """Bring the database to ``revision`` (default: the newest)."""
+    """Bring the database to ``revision`` (default: the newest). A role without the rights to
+    (the web's and the sidecar's) passes when there is nothing to do, and otherwise raises
+    MigrationRightsError saying who must migrate."""
     cfg = alembic_config(settings)
-    with _migration_lock(settings, engine) as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-        conn.commit()
+    try:
+        with _migration_lock(settings, engine) as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            conn.commit()
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "pgcode", None) != _INSUFFICIENT_PRIVILEGE:
+            raise
+        raise MigrationRightsError(
+            f"the schema {settings.db_schema} needs migrating and role {engine.url.username!r} may not: "
+            "run `python -m jobs migrate` (or `jobs roles --apply`) as the schema's owner first "
+            "(docker compose: the migrate service)"
+        ) from exc
     log.info("database migrated", extra={"revision": revision})
 
 

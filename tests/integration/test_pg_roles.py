@@ -272,3 +272,22 @@ def test_the_init_script_refuses_to_run_without_the_role_passwords():
     env = {"PATH": os.environ["PATH"], "SPARTAN_DB_OWNER_PASSWORD": "x", "SPARTAN_DB_WEB_PASSWORD": "y"}
     done = subprocess.run(["sh", str(INIT_SCRIPT)], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "set SPARTAN_DB_SIDECAR_PASSWORD" in done.stderr
+
+
+def test_a_role_that_may_not_migrate_says_who_must_when_the_schema_is_behind(server, seeded):
+    from sql.migrate import MigrationRightsError, upgrade
+
+    tmp_path, _ = seeded
+    owner = _store(server, tmp_path, "owner").engine
+    with owner.begin() as conn:
+        head = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0014'"))
+    try:
+        web = _store(server, tmp_path, "web")
+        with pytest.raises(MigrationRightsError, match="role 'spartan_web' may not: run `python -m jobs migrate`"):
+            upgrade(web.settings, web.engine)
+        web.engine.dispose()
+    finally:
+        with owner.begin() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+        owner.dispose()
