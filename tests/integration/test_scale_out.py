@@ -47,6 +47,7 @@ pytestmark = pytest.mark.skipif(bool(missing_binaries()), reason=f"not installed
 
 REPLICAS = ("web1", "web2")
 VERSION_CHECK_SECONDS = 1.0
+WARM_SECONDS = 1
 API_LIMIT = 40  # per client and minute, for the shared-bucket check
 VERSIONED = "/api/market/treasury-yields"
 LOAD_PATHS = (VERSIONED, "/api/market/credit-spreads?format=csv", "/rates", "/health/ready", "/api/system/status")
@@ -205,7 +206,7 @@ def cluster(tmp_path_factory):
             "SPARTAN_TRUSTED_PROXIES": "1",
             "SPARTAN_RATE_LIMIT_API": f"{API_LIMIT}/minute",
             "SPARTAN_VERSION_CHECK_SECONDS": str(VERSION_CHECK_SECONDS),
-            "SPARTAN_PAGE_WARM_SECONDS": "1",
+            "SPARTAN_PAGE_WARM_SECONDS": str(WARM_SECONDS),
             "SPARTAN_HTTP_RETRIES": "0",
         }
         for step in (("migrate",), ("demo",)):
@@ -235,12 +236,7 @@ def cluster(tmp_path_factory):
             root=root,
         )
     finally:
-        for process in (proxy, *(r.process for r in replicas)):
-            if isinstance(process, HAProxy):
-                process.stop()
-            else:
-                stop_process(process)
-        stop_process(provider)
+        stop_process(proxy and proxy.process, provider, *(r.process for r in replicas))
         cache.stop()
         postgres.stop()
 
@@ -320,8 +316,20 @@ def test_an_api_body_is_kept_once_in_redis_whichever_replica_built_it(cluster):
     assert len(new) == 1, f"one shared body expected for {path}, found {sorted(new)}"
 
 
+def warm_records(cluster: Cluster) -> list[dict]:
+    return [r for r in log_records(cluster) if r.get("logger") == "pages.warm" and "signature" in r]
+
+
 def test_the_page_warmer_warms_each_state_of_the_data_once_across_all_processes(cluster):
-    warmed = [r for r in log_records(cluster) if r.get("logger") == "pages.warm" and "signature" in r]
-    assert warmed, "no process warmed the pages"
-    by_signature = Counter(r["signature"] for r in warmed)
+    """Four web processes (two replicas of two workers) each check every second whether the data
+    moved; one of them warms each new state, the others find its Redis lock taken."""
+    seen = {r["signature"] for r in warm_records(cluster)}
+    assert seen, "no process warmed the pages at start"
+    refresh = _jobs(cluster.env, "refresh")  # records a sidecar run: the data signature moves
+    assert refresh.returncode == 0, refresh.stdout + refresh.stderr
+    wait_for(lambda: {r["signature"] for r in warm_records(cluster)} - seen, timeout=15, what="a warm of the new data")
+    # Each process ticks every WARM_SECONDS: two ticks more give every other process the chance
+    # to warm the same state again, which the lock must refuse (nothing to poll for: an absence).
+    time.sleep(2 * WARM_SECONDS)
+    by_signature = Counter(r["signature"] for r in warm_records(cluster))
     assert max(by_signature.values()) == 1, f"a state of the data was warmed more than once: {by_signature}"
