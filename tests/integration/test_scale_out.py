@@ -53,24 +53,24 @@ VERSIONED = "/api/market/treasury-yields"
 LOAD_PATHS = (VERSIONED, "/api/market/credit-spreads?format=csv", "/rates", "/health/ready", "/api/system/status")
 REPLICA_HEADER = "X-Station-Replica"
 
-HAPROXY_CFG = """\
-global
-    maxconn 1024
-defaults
-    mode http
-    timeout connect 2s
-    timeout client 30s
-    timeout server 30s
-    option forwardfor
-frontend station
-    bind 127.0.0.1:{port}
-    default_backend web
-backend web
-    balance roundrobin
-    option httpchk GET /health/live
-    http-response set-header {header} %s
-{servers}
-"""
+SHIPPED_HAPROXY_CFG = ROOT / "deploy" / "haproxy" / "haproxy.cfg"
+
+
+def haproxy_config(port: int, replicas: list[Replica]) -> str:
+    """deploy/haproxy/haproxy.cfg with the replicas found in Docker's DNS replaced by the local
+    ones (checked, then the same again as backups) and the frontend on 127.0.0.1:``port``."""
+    lines = []
+    for line in SHIPPED_HAPROXY_CFG.read_text().splitlines():
+        stripped = line.strip()
+        if stripped.startswith("bind "):
+            lines.append(f"    bind 127.0.0.1:{port}")
+        elif stripped.startswith("server-template web "):
+            lines += [f"    server {r.name} 127.0.0.1:{r.port} check inter 500ms" for r in replicas]
+        elif stripped.startswith("server-template web-any "):
+            lines += [f"    server {r.name}-any 127.0.0.1:{r.port} backup" for r in replicas]
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 @dataclass
@@ -221,9 +221,8 @@ def cluster(tmp_path_factory):
             assert replica.process.poll() is None, replica.log.read_text()[-3000:]
             wait_for(lambda r=replica: get(r.port, "/health/ready").status == 200, what=f"{replica.name} ready")
         proxy_port = free_port()
-        servers = "\n".join(f"    server {r.name} 127.0.0.1:{r.port} check inter 500ms" for r in replicas)
         config = root / "haproxy.cfg"
-        config.write_text(HAPROXY_CFG.format(port=proxy_port, header=REPLICA_HEADER, servers=servers))
+        config.write_text(haproxy_config(proxy_port, replicas))
         proxy = HAProxy(config, proxy_port).start(root / "haproxy.log")
         wait_for(lambda: port_open(provider_port), what="the provider server")
         yield Cluster(
