@@ -20,6 +20,7 @@ import http.client
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -28,6 +29,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import redis
@@ -52,6 +54,8 @@ API_LIMIT = 40  # per client and minute, for the shared-bucket check
 VERSIONED = "/api/market/treasury-yields"
 LOAD_PATHS = (VERSIONED, "/api/market/credit-spreads?format=csv", "/rates", "/health/ready", "/api/system/status")
 REPLICA_HEADER = "X-Station-Replica"
+SESSION_COOKIE = "spartan_session"
+ADMIN, ADMIN_PASSWORD = "scale-admin", uuid.uuid4().hex
 
 SHIPPED_HAPROXY_CFG = ROOT / "deploy" / "haproxy" / "haproxy.cfg"
 
@@ -90,6 +94,7 @@ class Cluster:
     prefix: str
     provider_url: str
     root: Path
+    cookie: str
 
 
 @dataclass
@@ -107,7 +112,8 @@ class Load:
     request from its own loopback address (so the per-client limit is no factor)."""
 
     port: int
-    threads: int = 6
+    cookie: str
+    threads: int = 4
     replies: list[Reply] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
@@ -123,7 +129,7 @@ class Load:
             with self._lock:
                 source = next(self._addresses)
             try:
-                reply = get(self.port, next(paths), source)
+                reply = get(self.port, next(paths), source, self.cookie)
             except OSError as exc:
                 self.errors.append(f"{type(exc).__name__}: {exc}")
                 continue
@@ -141,22 +147,53 @@ class Load:
             worker.join(30)
 
 
-def get(port: int, path: str, source: str = "127.0.0.1") -> Reply:
+def request(
+    port: int, path: str, source: str = "127.0.0.1", cookie: str | None = None, method: str = "GET", form=None
+) -> tuple[Reply, http.client.HTTPResponse, str]:
     started = time.monotonic()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    headers = {"Cookie": cookie} if cookie else {}
+    body = None
+    if form is not None:
+        body = urlencode(form)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     try:
-        conn.request("GET", path)
+        conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
-        response.read()
-        return Reply(
+        text = response.read().decode("utf-8", "replace")
+        reply = Reply(
             started,
             response.status,
             response.getheader(REPLICA_HEADER, ""),
             response.getheader("X-Dataset-Version"),
             path,
         )
+        return reply, response, text
     finally:
         conn.close()
+
+
+def get(port: int, path: str, source: str = "127.0.0.1", cookie: str | None = None) -> Reply:
+    return request(port, path, source, cookie)[0]
+
+
+def session_cookie(response: http.client.HTTPResponse) -> str | None:
+    for header in response.headers.get_all("Set-Cookie") or []:
+        if header.startswith(f"{SESSION_COOKIE}="):
+            return header.split(";", 1)[0]
+    return None
+
+
+def sign_in(port: int) -> str:
+    """Sign in as the first admin through the balancer: the form from one replica, the POST
+    most likely to the other (round robin). The session cookie."""
+    reply, response, page = request(port, "/login")
+    assert reply.status == 200, page[:500]
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    form = {"username": ADMIN, "password": ADMIN_PASSWORD, "csrf_token": csrf}
+    reply, response, page = request(port, "/login", cookie=session_cookie(response), method="POST", form=form)
+    assert reply.status == 303, f"sign-in refused ({reply.status}): {page[:500]}"
+    return session_cookie(response)
 
 
 def _start_replica(name: str, env: dict[str, str], root: Path) -> Replica:
@@ -201,6 +238,11 @@ def cluster(tmp_path_factory):
             "SPARTAN_CACHE_PREFIX": prefix,
             "SPARTAN_SOURCES_FILE": str(FRED_CATALOG),
             "SPARTAN_VAR_DIR": str(root / "sidecar"),
+            # Logins on, as compose runs the station: every request of the load carries one
+            # session, opened through the balancer; the replicas share the signing key.
+            "SPARTAN_AUTH": "local",
+            "SPARTAN_ADMIN_USER": ADMIN,
+            "SPARTAN_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "SPARTAN_SECRET_KEY": uuid.uuid4().hex * 2,
             "SPARTAN_LOG_FORMAT": "json",
             "SPARTAN_TRUSTED_PROXIES": "1",
@@ -233,6 +275,7 @@ def cluster(tmp_path_factory):
             prefix=prefix,
             provider_url=f"http://127.0.0.1:{provider_port}",
             root=root,
+            cookie=sign_in(proxy_port),
         )
     finally:
         stop_process(proxy and proxy.process, provider, *(r.process for r in replicas))
@@ -263,7 +306,7 @@ def log_records(cluster: Cluster) -> list[dict]:
 
 def test_both_replicas_serve_the_new_data_right_after_a_refresh_in_the_middle_of_load(cluster):
     before = database_versions(cluster)["treasury_yields"]
-    with Load(cluster.proxy_port) as load:
+    with Load(cluster.proxy_port, cluster.cookie) as load:
         wait_for(lambda: len({r.replica for r in load.replies}) == 2, what="both replicas answering")
         refresh = _jobs(cluster.env, "refresh")
         committed = time.monotonic()  # the sidecar has exited: its transactions are committed
@@ -297,10 +340,10 @@ def test_both_replicas_serve_the_new_data_right_after_a_refresh_in_the_middle_of
 def test_the_rate_limit_is_one_bucket_for_all_replicas(cluster):
     """With a bucket per process, 4 processes would let 4 × the limit through."""
     source = "127.0.200.7"
-    within = [get(cluster.proxy_port, VERSIONED, source) for _ in range(API_LIMIT)]
+    within = [get(cluster.proxy_port, VERSIONED, source, cluster.cookie) for _ in range(API_LIMIT)]
     assert [r.status for r in within] == [200] * API_LIMIT
     assert {r.replica for r in within} == set(REPLICAS)
-    over = [get(cluster.proxy_port, VERSIONED, source) for _ in range(4)]
+    over = [get(cluster.proxy_port, VERSIONED, source, cluster.cookie) for _ in range(4)]
     assert [r.status for r in over] == [429] * 4
     assert {r.replica for r in over} == set(REPLICAS)
 
@@ -309,7 +352,7 @@ def test_an_api_body_is_kept_once_in_redis_whichever_replica_built_it(cluster):
     path = f"{VERSIONED}?limit=3"
     pattern = f"{cluster.prefix}api:body:*"
     before = set(cluster.redis_client.scan_iter(pattern))
-    replies = [get(cluster.proxy_port, path, f"127.0.201.{n}") for n in range(1, 7)]
+    replies = [get(cluster.proxy_port, path, f"127.0.201.{n}", cluster.cookie) for n in range(1, 7)]
     assert [r.status for r in replies] == [200] * 6 and {r.replica for r in replies} == set(REPLICAS)
     new = set(cluster.redis_client.scan_iter(pattern)) - before
     assert len(new) == 1, f"one shared body expected for {path}, found {sorted(new)}"
@@ -332,3 +375,20 @@ def test_the_page_warmer_warms_each_state_of_the_data_once_across_all_processes(
     time.sleep(2 * WARM_SECONDS)
     by_signature = Counter(r["signature"] for r in warm_records(cluster))
     assert max(by_signature.values()) == 1, f"a state of the data was warmed more than once: {by_signature}"
+
+
+def test_a_session_opened_on_one_replica_is_honoured_and_ended_on_both(cluster):
+    """Sessions are rows in PostgreSQL behind a cookie signed with the shared key: no stickiness."""
+    assert get(cluster.proxy_port, VERSIONED, "127.0.202.1").status == 401  # no session, no data
+    cookie = sign_in(cluster.proxy_port)
+    pages = [request(cluster.proxy_port, "/login", f"127.0.202.{n}", cookie) for n in range(2, 8)]
+    assert all(reply.status == 200 and f"Signed in as <strong>{ADMIN}</strong>" in text for reply, _, text in pages)
+    assert {reply.replica for reply, _, _ in pages} == set(REPLICAS)
+    _, response, text = pages[-1]
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', text)[1]
+    # The session cookie as the page that issued the CSRF token set it (the token is kept in it).
+    form_cookie = session_cookie(response) or cookie
+    reply, _, _ = request(cluster.proxy_port, "/logout", cookie=form_cookie, method="POST", form={"csrf_token": csrf})
+    assert reply.status in (302, 303)
+    after = [get(cluster.proxy_port, VERSIONED, f"127.0.202.{n}", cookie) for n in range(10, 14)]
+    assert [r.status for r in after] == [401] * 4 and {r.replica for r in after} == set(REPLICAS)
