@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -50,6 +51,7 @@ pytestmark = pytest.mark.skipif(bool(missing_binaries()), reason=f"not installed
 REPLICAS = ("web1", "web2")
 VERSION_CHECK_SECONDS = 1.0
 WARM_SECONDS = 1
+BOOT_TIMEOUT = 90  # seconds for a replica to answer ready: an upper bound on a loaded machine
 API_LIMIT = 40  # per client and minute, for the shared-bucket check
 VERSIONED = "/api/market/treasury-yields"
 LOAD_PATHS = (VERSIONED, "/api/market/credit-spreads?format=csv", "/rates", "/health/ready", "/api/system/status")
@@ -251,17 +253,22 @@ def cluster(tmp_path_factory):
             "SPARTAN_PAGE_WARM_SECONDS": str(WARM_SECONDS),
             "SPARTAN_HTTP_RETRIES": "0",
         }
-        for step in (("migrate",), ("demo",)):
-            done = _jobs(env, *step)
-            assert done.returncode == 0, done.stdout + done.stderr
+        done = _jobs(env, "migrate")
+        assert done.returncode == 0, done.stdout + done.stderr
+        # The replicas boot while the demo data is written; they are ready once it is there.
         replicas = [_start_replica(name, env, root) for name in REPLICAS]
+        done = _jobs(env, "demo")
+        assert done.returncode == 0, done.stdout + done.stderr
         for replica in replicas:
             wait_for(
                 lambda r=replica: r.process.poll() is not None or port_open(r.port),
+                timeout=BOOT_TIMEOUT,
                 what=f"{replica.name} listening",
             )
             assert replica.process.poll() is None, replica.log.read_text()[-3000:]
-            wait_for(lambda r=replica: get(r.port, "/health/ready").status == 200, what=f"{replica.name} ready")
+            wait_for(
+                lambda r=replica: get(r.port, "/health/ready").status == 200, BOOT_TIMEOUT, f"{replica.name} ready"
+            )
         proxy_port = free_port()
         config = root / "haproxy.cfg"
         config.write_text(haproxy_config(proxy_port, replicas))
@@ -278,7 +285,9 @@ def cluster(tmp_path_factory):
             cookie=sign_in(proxy_port),
         )
     finally:
-        stop_process(proxy and proxy.process, provider, *(r.process for r in replicas))
+        stop_process(proxy and proxy.process, provider)
+        # SIGINT: gunicorn's quick shutdown (SIGTERM waits for its workers' open connections).
+        stop_process(*(r.process for r in replicas), sig=signal.SIGINT)
         cache.stop()
         postgres.stop()
 
