@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from config.redis_url import RedisUrlError, parse_redis_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -317,8 +319,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
         raise SettingsError(f"SPARTAN_DB_SCHEMA must be a plain lower-case identifier, got {schema!r}")
     redis_url = env.get("SPARTAN_REDIS_URL") or None
-    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
-        raise SettingsError("SPARTAN_REDIS_URL must be a redis:// URL")
+    if redis_url:
+        try:
+            parse_redis_url(redis_url)
+        except RedisUrlError as exc:
+            raise SettingsError(str(exc)) from None
     refresh_minute = _int(env, "SPARTAN_REFRESH_MINUTE", 0)
     if refresh_minute > 59:
         raise SettingsError("SPARTAN_REFRESH_MINUTE must be between 0 and 59")

@@ -18,6 +18,7 @@ from flask import Flask, Response, g, jsonify, request
 from flask_limiter import Limit, Limiter, RateLimitExceeded
 from markupsafe import escape
 
+from config.redis_url import SentinelTarget, parse_redis_url
 from config.settings import Settings
 from middleware.request_classes import DASH_PREFIX, client_key, request_class
 
@@ -26,16 +27,21 @@ def limiter_storage(settings: Settings) -> tuple[str, dict[str, Any]]:
     """The limits storage URI and options: the station's Redis, or process memory."""
     if not settings.redis_url:
         return "memory://", {}
-    uri = settings.redis_url
-    if uri.startswith("unix://"):
-        uri = "redis+unix://" + uri[len("unix://") :]
-    options = {
+    target = parse_redis_url(settings.redis_url)
+    timeouts = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+    options: dict[str, Any] = {
         # Keys under the cache prefix (one Redis, one namespace per deployment); a Redis that
         # hangs costs a request at most this long before the limiter falls back to memory.
         "key_prefix": f"{settings.cache_prefix}ratelimit",
-        "socket_timeout": 0.5,
-        "socket_connect_timeout": 0.5,
+        **timeouts,
     }
+    if isinstance(target, SentinelTarget):
+        # Counts are read where they are written: a replica's copy may lag behind the master.
+        options |= {"use_replicas": False, "db": target.db, "sentinel_kwargs": dict(timeouts)}
+        return target.limits_uri(), options
+    uri = target
+    if uri.startswith("unix://"):
+        uri = "redis+unix://" + uri[len("unix://") :]
     return uri, options
 
 

@@ -103,7 +103,7 @@ class PageWarmer(threading.Thread):
             "warmed %d pages in %.1f s",
             built,
             time.perf_counter() - started,
-            extra={"pages": built, "failed": failed},
+            extra={"pages": built, "failed": failed, "signature": signature},
         )
         return True
 

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask
 from flask_caching import Cache
 
+from config.redis_url import SentinelTarget, parse_redis_url
 from config.settings import Settings
 from sql.instrumentation import uncounted
 
@@ -44,12 +45,26 @@ def cache_config(settings: Settings) -> dict[str, Any]:
         # A cache outage degrades to database reads instead of failing the request.
         "CACHE_IGNORE_ERRORS": True,
     }
-    if settings.redis_url:
+    target = parse_redis_url(settings.redis_url) if settings.redis_url else None
+    options = {"socket_timeout": 2, "socket_connect_timeout": 2, "health_check_interval": 30}
+    if isinstance(target, SentinelTarget):
+        # The master the sentinels name, found again after a failover (config/redis_url.py).
+        config.update(
+            CACHE_TYPE="sql.instrumentation.InstrumentedRedisSentinelCache",
+            CACHE_REDIS_SENTINELS=list(target.sentinels),
+            CACHE_REDIS_SENTINEL_MASTER=target.service,
+            CACHE_REDIS_DB=target.db,
+            CACHE_REDIS_PASSWORD=target.password,
+            CACHE_REDIS_SENTINEL_PASSWORD=target.password,
+            CACHE_OPTIONS=options
+            | {"username": target.username, "sentinel_socket_timeout": 2, "sentinel_socket_connect_timeout": 2},
+        )
+    elif target:
         config.update(
             # flask-caching's backends, counting hits and misses for /metrics (sql/instrumentation.py).
             CACHE_TYPE="sql.instrumentation.InstrumentedRedisCache",
-            CACHE_REDIS_URL=settings.redis_url,
-            CACHE_OPTIONS={"socket_timeout": 2, "socket_connect_timeout": 2, "health_check_interval": 30},
+            CACHE_REDIS_URL=target,
+            CACHE_OPTIONS=options,
         )
     else:
         settings.cache_dir.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask_caching.backends.filesystemcache import FileSystemCache
-from flask_caching.backends.rediscache import RedisCache
+from flask_caching.backends.rediscache import RedisCache, RedisSentinelCache
 from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy import Engine, event
 
@@ -239,6 +239,17 @@ class InstrumentedRedisCache(_CountingCache, RedisCache):
     """flask-caching's RedisCache, counting hits and misses (``CACHE_TYPE`` in sql/cache.py)."""
 
     backend_label = "redis"
+
+
+class InstrumentedRedisSentinelCache(_CountingCache, RedisSentinelCache):
+    """flask-caching's RedisSentinelCache, counting hits and misses, reading from the master as
+    it writes there (flask-caching would read from a replica, which may not have the write yet)."""
+
+    backend_label = "redis"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._read_client = self._write_client
 
 
 class InstrumentedFileSystemCache(_CountingCache, FileSystemCache):

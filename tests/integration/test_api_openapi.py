@@ -246,3 +246,10 @@ def test_the_docs_page_is_in_the_system_menu(demo_app):
     assert page["group"] == "System" and page.get("nav", True)
     response = demo_app.server.test_client().get("/api-docs")
     assert response.status_code == 200 and b"Spartan Research Station" in response.data
+
+
+def test_the_reference_written_from_the_served_document_is_the_committed_one(spec):
+    """api.reference builds the document on a bare Flask app: the full station serves the same."""
+    from api.reference import REFERENCE_FILE, REGENERATE, render
+
+    assert render(spec) == REFERENCE_FILE.read_text(encoding="utf-8"), f"regenerate: {REGENERATE}"

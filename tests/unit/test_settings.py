@@ -131,7 +131,10 @@ def test_embed_origins_are_split_on_commas_and_trimmed():
         ({"SPARTAN_DB_SCHEMA": "x; drop schema public"}, "SPARTAN_DB_SCHEMA"),
         ({"SPARTAN_DB_SCHEMA": "1abc"}, "SPARTAN_DB_SCHEMA"),
         ({"SPARTAN_DATABASE_URL": "mysql://u:p@db/x"}, "SPARTAN_DATABASE_URL must be a sqlite:// or postgresql://"),
-        ({"SPARTAN_REDIS_URL": "memcached://cache:11211"}, "SPARTAN_REDIS_URL must be a redis:// URL"),
+        (
+            {"SPARTAN_REDIS_URL": "memcached://cache:11211"},
+            "SPARTAN_REDIS_URL must be a redis://, rediss://, unix:// or redis\\+sentinel:// URL",
+        ),
         ({"SPARTAN_BASE_URL_STOOQ": "ftp://stooq.example"}, "SPARTAN_BASE_URL_STOOQ must be an http"),
         ({"SPARTAN_REFRESH_MINUTE": "60"}, "SPARTAN_REFRESH_MINUTE must be between 0 and 59"),
         ({"SPARTAN_REFRESH_MINUTE": "-1"}, "SPARTAN_REFRESH_MINUTE must be >= 0"),
