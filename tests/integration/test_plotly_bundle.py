@@ -47,7 +47,8 @@ def test_graphs_fetch_the_station_bundle_instead_of_the_full_plotly_js(tmp_path)
     try:
         client = webapp.create_app(settings).server.test_client()
         page = client.get("/").get_data(as_text=True)
-        assert "plotly.min.js" not in page and "plotly-spartan" not in page  # dcc.Graph fetches it when needed
+        # dcc.Graph fetches it when needed (the page's head only hints it: test_lazy_chunks_are_hinted)
+        assert not re.search(r"<script[^>]*plotly", page) and "plotly-spartan" not in page
         response = client.get(
             "/_dash-component-suites/plotly/package_data/plotly.min.js", headers={"Accept-Encoding": "gzip"}
         )
@@ -64,5 +65,25 @@ def test_graphs_fetch_the_station_bundle_instead_of_the_full_plotly_js(tmp_path)
         assert again.status_code == 304
         plain = client.get(response.request.path)
         assert "Content-Encoding" not in plain.headers and plain.data == body
+    finally:
+        drop_backend(settings)
+
+
+def test_lazy_chunks_are_hinted_in_the_head_of_pages_that_draw_charts(tmp_path):
+    """A chart's and a grid's chunks are preloaded where they will be drawn, and each hint names a
+    file the server has (a dependency upgrade that renames one fails here, not silently)."""
+    import app as webapp
+
+    settings = make_settings(tmp_path, "sqlite")
+    try:
+        client = webapp.create_app(settings).server.test_client()
+        for path in ("/", "/options", "/instrument/SPX", "/embed/options/vix"):
+            head = client.get(path).get_data(as_text=True).split("</head>")[0]
+            hinted = re.findall(r'<link rel="preload" as="script" href="([^"]+)">', head)
+            assert len(hinted) == len(webapp.LAZY_CHUNKS), (path, hinted)
+            for href in hinted:
+                assert client.get(href).status_code == 200, href
+        for path in ("/api-docs", "/no-such-page"):
+            assert 'rel="preload" as="script"' not in client.get(path).get_data(as_text=True), path
     finally:
         drop_backend(settings)
