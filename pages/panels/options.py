@@ -210,10 +210,29 @@ def _term_structure(ctx: PanelContext, latest: pd.DataFrame, before: pd.DataFram
                 + f"<extra>{label}</extra>",
             )
         )
-    fig.update_xaxes(type="log", tickvals=list(DAY_TICKS), ticktext=list(DAY_TICKS.values()), title_text="to expiry")
+    # No axis title: the legend sits below the plot, where a title collided with it; the chart's
+    # title says what the axis is (the plotly toolbar covers a legend above the plot).
+    fig.update_xaxes(type="log", tickvals=list(DAY_TICKS), ticktext=list(DAY_TICKS.values()))
     fig.update_yaxes(title_text="ATM implied volatility, %")
-    fig.update_layout(title={"text": "ATM IV term structure", "font": {"size": 13}, "x": 0, "xanchor": "left"})
+    title = {"text": "ATM IV term structure, by time to expiry", "font": {"size": 13}, "x": 0, "xanchor": "left"}
+    fig.update_layout(title=title)
     return fig
+
+
+# Columns the same on every row of a snapshot: in the grid's caption (and in the CSV), not as
+# three columns of repeats (a grid's drawing time grows with its columns: 16 -> 13).
+SNAPSHOT_COLUMNS = ("Spot", "Snapshot", "Source")
+
+
+def _caption(table: pd.DataFrame) -> str:
+    spots = table["Spot"].dropna()
+    parts = [
+        f"Snapshot {table['Snapshot'].iloc[0]}",
+        *([f"spot {spots.iloc[0]:,.2f}"] if len(spots) else []),
+        ", ".join(sorted(set(table["Source"].dropna()))),
+        f"{len(table)} expiries",
+    ]
+    return " · ".join(p for p in parts if p)
 
 
 def _grid(ctx: PanelContext, table: pd.DataFrame) -> html.Div:
@@ -233,12 +252,12 @@ def _grid(ctx: PanelContext, table: pd.DataFrame) -> html.Div:
         number_column("Max pain", "Max pain", decimals=strike_decimals),
         number_column("Max pain vs spot %", "Max pain vs spot %", change=True, decimals=2),
         number_column("Contracts", "Contracts", decimals=0),
-        number_column("Spot", "Spot", decimals=2),
-        text_column("Snapshot", "Snapshot"),
-        text_column("Source", "Source"),
     ]
     height = max(160, min(560, 56 + 42 * len(table)))
-    return data_grid(ctx.dom_id, table, columns, filename=f"spartan-{ctx.dom_id}", height=height)
+    grid = data_grid(
+        ctx.dom_id, table.drop(columns=list(SNAPSHOT_COLUMNS)), columns, filename=f"spartan-{ctx.dom_id}", height=height
+    )
+    return html.Div([html.Div(_caption(table), className="panel-caption"), grid])
 
 
 @panel_type(

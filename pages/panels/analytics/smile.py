@@ -129,12 +129,11 @@ def _grid(ctx: PanelContext, table: pd.DataFrame) -> html.Div:
         text_column("Expiry", "Expiry", pinned="left", minWidth=120),
         number_column("Days", "Days", decimals=0),
         *[number_column(column, f"IV {label}", decimals=2) for label, column in fields.items()],
-        number_column("Spot", "Spot", decimals=2),
-        text_column("Snapshot", "Snapshot"),
-        text_column("Source", "Source"),
     ]
     height = max(160, min(480, 56 + 42 * len(table)))
-    shown = table.rename(columns=fields)
+    # Spot, snapshot and source are the same on every row: in the heading (and the CSV), not as
+    # columns of repeats (a grid draws slower with every column).
+    shown = table.drop(columns=["Spot", "Snapshot", "Source"]).rename(columns=fields)
     return data_grid(ctx.dom_id, shown, columns, filename=f"spartan-{ctx.dom_id}", height=height)
 
 
@@ -146,7 +145,7 @@ def volatility_smile(ctx: PanelContext):
     keys = dataset_keys(ctx.settings, DATASET)
     parts = []
     if ctx.spec.option("picker") and not ctx.view.embed:
-        options = [{"label": f"{name} ({k})" if name != k else k, "value": k} for k, name in keys.items()]
+        options = [{"label": name if k in name else f"{name} ({k})", "value": k} for k, name in keys.items()]
         parts.append(picker(ctx.dom_id, options, picked_instrument(ctx)))
     key, snapshot = newest_snapshot(ctx)
     if chosen_expiries(snapshot, _tenors(ctx)).empty:
@@ -156,6 +155,7 @@ def volatility_smile(ctx: PanelContext):
     heading += " · implied volatility against strike as % of spot"
     if len(spot):
         heading += f" · spot {float(spot.iloc[0]):,.2f}"
+    heading += "".join(f" · {source}" for source in sorted(set(snapshot["source"].dropna())))
     parts.append(html.Div(heading, className="text-secondary small mb-1"))
     parts.append(chart(ctx, smile_figure(snapshot, _tenors(ctx), int(ctx.spec.option("height", 360)))))
     if ctx.spec.option("grid", True):
