@@ -194,14 +194,21 @@ def page_reads(board: Dashboard, view: ViewState, panels: list | None = None) ->
     return [r for spec in chosen for r in panel_reads(PanelContext(board, spec, view, settings))]
 
 
+def render_cards(contexts: list[PanelContext]) -> tuple[list[html.Section], list[list[Read]]]:
+    """Each panel's card, and the reads each declared: every panel's reads done at once,
+    merged (one query per dataset the page shows). The panels may come from several
+    dashboards (a personal board, pages/boards.py)."""
+    reads = [panel_reads(ctx) for ctx in contexts]
+    with read.batch(r for panel in reads for r in panel):
+        cards = [render_panel(ctx) for ctx in contexts]
+    return cards, reads
+
+
 def render_dashboard(board: Dashboard, view: ViewState, panels: list | None = None, title: bool = True) -> html.Div:
     settings = read.current_settings()
     chosen = [p for p in board.panels if panels is None or p.id in panels]
     contexts = [PanelContext(board, spec, view, settings) for spec in chosen]
-    reads = [panel_reads(ctx) for ctx in contexts]
-    # Every panel's reads at once, merged: one query per dataset the page shows.
-    with read.batch(r for panel in reads for r in panel):
-        cards = [render_panel(ctx) for ctx in contexts]
+    cards, reads = render_cards(contexts)
     header = [] if view.embed else [failing_notice(contexts, reads), *([toolbar(board, view)] if board.toolbar else [])]
     return html.Div(
         [

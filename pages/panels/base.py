@@ -110,6 +110,11 @@ def embed_href(ctx: PanelContext) -> str:
     return f"/embed/{quote(ctx.dashboard.id)}/{quote(ctx.spec.id)}{ctx.view.query(embed=False)}"
 
 
+def pin_href(ctx: PanelContext) -> str:
+    """ "Pin" the panel to one of the signed-in user's boards (pages/board_routes.py)."""
+    return f"/boards/pin?dashboard={quote(ctx.dashboard.id)}&panel={quote(ctx.spec.id)}"
+
+
 def panel_reads(ctx: PanelContext) -> list[Read]:
     """The reads a panel declares (none when its options are broken: it says so when drawn)."""
     try:
@@ -185,6 +190,13 @@ def render_panel(ctx: PanelContext) -> html.Section:
                 else [
                     html.A("Embed", href=embed_href(ctx), className="panel-action", title="This panel alone, to embed")
                 ]
+            ),
+            # Boards belong to a user: with logins on only, and the same link for every user
+            # (the page's layout stays cacheable).
+            *(
+                [html.A("Pin", href=pin_href(ctx), className="panel-action", title="Pin this panel to one of your boards")]
+                if ctx.settings.auth != "none" and not ctx.view.embed
+                else []
             ),
         ],
         className="panel-actions",
