@@ -40,7 +40,7 @@ NEEDS_LOGINS = "Boards belong to a user: they need the station's logins (SPARTAN
 
 
 def _csrf() -> html.Input:
-    return html.Input(type="hidden", name="csrf_token", value=generate_csrf())
+    return dcc.Input(type="hidden", name="csrf_token", value=generate_csrf())
 
 
 def _form(action: str, *children, class_name: str = "board-form") -> html.Form:
@@ -62,8 +62,8 @@ def _button(label: str, name: str, value: str, title: str, active: bool = False)
 def panel_controls(board: Board, pin: Pin, first: bool, last: bool) -> html.Form:
     """Up, down, the width choices and Remove: one form, the button pressed says which."""
     hidden = [
-        html.Input(type="hidden", name="dashboard", value=pin.dashboard_id),
-        html.Input(type="hidden", name="panel", value=pin.panel_id),
+        dcc.Input(type="hidden", name="dashboard", value=pin.dashboard_id),
+        dcc.Input(type="hidden", name="panel", value=pin.panel_id),
     ]
     moves = [
         *([] if first else [_button("↑", "move", "up", "Move up")]),
@@ -128,16 +128,17 @@ def owner_forms(board: Board) -> html.Div:
         [
             _form(
                 f"/boards/{board.id}/rename",
+                html.Label("Name", htmlFor="board-rename", className="small"),
                 dcc.Input(
+                    id="board-rename",
                     name="name",
                     value=board.name,
                     maxLength=64,
                     required=True,
                     className="form-control form-control-sm",
-                    **{"aria-label": "Board name"},
                 ),
                 _button("Rename", "rename", "1", "Rename this board"),
-                class_name="board-form d-inline-flex gap-2",
+                class_name="board-form d-inline-flex gap-2 align-items-center",
             ),
             _form(f"/boards/{board.id}/share", share, class_name="board-form d-inline-flex"),
             _form(
