@@ -180,27 +180,16 @@ def render_panel(ctx: PanelContext) -> html.Section:
     except read.StorageUnavailable as exc:
         layout_cache.uncacheable()  # the page must not keep showing the outage once it is over
         body = degraded_state(f"{exc}. The page will show data again once the database answers.")
-    actions = html.Div(
-        [
-            _badge(ctx),
-            html.A("CSV", href=csv_href(ctx), className="panel-action", title="Download this panel's data as CSV"),
-            *(
-                []
-                if ctx.view.embed
-                else [
-                    html.A("Embed", href=embed_href(ctx), className="panel-action", title="This panel alone, to embed")
-                ]
-            ),
-            # Boards belong to a user: with logins on only, and the same link for every user
-            # (the page's layout stays cacheable).
-            *(
-                [html.A("Pin", href=pin_href(ctx), className="panel-action", title="Pin this panel to one of your boards")]
-                if ctx.settings.auth != "none" and not ctx.view.embed
-                else []
-            ),
-        ],
-        className="panel-actions",
-    )
+    links = [html.A("CSV", href=csv_href(ctx), className="panel-action", title="Download this panel's data as CSV")]
+    if not ctx.view.embed:
+        links.append(
+            html.A("Embed", href=embed_href(ctx), className="panel-action", title="This panel alone, to embed")
+        )
+    if ctx.settings.auth != "none" and not ctx.view.embed:
+        # Boards belong to a user: with logins on only; the same link for every user, so the
+        # page's layout stays cacheable.
+        links.append(html.A("Pin", href=pin_href(ctx), className="panel-action", title="Pin this panel to a board"))
+    actions = html.Div([_badge(ctx), *links], className="panel-actions")
     header = html.Div(
         [html.H2(ctx.spec.title, className="spartan-card-title"), actions],
         className="d-flex justify-content-between align-items-center gap-2 mb-2 flex-wrap",

@@ -32,6 +32,7 @@ SAMPLES = {
     "fingerprinted_path": "no-such-file.js",
     "path": "no-such-page",
     "dashboard": "home",
+    "board_id": "1",  # no such board: the route answers (404) for viewer and admin alike
 }
 
 
