@@ -21,8 +21,9 @@ from markupsafe import escape
 from config.settings import Settings
 from middleware.access import allowed, page_role
 from middleware.auth import current_user
-from middleware.login import EXPIRED, csrf_field, csrf_ok, themed_page
+from middleware.login import csrf_field, csrf_ok, themed_page
 from pages.board_export import board_file_id, board_yaml, dashboards
+from pages.own_pages import error_notice, expired_notice, register_rules
 from sql.boards import (
     WIDTHS,
     BoardError,
@@ -42,18 +43,10 @@ from sql.boards import (
 from sql.store import get_store
 from sql.users import User
 
-NEEDS_LOGINS = """<p class="text-center">Boards belong to a user: they need the station's logins
-(<code>SPARTAN_AUTH=local</code>, or <code>oidc</code>; see the README's "Users and access").</p>
-<p class="text-center"><a href="/">Back to the station</a></p>"""
-
 BACK = '<p class="text-center small"><a href="/boards">All boards</a> · <a href="/">The station</a></p>'
 
 NO_BOARDS = '<p class="small">No boards yet: pin a panel from any dashboard (its Pin link), or make one here.</p>'
 ROW = """<tr><td><a href="/boards/{id}">{name}</a></td><td>{whose}</td><td class="text-end">{panels}</td></tr>"""
-
-
-def _error(message: str) -> str:
-    return f'<p class="login-error" role="alert">{escape(message)}</p>'
 
 
 def _page(body: str, title: str, status: int = 200) -> Response:
@@ -88,14 +81,14 @@ def lists_page(user: User, notice: str = "", status: int = 200) -> Response:
 
 def _refused(exc: BoardError) -> Response:
     if isinstance(exc, NoSuchBoard):
-        return _page(_error("No such board of yours, nor one shared with you.") + BACK, "Board", 404)
+        return _page(error_notice("No such board of yours, nor one shared with you.") + BACK, "Board", 404)
     if isinstance(exc, NotYourBoard):
-        return _page(_error(str(exc)) + BACK, "Board", 403)
-    return _page(_error(str(exc)) + BACK, "Board", 400)
+        return _page(error_notice(str(exc)) + BACK, "Board", 403)
+    return _page(error_notice(str(exc)) + BACK, "Board", 400)
 
 
 def _expired() -> Response:
-    return _page(_error(EXPIRED.replace("sign in", "try")) + BACK, "Board", 400)
+    return _page(expired_notice() + BACK, "Board", 400)
 
 
 def _panel_change(engine, board_id: int, user: User) -> None:
@@ -123,11 +116,11 @@ def _views(serve_shell):
         if request.method == "GET":
             return lists_page(user)
         if not csrf_ok():
-            return lists_page(user, _error(EXPIRED.replace("sign in", "try")), status=400)
+            return lists_page(user, expired_notice(), status=400)
         try:
             made = create_board(engine, user.id, request.form.get("name", ""))
         except BoardError as exc:
-            return lists_page(user, _error(str(exc)), status=400)
+            return lists_page(user, error_notice(str(exc)), status=400)
         return redirect(f"/boards/{made.id}", 303)
 
     def one(board_id: int):
@@ -144,7 +137,7 @@ def _views(serve_shell):
             return _refused(exc)
         text = board_yaml(board)
         if text is None:
-            return _page(_error("This board has no panels to export yet.") + BACK, "Board", 409)
+            return _page(error_notice("This board has no panels to export yet.") + BACK, "Board", 409)
         response = Response(text, mimetype="application/yaml")
         response.headers["Content-Disposition"] = f'attachment; filename="{board_file_id(board)}.yaml"'
         return response
@@ -215,7 +208,7 @@ def _width_choice(width: int) -> int:
 def pick_page(user: User, dashboard_id: str, panel_id: str, notice: str = "", status: int = 200) -> Response:
     found = _pinnable(user, dashboard_id, panel_id)
     if found is None:
-        return _page(notice + _error("No such panel on the station's dashboards.") + BACK, "Pin a panel", 404)
+        return _page(notice + error_notice("No such panel on the station's dashboards.") + BACK, "Pin a panel", 404)
     dashboard, spec = found
     mine, _shared = list_boards(get_store().engine, user.id)
     options = "".join(f'<option value="{b.id}">{escape(b.name)}</option>' for b, _ in mine)
@@ -245,7 +238,7 @@ def pin_view(engine):
             return pick_page(user, request.args.get("dashboard", ""), request.args.get("panel", ""))
         dashboard_id, panel_id = request.form.get("dashboard", ""), request.form.get("panel", "")
         if not csrf_ok():
-            return pick_page(user, dashboard_id, panel_id, _error(EXPIRED.replace("sign in", "try")), status=400)
+            return pick_page(user, dashboard_id, panel_id, expired_notice(), status=400)
         if _pinnable(user, dashboard_id, panel_id) is None:
             return pick_page(user, dashboard_id, panel_id)  # the 404, before any board is made
         chosen = request.form.get("board", "new")
@@ -257,14 +250,10 @@ def pin_view(engine):
             pin_panel(engine, board_id, user.id, dashboard_id, panel_id, request.form.get("width", "6"))
         except BoardError as exc:
             status = 404 if isinstance(exc, NoSuchBoard) else 403 if isinstance(exc, NotYourBoard) else 400
-            return pick_page(user, dashboard_id, panel_id, _error(str(exc)), status=status)
+            return pick_page(user, dashboard_id, panel_id, error_notice(str(exc)), status=status)
         return redirect(f"/boards/{board_id}", 303)
 
     return pin
-
-
-def _needs_logins(**_ignored) -> Response:
-    return themed_page(NEEDS_LOGINS, title="Boards", status=404)
 
 
 RULES = (
@@ -286,6 +275,4 @@ def register(server: Flask, settings: Settings, shell_endpoint: str) -> None:
     def serve_shell() -> Response:
         return server.view_functions[shell_endpoint](path=request.path.lstrip("/"))
 
-    views = _views(serve_shell) if settings.auth != "none" else {}
-    for rule, name, methods in RULES:
-        server.add_url_rule(rule, f"boards_{name}", views.get(name, _needs_logins), methods=methods)
+    register_rules(server, settings, "boards", RULES, lambda: _views(serve_shell))
