@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 
 from sql.boards import get_board
 from sql.store import get_store
+from sql.users import list_users
 from tests.conftest import free_port
 from tests.e2e.test_auth_browser import local_app, press, sign_in, until  # noqa: F401 - the local_app fixture
 
@@ -66,5 +67,6 @@ def test_pin_panels_see_them_on_the_board_and_rearrange_it(dash_duo, local_app):
     press(driver, "#panel-rates-credit button[name=remove]")
     until(driver, lambda d: d.execute_script(ORDER_JS) == ["panel-rates-term"], "the credit panel taken off")
 
-    owner = get_board(get_store().engine, board_id, 1)
+    root = next(u.id for u in list_users(get_store().engine) if u.username == "root")
+    owner = get_board(get_store().engine, board_id, root)
     assert [(p.dashboard_id, p.panel_id, p.width) for p in owner.pins] == [("rates", "term", 12)]
