@@ -43,8 +43,12 @@ def _csrf() -> html.Input:
     return dcc.Input(type="hidden", name="csrf_token", value=generate_csrf())
 
 
+# Laid out inline: the station's Bootstrap is trimmed to the classes its pages use (purgecss).
+ROW = {"display": "flex", "flexWrap": "wrap", "alignItems": "center", "gap": ".5rem", "margin": 0}
+
+
 def _form(action: str, *children, class_name: str = "board-form") -> html.Form:
-    return html.Form([_csrf(), *children], action=action, method="post", className=class_name)
+    return html.Form([_csrf(), *children], action=action, method="post", className=class_name, style=ROW)
 
 
 def _button(label: str, name: str, value: str, title: str, active: bool = False) -> html.Button:
@@ -73,10 +77,10 @@ def panel_controls(board: Board, pin: Pin, first: bool, last: bool) -> html.Form
     return _form(
         f"/boards/{board.id}/panels",
         *hidden,
-        html.Div(moves, className="board-moves", role="group", **{"aria-label": "Order"}),
-        html.Div([html.Span("Width", className="small"), *widths], role="group", **{"aria-label": "Width"}),
+        html.Div(moves, className="board-moves", role="group", style=ROW, **{"aria-label": "Order"}),
+        html.Div([html.Span("Width", className="small"), *widths], role="group", style=ROW, **{"aria-label": "Width"}),
         _button("Remove", "remove", "1", "Take this panel off the board"),
-        class_name="board-form board-panel-controls d-flex flex-wrap gap-2 align-items-center mt-2",
+        class_name="board-form board-panel-controls mt-2",
     )
 
 
@@ -136,18 +140,19 @@ def owner_forms(board: Board) -> html.Div:
                     maxLength=64,
                     required=True,
                     className="form-control form-control-sm",
+                    style={"width": "16rem"},
                 ),
                 _button("Rename", "rename", "1", "Rename this board"),
-                class_name="board-form d-inline-flex gap-2 align-items-center",
+                class_name="board-form",
             ),
-            _form(f"/boards/{board.id}/share", share, class_name="board-form d-inline-flex"),
+            _form(f"/boards/{board.id}/share", share),
             _form(
                 f"/boards/{board.id}/delete",
                 _button("Delete board", "delete", "1", "Delete this board (its panels stay on their dashboards)"),
-                class_name="board-form d-inline-flex",
             ),
         ],
-        className="board-owner d-flex flex-wrap gap-3 align-items-center mb-3",
+        className="board-owner mb-3",
+        style={**ROW, "gap": "1.5rem"},
     )
 
 
