@@ -18,9 +18,10 @@ from flask_wtf.csrf import generate_csrf
 
 from components.cards import empty_state
 from components.view_state import ViewState, parse_view
+from config.dashboard_specs import Dashboard
 from middleware.access import allowed, page_role
 from middleware.auth import current_user
-from pages.dashboards import DASHBOARDS, failing_notice, render_cards
+from pages.dashboards import DASHBOARDS, failing_notice, render_cards, toolbar
 from pages.panels.base import PanelContext
 from sql import read
 from sql.boards import WIDTHS, Board, NoSuchBoard, Pin, get_board
@@ -162,6 +163,22 @@ def _subtitle(board: Board, user: User) -> str:
     return f"{board.owner}'s board, shared read-only."
 
 
+def view_toolbar(board: Board, view: ViewState, contexts: list[PanelContext]):
+    """The dashboards' range, scale and rebasing links for the panels drawn, on this page's
+    path (no Embed: a board is a user's, not a page to embed); None when no panel follows any."""
+    page = Dashboard(
+        id=f"board-{board.id}",
+        title=board.name,
+        path=f"/boards/{board.id}",
+        group=None,
+        order=0,
+        description="",
+        panels=tuple(ctx.spec for ctx in contexts),
+    )
+    bar = toolbar(page, view, embed=False)
+    return bar if bar.children else None
+
+
 def board_page(board: Board, view: ViewState, user: User) -> html.Div:
     cards, contexts, reads = board_cards(board, view, user)
     links = html.P(
@@ -184,6 +201,7 @@ def board_page(board: Board, view: ViewState, user: User) -> html.Div:
             links,
             *([owner_forms(board)] if board.editable_by(user.id) else []),
             failing_notice(contexts, reads) if contexts else None,
+            view_toolbar(board, view, contexts),
             body,
         ],
         className=f"dashboard board board-{board.id}",

@@ -49,9 +49,9 @@ def view_options(board: Dashboard) -> set[str]:
     return {option for spec in board.panels for option in PANEL_TYPES[spec.type].view_options}
 
 
-def toolbar(board: Dashboard, view: ViewState) -> html.Div:
+def toolbar(board: Dashboard, view: ViewState, embed: bool = True) -> html.Div:
     """Range, scale and rebasing as links to the same page with the query changed; only the
-    groups the dashboard's panels follow."""
+    groups the dashboard's panels follow; and the Embed action (``embed``)."""
 
     def link(label: str, active: bool, **change) -> dcc.Link:
         return dcc.Link(
@@ -75,7 +75,7 @@ def toolbar(board: Dashboard, view: ViewState) -> html.Div:
                 for option, (label, links) in groups.items()
                 if option in shown
             ),
-            embed_action(board, view),
+            *([embed_action(board, view)] if embed else []),
         ],
         className="view-toolbar",
         **{"aria-label": "View options"},

@@ -53,8 +53,8 @@ def _board_id(answer) -> int:
     return int(re.fullmatch(r"/boards/(\d+)", answer.location).group(1))
 
 
-def _layout(client, board_id: int) -> str:
-    answer = client.get("/_dash-layout", headers={"Referer": f"http://localhost/boards/{board_id}"})
+def _layout(client, board_id: int, query: str = "") -> str:
+    answer = client.get("/_dash-layout", headers={"Referer": f"http://localhost/boards/{board_id}{query}"})
     assert answer.status_code == 200
     return json.dumps(answer.get_json())
 
@@ -112,6 +112,8 @@ def test_pin_makes_a_board_and_its_page_draws_the_panels_in_one_batched_read(sta
     assert drawn.index("panel-global-indices-americas") < drawn.index("panel-rates-curve")
     assert '"gridColumn": "span 8"' in drawn and "Morning" in drawn
     assert f"/boards/{board_id}/panels" in drawn and "csrf_token" in drawn  # the owner's forms
+    assert f'"href": "/boards/{board_id}?range=1Y"' in drawn and "/account/embed?dashboard=board-" not in drawn
+    assert "/csv/global-indices/americas.csv?range=1Y" in _layout(viewer, board_id, "?range=1Y")  # the view applies
     assert _pin(viewer, "global-indices", "americas", str(board_id)).status_code == 303  # twice: once on the board
     assert len(_pins(board_id)) == 2
 
