@@ -24,7 +24,7 @@ from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
 from middleware import auth, metrics, security
-from pages import layout_cache, routing, warm, watchlists
+from pages import board_routes, layout_cache, routing, warm, watchlists
 from pages.panels.export import export_bp
 from sql import read
 from sql import store as storage
@@ -154,6 +154,8 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     _add_redirects(server)
     dash_requests.init_app(app)  # malformed callback requests are 400s, unknown bundle files 404s
     routing.answer_404_off_pages(app)  # paths that are no page: the shell with a 404
+    # each user's boards (none: a page saying they need logins); a board's page is Dash's shell
+    board_routes.register(server, settings, app.config.routes_pathname_prefix + "<path:path>")
     install_chrome(app, routing.page_at, auth.navbar_account)  # navbar and footer: plain HTML in the index page
     layout_cache.init_app(app)  # a dashboard's layout, its page drawn in, answered from memory
     _serve_station_plotly(app)

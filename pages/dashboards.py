@@ -49,9 +49,9 @@ def view_options(board: Dashboard) -> set[str]:
     return {option for spec in board.panels for option in PANEL_TYPES[spec.type].view_options}
 
 
-def toolbar(board: Dashboard, view: ViewState) -> html.Div:
+def toolbar(board: Dashboard, view: ViewState, embed: bool = True) -> html.Div:
     """Range, scale and rebasing as links to the same page with the query changed; only the
-    groups the dashboard's panels follow."""
+    groups the dashboard's panels follow; and the Embed action (``embed``)."""
 
     def link(label: str, active: bool, **change) -> dcc.Link:
         return dcc.Link(
@@ -75,7 +75,7 @@ def toolbar(board: Dashboard, view: ViewState) -> html.Div:
                 for option, (label, links) in groups.items()
                 if option in shown
             ),
-            embed_action(board, view),
+            *([embed_action(board, view)] if embed else []),
         ],
         className="view-toolbar",
         **{"aria-label": "View options"},
@@ -194,14 +194,21 @@ def page_reads(board: Dashboard, view: ViewState, panels: list | None = None) ->
     return [r for spec in chosen for r in panel_reads(PanelContext(board, spec, view, settings))]
 
 
+def render_cards(contexts: list[PanelContext]) -> tuple[list[html.Section], list[list[Read]]]:
+    """Each panel's card, and the reads each declared: every panel's reads done at once,
+    merged (one query per dataset the page shows). The panels may come from several
+    dashboards (a personal board, pages/boards.py)."""
+    reads = [panel_reads(ctx) for ctx in contexts]
+    with read.batch(r for panel in reads for r in panel):
+        cards = [render_panel(ctx) for ctx in contexts]
+    return cards, reads
+
+
 def render_dashboard(board: Dashboard, view: ViewState, panels: list | None = None, title: bool = True) -> html.Div:
     settings = read.current_settings()
     chosen = [p for p in board.panels if panels is None or p.id in panels]
     contexts = [PanelContext(board, spec, view, settings) for spec in chosen]
-    reads = [panel_reads(ctx) for ctx in contexts]
-    # Every panel's reads at once, merged: one query per dataset the page shows.
-    with read.batch(r for panel in reads for r in panel):
-        cards = [render_panel(ctx) for ctx in contexts]
+    cards, reads = render_cards(contexts)
     header = [] if view.embed else [failing_notice(contexts, reads), *([toolbar(board, view)] if board.toolbar else [])]
     return html.Div(
         [

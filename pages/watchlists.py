@@ -15,7 +15,8 @@ from markupsafe import escape
 
 from config.settings import Settings
 from middleware.auth import current_user
-from middleware.login import EXPIRED, csrf_field, csrf_ok, themed_page
+from middleware.login import csrf_field, csrf_ok, themed_page
+from pages.own_pages import error_notice, expired_notice, register_rules
 from pages.watchlist_values import Row, resolve, watchlist_rows
 from sql import read
 from sql.store import get_store
@@ -32,10 +33,6 @@ from sql.watchlists import (
     remove_item,
     rename_watchlist,
 )
-
-NEEDS_LOCAL = """<p class="text-center">Watchlists belong to a user: they need the station's logins
-(<code>SPARTAN_AUTH=local</code>, or <code>oidc</code>; see the README's "Users and access").</p>
-<p class="text-center"><a href="/">Back to the station</a></p>"""
 
 STYLE = """<style>
   .watchlist-table td, .watchlist-table th { vertical-align: middle; }
@@ -58,10 +55,6 @@ ITEM_ROW = """<tr><td><a href="{href}">{label}</a>{code}</td><td class="num">{la
 <td><form method="post" action="/watchlists/{id}/items/remove" class="watchlist-inline">{csrf}
 <input type="hidden" name="kind" value="{kind}"><input type="hidden" name="key" value="{key}">
 <button type="submit" class="btn btn-quiet btn-sm" aria-label="Remove {key}">Remove</button></form></td></tr>"""
-
-
-def _error(message: str) -> str:
-    return f'<p class="login-error" role="alert">{escape(message)}</p>'
 
 
 def _page(body: str, title: str, status: int = 200) -> Response:
@@ -110,7 +103,7 @@ def watchlist_page(user: User, watchlist_id: int, notice: str = "", status: int 
     try:
         watchlist = get_watchlist(get_store().engine, watchlist_id, user.id)
     except NoSuchWatchlist:
-        return _page(_error("No such watchlist of yours.") + _BACK, "Watchlist", 404)
+        return _page(error_notice("No such watchlist of yours.") + _BACK, "Watchlist", 404)
     csrf = csrf_field()
     try:
         rows = "".join(_item_row(row, watchlist, csrf) for row in watchlist_rows(watchlist.items))
@@ -135,21 +128,17 @@ def watchlist_page(user: User, watchlist_id: int, notice: str = "", status: int 
 _BACK = '<p class="text-center small"><a href="/watchlists">All your watchlists</a> · <a href="/">The station</a></p>'
 
 
-def _expired() -> str:
-    return _error(EXPIRED.replace("sign in", "try"))
-
-
 def _changed(watchlist_id: int, change) -> Response:
     """Run ``change`` on one of the user's lists after the CSRF check; back to its page."""
     user = current_user()
     if not csrf_ok():
-        return watchlist_page(user, watchlist_id, _expired(), status=400)
+        return watchlist_page(user, watchlist_id, expired_notice(), status=400)
     try:
         change(user)
     except NoSuchWatchlist:
-        return _page(_error("No such watchlist of yours.") + _BACK, "Watchlist", 404)
+        return _page(error_notice("No such watchlist of yours.") + _BACK, "Watchlist", 404)
     except WatchlistError as exc:
-        return watchlist_page(user, watchlist_id, _error(str(exc)), status=400)
+        return watchlist_page(user, watchlist_id, error_notice(str(exc)), status=400)
     return redirect(f"/watchlists/{watchlist_id}", 303)
 
 
@@ -166,11 +155,11 @@ def _views():
         if request.method == "GET":
             return lists_page(user)
         if not csrf_ok():
-            return lists_page(user, _expired(), status=400)
+            return lists_page(user, expired_notice(), status=400)
         try:
             made = create_watchlist(engine, user.id, request.form.get("name", ""))
         except WatchlistError as exc:
-            return lists_page(user, _error(str(exc)), status=400)
+            return lists_page(user, error_notice(str(exc)), status=400)
         return redirect(f"/watchlists/{made.id}", 303)
 
     def one(watchlist_id: int) -> Response:
@@ -179,23 +168,23 @@ def _views():
     def rename(watchlist_id: int) -> Response:
         user = current_user()
         if not csrf_ok():
-            return lists_page(user, _expired(), status=400)
+            return lists_page(user, expired_notice(), status=400)
         try:
             rename_watchlist(engine, watchlist_id, user.id, request.form.get("name", ""))
         except NoSuchWatchlist:
-            return lists_page(user, _error("No such watchlist of yours."), status=404)
+            return lists_page(user, error_notice("No such watchlist of yours."), status=404)
         except WatchlistError as exc:
-            return lists_page(user, _error(str(exc)), status=400)
+            return lists_page(user, error_notice(str(exc)), status=400)
         return redirect("/watchlists", 303)
 
     def delete(watchlist_id: int) -> Response:
         user = current_user()
         if not csrf_ok():
-            return lists_page(user, _expired(), status=400)
+            return lists_page(user, expired_notice(), status=400)
         try:
             delete_watchlist(engine, watchlist_id, user.id)
         except NoSuchWatchlist:
-            return lists_page(user, _error("No such watchlist of yours."), status=404)
+            return lists_page(user, error_notice("No such watchlist of yours."), status=404)
         return redirect("/watchlists", 303)
 
     def add(watchlist_id: int) -> Response:
@@ -230,7 +219,7 @@ def pick_page(user: User, key: str, kind: str, notice: str = "", status: int = 2
     """ "Add to watchlist" from a detail page: which of the user's lists (or a new one)."""
     found = resolve(key, kind)
     if found is None:
-        body = _error(_not_in_catalog(key)) + _BACK
+        body = error_notice(_not_in_catalog(key)) + _BACK
         return _page(notice + body, "Add to watchlist", 404)
     kind, key = found
     lists = list_watchlists(get_store().engine, user.id)
@@ -257,7 +246,7 @@ def _pick_views():
             return pick_page(user, request.args.get("key", ""), request.args.get("kind", ""))
         key, kind = request.form.get("key", ""), request.form.get("kind", "")
         if not csrf_ok():
-            return pick_page(user, key, kind, _expired(), status=400)
+            return pick_page(user, key, kind, expired_notice(), status=400)
         chosen = request.form.get("watchlist", "new")
         found = resolve(key, kind)
         if found is None:  # before any list is made
@@ -269,16 +258,12 @@ def _pick_views():
                 watchlist_id = int(chosen)
             add_item(engine, watchlist_id, user.id, *found)
         except NoSuchWatchlist:
-            return pick_page(user, key, kind, _error("No such watchlist of yours."), status=404)
+            return pick_page(user, key, kind, error_notice("No such watchlist of yours."), status=404)
         except WatchlistError as exc:
-            return pick_page(user, key, kind, _error(str(exc)), status=400)
+            return pick_page(user, key, kind, error_notice(str(exc)), status=400)
         return redirect(f"/watchlists/{watchlist_id}", 303)
 
     return pick
-
-
-def _needs_local(**_ignored) -> Response:
-    return themed_page(NEEDS_LOCAL, title="Watchlists", status=404)
 
 
 RULES = (
@@ -294,6 +279,4 @@ RULES = (
 
 def register(server: Flask, settings: Settings) -> None:
     """The watchlist routes; with SPARTAN_AUTH=none, pages that say watchlists need logins."""
-    views = {**_views(), "pick": _pick_views()} if settings.auth != "none" else {}
-    for rule, name, methods in RULES:
-        server.add_url_rule(rule, f"watchlists_{name}", views.get(name, _needs_local), methods=methods)
+    register_rules(server, settings, "watchlists", RULES, lambda: {**_views(), "pick": _pick_views()})

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 
 from sql.metadata import metadata
+from sql.schema_boards import board_panels, boards  # noqa: F401 - re-exported
 from sql.schema_station import catalog_entries, catalog_terms, sidecar_status  # noqa: F401 - re-exported
 from sql.schema_users import api_tokens, embed_links, user_sessions, users  # noqa: F401 - re-exported
 from sql.schema_watchlists import watchlist_items, watchlists  # noqa: F401 - re-exported

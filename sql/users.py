@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from sql.schema_boards import board_panels, boards
 from sql.schema_users import ROLES, api_tokens, embed_links, user_sessions, users
 from sql.schema_watchlists import watchlist_items, watchlists
 
@@ -160,7 +161,7 @@ def _admins_left(conn, excluding: int) -> int:
 
 
 def remove_user(engine: Engine, username: str) -> None:
-    """Delete a user with their sessions, API tokens, embed links and watchlists; the last admin stays."""
+    """Delete a user with their sessions, API tokens, embed links, watchlists and boards; the last admin stays."""
     with engine.begin() as conn:
         user_id = _existing(conn, username)
         role = conn.execute(select(users.c.role).where(users.c.id == user_id)).scalar_one()
@@ -174,6 +175,9 @@ def remove_user(engine: Engine, username: str) -> None:
         owned = select(watchlists.c.id).where(watchlists.c.owner_id == user_id)
         conn.execute(delete(watchlist_items).where(watchlist_items.c.watchlist_id.in_(owned)))
         conn.execute(delete(watchlists).where(watchlists.c.owner_id == user_id))
+        boards_owned = select(boards.c.id).where(boards.c.owner_id == user_id)
+        conn.execute(delete(board_panels).where(board_panels.c.board_id.in_(boards_owned)))
+        conn.execute(delete(boards).where(boards.c.owner_id == user_id))
         conn.execute(delete(users).where(users.c.id == user_id))
 
 

@@ -110,6 +110,11 @@ def embed_href(ctx: PanelContext) -> str:
     return f"/embed/{quote(ctx.dashboard.id)}/{quote(ctx.spec.id)}{ctx.view.query(embed=False)}"
 
 
+def pin_href(ctx: PanelContext) -> str:
+    """ "Pin" the panel to one of the signed-in user's boards (pages/board_routes.py)."""
+    return f"/boards/pin?dashboard={quote(ctx.dashboard.id)}&panel={quote(ctx.spec.id)}"
+
+
 def panel_reads(ctx: PanelContext) -> list[Read]:
     """The reads a panel declares (none when its options are broken: it says so when drawn)."""
     try:
@@ -175,20 +180,16 @@ def render_panel(ctx: PanelContext) -> html.Section:
     except read.StorageUnavailable as exc:
         layout_cache.uncacheable()  # the page must not keep showing the outage once it is over
         body = degraded_state(f"{exc}. The page will show data again once the database answers.")
-    actions = html.Div(
-        [
-            _badge(ctx),
-            html.A("CSV", href=csv_href(ctx), className="panel-action", title="Download this panel's data as CSV"),
-            *(
-                []
-                if ctx.view.embed
-                else [
-                    html.A("Embed", href=embed_href(ctx), className="panel-action", title="This panel alone, to embed")
-                ]
-            ),
-        ],
-        className="panel-actions",
-    )
+    links = [html.A("CSV", href=csv_href(ctx), className="panel-action", title="Download this panel's data as CSV")]
+    if not ctx.view.embed:
+        links.append(
+            html.A("Embed", href=embed_href(ctx), className="panel-action", title="This panel alone, to embed")
+        )
+    if ctx.settings.auth != "none" and not ctx.view.embed:
+        # Boards belong to a user: with logins on only; the same link for every user, so the
+        # page's layout stays cacheable.
+        links.append(html.A("Pin", href=pin_href(ctx), className="panel-action", title="Pin this panel to a board"))
+    actions = html.Div([_badge(ctx), *links], className="panel-actions")
     header = html.Div(
         [html.H2(ctx.spec.title, className="spartan-card-title"), actions],
         className="d-flex justify-content-between align-items-center gap-2 mb-2 flex-wrap",

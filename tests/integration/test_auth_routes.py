@@ -32,6 +32,7 @@ SAMPLES = {
     "fingerprinted_path": "no-such-file.js",
     "path": "no-such-page",
     "dashboard": "home",
+    "board_id": "1",  # no such board: the route answers (404) for viewer and admin alike
 }
 
 
@@ -127,6 +128,7 @@ def test_every_route_and_page_answers_each_role_as_the_issue_says(clients):
     app, anonymous, viewer, admin = clients
     urls = get_urls(app.server)
     assert {"/metrics", "/api/system/download-log", "/system", "/csv/system/datasets.csv", "/login"} <= set(urls)
+    assert {"/watchlists", "/boards", "/boards/1", "/boards/1.yaml", "/boards/pin", "/boards/x"} <= set(urls)
     wrong = []
     for url in urls:
         role = expected_role(url)
