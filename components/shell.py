@@ -83,11 +83,12 @@ def navbar(active_path: str | None = None, account: Account | None = None) -> st
     """The navbar as HTML, written into the index page above the app (not a React tree: the
     page draws without it; assets/navbar.js navigates its links inside the app and keeps the
     current page's link, and its group, marked). With ``account`` (logins on), the signed-in
-    user's name links to their account page (tokens, sign out), and the menus their role may
-    not open are left out."""
+    user's name links to their account page (tokens, sign out) beside a link to their boards,
+    and the menus their role may not open are left out."""
     logo = escape(dash.get_asset_url("spartan-logo.svg"))
     username, hidden = account or ("", frozenset())
     user = (
+        '<a class="nav-link spartan-account" href="/boards" title="Your boards of pinned panels">Boards</a>'
         f'<a class="nav-link spartan-account" href="/account" title="Account, API tokens, sign out">'
         f"{escape(username)}</a>"
         if account

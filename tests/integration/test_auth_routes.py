@@ -193,6 +193,7 @@ def test_the_navbar_names_the_user_and_shows_a_viewer_no_admin_menu(clients):
     _, anonymous, viewer, admin = clients
     as_viewer, as_admin = (c.get("/rates").get_data(as_text=True) for c in (viewer, admin))
     assert 'class="nav-link spartan-account" href="/account"' in as_viewer and ">viewer</a>" in as_viewer
+    assert 'href="/boards"' in as_viewer
     assert ">root</a>" in as_admin
     assert 'href="/download-log"' in as_admin and ">System<" in as_admin
     assert 'href="/download-log"' not in as_viewer and ">System<" not in as_viewer
