@@ -99,6 +99,40 @@ def flag_stale(response: Response) -> Response:
     return response
 
 
+# With logins on (SPARTAN_AUTH=local|oidc, middleware/auth.py) every endpoint but the health checks
+# wants a session cookie or an API token, and /api/system/* an admin's: said on each operation.
+AUTH_FREE_PREFIX = "/health"
+SECURITY_SCHEMES = {
+    "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API token (`jobs users token add`)."},
+    "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "spartan_session", "description": "A browser's login."},
+}
+REFUSAL = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+LOGIN_RESPONSES = {
+    "401": {
+        "description": "Logins are on and the request has no session, or an invalid or revoked token.",
+        "content": {"application/json": {"schema": REFUSAL}},
+    },
+    "403": {
+        "description": "The user's role may not read this (the system endpoints need an admin).",
+        "content": {"application/json": {"schema": REFUSAL}},
+    },
+}
+
+
+def _document_logins(api: StationApi) -> None:
+    """Security schemes, and 401/403 on every operation that needs a login when logins are on
+    (none: ``{}`` among its requirements, as with ``SPARTAN_AUTH=none``)."""
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
+    for path, operations in api.spec._paths.items():  # noqa: SLF001 - apispec keeps the built paths there
+        if path.startswith(AUTH_FREE_PREFIX) or path == OPENAPI_PATH:
+            continue
+        for operation in (op for op in operations.values() if isinstance(op, dict) and "responses" in op):
+            operation["security"] = [{name: []} for name in SECURITY_SCHEMES] + [{}]
+            for status, response in LOGIN_RESPONSES.items():
+                operation["responses"].setdefault(status, response)
+
+
 def init_app(app) -> StationApi:
     """The API on a Dash app's server (``app`` may also be a bare Flask app)."""
     server = getattr(app, "server", app)
@@ -113,6 +147,7 @@ def init_app(app) -> StationApi:
     api = StationApi(server)
     for blueprint in (health_bp, *BLUEPRINTS.values(), system_bp, search_bp):
         api.register_blueprint(blueprint)
+    _document_logins(api)
     server.register_blueprint(fallback_bp)
     server.after_request(flag_stale)
     server.extensions[EXTENSION] = api
