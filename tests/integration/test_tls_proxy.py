@@ -76,8 +76,9 @@ def _start_caddy(tmp_path, station: int) -> tuple[subprocess.Popen, dict[str, st
     when a port was taken meanwhile (another process on this machine got it first)."""
     http_port, https_port, health_port = free_port(), free_port(), free_port()
     text = CADDYFILE.read_text()
-    assert "reverse_proxy web:8888" in text and "http://127.0.0.1:2080" in text and "admin off" in text
-    text = text.replace("reverse_proxy web:8888", f"reverse_proxy 127.0.0.1:{station}")
+    assert "dynamic a web 8888" in text and "http://127.0.0.1:2080" in text and "admin off" in text
+    # The replicas are looked up by name as in compose: here the one station, as "localhost".
+    text = text.replace("dynamic a web 8888", f"dynamic a localhost {station}")
     text = text.replace("http://127.0.0.1:2080", f"http://127.0.0.1:{health_port}")
     # Free ports, no HTTP/3 (UDP), and the local CA's root left out of this machine's trust store.
     globals_ = f"http_port {http_port}\n\thttps_port {https_port}\n\tskip_install_trust\n\tservers {{\n\t\tprotocols h1 h2\n\t}}"

@@ -278,3 +278,13 @@ def test_the_scheduler_writes_its_daily_backups_into_a_named_volume(compose):
     assert target.startswith("/") and f"backups:{target}" in scheduler["volumes"]
     assert "backups" in compose["volumes"]
     assert "volumes" not in compose["services"]["web"]  # the web never writes backups
+
+
+def test_the_web_runs_replicas_that_the_proxy_and_prometheus_find_by_name(compose):
+    from tests.conftest import ROOT
+
+    assert compose["services"]["web"]["deploy"]["replicas"] == "${SPARTAN_WEB_REPLICAS:-2}"
+    caddyfile = (ROOT / "deploy" / "caddy" / "Caddyfile").read_text()
+    assert "dynamic a web 8888" in caddyfile and "lb_policy round_robin" in caddyfile
+    prometheus = (ROOT / "monitoring" / "prometheus" / "prometheus.yml").read_text()
+    assert "dns_sd_configs:\n      - names: [web]" in prometheus
