@@ -10,16 +10,16 @@ otherwise it ends with the browser (and after ``SPARTAN_SESSION_HOURS`` on the s
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask, Response, current_app, g, redirect, request, session
+from flask import Flask, Response, g, redirect, request, session
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from markupsafe import Markup, escape
 from wtforms.validators import ValidationError
 
 from config.settings import Settings
+from middleware.audit import write_event
 from middleware.auth import SESSION_ID_FIELD, current_user
 from middleware.redaction import clean
 from middleware.request_classes import client_key
@@ -27,7 +27,6 @@ from sql.sessions import open_session, revoke_session
 from sql.store import get_store
 from sql.users import authenticate
 
-audit_log = logging.getLogger("spartan.audit")
 WRONG = "Wrong username or password."
 EXPIRED = "The form expired. Please sign in again."
 
@@ -140,12 +139,7 @@ def _audit(outcome: str, username: str, user_id: int | None, **extra: str) -> No
         "user_id": user_id,
         **extra,
     }
-    audit_log.info(
-        "%s %s user=%s client=%s", record["event"], outcome, record["username"], record["client_ip"], extra=record
-    )
-    sink = current_app.extensions.get("spartan_audit_file")
-    if sink is not None:
-        sink.write(record)
+    write_event(record, f"{record['event']} {outcome} user={record['username']} client={record['client_ip']}")
 
 
 def csrf_field() -> str:
