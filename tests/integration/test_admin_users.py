@@ -10,14 +10,8 @@ import pytest
 from sql.store import get_store
 from sql.tokens import create_token, list_tokens, revoke_token, token_user
 from sql.users import add_user, get_user, set_disabled
-from tests.integration.test_auth_routes import (  # noqa: F401 - the make_app fixture
-    ADMIN_PASSWORD,
-    VIEWER_PASSWORD,
-    csrf_of,
-    local_env,
-    login,
-    make_app,
-)
+from tests.integration import test_auth_routes as routes
+from tests.integration.test_auth_routes import make_app  # noqa: F401 - the fixture
 
 NEW_PASSWORD = "a new password 1"
 
@@ -25,16 +19,16 @@ NEW_PASSWORD = "a new password 1"
 @pytest.fixture
 def clients(make_app):  # noqa: F811 - the fixture imported above
     """(admin, viewer, anonymous) test clients of one app; admin is the first admin, root."""
-    app = make_app(**local_env())
+    app = make_app(**routes.local_env())
     admin, viewer, anonymous = (app.server.test_client() for _ in range(3))
-    assert login(admin, "root", ADMIN_PASSWORD).status_code == 303
-    assert login(viewer, "viewer", VIEWER_PASSWORD).status_code == 303
+    assert routes.login(admin, "root", routes.ADMIN_PASSWORD).status_code == 303
+    assert routes.login(viewer, "viewer", routes.VIEWER_PASSWORD).status_code == 303
     return admin, viewer, anonymous
 
 
 def post(client, url: str, **data: str):
     """A form posted with the CSRF token of the admin page."""
-    csrf = csrf_of(client.get("/account/users").get_data(as_text=True))
+    csrf = routes.csrf_of(client.get("/account/users").get_data(as_text=True))
     return client.post(url, data={"csrf_token": csrf, **data})
 
 
@@ -119,7 +113,7 @@ def test_adding_a_user_checks_both_passwords_the_name_and_the_length(clients, au
     assert done.status_code == 200 and "User analyst added (viewer)." in text(done)
     again = post(admin, "/account/users", **form, password2=NEW_PASSWORD)
     assert again.status_code == 400 and "exists already" in text(again)
-    assert login(anonymous, "analyst", NEW_PASSWORD).status_code == 303
+    assert routes.login(anonymous, "analyst", NEW_PASSWORD).status_code == 303
     records = admin_records(audit)
     assert [(r["action"], r["outcome"]) for r in records] == [("add", "refused")] * 4 + [
         ("add", "done"),
@@ -154,10 +148,10 @@ def test_disabling_ends_sessions_and_tokens_and_enabling_lets_the_user_in_again(
     assert "<td>viewer</td><td>disabled</td>" in text(done)
     assert viewer.get("/account").status_code == 302  # the session is over
     assert token_user(engine, token) is None
-    assert login(anonymous, "viewer", VIEWER_PASSWORD).status_code == 401
+    assert routes.login(anonymous, "viewer", routes.VIEWER_PASSWORD).status_code == 401
     enabled = post(admin, "/account/users/viewer/enable")
     assert enabled.status_code == 200 and "viewer is enabled." in text(enabled)
-    assert login(anonymous, "viewer", VIEWER_PASSWORD).status_code == 303
+    assert routes.login(anonymous, "viewer", routes.VIEWER_PASSWORD).status_code == 303
 
 
 def test_removing_needs_the_username_typed_and_takes_the_tokens_along(clients, audit):
@@ -195,7 +189,7 @@ def test_another_admin_may_be_disabled_while_one_enabled_admin_stays(clients):
     add_user(engine, "boss", NEW_PASSWORD, "admin")
     assert post(admin, "/account/users/boss/disable").status_code == 200
     # boss, disabled, no longer counts: root is the last enabled admin, and stays so.
-    assert login(anonymous, "boss", NEW_PASSWORD).status_code == 401
+    assert routes.login(anonymous, "boss", NEW_PASSWORD).status_code == 401
     set_disabled(engine, "boss", False)
     assert post(admin, "/account/users/boss/role", role="viewer").status_code == 200
     assert get_user(engine, "boss").role == "viewer"
