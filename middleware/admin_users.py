@@ -6,7 +6,11 @@ its Flask-WTF CSRF token; the page is never cached.
 Guard rails beyond sql/users.py's (the last enabled admin keeps their role and access): an admin
 cannot remove, disable or demote themself here. A refusal is a notice on the page (400, 404 for
 an unknown user or token), never a 500. Every action, done or refused, is one audit record
-(``event: user_admin``) in the same sinks as the logins' (middleware/audit.py)."""
+(``event: user_admin``) in the same sinks as the logins' (middleware/audit.py).
+
+With SPARTAN_AUTH=oidc the provider makes the users and gives their role at every sign-in: the
+page adds no user and sets no role then, but disables, enables and removes users and revokes
+tokens alike."""
 
 from __future__ import annotations
 
@@ -14,9 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from markupsafe import escape
 
+from config.settings import Settings
 from middleware.audit import write_event
 from middleware.auth import current_user
 from middleware.login import EXPIRED, csrf_field, csrf_ok, themed_page
@@ -27,6 +32,11 @@ from sql.tokens import ApiToken, list_tokens, revoke_token
 from sql.users import User, UserError, add_user, get_user, list_users, remove_user, set_disabled, set_role
 
 PATH = "/account/users"
+OIDC_PROVIDER = "spartan_admin_users_oidc"  # server.extensions: the provider's name with SPARTAN_AUTH=oidc
+OIDC_NOTE = (
+    "Users sign in with {name}: the station makes each at their first sign-in and sets their role from"
+    " SPARTAN_OIDC_ADMINS and SPARTAN_OIDC_ADMIN_GROUPS at every sign-in, so neither is done here."
+)
 USER_ROW = """<tr><td><strong>{name}</strong>{you}</td><td>{role}</td><td>{state}</td><td>{created}</td>
 <td>{last}</td><td>{tokens}</td><td>{forms}</td></tr>"""
 ROLE_FORM = """<form method="post" action="{base}/role" class="d-flex gap-1 mb-1">{csrf}
@@ -69,14 +79,23 @@ def _options(selected: str) -> str:
     return "".join(f'<option value="{r}"{" selected" if r == selected else ""}>{r}</option>' for r in ROLES)
 
 
+def _oidc_note() -> str | None:
+    """With SPARTAN_AUTH=oidc, why no user is added and no role set here; None with local users."""
+    name = current_app.extensions.get(OIDC_PROVIDER)
+    return OIDC_NOTE.format(name=name) if name else None
+
+
 def _user_row(user: User, me: User, live: int, csrf: str) -> str:
     base = f"{PATH}/{quote(user.username, safe='@')}"
     name = escape(user.username)
     forms = ""
     if user.id != me.id:  # nobody removes, disables or demotes themself here
         state = ("enable", "Enable") if user.disabled else ("disable", "Disable")
+        role_form = (
+            "" if _oidc_note() else ROLE_FORM.format(base=base, csrf=csrf, name=name, options=_options(user.role))
+        )
         forms = (
-            ROLE_FORM.format(base=base, csrf=csrf, name=name, options=_options(user.role))
+            role_form
             + STATE_FORM.format(base=base, csrf=csrf, action=state[0], label=state[1])
             + REMOVE_FORM.format(base=base, csrf=csrf, name=name)
         )
@@ -118,6 +137,12 @@ def users_page(notice: str = "", status: int = 200) -> Response:
         counts[token.username] = counts.get(token.username, 0) + 1
     users = "".join(_user_row(u, me, counts.get(u.username, 0), csrf) for u in list_users(engine))
     tokens = "".join(_token_row(t, csrf) for t in live) or '<tr><td colspan="6">No live API tokens.</td></tr>'
+    note = _oidc_note()
+    adding = (
+        f'<p class="small">{escape(note)}</p>'
+        if note
+        else ADD_FORM.format(path=PATH, csrf=csrf, options=_options("viewer"), min=MIN_PASSWORD_LENGTH)
+    )
     body = f"""{notice}<p class="text-center">Users and API tokens of the station ·
 <a href="/account">Your account</a> · <a href="/">Back to the station</a></p>
 <h2 class="h6 mt-4">Users</h2>
@@ -125,7 +150,7 @@ def users_page(notice: str = "", status: int = 200) -> Response:
 <th>State</th><th>Created</th><th>Last login</th><th>Live tokens</th><th></th></tr></thead>
 <tbody>{users}</tbody></table></div>
 <h2 class="h6 mt-4">Add a user</h2>
-{ADD_FORM.format(path=PATH, csrf=csrf, options=_options("viewer"), min=MIN_PASSWORD_LENGTH)}
+{adding}
 <h2 class="h6 mt-4">Live API tokens</h2>
 <div class="table-responsive"><table class="table table-sm small"><thead><tr><th>Owner</th><th>Name</th>
 <th>Starts</th><th>Created</th><th>Last used</th><th></th></tr></thead>
@@ -177,6 +202,8 @@ def add() -> Response:
     username = request.form.get("username", "")[:256]
     if not csrf_ok():
         return _refuse("add", username, EXPIRED)
+    if _oidc_note():
+        return _refuse("add", username, _oidc_note())
     role = request.form.get("role", "viewer")
     password = request.form.get("password", "")
     if password != request.form.get("password2", ""):
@@ -192,6 +219,8 @@ def change_role(username: str) -> Response:
     user, refused = _target("role", username)
     if refused is not None:
         return refused
+    if _oidc_note():
+        return _refuse("role", user.username, _oidc_note())
     role = request.form.get("role", "")
     try:
         set_role(get_store().engine, user.username, role)
@@ -245,7 +274,8 @@ def revoke(token_id: int) -> Response:
     return _done("revoke_token", str(token_id), f"Token {token_id} of {owner} revoked.", owner=owner)
 
 
-def register(server: Flask) -> None:
+def register(server: Flask, settings: Settings) -> None:
+    server.extensions[OIDC_PROVIDER] = settings.oidc_provider_name if settings.auth == "oidc" else None
     server.add_url_rule(PATH, "admin_users", users_page, methods=["GET"])
     server.add_url_rule(PATH, "admin_users_add", add, methods=["POST"])
     server.add_url_rule(f"{PATH}/tokens/<int:token_id>/revoke", "admin_users_revoke_token", revoke, methods=["POST"])

@@ -183,5 +183,5 @@ def install(app: dash.Dash, settings: Settings) -> None:
     server.after_request(_private_caching)
     login.register(server, settings)
     account.register(server)
-    admin_users.register(server)
+    admin_users.register(server, settings)
     embed_dialog.register(server)

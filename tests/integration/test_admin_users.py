@@ -228,3 +228,22 @@ def test_odd_usernames_in_the_url_get_a_notice_not_an_error(clients):
     for name in ("no%20such", "%00", "a" * 300, "ROOT%27%3B--"):
         response = post(admin, f"/account/users/{name}/disable")
         assert response.status_code == 404 and "There is no user" in text(response), name
+
+
+def test_with_oidc_users_come_from_the_provider_and_are_disabled_here(make_app, monkeypatch):  # noqa: F811
+    from tests.integration.test_auth_oidc import ALICE, BOB, oidc_env, provider, sign_in
+
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # the provider is served over plain http
+    with provider() as (issuer, _):
+        app = make_app(**oidc_env(issuer))
+        admin, alice = app.server.test_client(), app.server.test_client()
+        assert sign_in(admin, BOB.sub).status_code == 303 and sign_in(alice, ALICE.sub).status_code == 303
+        page = text(admin.get("/account/users"))
+        assert "Users sign in with Test IdP" in page and 'name="password"' not in page and 'name="role"' not in page
+        form = {"username": "x", "role": "viewer", "password": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        assert post(admin, "/account/users", **form).status_code == 400
+        assert post(admin, "/account/users/alice/role", role="admin").status_code == 400
+        assert get_user(get_store().engine, "x") is None and get_user(get_store().engine, "alice").role == "viewer"
+        assert post(admin, "/account/users/alice/disable").status_code == 200
+        assert alice.get("/rates").status_code == 302  # her session is over
+        assert sign_in(alice, ALICE.sub).status_code != 303  # and the provider's sign-in is refused
