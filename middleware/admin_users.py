@@ -155,7 +155,7 @@ def users_page(notice: str = "", status: int = 200) -> Response:
 <div class="table-responsive"><table class="table table-sm small"><thead><tr><th>Owner</th><th>Name</th>
 <th>Starts</th><th>Created</th><th>Last used</th><th></th></tr></thead>
 <tbody>{tokens}</tbody></table></div>"""
-    return themed_page(body, title="Users and tokens", status=status, wide=True)
+    return themed_page(body, title="Users and tokens", status=status, wide="wider")
 
 
 def _audit(action: str, target: str, outcome: str, reason: str | None = None, **extra: Any) -> None:

@@ -51,6 +51,7 @@ PAGE = """<!doctype html>
   .login-remember {{ display: flex; gap: .5rem; align-items: center; margin: .75rem 0 1.25rem; }}
   .login-card .btn-spartan {{ width: 100%; }}
   .login-card.wide {{ max-width: 640px; }}
+  .login-card.wider {{ max-width: 1140px; }}
   .login-card .btn-quiet {{
     border: 1px solid var(--spartan-border-strong); color: var(--text-primary); background: transparent;
   }}
@@ -101,9 +102,11 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def themed_page(body: str, title: str = "Sign in", status: int = 200, wide: bool = False) -> Response:
-    """A small page in the login's frame: the Spartan card with the logo centred at 120 px."""
-    page = PAGE.format(body=body, title=escape(title), wide=" wide" if wide else "")
+def themed_page(body: str, title: str = "Sign in", status: int = 200, wide: bool | str = False) -> Response:
+    """A small page in the login's frame: the Spartan card with the logo centred at 120 px;
+    ``wide`` (640 px) or ``"wider"`` (1140 px, for tables) instead of the login's 380 px."""
+    width = wide if isinstance(wide, str) else "wide" if wide else ""
+    page = PAGE.format(body=body, title=escape(title), wide=f" {width}" if width else "")
     response = Response(page, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -86,11 +86,16 @@ def test_the_page_lists_users_with_their_state_and_live_tokens(clients):
     revoked, _ = create_token(engine, "viewer", "old report")
     create_token(engine, "viewer", "report two")
     revoke_token(engine, revoked.id)
+    add_user(engine, "newbie", NEW_PASSWORD, "viewer")
     page = text(admin.get("/account/users"))
     root_row = page.split("<strong>root</strong>", 1)[1].split("</tr>", 1)[0]
     viewer_row = page.split("<strong>viewer</strong>", 1)[1].split("</tr>", 1)[0]
     assert "(you)" in root_row and "your own account" in root_row and "<form" not in root_row
-    assert "<td>admin</td><td>enabled</td>" in root_row and "UTC" in root_row  # created and last login
+    assert "<td>admin</td><td>enabled</td>" in root_row and "never" not in root_row  # created, last login
+    assert "never" not in viewer_row
+    newbie_row = page.split("<strong>newbie</strong>", 1)[1].split("</tr>", 1)[0]
+    assert "<td>never</td><td>0</td>" in newbie_row  # no login yet, no token
+    assert 'class="spartan-card login-card wider"' in page
     assert "<td>viewer</td><td>enabled</td>" in viewer_row and "<td>2</td>" in viewer_row
     assert 'action="/account/users/viewer/remove"' in viewer_row
     assert "report one" in page and "report two" in page and "old report" not in page
