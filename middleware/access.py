@@ -3,8 +3,8 @@
 - **public**: the login page, the health probes, static files (assets, Dash's bundles).
 - **admin**: the System pages (the dashboards of the ``System`` group, with their CSV, zoom and
   embed routes), ``/api/system/*`` but its status (download log, source errors, history depth),
-  ``/metrics``, and the Dash requests that draw a System page (the pages router's callback, a
-  layout drawn in from the Referer).
+  ``/metrics``, the users' administration (``/account/users``), and the Dash requests that draw
+  a System page (the pages router's callback, a layout drawn in from the Referer).
 - **viewer**: everything else: dashboards, detail pages, CSV and the data API.
 """
 
@@ -34,8 +34,9 @@ PUBLIC_PATHS = frozenset(
     }
 )
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/")
-ADMIN_PATHS = frozenset({"/metrics"})
-ADMIN_PREFIXES = ("/api/system/",)
+ADMIN_PATHS = frozenset({"/metrics", "/account/users"})
+# /account/users/…: the admin's forms on the users and their tokens (middleware/admin_users.py).
+ADMIN_PREFIXES = ("/api/system/", "/account/users/")
 # The station's status (linked from every page's footer) stays readable by viewers; the rest of
 # /api/system/* (download log, sources with their errors, history depth) and whatever is added
 # there later needs an admin.

@@ -32,8 +32,10 @@ def account_page(user: User, notice: str = "", status: int = 200) -> Response:
     csrf = csrf_field()
     tokens = list_tokens(get_store().engine, user.username)
     rows = "".join(_row(t, csrf) for t in tokens) or '<tr><td colspan="4">No API tokens yet.</td></tr>'
+    admin = ' · <a href="/account/users">Users and tokens</a>' if user.role == "admin" else ""
     body = f"""{notice}<p class="text-center">Signed in as <strong>{escape(user.username)}</strong> ({user.role}).
-<a href="/">Back to the station</a> · <a href="/watchlists">Your watchlists</a> · <a href="/boards">Your boards</a></p>
+<a href="/">Back to the station</a> · <a href="/watchlists">Your watchlists</a> ·
+<a href="/boards">Your boards</a>{admin}</p>
 <h2 class="h6 mt-4">API tokens</h2>
 <p class="small">Send one as <code>Authorization: Bearer …</code> to read the data API and CSV as you.</p>
 <table class="table table-sm small"><thead><tr><th>Name</th><th>Starts</th><th>Last used</th><th></th></tr>

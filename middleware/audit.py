@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, request, request_finished
+from flask import Flask, Response, current_app, g, request, request_finished
 
 from config.logging_setup import resolve_format
 from config.settings import Settings
@@ -192,6 +192,15 @@ def audit_record(response: Response, datasets: _Datasets) -> dict[str, Any] | No
             or (datasets.for_page(request.path) if kind == "page" else None)
         )
     return record
+
+
+def write_event(record: Mapping[str, Any], message: str) -> None:
+    """An audit record that is no request's data access (a login, a user administered): on the
+    logger ``spartan.audit`` and in the audit file of the app, the same sinks as data access."""
+    audit_log.info("%s", message, extra=dict(record))
+    sink = current_app.extensions.get("spartan_audit_file")
+    if sink is not None:
+        sink.write(record)
 
 
 class AuditFile:

@@ -157,7 +157,7 @@ def install(app: dash.Dash, settings: Settings) -> None:
     """Sessions, the login and logout routes and the access check on ``app``'s server."""
     if settings.auth == "none":
         return
-    from middleware import account, embed_dialog, login
+    from middleware import account, admin_users, embed_dialog, login
 
     server = app.server
     # Pages go to the login when their session ends while open (assets/auth-session.js).
@@ -183,4 +183,5 @@ def install(app: dash.Dash, settings: Settings) -> None:
     server.after_request(_private_caching)
     login.register(server, settings)
     account.register(server)
+    admin_users.register(server, settings)
     embed_dialog.register(server)

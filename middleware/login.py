@@ -10,16 +10,16 @@ otherwise it ends with the browser (and after ``SPARTAN_SESSION_HOURS`` on the s
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask, Response, current_app, g, redirect, request, session
+from flask import Flask, Response, g, redirect, request, session
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from markupsafe import Markup, escape
 from wtforms.validators import ValidationError
 
 from config.settings import Settings
+from middleware.audit import write_event
 from middleware.auth import SESSION_ID_FIELD, current_user
 from middleware.redaction import clean
 from middleware.request_classes import client_key
@@ -27,7 +27,6 @@ from sql.sessions import open_session, revoke_session
 from sql.store import get_store
 from sql.users import authenticate
 
-audit_log = logging.getLogger("spartan.audit")
 WRONG = "Wrong username or password."
 EXPIRED = "The form expired. Please sign in again."
 
@@ -52,6 +51,7 @@ PAGE = """<!doctype html>
   .login-remember {{ display: flex; gap: .5rem; align-items: center; margin: .75rem 0 1.25rem; }}
   .login-card .btn-spartan {{ width: 100%; }}
   .login-card.wide {{ max-width: 640px; }}
+  .login-card.wider {{ max-width: 1140px; }}
   .login-card .btn-quiet {{
     border: 1px solid var(--spartan-border-strong); color: var(--text-primary); background: transparent;
   }}
@@ -102,9 +102,11 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def themed_page(body: str, title: str = "Sign in", status: int = 200, wide: bool = False) -> Response:
-    """A small page in the login's frame: the Spartan card with the logo centred at 120 px."""
-    page = PAGE.format(body=body, title=escape(title), wide=" wide" if wide else "")
+def themed_page(body: str, title: str = "Sign in", status: int = 200, wide: bool | str = False) -> Response:
+    """A small page in the login's frame: the Spartan card with the logo centred at 120 px;
+    ``wide`` (640 px) or ``"wider"`` (1140 px, for tables) instead of the login's 380 px."""
+    width = wide if isinstance(wide, str) else "wide" if wide else ""
+    page = PAGE.format(body=body, title=escape(title), wide=f" {width}" if width else "")
     response = Response(page, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -140,12 +142,7 @@ def _audit(outcome: str, username: str, user_id: int | None, **extra: str) -> No
         "user_id": user_id,
         **extra,
     }
-    audit_log.info(
-        "%s %s user=%s client=%s", record["event"], outcome, record["username"], record["client_ip"], extra=record
-    )
-    sink = current_app.extensions.get("spartan_audit_file")
-    if sink is not None:
-        sink.write(record)
+    write_event(record, f"{record['event']} {outcome} user={record['username']} client={record['client_ip']}")
 
 
 def csrf_field() -> str:

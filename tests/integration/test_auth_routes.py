@@ -83,7 +83,7 @@ def expected_role(url: str) -> str:
     """The role the issue gives each URL: public, viewer or admin."""
     if url in PUBLIC or url.startswith(PUBLIC_PREFIXES):
         return "public"
-    if url == "/metrics" or (url.startswith("/api/system/") and url != "/api/system/status"):
+    if url in ("/metrics", "/account/users") or (url.startswith("/api/system/") and url != "/api/system/status"):
         return "admin"
     if url in SYSTEM_PAGES or any(url.startswith((f"/csv/{i}/", f"/zoom/{i}/", f"/embed/{i}/")) for i in SYSTEM_IDS):
         return "admin"
@@ -129,6 +129,7 @@ def test_every_route_and_page_answers_each_role_as_the_issue_says(clients):
     urls = get_urls(app.server)
     assert {"/metrics", "/api/system/download-log", "/system", "/csv/system/datasets.csv", "/login"} <= set(urls)
     assert {"/watchlists", "/boards", "/boards/1", "/boards/1.yaml", "/boards/pin", "/boards/x"} <= set(urls)
+    assert "/account/users" in urls
     wrong = []
     for url in urls:
         role = expected_role(url)
