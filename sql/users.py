@@ -98,6 +98,8 @@ def hash_password(password: str) -> str:
 
 
 def get_user(engine: Engine, username: str) -> User | None:
+    if "\x00" in username:  # no stored name has one, and PostgreSQL refuses it in a query
+        return None
     with engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.username == username.strip().lower())).first()
     return user_from_row(row) if row else None
