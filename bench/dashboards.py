@@ -55,8 +55,8 @@ if (!content || !content.children.length) return 'no page content';
 const screen = window.innerHeight;
 for (const p of document.querySelectorAll('.lazy-part')) {
   const box = p.getBoundingClientRect();
-  const drawn = p.classList.contains('lazy-grid')
-    ? !!p.querySelector('.ag-root') : !!p.querySelector('.js-plotly-plot .main-svg');
+  const drawn = p.classList.contains('lazy-grid') ? !!p.querySelector('.ag-root')
+    : p.classList.contains('lazy-panel') ? p.children.length > 0 : !!p.querySelector('.js-plotly-plot .main-svg');
   if (box.top < screen && box.bottom > 0 && !drawn) {
     return p.id + ' (first screen) not drawn';
   }

@@ -14,6 +14,7 @@ import dash
 import flask
 from dash import dcc, html
 
+from components import lazy
 from components.cards import failing_sources_notice
 from components.view_state import RANGES, ViewState, parse_view
 from config.analytics import Ref, load_analytics
@@ -201,7 +202,7 @@ def render_cards(contexts: list[PanelContext]) -> tuple[list[html.Section], list
     reads = [panel_reads(ctx) for ctx in contexts]
     with read.batch(r for panel in reads for r in panel):
         cards = [render_panel(ctx) for ctx in contexts]
-    return cards, reads
+    return lazy.defer_below(cards, [ctx.spec.width for ctx in contexts]), reads
 
 
 def render_dashboard(board: Dashboard, view: ViewState, panels: list | None = None, title: bool = True) -> html.Div:

@@ -63,8 +63,8 @@ if (document.querySelector('._dash-loading')) return 'the Dash app is still load
 if (!content || !content.children.length) return 'no page content yet';
 for (const p of document.querySelectorAll('.lazy-part')) {
   const box = p.getBoundingClientRect();
-  const drawn = p.classList.contains('lazy-grid')
-    ? !!p.querySelector('.ag-root') : !!p.querySelector('.js-plotly-plot .main-svg');
+  const drawn = p.classList.contains('lazy-grid') ? !!p.querySelector('.ag-root')
+    : p.classList.contains('lazy-panel') ? p.children.length > 0 : !!p.querySelector('.js-plotly-plot .main-svg');
   if (box.top < window.innerHeight && box.bottom > 0 && !drawn) {
     return p.id + ' (first screen) not drawn';
   }
@@ -79,10 +79,11 @@ if (document.querySelector('[data-dash-is-loading="true"]')) return 'a component
 return true;
 """
 
-# The lazy parts (charts, grids) not drawn yet (their placeholders' ids), in page order.
+# The lazy parts (panel bodies, charts, grids) not drawn yet (their placeholders' ids), in page order.
 UNDRAWN_JS = """
 return [...document.querySelectorAll('.lazy-part')].filter(p => p.classList.contains('lazy-grid')
-  ? !p.querySelector('.ag-root') : !p.querySelector('.js-plotly-plot .main-svg')).map(p => p.id);
+  ? !p.querySelector('.ag-root') : p.classList.contains('lazy-panel') ? !p.children.length
+  : !p.querySelector('.js-plotly-plot .main-svg')).map(p => p.id);
 """
 
 # What the page holds once rendered: charts, grids with their row counts, visible spinners,
@@ -238,7 +239,7 @@ def undrawn(duo) -> list[str]:
 
 def draw_every_chart(duo) -> None:
     """Scroll as a reader would until every chart and grid of the page has been drawn."""
-    for _ in range(50):
+    for _ in range(150):  # a deferred panel's body, then its charts and grids
         left = undrawn(duo)
         if not left:
             break
