@@ -1,6 +1,7 @@
 /*
- * Charts and grids drawn as they scroll into view (components/lazy.py): every placeholder
- * (.lazy-part) still empty is checked whenever the page changes, scrolls or resizes (and every
+ * Charts, grids and the bodies of panels further down drawn as they scroll into view
+ * (components/lazy.py): every placeholder (.lazy-part) still empty is checked whenever the
+ * page changes, scrolls or resizes (and every
  * 300 ms besides, for browsers that paint without scrolling, such as a headless screenshot);
  * once it comes into view (or, after the first scroll, within 300 px of it) the component kept
  * in its "spec" store is put in its place with set_props (no callback, no server round trip).
@@ -17,6 +18,8 @@
   // again once its id changed or its grace ran out.
   var asked = new WeakMap();
   var queued = false;
+  // Once printing starts, every part, and the parts inside a panel's body put in place then.
+  var printing = false;
 
   function reveal(el) {
     var id;
@@ -58,7 +61,7 @@
     for (var i = 0; i < found.length; i++) {
       var box = found[i].getBoundingClientRect();
       var shown = box.width > 0 || box.height > 0;
-      if (all === true || (shown && box.top < bottom && box.bottom > -margin)) {
+      if (all === true || printing || (shown && box.top < bottom && box.bottom > -margin)) {
         reveal(found[i]);
       }
     }
@@ -83,6 +86,7 @@
   window.addEventListener("resize", soon);
   window.setInterval(check, 300);
   window.addEventListener("beforeprint", function () {
+    printing = true;
     check(true);
   });
 })();

@@ -457,6 +457,17 @@ def test_charts_below_the_first_screen_are_drawn_when_scrolled_to(browser):
     assert browser.get_logs() == []
 
 
+def test_printing_draws_every_part_and_the_parts_inside_deferred_panels(browser):
+    """A long page's lower panels come as one part each (their bodies), with charts and grids
+    inside: printing starts them all, and then what they hold, without scrolling."""
+    browser.driver.get(browser.server_url + "/options")
+    wait_rendered(browser)
+    assert browser.driver.execute_script("return document.querySelectorAll('.lazy-panel:empty').length") > 0
+    browser.driver.execute_script("window.dispatchEvent(new Event('beforeprint'));")
+    until(browser, lambda _d: undrawn(browser) == [], "every part drawn for printing")
+    assert browser.driver.execute_script("return window.scrollY") == 0
+
+
 def test_the_navbar_menus_open_navigate_in_the_page_and_close(browser):
     """The navbar's menus are native disclosures (no Bootstrap script): one opens at a time, a
     pick navigates without reloading the document and closes the menu, the current page's
