@@ -25,7 +25,7 @@ import random
 
 from locust import FastHttpUser, between, constant, task
 
-_WAIT = os.environ.get("SPARTAN_LOAD_WAIT", "1-5")
+_WAIT = os.environ.get("SPARTAN_LOAD_WAIT", "5-15")
 CEILING = os.environ.get("SPARTAN_LOAD_CEILING")
 PLAN = {}
 if not CEILING:

@@ -146,7 +146,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=1000, help="Locust users in the load (default 1000)")
     parser.add_argument("--spawn-rate", type=float, default=50, help="users started a second (default 50)")
     parser.add_argument("--duration", type=int, default=60, help="seconds of load after every user started")
-    parser.add_argument("--wait", default="1-5", help="think time between a user's actions, seconds (default 1-5)")
+    parser.add_argument("--wait", default="5-15", help="think time between a user's actions, seconds (default 5-15)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2, as in production)")
     parser.add_argument("--p95-limit", type=float, default=200, help="fail at a station p95 ≥ this, ms (0: don't)")
     parser.add_argument("--no-ceiling", action="store_true", help="skip the trivial-Flask ceiling run")
@@ -155,10 +155,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--soak-warmup", type=float, default=None, help="seconds before memory is judged (default 20%%)")
     parser.add_argument("--rss-growth-mib", type=float, default=32, help="a worker's allowed growth after warm-up")
     parser.add_argument("--sample-every", type=float, default=5, help="seconds between memory/pool samples")
+    parser.add_argument("--plan-every", type=int, default=1, help="every Nth page and panel only (default 1: all)")
     parser.add_argument("--load", action=argparse.BooleanOptionalAction, default=True, help="run the load phase")
     args = parser.parse_args(argv)
-    if args.users < 1 or args.duration < 1 or args.spawn_rate <= 0 or args.workers < 1:
-        parser.error("--users, --duration, --spawn-rate and --workers must be positive")
+    if min(args.users, args.duration, args.workers, args.plan_every) < 1 or args.spawn_rate <= 0:
+        parser.error("--users, --duration, --spawn-rate, --workers and --plan-every must be positive")
     if args.soak < 0 or (not args.load and not args.soak):
         parser.error("nothing to run: --no-load needs --soak SECONDS > 0")
     if len(args.wait.split("-")) > 2 or not all(p.replace(".", "", 1).isdigit() for p in args.wait.split("-")):
@@ -179,10 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     report: list[str] = []
     try:
         station.start_services()
-        station.seed()
-        station.start_web()
+        station.seed_and_start_web()
         started = time.monotonic()
-        plan = load_plan.build(station.base)
+        plan = load_plan.build(station.base, every=args.plan_every)
         (scratch / "plan.json").write_text(json.dumps(plan))
         report.append(
             f"plan: {', '.join(f'{len(v)} {k}' for k, v in plan.items())} (checked and warmed in "

@@ -86,10 +86,13 @@ class Station:
             raise RuntimeError(f"python -m jobs {' '.join(args)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
         self.timings[f"jobs {args[0]}"] = time.monotonic() - started
 
-    def seed(self) -> None:
-        """Migrate, then five years of demo data for every catalogued dataset."""
+    def seed_and_start_web(self) -> None:
+        """Migrate, start the web, then five years of demo data for every catalogued dataset
+        (the web boots meanwhile); until the station answers ready."""
         self.jobs("migrate")
+        self.web, self.base = self._gunicorn("app:server", self.env, self.scratch / "web.log")
         self.jobs("demo")
+        wait_for(lambda: status(self.base + "/health/ready") == 200, BOOT_TIMEOUT, "the station ready", 0.2)
 
     def _gunicorn(self, app: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
         port = _free_port()
@@ -109,10 +112,6 @@ class Station:
         if process.poll() is not None:
             raise RuntimeError(f"{app} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         return process, base
-
-    def start_web(self) -> None:
-        self.web, self.base = self._gunicorn("app:server", self.env, self.scratch / "web.log")
-        wait_for(lambda: status(self.base + "/health/ready") == 200, BOOT_TIMEOUT, "the station ready", 0.2)
 
     def start_ceiling(self, body: bytes, path: str, content_type: str) -> str:
         """bench/ceiling.py answering ``path`` with ``body``; its base URL."""
@@ -144,6 +143,28 @@ class Station:
         stop_process(self.web, self.ceiling, sig=2)
         for service in reversed(self._own):
             service.stop()
+        if not self._own and self.env:
+            self._drop_run_data()
+
+    def _drop_run_data(self) -> None:
+        """On given services: the run's schema and cache keys go, nothing else is touched."""
+        import redis
+        import sqlalchemy as sa
+
+        from config.settings import load_settings
+
+        settings = load_settings(self.env)
+        try:
+            engine = sa.create_engine(settings.database_url)
+            with engine.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{settings.db_schema}" CASCADE'))
+            engine.dispose()
+            client = redis.Redis.from_url(self.redis_url)
+            keys = list(client.scan_iter(f"{self.env['SPARTAN_CACHE_PREFIX']}*", count=1000))
+            for start in range(0, len(keys), 1000):
+                client.delete(*keys[start : start + 1000])
+        except Exception as exc:  # noqa: BLE001 - clean-up is best effort, and says so
+            print(f"clean-up of {settings.db_schema}: {exc}", file=sys.stderr)
 
 
 def _free_port() -> int:
