@@ -70,8 +70,9 @@ class StationUser(FastHttpUser):
 
     def _callback(self, page: str, body: dict, name: str):
         headers = {"Content-Type": "application/json", "Referer": self.host + page}
-        with self.client.post("/_dash-update-component", data=json.dumps(body), headers=headers, name=name,
-                              catch_response=True) as response:
+        with self.client.post(
+            "/_dash-update-component", data=json.dumps(body), headers=headers, name=name, catch_response=True
+        ) as response:
             _expect(response, 200, "application/json")
 
     @task(4)

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.load import plan as load_plan
-from tests.load.station import ROOT, Station, fetch, histogram_buckets, histogram_quantile, scrape
+from tests.load.station import Station, fetch, histogram_buckets, histogram_quantile, scrape
 from tests.load.watch import Watch, judge, memory, pool_peak
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -70,8 +70,17 @@ class LocustRun:
         return next(r for r in self.rows if r.name == "Aggregated")
 
 
-def locust(python: Path, base: str, users: int, spawn_rate: float, duration: int, wait: str, out: Path,
-           plan: Path | None = None, ceiling: str | None = None) -> LocustRun:
+def locust(
+    python: Path,
+    base: str,
+    users: int,
+    spawn_rate: float,
+    duration: int,
+    wait: str,
+    out: Path,
+    plan: Path | None = None,
+    ceiling: str | None = None,
+) -> LocustRun:
     """Locust headless against ``base``; statistics reset once every user has started."""
     ramp = int(users / spawn_rate + 0.999)
     prefix = out / f"locust-{'ceiling' if ceiling else 'station'}-{time.monotonic_ns()}"
@@ -93,8 +102,15 @@ def locust(python: Path, base: str, users: int, spawn_rate: float, duration: int
         )
     with open(f"{prefix}_stats.csv", newline="") as handle:
         rows = [
-            Row(r["Name"], int(r["Request Count"]), int(r["Failure Count"]), float(r["50%"]), float(r["95%"]),
-                float(r["99%"]), float(r["Requests/s"]))
+            Row(
+                r["Name"],
+                int(r["Request Count"]),
+                int(r["Failure Count"]),
+                float(r["50%"]),
+                float(r["95%"]),
+                float(r["99%"]),
+                float(r["Requests/s"]),
+            )
             for r in csv.DictReader(handle)
         ]
     with open(f"{prefix}_failures.csv", newline="") as handle:
@@ -119,7 +135,9 @@ def table(station: LocustRun, ceiling: LocustRun | None) -> str:
     rows = [r for r in station.rows if r.name != "Aggregated"] + [station.total]
     for r in rows:
         name = "station, all requests" if r.name == "Aggregated" else r.name
-        lines.append(f"{name:34} {r.requests:9,} {r.failures:7,} {r.rps:7,.0f} {r.p50:7,.0f} {r.p95:7,.0f} {r.p99:7,.0f}")
+        lines.append(
+            f"{name:34} {r.requests:9,} {r.failures:7,} {r.rps:7,.0f} {r.p50:7,.0f} {r.p95:7,.0f} {r.p99:7,.0f}"
+        )
     if ceiling is not None:
         r = ceiling.total
         lines.append(
@@ -152,7 +170,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-ceiling", action="store_true", help="skip the trivial-Flask ceiling run")
     parser.add_argument("--soak", type=int, default=0, help="seconds of soak after the load (0: none)")
     parser.add_argument("--soak-users", type=int, default=None, help="users during the soak (default --users)")
-    parser.add_argument("--soak-warmup", type=float, default=None, help="seconds before memory is judged (default 20%%)")
+    parser.add_argument(
+        "--soak-warmup", type=float, default=None, help="seconds before memory is judged (default 20%%)"
+    )
     parser.add_argument("--rss-growth-mib", type=float, default=32, help="a worker's allowed growth after warm-up")
     parser.add_argument("--sample-every", type=float, default=5, help="seconds between memory/pool samples")
     parser.add_argument("--plan-every", type=int, default=1, help="every Nth page and panel only (default 1: all)")
@@ -192,15 +212,24 @@ def main(argv: list[str] | None = None) -> int:
         ceiling = None
         if args.load:
             with Watch(station, args.sample_every) as watch:
-                run = locust(python, station.base, args.users, args.spawn_rate, args.duration, args.wait, scratch,
-                             plan=scratch / "plan.json")
+                run = locust(
+                    python,
+                    station.base,
+                    args.users,
+                    args.spawn_rate,
+                    args.duration,
+                    args.wait,
+                    scratch,
+                    plan=scratch / "plan.json",
+                )
             after = scrape(station.base)
             problems += [f"load: {p}" for p in judge(watch, 0, None, args.workers, station.web_log())]
             if not args.no_ceiling:
                 body, headers = fetch(station.base + CEILING_PATH)
                 base = station.start_ceiling(body, CEILING_PATH, headers.get("Content-Type", "application/json"))
-                ceiling = locust(python, base, args.users, args.spawn_rate, args.duration, args.wait, scratch,
-                                 ceiling=CEILING_PATH)
+                ceiling = locust(
+                    python, base, args.users, args.spawn_rate, args.duration, args.wait, scratch, ceiling=CEILING_PATH
+                )
                 station.stop_ceiling()
             total = run.total
             report += [
@@ -221,14 +250,24 @@ def main(argv: list[str] | None = None) -> int:
                 problems.append(f"load: {total.failures} requests failed: " + "; ".join(run.errors[:10]))
             if args.p95_limit and total.p95 >= args.p95_limit:
                 problems.append(f"load: the station's p95 is {total.p95:.0f} ms, the limit {args.p95_limit:g} ms")
-            report.append(f"station p95 (all requests): {total.p95:.0f} ms"
-                          + (f", limit {args.p95_limit:g} ms" if args.p95_limit else " (not judged)"))
+            report.append(
+                f"station p95 (all requests): {total.p95:.0f} ms"
+                + (f", limit {args.p95_limit:g} ms" if args.p95_limit else " (not judged)")
+            )
         if args.soak:
             users = args.soak_users or args.users
             warmup = args.soak_warmup if args.soak_warmup is not None else 0.2 * args.soak
             with Watch(station, args.sample_every) as soak_watch:
-                soak = locust(python, station.base, users, args.spawn_rate, args.soak, args.wait, scratch,
-                              plan=scratch / "plan.json")
+                soak = locust(
+                    python,
+                    station.base,
+                    users,
+                    args.spawn_rate,
+                    args.soak,
+                    args.wait,
+                    scratch,
+                    plan=scratch / "plan.json",
+                )
             found = judge(soak_watch, warmup, args.rss_growth_mib, args.workers, station.web_log())
             problems += [f"soak: {p}" for p in found]
             if soak.total.failures or soak.errors:

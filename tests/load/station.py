@@ -80,10 +80,17 @@ class Station:
     def jobs(self, *args: str, timeout: float = SEED_TIMEOUT) -> None:
         started = time.monotonic()
         done = subprocess.run(  # noqa: S603 - the project's own CLI, fixed arguments
-            [sys.executable, "-m", "jobs", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout
+            [sys.executable, "-m", "jobs", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         if done.returncode != 0:
-            raise RuntimeError(f"python -m jobs {' '.join(args)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+            raise RuntimeError(
+                f"python -m jobs {' '.join(args)} failed ({done.returncode}):\n{done.stdout}{done.stderr}"
+            )
         self.timings[f"jobs {args[0]}"] = time.monotonic() - started
 
     def seed_and_start_web(self) -> None:
