@@ -131,7 +131,7 @@ def build(base: str, every: int = 1, csv_limit: int = 60) -> dict:
     from config.dashboard_specs import load_dashboards
 
     with ThreadPoolExecutor(CHECK_THREADS) as pool:
-        pages = dict(pool.map(lambda p: _page_ok(base, p), dashboard_paths(base)[::every]))
+        pages = dict(pool.map(lambda p: _page_ok(base, p), dashboard_paths()[::every]))
         missing = [p for p, layout in pages.items() if layout is None]
         if missing:
             raise PlanError(f"pages that did not answer 200 with HTML: {missing}")
