@@ -14,9 +14,9 @@ running station, so every path and callback body is one the station really serve
 - the REST API: latest values and one series' history;
 - revalidations: ``If-None-Match`` with the ETag the station sent this user, a 304 expected.
 
-``SPARTAN_LOAD_WAIT`` is the think time between a user's actions in seconds ("1-5": uniformly
-between). With ``SPARTAN_LOAD_CEILING`` set to a path, every user asks for that one path
-instead, at the same pace (the trivial-Flask ceiling, bench/ceiling.py).
+``SPARTAN_LOAD_WAIT`` is the think time between a user's actions in seconds ("5-15": uniformly
+between). ``StationUser`` is the mix; ``CeilingUser`` (named on Locust's command line) asks for
+one path, ``SPARTAN_LOAD_CEILING``, at the same pace: the trivial-Flask ceiling, bench/ceiling.py.
 """
 
 import json
@@ -26,9 +26,9 @@ import random
 from locust import FastHttpUser, between, constant, task
 
 _WAIT = os.environ.get("SPARTAN_LOAD_WAIT", "5-15")
-CEILING = os.environ.get("SPARTAN_LOAD_CEILING")
+CEILING = os.environ.get("SPARTAN_LOAD_CEILING", "/api/market/indices")
 PLAN = {}
-if not CEILING:
+if os.environ.get("SPARTAN_LOAD_PLAN"):
     with open(os.environ["SPARTAN_LOAD_PLAN"], encoding="utf-8") as handle:
         PLAN = json.load(handle)
 
@@ -77,8 +77,6 @@ class StationUser(FastHttpUser):
 
     @task(4)
     def open_page(self):
-        if CEILING:
-            return self._get(CEILING, "ceiling: fixed bytes")
         path = random.choice(PLAN["pages"])
         self._get(path, SHELL, content_type="text/html")
         # The app shell asks for its layout (the page drawn in, from the Referer) and callbacks.
@@ -87,8 +85,6 @@ class StationUser(FastHttpUser):
 
     @task(2)
     def navigate(self):
-        if CEILING:
-            return self._get(CEILING, "ceiling: fixed bytes")
         # A click on a link: the router draws the page, the preload banner follows the path.
         entry = random.choice(PLAN["router"])
         self._callback(entry["page"], entry["body"], ROUTER)
@@ -96,8 +92,6 @@ class StationUser(FastHttpUser):
 
     @task(1)
     def pick_instrument(self):
-        if CEILING:
-            return self._get(CEILING, "ceiling: fixed bytes")
         # The picker rewrites the URL's ?compare=, then the router draws the page for it.
         entry = random.choice(PLAN["picker"])
         self._callback(entry["page"], entry["body"], PICKER)
@@ -105,26 +99,18 @@ class StationUser(FastHttpUser):
 
     @task(1)
     def download_csv(self):
-        if CEILING:
-            return self._get(CEILING, "ceiling: fixed bytes")
         self._get(random.choice(PLAN["csv"]), CSV, content_type="text/csv")
 
     @task(3)
     def api_latest(self):
-        if CEILING:
-            return self._get(CEILING, "ceiling: fixed bytes")
         self._api(random.choice(PLAN["latest"]), LATEST)
 
     @task(2)
     def api_history(self):
-        if CEILING:
-            return self._get(CEILING, "ceiling: fixed bytes")
         self._api(random.choice(PLAN["history"]), HISTORY)
 
     @task(3)
     def revalidate(self):
-        if CEILING:
-            return self._get(CEILING, "ceiling: fixed bytes")
         if not self.etags:  # nothing fetched yet: fetch as a client would first
             return self.api_latest()
         path, etag = random.choice(list(self.etags.items()))
@@ -135,3 +121,15 @@ class StationUser(FastHttpUser):
         etag = response.headers.get("ETag")
         if response.status_code == 200 and etag:
             self.etags[path] = etag
+
+
+class CeilingUser(FastHttpUser):
+    """The same pace against bench/ceiling.py, which answers one path with fixed bytes."""
+
+    wait_time = _wait_time()
+    default_headers = {"Accept-Encoding": "gzip"}
+
+    @task
+    def fixed(self):
+        with self.client.get(CEILING, name="ceiling: fixed bytes", catch_response=True) as response:
+            _expect(response, 200)

@@ -21,7 +21,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
-ROUTER = ".._pages_content.children..._pages_store.data.."
+from tests.fixtures.pages import router_callback as router_body
+
 PICKER_OUTPUT = '{"index":["MATCH"],"type":"view-picker-location"}.search'
 PICKER, PICKER_LOCATION = "view-picker", "view-picker-location"
 API_GROUPS = ("/api/market/", "/api/economic/", "/api/analytics/")
@@ -31,19 +32,6 @@ CHECK_THREADS = 4
 
 class PlanError(RuntimeError):
     """The station did not answer a request of the plan as it should."""
-
-
-def router_body(pathname: str, search: str = "") -> dict:
-    return {
-        "output": ROUTER,
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": pathname},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
 
 
 def banner_body(pathname: str) -> dict:

@@ -33,9 +33,11 @@ import csv
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +88,7 @@ def locust(
     prefix = out / f"locust-{'ceiling' if ceiling else 'station'}-{time.monotonic_ns()}"
     env = {**os.environ, "SPARTAN_LOAD_WAIT": wait}
     env.update({"SPARTAN_LOAD_CEILING": ceiling} if ceiling else {"SPARTAN_LOAD_PLAN": str(plan)})
+    user_class = "CeilingUser" if ceiling else "StationUser"
     with (out / "locust.log").open("a") as log:
         subprocess.run(  # noqa: S603 - Locust from its venv, fixed arguments
             [
@@ -93,6 +96,7 @@ def locust(
                 *("--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{ramp + duration}s"),
                 *("--csv", str(prefix), "--reset-stats", "--only-summary", "--stop-timeout", "10"),
                 *("--loglevel", "WARNING", "--exit-code-on-error", "0"),
+                user_class,
             ],
             env=env,
             check=False,  # failures are read from its statistics
@@ -191,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.api_load import locust_python
 
     args = parse_args(argv)
+    if threading.current_thread() is threading.main_thread():  # a SIGTERM still stops what was started
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     python = locust_python()
     scratch = Path(tempfile.mkdtemp(prefix="spartan-load-"))
     station = Station(
