@@ -195,8 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench.api_load import locust_python
 
     args = parse_args(argv)
+    handler = None
     if threading.current_thread() is threading.main_thread():  # a SIGTERM still stops what was started
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        handler = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     python = locust_python()
     scratch = Path(tempfile.mkdtemp(prefix="spartan-load-"))
     station = Station(
@@ -287,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             ]
     finally:
         station.close()
+        if handler is not None:
+            signal.signal(signal.SIGTERM, handler)
         print("\n".join(report), flush=True)
         if os.environ.get("SPARTAN_LOAD_KEEP") != "1":
             shutil.rmtree(scratch, ignore_errors=True)
