@@ -165,3 +165,18 @@ def build(base: str, every: int = 1, csv_limit: int = 60) -> dict:
     if empty:
         raise PlanError(f"nothing to load in: {', '.join(empty)}")
     return plan
+
+
+def warm(base: str, plan: dict, rounds: int) -> None:
+    """Every request of the plan ``rounds`` times more: each gunicorn worker keeps its own memory
+    of reads and of page layouts, and which worker answers is the kernel's choice, so a few
+    rounds leave every worker warm (as hours of traffic would), not only the one that built."""
+    requests = [(p, None, None) for p in plan["pages"]]
+    requests += [("/_dash-layout", {"Referer": base + p}, None) for p in plan["pages"]]
+    requests += [("/_dash-update-component", None, e[k]) for e in plan["router"] for k in ("body", "banner")]
+    requests += [("/_dash-update-component", None, e[k]) for e in plan["picker"] for k in ("body", "follow")]
+    requests += [(p, None, None) for key in ("csv", "latest", "history") for p in plan[key]]
+    with ThreadPoolExecutor(CHECK_THREADS) as pool:
+        for status, _, _ in pool.map(lambda r: _call(base, r[0], headers=r[1], body=r[2]), requests * rounds):
+            if status != 200:
+                raise PlanError(f"a request of the plan answered {status} while warming")

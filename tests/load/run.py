@@ -8,7 +8,7 @@
    runs it (``gunicorn -c config/gunicorn.conf.py app:server``, 2 workers × 4 threads), per-IP
    rate limits off (every Locust user is 127.0.0.1).
 2. The plan (tests/load/plan.py): every page, callback, CSV and API request of the mix,
-   answered once as expected.
+   answered once as expected, then twice per worker more (every worker warm).
 3. Load: Locust headless (its own venv, bench/requirements-locust.txt) with ``--users`` users
    of tests/load/locustfile.py, ``--spawn-rate`` a second, ``--wait`` seconds of think time;
    statistics from when every user has started, for ``--duration`` seconds. Worker memory and
@@ -210,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         station.seed_and_start_web()
         started = time.monotonic()
         plan = load_plan.build(station.base, every=args.plan_every)
+        load_plan.warm(station.base, plan, rounds=2 * args.workers)
         (scratch / "plan.json").write_text(json.dumps(plan))
         report.append(
             f"plan: {', '.join(f'{len(v)} {k}' for k, v in plan.items())} (checked and warmed in "
