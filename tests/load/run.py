@@ -72,6 +72,14 @@ class LocustRun:
         return next(r for r in self.rows if r.name == "Aggregated")
 
 
+def _number(text: str) -> float:
+    """A figure of Locust's CSV; "N/A" (nothing measured) as NaN."""
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
 def locust(
     python: Path,
     base: str,
@@ -110,10 +118,10 @@ def locust(
                 r["Name"],
                 int(r["Request Count"]),
                 int(r["Failure Count"]),
-                float(r["50%"]),
-                float(r["95%"]),
-                float(r["99%"]),
-                float(r["Requests/s"]),
+                _number(r["50%"]),
+                _number(r["95%"]),
+                _number(r["99%"]),
+                _number(r["Requests/s"]),
             )
             for r in csv.DictReader(handle)
         ]
