@@ -141,7 +141,7 @@ def build(base: str, every: int = 1, csv_limit: int = 60) -> dict:
 
         boards = sorted(load_dashboards().values(), key=lambda b: (b.order, b.path))
         candidates = [f"/csv/{b.id}/{p.id}.csv" for b in boards if b.group != "System" for p in b.panels][::every]
-        csv = [p for p in pool.map(lambda p: _csv_ok(base, p), candidates) if p][:csv_limit]
+        csv = [p for p in pool.map(lambda p: _csv_ok(base, p), candidates) if p][: max(10, csv_limit // every)]
 
     spec = _json(base, "/api/openapi.json")
     latest = [p for p in spec["paths"] if p.startswith(API_GROUPS) and "{" not in p]
