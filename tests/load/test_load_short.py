@@ -7,6 +7,9 @@ than 32 MiB after the soak's 20 s warm-up, no worker died. The p95 is printed, n
 the CI machine has 2 cores shared with other jobs and with Locust itself, so the p95 < 200 ms
 bound is judged only by the full ``make loadtest`` (1,000 users), which fails past it.
 
+It takes about 2 min 45 s on a loaded 2-core machine: seeding five years of demo data (35–80 s)
+and checking and warming the plan (~30 s, every third page) come before the 90 s of load.
+
 Skips when redis-server or PostgreSQL's initdb/pg_ctl are not installed.
 """
 
