@@ -6,7 +6,7 @@ HOST   ?= $(or $(SPARTAN_HOST),127.0.0.1)
 PORT   ?= $(or $(SPARTAN_PORT),8888)
 WORKERS ?= 2
 
-.PHONY: run web scheduler preload migrate test lint audit install install-dev clean plotly-bundle css
+.PHONY: run web scheduler preload migrate test lint audit install install-dev clean plotly-bundle css loadtest soak
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,21 @@ lint: install-dev
 ## SPARTAN_TEST_DATABASE_URL / SPARTAN_TEST_REDIS_URL are set) and e2e (headless Chromium).
 test: lint
 	$(PY) -m pytest --headless --cov --cov-report=term:skip-covered --cov-fail-under=85
+
+## 1,000 Locust users on a station of its own (PostgreSQL + Redis started for the run, or
+## SPARTAN_DATABASE_URL / SPARTAN_REDIS_URL; five years of demo data; gunicorn as in
+## production) beside the trivial-Flask ceiling; fails when any request errors or the
+## station's p95 reaches 200 ms (tests/load/run.py; Locust in var/bench/locust-venv).
+LOADTEST_ARGS ?=
+loadtest: install
+	$(PY) -m tests.load.run --users 1000 $(LOADTEST_ARGS)
+
+## The same mix for SOAK_SECONDS (default 10 min): fails when a worker's memory grows more
+## than 32 MiB after the warm-up or the database pool exhausts.
+SOAK_SECONDS ?= 600
+SOAK_USERS ?= 1000
+soak: install
+	$(PY) -m tests.load.run --no-load --soak $(SOAK_SECONDS) --soak-users $(SOAK_USERS) $(SOAK_ARGS)
 
 ## Known vulnerabilities in requirements.txt and everything it pulls in: pip-audit (own venv)
 ## against the PyPA advisory data served by PyPI. Needs network: with no way to the advisory
