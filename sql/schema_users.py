@@ -4,7 +4,7 @@ metadata (sql/metadata.py); sql/schema.py re-exports them with every other table
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
 
 from sql.metadata import metadata
 
@@ -25,7 +25,8 @@ users = Table(
 )
 
 # A session's cookie holds a random token; the table keeps its SHA-256 only, so a copy of the
-# table opens no session. Logout, a password change or a removed user revoke sessions here.
+# table opens no session. Logout, a password change or a removed user revoke sessions here. A
+# session opened by an OpenID Connect sign-in keeps its ID token, sent to the provider at logout.
 user_sessions = Table(
     "user_sessions",
     metadata,
@@ -36,6 +37,9 @@ user_sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    Column(
+        "id_token", Text, comment="ID token of an OpenID Connect sign-in (id_token_hint at logout); cleared at logout"
+    ),
     Index("ix_user_sessions_user_id", "user_id"),
 )
 

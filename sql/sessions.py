@@ -18,8 +18,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def open_session(engine: Engine, user_id: int, lifetime: timedelta) -> str:
-    """A new session of ``user_id`` for ``lifetime``; returns the token for the cookie."""
+def open_session(engine: Engine, user_id: int, lifetime: timedelta, id_token: str | None = None) -> str:
+    """A new session of ``user_id`` for ``lifetime``; returns the token for the cookie.
+    ``id_token``: the ID token of an OpenID Connect sign-in, handed back by ``revoke_session``."""
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
     with engine.begin() as conn:
@@ -27,7 +28,7 @@ def open_session(engine: Engine, user_id: int, lifetime: timedelta) -> str:
         conn.execute(delete(user_sessions).where(user_sessions.c.expires_at < now - timedelta(days=7)))
         conn.execute(
             user_sessions.insert().values(
-                id_hash=_digest(token), user_id=user_id, created_at=now, expires_at=now + lifetime
+                id_hash=_digest(token), user_id=user_id, created_at=now, expires_at=now + lifetime, id_token=id_token
             )
         )
     return token
@@ -51,11 +52,11 @@ def session_user(engine: Engine, token: str) -> User | None:
     return user_from_row(row) if expires > now else None
 
 
-def revoke_session(engine: Engine, token: str) -> None:
-    """End one session (logout)."""
+def revoke_session(engine: Engine, token: str) -> str | None:
+    """End one session (logout). Returns the ID token its OpenID Connect sign-in left (for the
+    logout at the provider) when the session was still open, else None; the table forgets it."""
+    live = (user_sessions.c.id_hash == _digest(token), user_sessions.c.revoked_at.is_(None))
     with engine.begin() as conn:
-        conn.execute(
-            update(user_sessions)
-            .where(user_sessions.c.id_hash == _digest(token), user_sessions.c.revoked_at.is_(None))
-            .values(revoked_at=datetime.now(UTC))
-        )
+        id_token = conn.execute(select(user_sessions.c.id_token).where(*live)).scalar()
+        conn.execute(update(user_sessions).where(*live).values(revoked_at=datetime.now(UTC), id_token=None))
+    return id_token

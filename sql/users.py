@@ -153,7 +153,7 @@ def _revoke_all(conn, user_id: int) -> None:
     conn.execute(
         update(user_sessions)
         .where(user_sessions.c.user_id == user_id, user_sessions.c.revoked_at.is_(None))
-        .values(revoked_at=_now())
+        .values(revoked_at=_now(), id_token=None)
     )
 
 
