@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 
 import dash
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 
 from config.settings import Settings
 
@@ -48,11 +48,15 @@ def frame_ancestors(settings: Settings) -> str:
     return "'none'"
 
 
-def document_policy(script_hashes: list[str] | tuple[str, ...], ancestors: str) -> str:
+def document_policy(
+    script_hashes: list[str] | tuple[str, ...], ancestors: str, form_targets: tuple[str, ...] = ()
+) -> str:
     """The CSP of an HTML page: Dash's inline scripts by hash, everything else from the station.
 
     Styles allow 'unsafe-inline': plotly.js and AG Grid set style attributes and inject
-    <style> elements at run time. Scripts never do; no 'unsafe-eval' either.
+    <style> elements at run time. Scripts never do; no 'unsafe-eval' either. ``form_targets``:
+    other origins a form's answer may redirect to (browsers apply form-action to redirects):
+    the OpenID provider's, where the Sign out form's answer sends the browser.
     """
     directives = {
         "default-src": "'self'",
@@ -63,7 +67,7 @@ def document_policy(script_hashes: list[str] | tuple[str, ...], ancestors: str) 
         "connect-src": "'self'",
         "object-src": "'none'",
         "base-uri": "'self'",
-        "form-action": "'self'",
+        "form-action": " ".join(("'self'", *form_targets)),
         "frame-ancestors": ancestors,
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
@@ -75,7 +79,9 @@ def security_headers(app: dash.Dash, settings: Settings):
         ancestors = frame_ancestors(settings)
         if response.mimetype == "text/html":
             # Computed per page: the hashes of exactly the inline scripts Dash's index just served.
-            policy = document_policy(app.csp_hashes(), ancestors)
+            provider = current_app.extensions.get("spartan_oidc")
+            targets = provider.form_targets() if provider is not None else ()
+            policy = document_policy(app.csp_hashes(), ancestors, targets)
         else:
             policy = f"{NON_DOCUMENT_POLICY}; frame-ancestors {ancestors}"
         headers.setdefault("Content-Security-Policy", policy)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask, Response, g, redirect, request, session
+from flask import Flask, Response, current_app, g, redirect, request, session
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from markupsafe import Markup, escape
 from wtforms.validators import ValidationError
@@ -130,9 +130,9 @@ def _form(settings: Settings, error: str | None = None, username: str = "", stat
     return themed_page(body, status=status)
 
 
-def _audit(outcome: str, username: str, user_id: int | None, **extra: str) -> None:
+def _audit(outcome: str, username: str, user_id: int | None, **extra: str | bool) -> None:
     """One audit record per login attempt and logout (the same sinks as data access); ``extra``
-    fields say more (``method="oidc"``)."""
+    fields say more (``method="oidc"``, ``provider_logout=True``)."""
     record: dict[str, Any] = {
         "event": "login" if outcome != "logout" else "logout",
         "outcome": outcome,
@@ -205,12 +205,19 @@ def logout() -> Response:
             status=400,
         )
     token = session.get(SESSION_ID_FIELD)
-    if isinstance(token, str):
-        revoke_session(get_store().engine, token)
+    id_token = revoke_session(get_store().engine, token) if isinstance(token, str) else None
     user = current_user()
-    _audit("logout", user.username if user else "", user.id if user else None)
     session.clear()
-    return redirect("/login", 303)
+    provider = current_app.extensions.get("spartan_oidc")
+    if provider is None:  # SPARTAN_AUTH=local
+        _audit("logout", user.username if user else "", user.id if user else None)
+        return redirect("/login", 303)
+    # SPARTAN_AUTH=oidc: a signed-in user's browser also ends its session at the provider, when
+    # the provider offers that (RP-initiated logout); it comes back to /login from there.
+    target = provider.end_session_url(id_token) if user is not None else None
+    extra = {"method": "oidc", "provider_logout": target is not None}
+    _audit("logout", user.username if user else "", user.id if user else None, **extra)
+    return redirect(target or "/login", 303)
 
 
 def register(server: Flask, settings: Settings) -> None:

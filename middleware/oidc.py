@@ -10,8 +10,14 @@ signed by a key of the provider's JWKS and carry this station as audience, the i
 nonce, and not be expired. Then the user is found or made in the ``users`` table (their
 password hash an unusable marker tied to the provider's subject, sql/users.py), their role set
 from ``SPARTAN_OIDC_ADMINS`` / ``SPARTAN_OIDC_ADMIN_GROUPS``, and a server-side session opens as
-for a local login. Every refusal is a themed page with a clear message and an audit record; an
-unreachable provider is a themed 503, never a 500.
+for a local login, keeping the ID token beside it (``user_sessions.id_token``). Every refusal is
+a themed page with a clear message and an audit record; an unreachable provider is a themed 503,
+never a 500.
+
+Logout (``POST /logout``, middleware/login.py) ends the station's session, then, when the
+provider's discovery document names an ``end_session_endpoint``, sends the browser there
+(OpenID Connect RP-initiated logout) with the sign-in's ID token as ``id_token_hint``, the
+``client_id`` and ``/login`` as ``post_logout_redirect_uri``.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, Response, g, redirect, request, session, url_for
@@ -201,7 +208,7 @@ class Provider:
 
     def callback(self) -> Response:
         try:
-            user, target = self._sign_in()
+            user, target, id_token = self._sign_in()
         except requests.RequestException as exc:
             return self.unreachable(exc)
         except Refused as refused:
@@ -213,7 +220,7 @@ class Provider:
             revoke_session(get_store().engine, old)
         session.clear()  # a fresh session (and CSRF token) for the signed-in user
         lifetime = timedelta(hours=self.settings.session_hours)
-        session[SESSION_ID_FIELD] = open_session(get_store().engine, user.id, lifetime)
+        session[SESSION_ID_FIELD] = open_session(get_store().engine, user.id, lifetime, id_token)
         session.permanent = False
         g.spartan_user = user
         _audit("success", user.username, user.id, method="oidc", role=user.role)
@@ -264,7 +271,7 @@ class Provider:
         claims = token.get("userinfo")
         if not claims:
             raise Refused("no_id_token", self.message("no_id_token"), status=401)
-        return self._user(dict(claims)), pending.get("next") or "/"
+        return self._user(dict(claims)), pending.get("next") or "/", token.get("id_token")
 
     def _user(self, claims: dict[str, Any]):
         try:
@@ -283,6 +290,37 @@ class Provider:
         if result.reason in ("created", "role_changed"):
             log.warning("OIDC user %r %s (role %s)", username, result.reason.replace("_", " "), role)
         return result.user
+
+    def end_session_url(self, id_token: str | None) -> str | None:
+        """Where the browser ends its session at the provider (RP-initiated logout): its
+        ``end_session_endpoint`` with ``id_token_hint`` (when known), ``client_id`` and
+        ``post_logout_redirect_uri`` (this station's /login, as the proxy shows it). None when
+        the provider names no such endpoint (or a non-web one), or cannot be reached now."""
+        try:
+            endpoint = self.metadata().get("end_session_endpoint")
+        except (requests.RequestException, Refused) as exc:
+            log.warning("no logout at OIDC provider %s: %s", self.issuer, getattr(exc, "message", exc))
+            return None
+        if not endpoint:
+            return None
+        scheme = urlsplit(str(endpoint)).scheme
+        if scheme != "https" and not (scheme == "http" and urlsplit(self.issuer).scheme == "http"):
+            log.error("OIDC provider %s names an end_session_endpoint that is not https: %r", self.issuer, endpoint)
+            return None
+        params = [("id_token_hint", id_token)] if id_token else []
+        params += [
+            ("client_id", self.settings.oidc_client_id or ""),
+            ("post_logout_redirect_uri", url_for("login", _external=True)),
+        ]
+        return add_params_to_uri(str(endpoint), params)
+
+    def form_targets(self) -> tuple[str, ...]:
+        """The provider's origins a station form's answer may redirect to (the Sign out form's,
+        to the end_session_endpoint): for the pages' CSP form-action. The issuer's, and the
+        endpoint's once discovery was read (no call to the provider here)."""
+        urls = (self.issuer, str(self.client.server_metadata.get("end_session_endpoint") or ""))
+        found = {f"{part.scheme}://{part.netloc}" for part in map(urlsplit, urls) if part.netloc}
+        return tuple(sorted(origin for origin in found if origin.startswith(("https://", "http://"))))
 
     def refuse(self, refused: Refused) -> Response:
         from middleware.login import _audit, themed_page
