@@ -24,11 +24,22 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, text
 
+from sql.schema_boards import board_panels, boards
 from sql.schema_users import api_tokens, embed_links, user_sessions, users
 from sql.schema_watchlists import watchlist_items, watchlists
 
-# The tables the web writes (sql/users.py, sessions.py, tokens.py, embed_links.py, watchlists.py).
-WEB_TABLES: tuple[Table, ...] = (users, user_sessions, api_tokens, embed_links, watchlists, watchlist_items)
+# The tables the web writes (sql/users.py, sessions.py, tokens.py, embed_links.py, watchlists.py,
+# boards.py): every table of the users' own schema modules (tests/unit/test_roles_tables.py).
+WEB_TABLES: tuple[Table, ...] = (
+    users,
+    user_sessions,
+    api_tokens,
+    embed_links,
+    watchlists,
+    watchlist_items,
+    boards,
+    board_panels,
+)
 # Alembic's bookkeeping: written by the owner alone.
 VERSION_TABLE = "alembic_version"
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
