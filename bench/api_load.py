@@ -191,8 +191,6 @@ def main() -> None:
     parser.add_argument("--redis-url", default=os.environ.get("SPARTAN_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"))
     args = parser.parse_args()
 
-    import sqlalchemy as sa
-
     from config.settings import load_settings
 
     python = locust_python()
@@ -276,20 +274,27 @@ def main() -> None:
             print("\ncache hit rate: the station's /metrics has no cache lookup counters")
     finally:
         stop(server)
-        try:
-            engine = sa.create_engine(settings.database_url)  # the driver named as the app names it
-            with engine.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            engine.dispose()
-            import redis
-
-            client = redis.Redis.from_url(args.redis_url)
-            keys = list(client.scan_iter(f"{schema}:*", count=1000))
-            for start in range(0, len(keys), 1000):
-                client.delete(*keys[start : start + 1000])
-        except Exception as exc:  # noqa: BLE001 - clean-up is best effort, and says so
-            print(f"clean-up of {schema}: {exc}", file=sys.stderr)
+        drop_run_data(settings.database_url, schema, args.redis_url, f"{schema}:")
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def drop_run_data(database_url: str, schema: str, redis_url: str, prefix: str) -> None:
+    """Best effort: a run's own schema and its cache keys (``prefix``*) go, or it says why not."""
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(database_url)  # the driver named as the app names it
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+        import redis
+
+        client = redis.Redis.from_url(redis_url)
+        keys = list(client.scan_iter(f"{prefix}*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+    except Exception as exc:  # noqa: BLE001 - clean-up is best effort, and says so
+        print(f"clean-up of {schema}: {exc}", file=sys.stderr)
 
 
 if __name__ == "__main__":

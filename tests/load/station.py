@@ -155,23 +155,11 @@ class Station:
 
     def _drop_run_data(self) -> None:
         """On given services: the run's schema and cache keys go, nothing else is touched."""
-        import redis
-        import sqlalchemy as sa
-
+        from bench.api_load import drop_run_data
         from config.settings import load_settings
 
         settings = load_settings(self.env)
-        try:
-            engine = sa.create_engine(settings.database_url)
-            with engine.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{settings.db_schema}" CASCADE'))
-            engine.dispose()
-            client = redis.Redis.from_url(self.redis_url)
-            keys = list(client.scan_iter(f"{self.env['SPARTAN_CACHE_PREFIX']}*", count=1000))
-            for start in range(0, len(keys), 1000):
-                client.delete(*keys[start : start + 1000])
-        except Exception as exc:  # noqa: BLE001 - clean-up is best effort, and says so
-            print(f"clean-up of {settings.db_schema}: {exc}", file=sys.stderr)
+        drop_run_data(settings.database_url, settings.db_schema, self.redis_url, self.env["SPARTAN_CACHE_PREFIX"])
 
 
 def _free_port() -> int:
