@@ -21,6 +21,16 @@ def boards() -> tuple[Dashboard, ...]:
 
 
 @lru_cache(maxsize=1)
+def _by_id() -> dict[str, Dashboard]:
+    return {b.id: b for b in boards()}
+
+
+def board(dashboard_id: str) -> Dashboard | None:
+    """The dashboard with that id (from the specs loaded once per process), or None."""
+    return _by_id().get(dashboard_id)
+
+
+@lru_cache(maxsize=1)
 def boards_digest() -> str:
     """A digest of what the search shows of the dashboards: a cached answer names it, so a
     deploy that changes a title or a path is not answered from before."""

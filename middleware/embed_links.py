@@ -19,7 +19,8 @@ from flask import Request, Response, current_app, g, jsonify
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import escape
 
-from config.dashboard_specs import Dashboard, load_dashboards
+from config import dashboard_index
+from config.dashboard_specs import Dashboard
 from middleware import access
 from middleware.request_classes import DASH_CALLBACK, DASH_LAYOUT
 from sql.embed_links import EmbedLink, get_link
@@ -48,11 +49,11 @@ class Target:
 
 def find_board(name: str) -> Dashboard | None:
     """The dashboard whose id, or else whose page path, is ``name``."""
-    boards = load_dashboards()
-    if name in boards:
-        return boards[name]
+    found = dashboard_index.board(name)
+    if found is not None:
+        return found
     path = "/" + name.strip("/")
-    return next((b for b in boards.values() if b.path.rstrip("/") == path.rstrip("/")), None)
+    return next((b for b in dashboard_index.boards() if b.path.rstrip("/") == path.rstrip("/")), None)
 
 
 def parse_target(path: str) -> Target | None:
@@ -61,7 +62,7 @@ def parse_target(path: str) -> Target | None:
         name, _, panel = path[len("/embed/") :].rpartition("/")
         board = find_board(name)
         return Target(board, panel) if board is not None and board.panel(panel) is not None else None
-    board = next((b for b in load_dashboards().values() if b.path == path), None)
+    board = next((b for b in dashboard_index.boards() if b.path == path), None)
     return Target(board, None) if board is not None else None
 
 
