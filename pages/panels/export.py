@@ -13,16 +13,33 @@ blueprint lives here, not in api/, because only the pages know how to compute a 
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
+from cachetools import TTLCache
 from flask import Blueprint, Response, jsonify, request
 
 from components.view_state import parse_view
 from config.csv_format import csv_text, significant_frame
-from config.dashboard_specs import load_dashboards
+from config.dashboard_index import board as find_board
 from pages.panels.base import NoData, PanelContext, panel_data
 from sql import read
 
 export_bp = Blueprint("export", __name__)
+
+# A panel's CSV, kept per process for the data it was made from (the versions of every dataset:
+# ``pages.warm.data_signature``): building it again cost 20–40 ms of a worker's CPU, most of a
+# load test's CSV time. TTL and size only bound the memory; the signature keeps it right.
+CSV_TTL_SECONDS = 600
+_csv_kept: TTLCache = TTLCache(maxsize=32 * 1024 * 1024, ttl=CSV_TTL_SECONDS, getsizeof=len)
+_csv_lock = threading.Lock()
+
+
+@export_bp.record
+def _new_app(_state) -> None:
+    # A new app is a new store, whose id and dataset versions may equal a gone one's.
+    with _csv_lock:
+        _csv_kept.clear()
 
 
 def _error(status: int, message: str) -> Response:
@@ -33,11 +50,16 @@ def _error(status: int, message: str) -> Response:
 
 @export_bp.get("/csv/<dashboard>/<panel>.csv")
 def panel_csv(dashboard: str, panel: str) -> Response:
-    boards = load_dashboards()
-    board = boards.get(dashboard)
+    board = find_board(dashboard)
     spec = board.panel(panel) if board else None
     if spec is None:
         return _error(404, f"no panel {panel!r} on dashboard {dashboard!r}")
+    filename = f"spartan-{board.id}-{spec.id}.csv"
+    key = _csv_key(board.id, spec.id)
+    with _csv_lock:
+        kept = _csv_kept.get(key) if key else None
+    if kept is not None:
+        return _csv_file(kept, filename)
     view = parse_view(request.args.to_dict())
     ctx = PanelContext(board, spec, view, read.current_settings())
     try:
@@ -46,7 +68,28 @@ def panel_csv(dashboard: str, panel: str) -> Response:
         return _error(404, f"no data yet for {dashboard}/{panel}")
     except read.StorageUnavailable as exc:
         return _error(503, str(exc))
-    return csv_response(frame, f"spartan-{board.id}-{spec.id}.csv")
+    body = csv_text(significant_frame(frame)).encode()
+    if key:
+        with _csv_lock:
+            _csv_kept[key] = body
+    return _csv_file(body, filename)
+
+
+def _csv_key(dashboard: str, panel: str) -> tuple | None:
+    """What a panel's CSV depends on: the panel, the view (the query), demo or not, the data; None
+    while the data is served stale (the database down): that answer is not to be kept."""
+    from pages.warm import data_signature
+    from sql.store import get_store
+
+    try:
+        if read.staleness() is not None:
+            return None
+        signature = data_signature()
+        demo = read.demo_active()
+    except read.StorageUnavailable:
+        return None
+    query = tuple(sorted(request.args.items(multi=True)))
+    return (id(get_store()), dashboard, panel, query, demo, signature)
 
 
 ZOOM_LIMIT_MS = 4_102_444_800_000  # 2100-01-01: a window beyond it is not a date
@@ -67,7 +110,7 @@ def panel_zoom(dashboard: str, panel: str) -> Response:
     when the reader zooms in). Read from the cache and the database like the page itself."""
     from pages.panels.core import zoom_traces
 
-    board = load_dashboards().get(dashboard)
+    board = find_board(dashboard)
     spec = board.panel(panel) if board else None
     if spec is None or spec.type != "history":
         return _error(404, f"no history panel {panel!r} on dashboard {dashboard!r}")
@@ -87,12 +130,12 @@ def panel_zoom(dashboard: str, panel: str) -> Response:
     return response
 
 
+def _csv_file(body: bytes | str, filename: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 def csv_response(frame: pd.DataFrame, filename: str) -> Response:
-    return Response(
-        csv_text(significant_frame(frame)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return _csv_file(csv_text(significant_frame(frame)), filename)
 
 
 def detail_csv(kind: str, key: str) -> Response:

@@ -105,3 +105,35 @@ def test_without_the_page_drawn_in_nothing_is_kept(demo_web):
     from pages import layout_cache
 
     assert len(layout_cache._entries) == 0
+
+
+def test_a_panel_csv_is_built_once_per_panel_view_and_data(demo_web, monkeypatch):
+    """/csv/<dashboard>/<panel>.csv is kept like a layout: the same bytes until the view or the
+    data moves; never kept while the data is served stale."""
+    from pages.panels import export
+    from sql import read
+    from sql.store import get_store
+    from sql.versions import publish_version
+    from sql.write import bump_version
+
+    client = demo_web[0].server.test_client()
+    calls, build = [], export.panel_data
+    monkeypatch.setattr(export, "panel_data", lambda ctx: calls.append(ctx.spec.id) or build(ctx))
+    first = client.get("/csv/volatility/vix.csv")
+    assert first.status_code == 200 and len(calls) == 1
+    again = client.get("/csv/volatility/vix.csv")
+    assert again.get_data() == first.get_data() and again.mimetype == "text/csv" and len(calls) == 1
+    assert again.headers["Content-Disposition"] == first.headers["Content-Disposition"]
+    client.get("/csv/volatility/vix.csv?range=1M")  # another view
+    assert len(calls) == 2
+
+    with get_store().engine.begin() as conn:
+        version = bump_version(conn, "volatility_indicators", 1, "demo", demo=True)
+    publish_version("volatility_indicators", version)
+    client.get("/csv/volatility/vix.csv")
+    assert len(calls) == 3
+
+    monkeypatch.setattr(read, "staleness", lambda: 120.0)  # the database down: from the cache
+    client.get("/csv/volatility/vix.csv")
+    client.get("/csv/volatility/vix.csv")
+    assert len(calls) == 5
