@@ -23,7 +23,7 @@ from components.view_state import parse_view
 from config.dashboard_specs import load_dashboards
 from config.logging_setup import setup_logging
 from config.settings import Settings, load_settings
-from middleware import auth, metrics, security
+from middleware import auth, compress_memo, metrics, security
 from pages import board_routes, layout_cache, routing, warm, watchlists
 from pages.panels.export import export_bp
 from sql import read
@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> dash.D
     if migrate:
         upgrade(settings, store.engine)
     rest.init_app(app)  # the REST API: /api/*, /health, /api/openapi.json
+    compress_memo.install(server)  # repeated bodies compressed once (after rest: it sets the types)
     server.register_blueprint(export_bp)  # /csv/… and /zoom/…: the pages' data as plain GETs
     security.init_app(app, settings)  # rate limits, security headers, audit log
     auth.install(app, settings)  # SPARTAN_AUTH=local: login, sessions, roles (none: nothing)
