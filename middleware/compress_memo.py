@@ -20,7 +20,7 @@ from cachetools import LRUCache
 from flask import Flask, Response, g
 from flask_compress import Compress
 
-MAX_BYTES = 32 * 1024 * 1024  # compressed bytes kept per process
+MAX_BYTES = 16 * 1024 * 1024  # compressed bytes kept per process
 _DIGEST = "spartan_body_digest"
 
 

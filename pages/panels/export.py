@@ -31,7 +31,7 @@ export_bp = Blueprint("export", __name__)
 # ``pages.warm.data_signature``): building it again cost 20–40 ms of a worker's CPU, most of a
 # load test's CSV time. TTL and size only bound the memory; the signature keeps it right.
 CSV_TTL_SECONDS = 600
-_csv_kept: TTLCache = TTLCache(maxsize=32 * 1024 * 1024, ttl=CSV_TTL_SECONDS, getsizeof=len)
+_csv_kept: TTLCache = TTLCache(maxsize=16 * 1024 * 1024, ttl=CSV_TTL_SECONDS, getsizeof=len)
 _csv_lock = threading.Lock()
 
 
