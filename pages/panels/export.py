@@ -77,10 +77,13 @@ def panel_csv(dashboard: str, panel: str) -> Response:
 
 def _csv_key(dashboard: str, panel: str) -> tuple | None:
     """What a panel's CSV depends on: the panel, the view (the query), demo or not, the data; None
-    while the data is served stale (the database down): that answer is not to be kept."""
+    while the data is served stale (the database down): that answer is not to be kept; None too
+    when the process keeps no memory of reads (``SPARTAN_LOCAL_CACHE_MB=0``)."""
     from pages.warm import data_signature
     from sql.store import get_store
 
+    if read.current_settings().local_cache_mb == 0:
+        return None
     try:
         if read.staleness() is not None:
             return None

@@ -7,8 +7,11 @@ to the shared cache or the database, which is what is under test. A fixed set of
 pages as the browser draws them, API latest and history, CSV — runs from several threads:
 
 1. both services up: the warm throughput, no errors;
-2. Redis cut: no errors, throughput at least a quarter of the warm figure (it reads the
-   database instead; stated as a floor for a loaded 2-core machine), ``/health/live`` fast,
+2. Redis cut: no errors, throughput at least a sixth of the warm figure (it reads the
+   database instead: a page's panels and cards are built from rows where the warm load fetched
+   them whole from Redis; measured 2.6× slower before the per-process memos of parsed YAML and
+   compressed bodies made the warm figure twice as fast, 3.2–4.6× since, on this 2-core
+   machine; an outage that stalled requests on Redis would cost far more), ``/health/live`` fast,
    ``/health/ready`` "degraded"; a sidecar refresh meanwhile commits, and the web serves the new
    version without Redis;
 3. Redis slow (every chunk held 3 s, past the client's timeout): still no errors;
@@ -49,6 +52,7 @@ CSV = ("/csv/rates/curve.csv", "/csv/home/world.csv")
 THREADS = 6
 PHASE_SECONDS = 8
 DEADLINE = 120  # for anything to start or recover on a loaded machine
+REDIS_DOWN_FLOOR = 6  # the warm throughput over the Redis-down one, at most (see above)
 LIVE_P95 = 2.0  # seconds: /health/live waits only for a free worker thread, never for a service
 STALE_NOTICE = "Database unreachable"
 
@@ -274,7 +278,7 @@ def test_the_station_stands_through_cache_and_database_outages(station, services
     down, live = run_load(base)
     assert not failures(down), failures(down)[:3]
     print(f"faults: Redis down {len(down) / PHASE_SECONDS:.1f} req/s, /health/live p95 {p95(live) * 1000:.0f} ms")
-    assert len(down) / PHASE_SECONDS >= warm_rate / 4, (len(down) / PHASE_SECONDS, warm_rate)
+    assert len(down) / PHASE_SECONDS >= warm_rate / REDIS_DOWN_FLOOR, (len(down) / PHASE_SECONDS, warm_rate)
     assert p95(live) < LIVE_P95, p95(live)
     ready = requests.get(base + "/health/ready", timeout=30).json()
     assert ready["status"] == "degraded" and ready["checks"]["cache"]["ok"] is False

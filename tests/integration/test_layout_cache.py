@@ -133,7 +133,16 @@ def test_a_panel_csv_is_built_once_per_panel_view_and_data(demo_web, monkeypatch
     client.get("/csv/volatility/vix.csv")
     assert len(calls) == 3
 
-    monkeypatch.setattr(read, "staleness", lambda: 120.0)  # the database down: from the cache
+    settings = read.current_settings()  # SPARTAN_LOCAL_CACHE_MB=0: no memory of reads, CSV neither
+    monkeypatch.setattr(read, "current_settings", lambda: dataclasses.replace(settings, local_cache_mb=0))
     client.get("/csv/volatility/vix.csv")
     client.get("/csv/volatility/vix.csv")
     assert len(calls) == 5
+    monkeypatch.setattr(read, "current_settings", lambda: settings)
+    client.get("/csv/volatility/vix.csv")
+    assert len(calls) == 5  # kept from before
+
+    monkeypatch.setattr(read, "staleness", lambda: 120.0)  # the database down: from the cache
+    client.get("/csv/volatility/vix.csv")
+    client.get("/csv/volatility/vix.csv")
+    assert len(calls) == 7
