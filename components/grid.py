@@ -127,15 +127,27 @@ def data_grid(grid_id: str, frame: pd.DataFrame, columns: list[dict], filename: 
     )
 
 
+# AG Grid's width for a column that gives none, and that flex does not size.
+AG_GRID_DEFAULT_WIDTH = 200
+
+
 def sized(column: dict) -> dict:
     """A column at least as wide as its header on two lines (about 8 px a character at 13 px,
-    plus the sort and filter icons), unless it says its own minimum."""
-    if "minWidth" in column:
-        return column
-    header = str(column.get("headerName") or column.get("field") or "")
-    longest = max((len(word) for word in header.split()), default=0)
-    line = max(longest, -(-len(header) // 2))  # the header on at most two lines
-    return {**column, "minWidth": max(90, min(220, 8 * line + 56))}
+    plus the sort and filter icons), unless it says its own minimum.
+
+    A pinned column is outside the flexed area: AG Grid draws it at its default 200 px, which
+    made a pinned "Expiry" or "Coin" twice as wide as its dates and symbols while the headers
+    beside it wrapped. It gets a width of its own: its minimum (what it holds: set by the
+    panel), or for a column of names (a flex weight of its own) at least the default."""
+    if "minWidth" not in column:
+        header = str(column.get("headerName") or column.get("field") or "")
+        longest = max((len(word) for word in header.split()), default=0)
+        line = max(longest, -(-len(header) // 2))  # the header on at most two lines
+        column = {**column, "minWidth": max(90, min(220, 8 * line + 56))}
+    if column.get("pinned") and "width" not in column:
+        names = column.get("flex", 0) > 1
+        column = {**column, "width": max(column["minWidth"], AG_GRID_DEFAULT_WIDTH if names else 0)}
+    return column
 
 
 def register_callbacks(app: dash.Dash) -> None:

@@ -82,7 +82,7 @@ def country_data(ctx: PanelContext) -> pd.DataFrame:
 def country_table(ctx: PanelContext):
     frame = country_data(ctx)
     decimals = int(ctx.spec.option("decimals", 1))
-    columns = [text_column("Country", "Country", minWidth=130, pinned="left")]
+    columns = [text_column("Country", "Country", minWidth=150, pinned="left")]
     for label in _measures(ctx).values():
         # The year each reading refers to: in the header when the countries share it, else in
         # a narrow column beside the measure (the CSV always has the year columns).
